@@ -31,8 +31,11 @@ fn main() {
     }
     fs::create_dir_all(&stage).expect("create the staging folder");
     copy_tree(&base.join("grammar"), &stage.join("base").join("grammar"));
-    fs::copy(base.join("grammar.js"), stage.join("base").join("grammar.js"))
-        .expect("stage the base grammar.js");
+    fs::copy(
+        base.join("grammar.js"),
+        stage.join("base").join("grammar.js"),
+    )
+    .expect("stage the base grammar.js");
     fs::copy(manifest_dir.join("grammar.js"), stage.join("grammar.js")).expect("stage grammar.js");
     // `tree-sitter-generate` reads the grammar's version from tree-sitter.json.
     fs::write(

@@ -1,0 +1,572 @@
+//! The lowered syntax tree: plain, owned data describing what a script says, in the
+//! terms the security model needs.
+//!
+//! [`lower`](crate::lower) walks a tree-sitter tree once and produces a [`Script`]. Nothing
+//! here borrows the tree or spells a node kind, so the analysis never touches tree-sitter.
+//! Every fact carries its [`TextRange`] (byte offsets into the decoded text of the file it
+//! came from), so each finding can point at the right place.
+//!
+//! Names keep SQLCMD references (`$(Var)`) as written; the analysis substitutes variables,
+//! because their values depend on the project and the order of `:setvar` lines.
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into the decoded text of one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// The smallest range covering both.
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One part of a name, such as `[Sales Data]`, `"x"` or `dbo`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    /// The part with its quoting removed (`]]` and `""` undoubled), case preserved.
+    pub value: String,
+    /// Where the part stands, quotes included.
+    pub range: TextRange,
+}
+
+/// A name of one to four parts (`server.database.schema.object`); `db..obj` keeps an
+/// empty schema part, whose `value` is empty.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct QualifiedName {
+    pub parts: Vec<Ident>,
+    pub range: TextRange,
+}
+
+impl QualifiedName {
+    /// The last part: the object's own name.
+    pub fn object(&self) -> &Ident {
+        self.parts
+            .last()
+            .expect("a qualified name has at least one part")
+    }
+
+    /// The schema part, when written and not empty.
+    pub fn schema(&self) -> Option<&Ident> {
+        let n = self.parts.len();
+        (n >= 2)
+            .then(|| &self.parts[n - 2])
+            .filter(|ident| !ident.value.is_empty())
+    }
+
+    /// The database part, when written.
+    pub fn database(&self) -> Option<&Ident> {
+        let n = self.parts.len();
+        (n >= 3).then(|| &self.parts[n - 3])
+    }
+
+    /// The server part, when written (a linked server).
+    pub fn server(&self) -> Option<&Ident> {
+        (self.parts.len() == 4).then(|| &self.parts[0])
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<&str> = self.parts.iter().map(|p| p.value.as_str()).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+/// A parsed and lowered file.
+#[derive(Clone, Debug, Default)]
+pub struct Script {
+    /// Top-level statements in text order, across all `GO` batches.
+    pub statements: Vec<Statement>,
+    /// The ranges of the `GO` batches, in order.
+    pub batches: Vec<TextRange>,
+    /// Comments, for suppressions: the range and the text without `--` or `/* */`.
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// One statement. Inside a module body, nested blocks (`BEGIN…END`, `IF`, `WHILE`,
+/// `TRY…CATCH`) are flattened into the body's list in text order, so every statement a
+/// module can run is visited once.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub range: TextRange,
+    pub kind: StatementKind,
+    /// Every static object reference anywhere in the statement (subqueries, CTE bodies,
+    /// `EXEC` targets, function calls), with the access it needs. Names that the
+    /// statement itself defines as CTEs, and `@table` variables and `#temp` tables, are
+    /// left out.
+    pub references: Vec<Reference>,
+}
+
+#[derive(Clone, Debug)]
+pub enum StatementKind {
+    // ---- principals -------------------------------------------------------------------
+    CreateUser(CreateUser),
+    CreateRole {
+        name: Ident,
+        owner: Option<Ident>,
+        application: bool,
+    },
+    CreateLogin(CreateLogin),
+    /// `ALTER ROLE r ADD|DROP MEMBER m`, `ALTER SERVER ROLE …`; the `sp_addrolemember`
+    /// family arrives as [`StatementKind::Exec`] and is interpreted by the analysis.
+    RoleMembership(RoleMembership),
+
+    // ---- schemas, objects, ownership --------------------------------------------------
+    CreateSchema {
+        name: Ident,
+        owner: Option<Ident>,
+    },
+    /// `CREATE`/`ALTER`/`CREATE OR ALTER` of a table, view, module, type, sequence or
+    /// synonym.
+    CreateObject(CreateObject),
+    AlterAuthorization(AlterAuthorization),
+
+    // ---- CLR and keys -----------------------------------------------------------------
+    CreateAssembly(CreateAssembly),
+    /// `CREATE ASYMMETRIC KEY` / `CREATE CERTIFICATE`.
+    CreateKey(CreateKey),
+
+    // ---- permissions ------------------------------------------------------------------
+    Permission(PermissionStatement),
+
+    // ---- options ----------------------------------------------------------------------
+    AlterDatabaseSet(AlterDatabaseSet),
+
+    // ---- execution context ------------------------------------------------------------
+    /// `EXECUTE AS USER|LOGIN|CALLER …` as a statement.
+    ExecuteAs(ExecuteAsStatement),
+    /// `REVERT [WITH COOKIE = @c]`.
+    Revert,
+    /// `SETUSER ['name']`.
+    SetUser {
+        user: Option<String>,
+    },
+
+    // ---- code -------------------------------------------------------------------------
+    /// `EXEC proc …`, `EXEC @rc = proc …`, `EXEC (…)`, `EXEC sp_executesql …`.
+    Exec(Exec),
+    /// `DECLARE @v … = expr`, `SET @v = expr`, `SELECT @v = expr`: one statement per
+    /// assigned variable.
+    Assign {
+        variable: String,
+        value: Expr,
+        /// `SET @v += expr` and `SELECT @v = @v + …` append rather than replace.
+        append: bool,
+    },
+    /// A query or DML statement; its objects are in [`Statement::references`].
+    Dml,
+
+    // ---- script-level -----------------------------------------------------------------
+    /// `:r path`.
+    Include {
+        path: String,
+    },
+    /// `:setvar name [value]`.
+    SetVar {
+        name: String,
+        value: Option<String>,
+    },
+    /// `USE db`.
+    Use {
+        database: Ident,
+    },
+
+    /// Anything else, kept so that ranges and counts stay honest.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateUser {
+    pub name: Ident,
+    pub source: UserSource,
+    pub default_schema: Option<Ident>,
+    /// `ALTER USER` rather than `CREATE USER`.
+    pub alter: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserSource {
+    /// `FOR|FROM LOGIN x`, or no clause at all (then the login has the user's name).
+    Login(Ident),
+    WithoutLogin,
+    Certificate(Ident),
+    AsymmetricKey(Ident),
+    /// `FROM EXTERNAL PROVIDER`, or a contained user `WITH PASSWORD`.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateLogin {
+    pub name: Ident,
+    pub source: LoginSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginSource {
+    Password,
+    Windows,
+    Certificate(Ident),
+    AsymmetricKey(Ident),
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleMembership {
+    pub role: Ident,
+    pub member: Ident,
+    pub add: bool,
+    /// `ALTER SERVER ROLE`.
+    pub server: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Table,
+    View,
+    Procedure,
+    /// A scalar function.
+    ScalarFunction,
+    InlineTableFunction,
+    MultiStatementTableFunction,
+    Trigger,
+    Type,
+    Aggregate,
+    Sequence,
+    Synonym,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateObject {
+    pub kind: ObjectKind,
+    pub name: QualifiedName,
+    /// `ALTER` (or `CREATE OR ALTER`) rather than a plain `CREATE`.
+    pub alter: bool,
+    /// Present for views, procedures, functions and triggers.
+    pub module: Option<Module>,
+    /// For a synonym, the object it stands for.
+    pub synonym_for: Option<QualifiedName>,
+}
+
+/// The executable part of a view, procedure, function or trigger.
+#[derive(Clone, Debug, Default)]
+pub struct Module {
+    /// `WITH EXECUTE AS …` in the module's header.
+    pub execute_as: Option<ExecuteAsClause>,
+    /// `AS EXTERNAL NAME a.[b.c].d`: a CLR module, which has no T-SQL body.
+    pub external_name: Option<ExternalName>,
+    /// Parameter names with their `@`, lower-cased.
+    pub parameters: Vec<String>,
+    /// For a DML trigger, the table or view it is on and its events; for a DDL trigger,
+    /// `ON DATABASE` / `ON ALL SERVER` is in `trigger_scope`.
+    pub trigger_target: Option<QualifiedName>,
+    pub trigger_events: Vec<Access>,
+    pub trigger_scope: Option<TriggerScope>,
+    /// The body's statements, flattened (see [`Statement`]). A view's or an inline
+    /// function's query is one `Dml` statement.
+    pub body: Vec<Statement>,
+    /// The header up to `AS`, where findings about the module as a whole point.
+    pub header_range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TriggerScope {
+    Database,
+    AllServer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecuteAsClause {
+    pub context: ExecutionContext,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExecutionContext {
+    Caller,
+    SelfUser,
+    Owner,
+    /// `EXECUTE AS 'name'`.
+    User(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalName {
+    pub assembly: Ident,
+    /// The class part, unquoted (`Ns.Class` for `[Ns.Class]`); absent for types whose
+    /// external name is `Assembly.Class`.
+    pub class: Option<Ident>,
+    pub method: Option<Ident>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct AlterAuthorization {
+    /// The class before `::` in upper case (`SCHEMA`, `OBJECT`, `ASSEMBLY`, `DATABASE`,
+    /// `ROLE`…); `None` when omitted (an object).
+    pub class: Option<String>,
+    pub securable: QualifiedName,
+    /// The new owner; `None` for `SCHEMA OWNER`.
+    pub owner: Option<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PermissionSet {
+    Safe,
+    ExternalAccess,
+    Unsafe,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateAssembly {
+    pub name: Ident,
+    pub owner: Option<Ident>,
+    /// The declared permission set and where it is written.
+    pub permission_set: Option<(PermissionSet, TextRange)>,
+    pub from: Vec<AssemblySource>,
+    /// `ALTER ASSEMBLY`.
+    pub alter: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssemblySource {
+    /// `FROM 'C:\path\x.dll'` or a UNC path.
+    Path(String, TextRange),
+    /// `FROM 0x4D5A…`: the hexadecimal text, without `0x`.
+    Bits(String, TextRange),
+    /// A variable or another expression.
+    Other(TextRange),
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateKey {
+    pub name: Ident,
+    pub certificate: bool,
+    pub source: KeySource,
+    pub owner: Option<Ident>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    Assembly(Ident),
+    File(String),
+    ExecutableFile(String),
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PermissionAction {
+    Grant,
+    Deny,
+    Revoke,
+}
+
+#[derive(Clone, Debug)]
+pub struct PermissionStatement {
+    pub action: PermissionAction,
+    pub permissions: Vec<Permission>,
+    /// `ON [class::]securable`; `None` for database-scope (or server-scope) permissions.
+    pub securable: Option<Securable>,
+    pub principals: Vec<Ident>,
+    pub with_grant_option: bool,
+    /// `REVOKE GRANT OPTION FOR`.
+    pub grant_option_for: bool,
+    pub cascade: bool,
+    pub as_principal: Option<Ident>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Permission {
+    /// Upper case, words separated by one space: `EXECUTE`, `VIEW DEFINITION`,
+    /// `ALTER ANY USER`, `UNSAFE ASSEMBLY`, `ALL`.
+    pub name: String,
+    /// `SELECT (a, b)`: the columns, when listed.
+    pub columns: Vec<Ident>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct Securable {
+    /// The class before `::` in upper case (`SCHEMA`, `OBJECT`, `USER`, `LOGIN`,
+    /// `ASSEMBLY`, `DATABASE`, `ROLE`, `TYPE`, `CERTIFICATE`…); `None` when omitted.
+    pub class: Option<String>,
+    pub name: QualifiedName,
+    /// `ON t (a, b)`: columns after the securable.
+    pub columns: Vec<Ident>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AlterDatabaseSet {
+    /// `None` for `CURRENT`.
+    pub database: Option<Ident>,
+    pub options: Vec<DatabaseOption>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseOption {
+    /// Upper case: `TRUSTWORTHY`, `DB_CHAINING`, …
+    pub name: String,
+    /// Upper case: `ON`, `OFF`, or the value as written.
+    pub value: String,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecuteAsKind {
+    User,
+    Login,
+    Caller,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExecuteAsStatement {
+    pub kind: ExecuteAsKind,
+    /// The principal's name; `None` for `CALLER`.
+    pub name: Option<Expr>,
+    pub no_revert: bool,
+    pub cookie: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Exec {
+    pub target: ExecTarget,
+    /// `AT linked_server`.
+    pub at_server: Option<Ident>,
+    /// The `EXEC` keyword's range, where IMP004 points.
+    pub keyword_range: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExecTarget {
+    /// `EXEC name args` (including `sp_executesql`, `sp_configure`, `sp_addrolemember`).
+    Procedure {
+        name: QualifiedName,
+        arguments: Vec<Argument>,
+    },
+    /// `EXEC @procvar args`: the procedure's name is in a variable.
+    ProcedureVariable {
+        variable: String,
+        arguments: Vec<Argument>,
+    },
+    /// `EXEC (expr + expr …)`.
+    Dynamic { text: Expr },
+}
+
+#[derive(Clone, Debug)]
+pub struct Argument {
+    /// `@name =`, lower-cased, with its `@`.
+    pub name: Option<String>,
+    pub value: Expr,
+    pub output: bool,
+    pub range: TextRange,
+}
+
+/// The little of an expression that the rules need: literals, variables, string
+/// concatenation and calls.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A string literal's value (quotes removed, `''` undoubled, `N` prefix dropped).
+    String(String, TextRange),
+    /// A number or other literal, as written.
+    Number(String, TextRange),
+    /// `@v`, lower-cased, with its `@`.
+    Variable(String, TextRange),
+    /// `a + b + …`: the flattened operands of `+`.
+    Concat(Vec<Expr>, TextRange),
+    /// `f(args)`: the name in lower case as written (`quotename`, `dbo.f`).
+    Call {
+        name: String,
+        arguments: Vec<Expr>,
+        range: TextRange,
+    },
+    /// A bare identifier or `DEFAULT` (`EXEC sp_configure show_advanced`).
+    Identifier(String, TextRange),
+    /// Anything else (a column, a subquery, `CAST` …), keeping the variables it uses.
+    Other {
+        variables: Vec<String>,
+        range: TextRange,
+    },
+}
+
+impl Expr {
+    pub fn range(&self) -> TextRange {
+        match self {
+            Expr::String(_, r)
+            | Expr::Number(_, r)
+            | Expr::Variable(_, r)
+            | Expr::Concat(_, r)
+            | Expr::Identifier(_, r) => *r,
+            Expr::Call { range, .. } | Expr::Other { range, .. } => *range,
+        }
+    }
+
+    /// The text of a string, number or identifier literal.
+    pub fn literal_text(&self) -> Option<&str> {
+        match self {
+            Expr::String(s, _) | Expr::Number(s, _) | Expr::Identifier(s, _) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of access a reference needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Access {
+    Execute,
+    Select,
+    Insert,
+    Update,
+    Delete,
+    References,
+}
+
+impl Access {
+    pub fn permission_name(self) -> &'static str {
+        match self {
+            Access::Execute => "EXECUTE",
+            Access::Select => "SELECT",
+            Access::Insert => "INSERT",
+            Access::Update => "UPDATE",
+            Access::Delete => "DELETE",
+            Access::References => "REFERENCES",
+        }
+    }
+}
+
+/// A static reference from code to an object.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub name: QualifiedName,
+    pub access: Access,
+    /// The columns the reference uses, when they can be told (`None` for `*` or an
+    /// unknown set).
+    pub columns: Option<Vec<String>>,
+    /// Where the referenced name stands (what PRM001/PRM002/PRM004 point at).
+    pub range: TextRange,
+}
