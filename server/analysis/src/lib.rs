@@ -1,7 +1,9 @@
 //! The analysis: project loading (the only IO), the model, the rules, diagnostics and
 //! suppressions.
 
+pub mod config;
 pub mod diagnostic;
+pub mod project;
 pub mod rule;
 
 pub use diagnostic::{
