@@ -3,8 +3,10 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod model;
 pub mod project;
 pub mod rule;
+pub mod rules;
 
 pub use diagnostic::{
     Code, Diagnostic, FileId, Location, Related, Severity, SourceFile, SourceFiles,

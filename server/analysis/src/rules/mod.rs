@@ -1,0 +1,56 @@
+//! The rules: one file per rule, named for the bad pattern, grouped by code prefix.
+//!
+//! Each rule declares a [`Rule`]: its metadata and a pure function from the model to
+//! diagnostics. Rules never do IO and never call each other. The groups' `RULES` lists
+//! are the registry; a tidy test checks that every catalogue code outside CLS has
+//! exactly one rule and that every rule's documented example triggers it.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::project::{Project, Workspace};
+use crate::rule::RuleMeta;
+
+pub mod clr;
+pub mod imp;
+pub mod prm;
+pub mod sql;
+
+/// What a rule reads.
+pub struct Context<'a> {
+    pub workspace: &'a Workspace,
+    pub project: &'a Project,
+    pub model: &'a Model,
+}
+
+/// A rule: its declaration and its check.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+/// Every registered rule, in code order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = clr::RULES
+        .iter()
+        .chain(imp::RULES)
+        .chain(prm::RULES)
+        .chain(sql::RULES)
+        .copied()
+        .collect();
+    rules.sort_by_key(|rule| rule.meta.code);
+    rules
+}
+
+/// The rule with this code, when one is registered.
+pub fn find(code: crate::Code) -> Option<&'static Rule> {
+    all().into_iter().find(|rule| rule.meta.code == code)
+}
+
+/// Runs every rule on one project's model.
+pub fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in all() {
+        (rule.check)(context, &mut out);
+    }
+    out
+}
