@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod load;
 pub mod model;
 pub mod project;
 pub mod rule;

@@ -13,6 +13,8 @@ use syntax::ast::Script;
 
 use crate::diagnostic::{Diagnostic, FileId, Location, SourceFiles};
 
+pub use crate::load::{LoadError, load};
+
 /// What the caller adds to what is on disk.
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
@@ -24,6 +26,10 @@ pub struct LoadOptions {
     pub default_schema: Option<String>,
     /// `--config FILE`: use this file instead of searching upward for `sqlwarden.toml`.
     pub config: Option<PathBuf>,
+    /// `--select`: codes or prefixes to report; when not empty, replaces the file's.
+    pub select: Vec<String>,
+    /// `--ignore`: codes or prefixes never to report, added to the file's.
+    pub ignore: Vec<String>,
 }
 
 /// Everything a run reads.
@@ -35,6 +41,8 @@ pub struct Workspace {
     pub projects: Vec<Project>,
     /// Problems found while loading (SQL004 unreadable input, SQL002 unknown variables).
     pub diagnostics: Vec<Diagnostic>,
+    /// The configuration file with the command line's options merged in: pass it to
+    /// [`crate::config::apply`].
     pub config: crate::config::Config,
 }
 
@@ -48,6 +56,7 @@ pub struct ParsedFile {
 /// A database project: one `.sqlproj`, or the loose scripts that no project claims.
 #[derive(Debug, Default)]
 pub struct Project {
+    pub kind: ProjectKind,
     /// The project's name (the `.sqlproj` file stem, or the folder's name for loose scripts).
     pub name: String,
     pub root: PathBuf,
@@ -69,6 +78,62 @@ pub struct Project {
     /// `:r` targets: (including file, the `:r` statement's start offset) to the included
     /// file. A missing file or a cycle is absent here and reported as SQL004.
     pub includes: BTreeMap<(FileId, usize), FileId>,
+    /// Every file reached through `:r`, sorted by id.
+    pub included: Vec<FileId>,
+    /// `.sql` files listed as `None` items: loaded and parsed, not analysed on their own
+    /// (usually the targets of the deployment scripts' `:r` lines).
+    pub none_items: Vec<FileId>,
+    /// `Compile` items: the C# sources of SQLCLR assemblies, loaded as text.
+    pub compile_items: Vec<FileId>,
+}
+
+impl Project {
+    /// The file that the `:r` statement at `range` in `file` includes. Keys are the
+    /// offset of the `:` that starts the `:r` line; any range containing it matches.
+    pub fn include_at(&self, file: FileId, range: syntax::TextRange) -> Option<FileId> {
+        self.includes
+            .range((file, range.start)..(file, range.end.max(range.start + 1)))
+            .next()
+            .map(|(_, &target)| target)
+    }
+
+    /// True when `file` is one of this project's scripts, included files or `None` items.
+    pub fn reaches(&self, file: FileId) -> bool {
+        self.scripts.iter().any(|s| s.file == file)
+            || self.included.binary_search(&file).is_ok()
+            || self.none_items.contains(&file)
+    }
+
+    /// Every SQL file of the project once: scripts in order, then `None` items, then
+    /// files reached only through `:r`.
+    pub fn files(&self) -> Vec<FileId> {
+        let mut out: Vec<FileId> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let all = self
+            .scripts
+            .iter()
+            .map(|s| s.file)
+            .chain(self.none_items.iter().copied())
+            .chain(self.included.iter().copied());
+        for file in all {
+            if seen.insert(file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+}
+
+/// Where a project's list of files came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProjectKind {
+    /// A classic SSDT `.sqlproj` with explicit items.
+    Ssdt,
+    /// An SDK-style `Microsoft.Build.Sql` project: every `.sql` file under its folder.
+    Sdk,
+    /// Plain scripts that no `.sqlproj` claims.
+    #[default]
+    Scripts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,883 @@
+//! Project loading, the only IO in sqlwarden: from the paths a run is asked about to a
+//! [`Workspace`] of decoded, parsed files and the projects they form.
+//!
+//! The steps, in order: find the configuration; find the projects (each `.sqlproj`, plus
+//! one project of the `.sql` files no project claims); read and decode their files; follow
+//! `:r` lines depth-first in project order, reading what they name; check `$(Name)`
+//! references against the variables defined anywhere in the project; then parse every
+//! SQL file once, in parallel. Problems with the input are findings (SQL004 for what
+//! cannot be read, SQL002 for unknown variables); only a missing path or a bad
+//! configuration stops the run, as a [`LoadError`].
+
+pub mod decode;
+pub mod discovery;
+pub mod includes;
+pub mod sqlcmd;
+pub mod sqlproj;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use syntax::TextRange;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, FileId, Location, Severity, SourceFiles};
+use crate::project::{
+    LoadOptions, ParsedFile, Project, ProjectKind, Property, ScriptFile, ScriptRole, Workspace,
+};
+use sqlcmd::{Directive, DirectiveKind, Variables};
+use sqlproj::ItemKind;
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// A path given to the run does not exist.
+    NotFound(PathBuf),
+    /// A file the run cannot do without could not be read.
+    Io { path: PathBuf, message: String },
+    /// The configuration file says something that does not make sense.
+    Config {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A command-line option that does not make sense.
+    Usage(String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotFound(path) => {
+                write!(f, "{}: no such file or directory", path.display())
+            }
+            LoadError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            LoadError::Config {
+                path,
+                line,
+                column,
+                message,
+            } => write!(f, "{}:{line}:{column}: {message}", path.display()),
+            LoadError::Usage(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// SSDT's SQLCMD variables, defined in every project.
+pub const BUILTIN_VARIABLES: &[&str] = &[
+    "DatabaseName",
+    "DefaultDataPath",
+    "DefaultLogPath",
+    "DefaultFilePrefix",
+];
+
+/// Include chains deeper than this are reported instead of followed, so that no input
+/// can exhaust the stack.
+const MAX_INCLUDE_DEPTH: usize = 100;
+
+/// Loads the projects under `paths` (the current folder when empty).
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadError> {
+    let cwd = std::env::current_dir().map_err(|e| LoadError::Io {
+        path: PathBuf::from("."),
+        message: format!("cannot read the current folder: {e}"),
+    })?;
+    let given: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut inputs = Vec::new();
+    for path in &given {
+        let absolute = cwd.join(path);
+        let canonical = match std::fs::canonicalize(&absolute) {
+            Ok(canonical) => canonical,
+            Err(_) if options.overlays.contains_key(&absolute) => absolute,
+            Err(_) => return Err(LoadError::NotFound(path.clone())),
+        };
+        inputs.push((path.clone(), canonical));
+    }
+
+    let mut config = match &options.config {
+        Some(path) => {
+            let path = cwd.join(path);
+            if !path.is_file() {
+                return Err(LoadError::NotFound(path));
+            }
+            Config::load(&path)?
+        }
+        None => {
+            let (_, first) = &inputs[0];
+            let start = if first.is_dir() {
+                first.as_path()
+            } else {
+                first.parent().unwrap_or(first)
+            };
+            Config::discover(start)?
+        }
+    };
+    merge_command_line(&mut config, options)?;
+
+    let mut loader = Loader::new(options, &config);
+    let mut loose_files: Vec<PathBuf> = Vec::new();
+    for (given, canonical) in &inputs {
+        if canonical.is_dir() {
+            loader.bases.push((canonical.clone(), PathBuf::new()));
+            loader.load_folder(canonical);
+        } else {
+            let display_parent = given.parent().map(Path::to_path_buf).unwrap_or_default();
+            let parent = canonical.parent().unwrap_or(canonical).to_path_buf();
+            loader.bases.push((parent, display_parent));
+            if discovery::has_extension(canonical, "sqlproj") {
+                loader.load_sqlproj(canonical);
+            } else {
+                loose_files.push(canonical.clone());
+            }
+        }
+    }
+    if !loose_files.is_empty() {
+        let root = loose_files[0]
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .to_path_buf();
+        loader.load_loose(&root, loose_files);
+    }
+    Ok(loader.finish(config.clone()))
+}
+
+/// Lets the command line win over the configuration file.
+fn merge_command_line(config: &mut Config, options: &LoadOptions) -> Result<(), LoadError> {
+    for (flag, list) in [("--select", &options.select), ("--ignore", &options.ignore)] {
+        for selector in list {
+            if !Code::ALL.iter().any(|c| c.matches(selector)) {
+                return Err(LoadError::Usage(format!(
+                    "{flag} {selector}: neither a rule code nor a prefix of one"
+                )));
+            }
+        }
+    }
+    if !options.select.is_empty() {
+        config.select = options.select.clone();
+    }
+    config.ignore.extend(options.ignore.iter().cloned());
+    if let Some(schema) = &options.default_schema {
+        config.default_schema = Some(schema.clone());
+    }
+    for (name, value) in &options.variables {
+        // Names are case-insensitive: `--var ENV=x` replaces the file's `env`.
+        config
+            .variables
+            .retain(|k, _| !k.eq_ignore_ascii_case(name));
+        config.variables.insert(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+/// The state of one load.
+struct Loader<'a> {
+    options: &'a LoadOptions,
+    config: &'a Config,
+    files: SourceFiles,
+    by_path: HashMap<PathBuf, FileId>,
+    /// SQL files to parse (every one loaded, readable or not).
+    sql: BTreeSet<FileId>,
+    /// The SQLCMD lines of each SQL file, scanned once.
+    directives: HashMap<FileId, Vec<Directive>>,
+    diagnostics: Vec<Diagnostic>,
+    projects: Vec<Project>,
+    /// (absolute folder, how users see it): display paths are relative to the first
+    /// folder that holds the file.
+    bases: Vec<(PathBuf, PathBuf)>,
+}
+
+/// What a project's `.sqlproj` (or its absence) says it holds, before `:r` is followed.
+struct Candidate {
+    file: FileId,
+    role: ScriptRole,
+    /// Listed by name (a `.sqlproj` item) rather than found by a glob or a folder walk:
+    /// such a script stays a script even when some `:r` also reaches it.
+    explicit: bool,
+}
+
+impl<'a> Loader<'a> {
+    fn new(options: &'a LoadOptions, config: &'a Config) -> Self {
+        Loader {
+            options,
+            config,
+            files: SourceFiles::default(),
+            by_path: HashMap::new(),
+            sql: BTreeSet::new(),
+            directives: HashMap::new(),
+            diagnostics: Vec::new(),
+            projects: Vec::new(),
+            bases: Vec::new(),
+        }
+    }
+
+    fn display(&self, absolute: &Path) -> PathBuf {
+        self.bases
+            .iter()
+            .find_map(|(base, shown)| absolute.strip_prefix(base).ok().map(|rel| shown.join(rel)))
+            .unwrap_or_else(|| absolute.to_path_buf())
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        self.options.overlays.contains_key(path)
+    }
+
+    fn report(&mut self, code: Code, file: FileId, range: TextRange, message: String) {
+        let severity = match code {
+            Code::Sql002 => Severity::Warning,
+            _ => Severity::Error,
+        };
+        self.diagnostics.push(Diagnostic {
+            code,
+            severity,
+            message,
+            location: Location { file, range },
+            related: Vec::new(),
+            fix: None,
+        });
+    }
+
+    /// Reads and decodes a file once; an unreadable file is kept with empty text and
+    /// reported as SQL004 at its start.
+    fn load_file(&mut self, absolute: &Path, is_sql: bool) -> FileId {
+        if let Some(&id) = self.by_path.get(absolute) {
+            if is_sql {
+                self.sql.insert(id);
+            }
+            return id;
+        }
+        let display = self.display(absolute);
+        let read = match self.options.overlays.get(absolute) {
+            Some(text) => Ok(text.clone()),
+            None => match std::fs::read(absolute) {
+                Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
+                Err(e) => Err(format!("cannot be read: {e}")),
+            },
+        };
+        let (text, problem) = match read {
+            Ok(text) => (text, None),
+            Err(problem) => (String::new(), Some(problem)),
+        };
+        let id = self
+            .files
+            .add(display.clone(), absolute.to_path_buf(), text);
+        self.by_path.insert(absolute.to_path_buf(), id);
+        if let Some(problem) = problem {
+            self.report(
+                Code::Sql004,
+                id,
+                TextRange::new(0, 0),
+                format!("{} {problem}", display.display()),
+            );
+        }
+        if is_sql {
+            self.sql.insert(id);
+        }
+        id
+    }
+
+    fn directives_of(&mut self, file: FileId) -> Vec<Directive> {
+        if let Some(found) = self.directives.get(&file) {
+            return found.clone();
+        }
+        let found = sqlcmd::directives(&self.files.get(file).text);
+        self.directives.insert(file, found.clone());
+        found
+    }
+
+    /// Every `.sqlproj` below a folder, then the `.sql` files none of them claims.
+    fn load_folder(&mut self, folder: &Path) {
+        let config = self.config;
+        let walk = discovery::walk(folder, &|p| config.excludes(p));
+        let mut claimed = HashSet::new();
+        for project in &walk.projects {
+            claimed.extend(self.load_sqlproj(project));
+        }
+        let loose: Vec<PathBuf> = walk
+            .files
+            .into_iter()
+            .filter(|p| discovery::has_extension(p, "sql"))
+            .filter(|p| !claimed.contains(p))
+            .filter(|p| {
+                self.by_path
+                    .get(p)
+                    .is_none_or(|id| !self.projects.iter().any(|pr| pr.reaches(*id)))
+            })
+            .collect();
+        if !loose.is_empty() {
+            self.load_loose(folder, loose);
+        }
+    }
+
+    /// A project of plain scripts: pre-deployment scripts by SSDT's file names first,
+    /// post-deployment scripts last, the rest in path order between.
+    fn load_loose(&mut self, root: &Path, mut paths: Vec<PathBuf>) {
+        paths.sort();
+        paths.dedup();
+        let mut candidates = Vec::new();
+        for role in [
+            ScriptRole::PreDeploy,
+            ScriptRole::Build,
+            ScriptRole::PostDeploy,
+        ] {
+            for path in paths.iter().filter(|p| role_by_name(p) == role) {
+                let file = self.load_file(path, true);
+                candidates.push(Candidate {
+                    file,
+                    role,
+                    explicit: false,
+                });
+            }
+        }
+        let name = root.file_name().map_or_else(
+            || "scripts".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let project = Project {
+            kind: ProjectKind::Scripts,
+            default_schema: self
+                .config
+                .default_schema
+                .clone()
+                .unwrap_or_else(|| "dbo".to_owned()),
+            variables: self.variables(&name, &[]),
+            name,
+            root: root.to_path_buf(),
+            ..Project::default()
+        };
+        self.finish_project(project, candidates);
+    }
+
+    /// Loads one `.sqlproj` and returns the paths it claims (its items, and for an
+    /// SDK-style project every `.sql` file under its folder).
+    fn load_sqlproj(&mut self, path: &Path) -> HashSet<PathBuf> {
+        let root = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = path
+            .file_stem()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let mut claimed = HashSet::new();
+        if self.projects.iter().any(|p| {
+            p.project_file
+                .is_some_and(|f| self.files.get(f).absolute == path)
+        }) {
+            return claimed;
+        }
+        let project_file = self.load_file(path, false);
+        let mut project = Project {
+            kind: ProjectKind::Ssdt,
+            name: name.clone(),
+            root: root.clone(),
+            project_file: Some(project_file),
+            ..Project::default()
+        };
+        let text = self.files.get(project_file).text.clone();
+        let unreadable = text.is_empty()
+            && self
+                .diagnostics
+                .iter()
+                .any(|d| d.location.file == project_file);
+        let parsed = if unreadable {
+            None
+        } else {
+            match sqlproj::parse(&text) {
+                Ok(parsed) => Some(parsed),
+                Err(e) => {
+                    let display = self.files.get(project_file).path.display().to_string();
+                    self.report(
+                        Code::Sql004,
+                        project_file,
+                        TextRange::new(e.offset, e.offset),
+                        format!("{display} is not well-formed XML: {}", e.message),
+                    );
+                    None
+                }
+            }
+        };
+        let Some(parsed) = parsed else {
+            project.default_schema = self
+                .config
+                .default_schema
+                .clone()
+                .unwrap_or_else(|| "dbo".to_owned());
+            project.variables = self.variables(&name, &[]);
+            self.finish_project(project, Vec::new());
+            return claimed;
+        };
+        if parsed.sdk {
+            project.kind = ProjectKind::Sdk;
+        }
+
+        for property in &parsed.properties {
+            project
+                .properties
+                .entry(property.name.to_owned())
+                .or_insert_with(|| Property {
+                    value: property.value.clone(),
+                    location: Location {
+                        file: project_file,
+                        range: property.range,
+                    },
+                });
+        }
+        project.default_schema = self
+            .config
+            .default_schema
+            .clone()
+            .or_else(|| {
+                parsed
+                    .property("DefaultSchema")
+                    .map(|p| p.value.clone())
+                    .filter(|v| !v.is_empty())
+            })
+            .unwrap_or_else(|| "dbo".to_owned());
+        let declared: Vec<(String, String)> = parsed
+            .variables
+            .iter()
+            .map(|v| (v.name.clone(), v.value.clone().unwrap_or_default()))
+            .collect();
+        project.variables = self.variables(&name, &declared);
+
+        // Item lists in MSBuild's way: each element adds or removes paths in document
+        // order. An SDK-style project starts with every `.sql` file under its folder.
+        let config = self.config;
+        let walk = discovery::walk(&root, &|p| config.excludes(p));
+        let nested: Vec<PathBuf> = walk
+            .projects
+            .iter()
+            .filter_map(|p| p.parent().map(Path::to_path_buf))
+            .filter(|dir| dir != &root)
+            .collect();
+        let own_files: Vec<PathBuf> = walk
+            .files
+            .into_iter()
+            .filter(|f| !nested.iter().any(|dir| f.starts_with(dir)))
+            .collect();
+        let mut lists: BTreeMap<ItemKindKey, Vec<(PathBuf, bool)>> = BTreeMap::new();
+        if parsed.sdk {
+            let sql: Vec<(PathBuf, bool)> = own_files
+                .iter()
+                .filter(|f| discovery::has_extension(f, "sql"))
+                .map(|f| (f.clone(), false))
+                .collect();
+            claimed.extend(sql.iter().map(|(f, _)| f.clone()));
+            lists.insert(ItemKindKey(ItemKind::Build), sql);
+        }
+        for item in &parsed.items {
+            let list = lists.entry(ItemKindKey(item.kind)).or_default();
+            for pattern in &item.include {
+                if is_wildcard(pattern) {
+                    let excludes: Vec<String> = item.exclude.clone();
+                    for file in &own_files {
+                        let Some(rel) = includes::relative_slash(file, &root) else {
+                            continue;
+                        };
+                        if glob_matches(pattern, &rel)
+                            && !excludes.iter().any(|x| glob_matches(x, &rel))
+                            && !list.iter().any(|(f, _)| f == file)
+                        {
+                            list.push((file.clone(), true));
+                        }
+                    }
+                    continue;
+                }
+                let exists = |p: &Path| self.exists(p);
+                match includes::resolve(&root, pattern, &exists) {
+                    Some(file) => {
+                        let file = std::fs::canonicalize(&file).unwrap_or(file);
+                        if !list.iter().any(|(f, _)| f == &file) {
+                            list.push((file, true));
+                        }
+                    }
+                    None => {
+                        let display = self.files.get(project_file).path.display().to_string();
+                        let kind = format!("{:?}", item.kind);
+                        self.report(
+                            Code::Sql004,
+                            project_file,
+                            item.range,
+                            format!(
+                                "{display}: the {kind} item `{pattern}` names a file that does not exist"
+                            ),
+                        );
+                    }
+                }
+            }
+            for pattern in &item.remove {
+                list.retain(|(file, _)| {
+                    includes::relative_slash(file, &root)
+                        .is_none_or(|rel| !glob_matches(pattern, &rel))
+                });
+            }
+        }
+        // A file that is a `None`, pre- or post-deployment item is not built.
+        let not_built: HashSet<PathBuf> =
+            [ItemKind::None, ItemKind::PreDeploy, ItemKind::PostDeploy]
+                .into_iter()
+                .flat_map(|k| lists.get(&ItemKindKey(k)).cloned().unwrap_or_default())
+                .map(|(f, _)| f)
+                .collect();
+        if let Some(build) = lists.get_mut(&ItemKindKey(ItemKind::Build)) {
+            build.retain(|(f, _)| !not_built.contains(f));
+        }
+
+        let mut candidates = Vec::new();
+        for (kind, role) in [
+            (ItemKind::PreDeploy, ScriptRole::PreDeploy),
+            (ItemKind::Build, ScriptRole::Build),
+            (ItemKind::PostDeploy, ScriptRole::PostDeploy),
+        ] {
+            for (path, explicit) in lists.get(&ItemKindKey(kind)).cloned().unwrap_or_default() {
+                claimed.insert(path.clone());
+                if self.config.excludes(&path) {
+                    continue;
+                }
+                let file = self.load_file(&path, true);
+                candidates.push(Candidate {
+                    file,
+                    role,
+                    explicit,
+                });
+            }
+        }
+        for (path, _) in lists
+            .get(&ItemKindKey(ItemKind::None))
+            .cloned()
+            .unwrap_or_default()
+        {
+            claimed.insert(path.clone());
+            if discovery::has_extension(&path, "sql") {
+                let file = self.load_file(&path, true);
+                project.none_items.push(file);
+            }
+        }
+        for (path, _) in lists
+            .get(&ItemKindKey(ItemKind::Compile))
+            .cloned()
+            .unwrap_or_default()
+        {
+            let file = self.load_file(&path, false);
+            project.compile_items.push(file);
+        }
+        self.finish_project(project, candidates);
+        claimed
+    }
+
+    /// SSDT's built-ins, then the `.sqlproj` defaults, then the configuration file and
+    /// the command line (already merged into the configuration).
+    fn variables(
+        &self,
+        project_name: &str,
+        declared: &[(String, String)],
+    ) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for name in BUILTIN_VARIABLES {
+            let value = match *name {
+                "DatabaseName" | "DefaultFilePrefix" => project_name.to_owned(),
+                _ => String::new(),
+            };
+            out.insert((*name).to_owned(), value);
+        }
+        let later = declared.iter().cloned().chain(
+            self.config
+                .variables
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        for (name, value) in later {
+            // Names are case-insensitive: a later definition replaces an earlier one
+            // spelled differently.
+            out.retain(|k, _| !k.eq_ignore_ascii_case(&name));
+            out.insert(name.clone(), value.clone());
+        }
+        out
+    }
+
+    /// Follows `:r` lines from the candidates, decides the scripts, checks variables.
+    fn finish_project(&mut self, mut project: Project, candidates: Vec<Candidate>) {
+        let mut walk = IncludeWalk {
+            variables: project
+                .variables
+                .iter()
+                .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+                .collect(),
+            stack: Vec::new(),
+            done: HashSet::new(),
+            reached: BTreeSet::new(),
+        };
+        let roots: Vec<FileId> = candidates
+            .iter()
+            .map(|c| c.file)
+            .chain(project.none_items.clone())
+            .collect();
+        for root in roots {
+            self.follow(root, &mut walk, &mut project);
+        }
+        project.scripts = candidates
+            .iter()
+            .filter(|c| c.explicit || !walk.reached.contains(&c.file))
+            .map(|c| ScriptFile {
+                file: c.file,
+                role: c.role,
+            })
+            .collect();
+        project.included = walk.reached.iter().copied().collect();
+
+        // `$(Name)` must be defined somewhere: a built-in, the `.sqlproj`, the
+        // configuration, the command line, or a `:setvar` in any file of the project.
+        let members = project.files();
+        let mut defined: HashSet<String> = project
+            .variables
+            .keys()
+            .map(|k| k.to_ascii_uppercase())
+            .collect();
+        for &file in &members {
+            for directive in self.directives_of(file) {
+                if let DirectiveKind::SetVar { name, .. } = directive.kind {
+                    defined.insert(name.to_ascii_uppercase());
+                }
+            }
+        }
+        for &file in &members {
+            let refs = sqlcmd::variable_refs(&self.files.get(file).text);
+            for reference in refs {
+                if !defined.contains(&reference.name.to_ascii_uppercase()) {
+                    let name = &reference.name;
+                    self.report(
+                        Code::Sql002,
+                        file,
+                        reference.range,
+                        format!(
+                            "SQLCMD variable `$({name})` is not defined: add `:setvar {name} value`, a SqlCmdVariable in the .sqlproj, or pass --var {name}=VALUE"
+                        ),
+                    );
+                }
+            }
+        }
+        self.projects.push(project);
+    }
+
+    /// Depth-first through the `:r` lines of `file`, in text order.
+    fn follow(&mut self, file: FileId, walk: &mut IncludeWalk, project: &mut Project) {
+        if walk.done.contains(&file) {
+            return;
+        }
+        walk.stack.push(file);
+        for directive in self.directives_of(file) {
+            match directive.kind {
+                DirectiveKind::SetVar { name, value } => {
+                    let key = name.to_ascii_uppercase();
+                    match value {
+                        Some(value) => {
+                            walk.variables.insert(key, value);
+                        }
+                        None => {
+                            walk.variables.remove(&key);
+                        }
+                    }
+                }
+                DirectiveKind::Include { path } => {
+                    let line = self.files.get(file).text
+                        [directive.range.start..directive.range.end]
+                        .trim()
+                        .to_owned();
+                    self.include(file, &directive.range, &line, &path, walk, project);
+                }
+            }
+        }
+        walk.stack.pop();
+        walk.done.insert(file);
+    }
+
+    fn include(
+        &mut self,
+        file: FileId,
+        range: &TextRange,
+        line: &str,
+        written: &str,
+        walk: &mut IncludeWalk,
+        project: &mut Project,
+    ) {
+        let substituted = sqlcmd::substitute(written, &walk.variables);
+        let including = self.files.get(file);
+        let from = including.path.display().to_string();
+        let folder = including
+            .absolute
+            .parent()
+            .unwrap_or(Path::new("/"))
+            .to_path_buf();
+        let exists = |p: &Path| self.exists(p);
+        let Some(target) = includes::resolve(&folder, &substituted, &exists) else {
+            self.report(
+                Code::Sql004,
+                file,
+                *range,
+                format!(
+                    "`{line}` in {from} names a file that does not exist: {} (paths are relative to the including file's folder)",
+                    substituted.replace('\\', "/")
+                ),
+            );
+            return;
+        };
+        let target = std::fs::canonicalize(&target).unwrap_or(target);
+        let target = self.load_file(&target, true);
+        if walk.stack.contains(&target) {
+            let mut chain: Vec<String> = walk
+                .stack
+                .iter()
+                .skip_while(|&&f| f != target)
+                .map(|&f| self.files.get(f).path.display().to_string())
+                .collect();
+            chain.push(self.files.get(target).path.display().to_string());
+            self.report(
+                Code::Sql004,
+                file,
+                *range,
+                format!(
+                    "`{line}` in {from} would include {} while it is being included: an include cycle ({})",
+                    self.files.get(target).path.display(),
+                    chain.join(" → ")
+                ),
+            );
+            return;
+        }
+        if walk.stack.len() >= MAX_INCLUDE_DEPTH {
+            self.report(
+                Code::Sql004,
+                file,
+                *range,
+                format!(
+                    "`{line}` in {from} nests includes more than {MAX_INCLUDE_DEPTH} deep; the rest is not read"
+                ),
+            );
+            return;
+        }
+        project.includes.insert((file, range.start), target);
+        walk.reached.insert(target);
+        self.follow(target, walk, project);
+    }
+
+    /// Parses every SQL file once, in parallel, and assembles the workspace.
+    fn finish(mut self, config: Config) -> Workspace {
+        let files = &self.files;
+        let parsed: Vec<(FileId, ParsedFile)> = self
+            .sql
+            .iter()
+            .copied()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|id| {
+                let text = &files.get(id).text;
+                let result = std::panic::catch_unwind(|| syntax::parse_script(text));
+                let (script, errors) = result.unwrap_or_else(|_| {
+                    (
+                        syntax::ast::Script::default(),
+                        vec![syntax::SyntaxError {
+                            range: TextRange::new(0, text.len()),
+                            message: "the parser failed on this file; please report it".to_owned(),
+                        }],
+                    )
+                });
+                (id, ParsedFile { script, errors })
+            })
+            .collect();
+        // The same problem reached from two projects is reported once.
+        let mut seen = HashSet::new();
+        self.diagnostics.retain(|d| {
+            seen.insert((
+                d.code,
+                d.location.file,
+                d.location.range.start,
+                d.location.range.end,
+                d.message.clone(),
+            ))
+        });
+        crate::diagnostic::sort(&mut self.diagnostics, &self.files);
+        Workspace {
+            files: self.files,
+            scripts: parsed.into_iter().collect(),
+            projects: self.projects,
+            diagnostics: self.diagnostics,
+            config,
+        }
+    }
+}
+
+/// The state of the depth-first walk through one project's `:r` lines.
+struct IncludeWalk {
+    /// SQLCMD variables as `:setvar` lines change them, by upper-cased name.
+    variables: Variables,
+    /// The files being included, outermost first.
+    stack: Vec<FileId>,
+    /// Files whose includes have all been followed.
+    done: HashSet<FileId>,
+    /// Files reached through `:r`.
+    reached: BTreeSet<FileId>,
+}
+
+/// `ItemKind` as a map key, in a fixed order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ItemKindKey(ItemKind);
+
+impl ItemKindKey {
+    fn rank(self) -> u8 {
+        match self.0 {
+            ItemKind::PreDeploy => 0,
+            ItemKind::Build => 1,
+            ItemKind::PostDeploy => 2,
+            ItemKind::None => 3,
+            ItemKind::Compile => 4,
+        }
+    }
+}
+
+impl PartialOrd for ItemKindKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ItemKindKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
+    }
+}
+
+/// SSDT's names for deployment scripts, without case: `Script.PreDeployment*.sql` and
+/// `Script.PostDeployment*.sql`.
+fn role_by_name(path: &Path) -> ScriptRole {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.starts_with("script.predeployment") {
+        ScriptRole::PreDeploy
+    } else if name.starts_with("script.postdeployment") {
+        ScriptRole::PostDeploy
+    } else {
+        ScriptRole::Build
+    }
+}
+
+fn is_wildcard(pattern: &str) -> bool {
+    pattern.contains(['*', '?'])
+}
+
+/// MSBuild's item matching: `\` or `/`, without case, `**` across folders.
+fn glob_matches(pattern: &str, rel: &str) -> bool {
+    let pattern = pattern.replace('\\', "/");
+    let pattern = pattern.trim_start_matches("./");
+    globset::GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(true)
+        .build()
+        .is_ok_and(|g| g.compile_matcher().is_match(rel))
+}
