@@ -1,6 +1,7 @@
 //! The analysis: project loading (the only IO), the model, the rules, diagnostics and
 //! suppressions.
 
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod load;

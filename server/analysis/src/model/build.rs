@@ -1,0 +1,999 @@
+//! Building the model: the built-ins, then every definition of the project (names
+//! resolve against the whole project whatever the order of files), then every state
+//! change in apply order.
+
+use syntax::ast::{
+    self, Argument, ExecTarget, Expr, Ident, PermissionAction, PermissionSet, PermissionStatement,
+    QualifiedName, Statement, StatementKind,
+};
+
+use super::names::{fold, normalize_option};
+use super::{
+    Assembly, AssemblyId, Builtins, Grant, Key, KeyId, MembershipChange, Model, Object, ObjectId,
+    OptionSetting, OptionState, PermissionChange, Principal, PrincipalId, PrincipalKind, Resolved,
+    Schema, SchemaId, Scope, ServerConfig, StmtId, TrustedAssembly,
+};
+use crate::diagnostic::{FileId, Location};
+use crate::project::{Project, Workspace};
+
+const BUILTIN_USERS: &[&str] = &["dbo", "guest", "sys", "INFORMATION_SCHEMA"];
+const FIXED_DATABASE_ROLES: &[&str] = &[
+    "db_owner",
+    "db_accessadmin",
+    "db_securityadmin",
+    "db_ddladmin",
+    "db_backupoperator",
+    "db_datareader",
+    "db_datawriter",
+    "db_denydatareader",
+    "db_denydatawriter",
+];
+const FIXED_SERVER_ROLES: &[&str] = &[
+    "sysadmin",
+    "serveradmin",
+    "securityadmin",
+    "processadmin",
+    "setupadmin",
+    "bulkadmin",
+    "diskadmin",
+    "dbcreator",
+    "public",
+];
+
+/// Permissions that exist only at server scope: a `GRANT` of one of these without `ON`
+/// is a server permission, granted to a login or server role.
+const SERVER_PERMISSIONS: &[&str] = &[
+    "ADMINISTER BULK OPERATIONS",
+    "ALTER ANY AVAILABILITY GROUP",
+    "ALTER ANY CONNECTION",
+    "ALTER ANY CREDENTIAL",
+    "ALTER ANY DATABASE",
+    "ALTER ANY ENDPOINT",
+    "ALTER ANY EVENT NOTIFICATION",
+    "ALTER ANY EVENT SESSION",
+    "ALTER ANY LINKED SERVER",
+    "ALTER ANY LOGIN",
+    "ALTER ANY SERVER AUDIT",
+    "ALTER ANY SERVER ROLE",
+    "ALTER RESOURCES",
+    "ALTER SERVER STATE",
+    "ALTER SETTINGS",
+    "ALTER TRACE",
+    "AUTHENTICATE SERVER",
+    "CONNECT ANY DATABASE",
+    "CONNECT SQL",
+    "CONTROL SERVER",
+    "CREATE ANY DATABASE",
+    "CREATE AVAILABILITY GROUP",
+    "CREATE ENDPOINT",
+    "CREATE SERVER ROLE",
+    "CREATE TRACE EVENT NOTIFICATION",
+    "EXTERNAL ACCESS ASSEMBLY",
+    "IMPERSONATE ANY LOGIN",
+    "SELECT ALL USER SECURABLES",
+    "SHUTDOWN",
+    "UNSAFE ASSEMBLY",
+    "VIEW ANY DATABASE",
+    "VIEW ANY DEFINITION",
+    "VIEW SERVER STATE",
+];
+
+/// The object permissions `ALL` stands for.
+pub(crate) const ALL_OBJECT_PERMISSIONS: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REFERENCES",
+    "EXECUTE",
+];
+
+pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
+    let (items, database_names) = super::stream::build(workspace, project);
+    let mut model = Model {
+        project_name: project.name.clone(),
+        default_schema: if project.default_schema.trim().is_empty() {
+            "dbo".to_owned()
+        } else {
+            project.default_schema.clone()
+        },
+        items,
+        ..Model::default()
+    };
+    model.database_names.insert(fold(&project.name));
+    for name in database_names {
+        model.database_names.insert(fold(&name));
+    }
+    let mut builder = Builder { model };
+    builder.builtins();
+    builder.definitions();
+    builder.resolve_definitions();
+    builder.properties(project);
+    builder.state_changes();
+    let mut model = builder.model;
+    model.reaches = super::reach::compute(&model);
+    model
+}
+
+struct Builder {
+    model: Model,
+}
+
+/// The value of an `sp_` procedure argument by position or by name.
+fn argument<'a>(arguments: &'a [Argument], position: usize, name: &str) -> Option<&'a Argument> {
+    arguments
+        .iter()
+        .find(|a| a.name.as_deref() == Some(name))
+        .or_else(|| arguments.get(position).filter(|a| a.name.is_none()))
+}
+
+/// An argument's text when it is a literal (`'x'`, `N'x'`, `1`, a bare word).
+fn literal(argument: Option<&Argument>) -> Option<(String, syntax::TextRange)> {
+    let argument = argument?;
+    match &argument.value {
+        Expr::String(text, range) | Expr::Number(text, range) | Expr::Identifier(text, range) => {
+            Some((text.clone(), *range))
+        }
+        _ => None,
+    }
+}
+
+/// The procedure's own name when `name` is a system procedure call (`sp_x`, `sys.sp_x`,
+/// `master.sys.sp_x`, `master..sp_x`), folded.
+fn system_procedure(name: &QualifiedName) -> Option<String> {
+    let own = fold(&name.object().value);
+    let schema_ok = name
+        .schema()
+        .is_none_or(|schema| matches!(fold(&schema.value).as_str(), "sys" | "dbo"));
+    let database_ok = name
+        .database()
+        .is_none_or(|db| matches!(fold(&db.value).as_str(), "master" | ""));
+    (schema_ok && database_ok && name.server().is_none()).then_some(own)
+}
+
+impl Builder {
+    fn at(&self, id: StmtId, range: syntax::TextRange) -> Location {
+        Location {
+            file: self.model.items[id.0 as usize].file,
+            range,
+        }
+    }
+
+    // ---- principals -----------------------------------------------------------------
+
+    fn add_principal(&mut self, principal: Principal) -> PrincipalId {
+        let id = PrincipalId(self.model.principals.len() as u32);
+        let key = fold(&principal.name);
+        if principal.kind.is_server() {
+            self.model.server_principals.insert(key, id);
+        } else {
+            self.model.database_principals.insert(key, id);
+        }
+        self.model.principals.push(principal);
+        id
+    }
+
+    fn builtin_principal(&mut self, name: &str, kind: PrincipalKind) -> PrincipalId {
+        self.add_principal(Principal {
+            name: name.to_owned(),
+            kind,
+            location: None,
+            login: None,
+        })
+    }
+
+    fn add_schema(&mut self, schema: Schema) -> SchemaId {
+        let id = SchemaId(self.model.schemas.len() as u32);
+        self.model.schema_index.insert(fold(&schema.name), id);
+        self.model.schemas.push(schema);
+        id
+    }
+
+    fn builtins(&mut self) {
+        let mut ids = Builtins::default();
+        for name in BUILTIN_USERS {
+            let id = self.builtin_principal(name, PrincipalKind::BuiltinUser);
+            if *name == "dbo" {
+                ids.dbo = id;
+            }
+        }
+        ids.public = self.builtin_principal("public", PrincipalKind::Public);
+        for name in FIXED_DATABASE_ROLES {
+            let id = self.builtin_principal(name, PrincipalKind::FixedDatabaseRole);
+            match *name {
+                "db_owner" => ids.db_owner = id,
+                "db_datareader" => ids.db_datareader = id,
+                "db_datawriter" => ids.db_datawriter = id,
+                "db_denydatareader" => ids.db_denydatareader = id,
+                "db_denydatawriter" => ids.db_denydatawriter = id,
+                _ => {}
+            }
+        }
+        ids.sa = self.builtin_principal("sa", PrincipalKind::BuiltinLogin);
+        for name in FIXED_SERVER_ROLES {
+            let id = self.builtin_principal(name, PrincipalKind::FixedServerRole);
+            if *name == "sysadmin" {
+                ids.sysadmin = id;
+            }
+        }
+        self.model.builtin = ids;
+        // `dbo` belongs to `db_owner`, and `sa` to `sysadmin`; the model records those
+        // memberships as built in (no statement), so that queries need no special case.
+        // The location of a built-in fact is the start of no file; it is never shown.
+        let nowhere = Location {
+            file: FileId(u32::MAX),
+            range: syntax::TextRange::default(),
+        };
+        self.model
+            .member_of
+            .entry(ids.dbo)
+            .or_default()
+            .insert(ids.db_owner, nowhere);
+        self.model
+            .member_of
+            .entry(ids.sa)
+            .or_default()
+            .insert(ids.sysadmin, nowhere);
+        // The built-in schemas: `dbo` and `guest` owned by those users, `sys` and
+        // `INFORMATION_SCHEMA` by theirs, and one schema per fixed database role.
+        for name in BUILTIN_USERS.iter().chain(FIXED_DATABASE_ROLES) {
+            let owner = self.model.database_principal(name).unwrap_or(ids.dbo);
+            self.add_schema(Schema {
+                name: (*name).to_owned(),
+                location: None,
+                declared: true,
+                builtin: true,
+                owner,
+                owner_location: None,
+            });
+        }
+    }
+
+    /// The database principal of this name, creating an undeclared one at `location`
+    /// when the project does not define it.
+    fn database_principal_or_undeclared(
+        &mut self,
+        name: &Ident,
+        location: Location,
+    ) -> PrincipalId {
+        if let Some(id) = self.model.database_principal(&name.value) {
+            return id;
+        }
+        self.add_principal(Principal {
+            name: name.value.clone(),
+            kind: PrincipalKind::Undeclared { server: false },
+            location: Some(location),
+            login: None,
+        })
+    }
+
+    fn server_principal_or_undeclared(&mut self, name: &Ident, location: Location) -> PrincipalId {
+        if let Some(id) = self.model.server_principal(&name.value) {
+            return id;
+        }
+        self.add_principal(Principal {
+            name: name.value.clone(),
+            kind: PrincipalKind::Undeclared { server: true },
+            location: Some(location),
+            login: None,
+        })
+    }
+
+    // ---- pass 1: definitions --------------------------------------------------------
+
+    fn definitions(&mut self) {
+        for index in 0..self.model.items.len() {
+            let id = StmtId(index as u32);
+            let statement = self.model.items[index].statement.clone();
+            self.definition(id, &statement);
+        }
+    }
+
+    fn definition(&mut self, id: StmtId, statement: &Statement) {
+        match &statement.kind {
+            StatementKind::CreateUser(user) if !user.alter => {
+                if self.model.database_principal(&user.name.value).is_none() {
+                    let location = self.at(id, user.name.range);
+                    self.add_principal(Principal {
+                        name: user.name.value.clone(),
+                        kind: PrincipalKind::User(user.source.clone()),
+                        location: Some(location),
+                        login: None,
+                    });
+                }
+            }
+            StatementKind::CreateRole {
+                name, application, ..
+            } => {
+                if self.model.database_principal(&name.value).is_none() {
+                    let location = self.at(id, name.range);
+                    self.add_principal(Principal {
+                        name: name.value.clone(),
+                        kind: if *application {
+                            PrincipalKind::ApplicationRole
+                        } else {
+                            PrincipalKind::Role
+                        },
+                        location: Some(location),
+                        login: None,
+                    });
+                }
+            }
+            StatementKind::CreateLogin(login) => {
+                if self.model.server_principal(&login.name.value).is_none() {
+                    let location = self.at(id, login.name.range);
+                    self.add_principal(Principal {
+                        name: login.name.value.clone(),
+                        kind: PrincipalKind::Login(login.source.clone()),
+                        location: Some(location),
+                        login: None,
+                    });
+                }
+            }
+            StatementKind::CreateSchema { name, .. } => {
+                let location = self.at(id, name.range);
+                match self.model.schema_named(&name.value) {
+                    Some(existing) => {
+                        let schema = &mut self.model.schemas[existing.0 as usize];
+                        if !schema.declared && !schema.builtin {
+                            schema.declared = true;
+                            schema.location = Some(location);
+                        }
+                    }
+                    None => {
+                        let dbo = self.model.builtin.dbo;
+                        self.add_schema(Schema {
+                            name: name.value.clone(),
+                            location: Some(location),
+                            declared: true,
+                            builtin: false,
+                            owner: dbo,
+                            owner_location: None,
+                        });
+                    }
+                }
+            }
+            StatementKind::CreateObject(create) => self.define_object(id, create),
+            StatementKind::CreateAssembly(assembly) if !assembly.alter => {
+                if self.model.assembly_named(&assembly.name.value).is_none() {
+                    let location = self.at(id, assembly.name.range);
+                    let (permission_set, permission_set_location) = match &assembly.permission_set {
+                        Some((set, range)) => (set.clone(), Some(self.at(id, *range))),
+                        None => (PermissionSet::Safe, None),
+                    };
+                    let assembly_id = AssemblyId(self.model.assemblies.len() as u32);
+                    self.model
+                        .assembly_index
+                        .insert(fold(&assembly.name.value), assembly_id);
+                    let dbo = self.model.builtin.dbo;
+                    self.model.assemblies.push(Assembly {
+                        name: assembly.name.value.clone(),
+                        location,
+                        statement: id,
+                        owner: dbo,
+                        owner_location: None,
+                        permission_set,
+                        permission_set_location,
+                        sources: assembly.from.clone(),
+                    });
+                }
+            }
+            StatementKind::CreateKey(key) => {
+                if self.model.key_named(&key.name.value).is_none() {
+                    let key_id = KeyId(self.model.keys.len() as u32);
+                    self.model.key_index.insert(fold(&key.name.value), key_id);
+                    let location = self.at(id, key.name.range);
+                    self.model.keys.push(Key {
+                        name: key.name.value.clone(),
+                        certificate: key.certificate,
+                        source: key.source.clone(),
+                        from_assembly: None,
+                        location,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The schema an object's name puts it in: the written schema, else (for a trigger)
+    /// its table's schema, else the default schema. Creates an undeclared schema owned by
+    /// `dbo` when the project never creates it.
+    fn schema_for(&mut self, name: &QualifiedName, fallback: Option<&QualifiedName>) -> SchemaId {
+        let written = name
+            .schema()
+            .or_else(|| fallback.and_then(QualifiedName::schema))
+            .map(|s| s.value.clone())
+            .unwrap_or_else(|| self.model.default_schema.clone());
+        if let Some(id) = self.model.schema_named(&written) {
+            return id;
+        }
+        let dbo = self.model.builtin.dbo;
+        self.add_schema(Schema {
+            name: written,
+            location: None,
+            declared: false,
+            builtin: false,
+            owner: dbo,
+            owner_location: None,
+        })
+    }
+
+    fn define_object(&mut self, id: StmtId, create: &ast::CreateObject) {
+        if create.name.parts.is_empty() || self.model.is_other_database(&create.name) {
+            return;
+        }
+        let trigger_target = create
+            .module
+            .as_ref()
+            .and_then(|m| m.trigger_target.as_ref());
+        let schema = self.schema_for(&create.name, trigger_target);
+        let key = (schema, fold(&create.name.object().value));
+        let location = self.at(id, create.name.range);
+        match self.model.object_index.get(&key) {
+            Some(existing) => {
+                // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
+                let object = &mut self.model.objects[existing.0 as usize];
+                object.statement = id;
+                if create.synonym_for.is_some() {
+                    object.synonym_for = create.synonym_for.clone();
+                }
+            }
+            None => {
+                let object_id = ObjectId(self.model.objects.len() as u32);
+                self.model.object_index.insert(key, object_id);
+                self.model.objects.push(Object {
+                    schema,
+                    name: create.name.object().value.clone(),
+                    kind: create.kind,
+                    location,
+                    statement: id,
+                    explicit_owner: None,
+                    synonym_for: create.synonym_for.clone(),
+                    trigger_on: None,
+                });
+            }
+        }
+    }
+
+    /// Links the definitions to each other once all are known: schema and assembly
+    /// owners, users to their logins, triggers to their tables, keys to assemblies.
+    fn resolve_definitions(&mut self) {
+        for index in 0..self.model.items.len() {
+            let id = StmtId(index as u32);
+            let statement = self.model.items[index].statement.clone();
+            match &statement.kind {
+                StatementKind::CreateSchema {
+                    name,
+                    owner: Some(owner),
+                } => {
+                    let Some(schema) = self.model.schema_named(&name.value) else {
+                        continue;
+                    };
+                    if self.model.schemas[schema.0 as usize].builtin {
+                        continue;
+                    }
+                    let location = self.at(id, owner.range);
+                    let principal = self.database_principal_or_undeclared(owner, location);
+                    let schema = &mut self.model.schemas[schema.0 as usize];
+                    if schema.owner_location.is_none() {
+                        schema.owner = principal;
+                        schema.owner_location = Some(location);
+                    }
+                }
+                StatementKind::CreateAssembly(assembly) if !assembly.alter => {
+                    if let (Some(owner), Some(asm)) = (
+                        &assembly.owner,
+                        self.model.assembly_named(&assembly.name.value),
+                    ) && self.model.assemblies[asm.0 as usize].statement == id
+                    {
+                        let location = self.at(id, owner.range);
+                        let principal = self.database_principal_or_undeclared(owner, location);
+                        let assembly = &mut self.model.assemblies[asm.0 as usize];
+                        assembly.owner = principal;
+                        assembly.owner_location = Some(location);
+                    }
+                }
+                StatementKind::CreateUser(user) if !user.alter => {
+                    let login = match &user.source {
+                        ast::UserSource::Login(login) => self.model.server_principal(&login.value),
+                        _ => None,
+                    };
+                    if let Some(p) = self.model.database_principal(&user.name.value)
+                        && self.model.principals[p.0 as usize].location
+                            == Some(self.at(id, user.name.range))
+                    {
+                        self.model.principals[p.0 as usize].login = login;
+                    }
+                }
+                _ => {}
+            }
+        }
+        for index in 0..self.model.objects.len() {
+            let statement = self.model.objects[index].statement;
+            let target = match &self.model.items[statement.0 as usize].statement.kind {
+                StatementKind::CreateObject(create) => create
+                    .module
+                    .as_ref()
+                    .and_then(|m| m.trigger_target.clone()),
+                _ => None,
+            };
+            if let Some(target) = target {
+                let schema = self.model.objects[index].schema;
+                if let Resolved::Object(table) = self.model.resolve(&target, Some(schema)) {
+                    self.model.objects[index].trigger_on = Some(table);
+                }
+            }
+        }
+        for index in 0..self.model.keys.len() {
+            if let ast::KeySource::Assembly(assembly) = &self.model.keys[index].source {
+                let found = self.model.assembly_named(&assembly.value);
+                self.model.keys[index].from_assembly = found;
+            }
+        }
+    }
+
+    // ---- pass 2: state changes ------------------------------------------------------
+
+    fn properties(&mut self, project: &Project) {
+        for (name, target) in [
+            ("Trustworthy", OptionTarget::Trustworthy),
+            ("DBChainingOn", OptionTarget::DbChaining),
+        ] {
+            let property = project
+                .properties
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, p)| p);
+            if let Some(property) = property {
+                let on = property.value.trim().eq_ignore_ascii_case("true");
+                self.option(target).settings.push(OptionSetting {
+                    on,
+                    location: property.location,
+                    from_property: true,
+                });
+                self.option(target).on = on;
+            }
+        }
+    }
+
+    fn option(&mut self, target: OptionTarget) -> &mut OptionState {
+        match target {
+            OptionTarget::Trustworthy => &mut self.model.options.trustworthy,
+            OptionTarget::DbChaining => &mut self.model.options.db_chaining,
+        }
+    }
+
+    fn state_changes(&mut self) {
+        for index in 0..self.model.items.len() {
+            let id = StmtId(index as u32);
+            let statement = self.model.items[index].statement.clone();
+            self.state_change(id, &statement, false);
+            if let Some(module) = super::stream::module_of(&statement) {
+                // Statements inside a module run when it runs, not at deployment: only
+                // the GRANT/DENY/REVOKE among them are recorded (for PRM011), unapplied.
+                for inner in &module.body {
+                    if let StatementKind::Permission(permission) = &inner.kind {
+                        self.permission(id, inner, permission, true);
+                    }
+                }
+            }
+        }
+    }
+
+    fn state_change(&mut self, id: StmtId, statement: &Statement, in_module: bool) {
+        match &statement.kind {
+            StatementKind::RoleMembership(m) => {
+                let location = self.at(id, statement.range);
+                self.membership(id, location, &m.role, &m.member, m.add, m.server);
+            }
+            StatementKind::Permission(permission) => {
+                self.permission(id, statement, permission, in_module)
+            }
+            StatementKind::AlterAuthorization(alter) => {
+                self.alter_authorization(id, statement, alter)
+            }
+            StatementKind::AlterDatabaseSet(set) => {
+                let other = set.database.as_ref().is_some_and(|db| {
+                    let value = db.value.trim();
+                    value.starts_with("$(") && fold(value) != "$(databasename)"
+                });
+                if other {
+                    return;
+                }
+                for option in &set.options {
+                    let target = match option.name.as_str() {
+                        "TRUSTWORTHY" => OptionTarget::Trustworthy,
+                        "DB_CHAINING" => OptionTarget::DbChaining,
+                        _ => continue,
+                    };
+                    let on = option.value.eq_ignore_ascii_case("ON");
+                    let location = self.at(id, option.range);
+                    self.option(target).settings.push(OptionSetting {
+                        on,
+                        location,
+                        from_property: false,
+                    });
+                    self.option(target).on = on;
+                }
+            }
+            StatementKind::CreateAssembly(assembly) if assembly.alter => {
+                if let (Some(asm), Some((set, range))) = (
+                    self.model.assembly_named(&assembly.name.value),
+                    &assembly.permission_set,
+                ) {
+                    let location = self.at(id, *range);
+                    let assembly = &mut self.model.assemblies[asm.0 as usize];
+                    assembly.permission_set = set.clone();
+                    assembly.permission_set_location = Some(location);
+                }
+            }
+            StatementKind::Exec(exec) => self.system_procedure(id, statement, exec),
+            _ => {}
+        }
+    }
+
+    fn membership(
+        &mut self,
+        id: StmtId,
+        location: Location,
+        role: &Ident,
+        member: &Ident,
+        add: bool,
+        server: bool,
+    ) {
+        let role_location = self.at(id, role.range);
+        let member_location = self.at(id, member.range);
+        let (role_id, member_id) = if server {
+            let role_id = self.server_principal_or_undeclared(role, role_location);
+            let member_id = self.server_principal_or_undeclared(member, member_location);
+            (role_id, member_id)
+        } else {
+            let role_id = self.database_principal_or_undeclared(role, role_location);
+            let member_id = self.database_principal_or_undeclared(member, member_location);
+            (role_id, member_id)
+        };
+        self.model.memberships.push(MembershipChange {
+            stmt: id,
+            role: role_id,
+            member: member_id,
+            add,
+            server,
+            location,
+            role_location,
+            member_location,
+        });
+        if add {
+            self.model
+                .member_of
+                .entry(member_id)
+                .or_default()
+                .insert(role_id, location);
+        } else if let Some(roles) = self.model.member_of.get_mut(&member_id) {
+            roles.remove(&role_id);
+        }
+    }
+
+    /// `sp_addrolemember`, `sp_droprolemember`, `sp_addsrvrolemember`,
+    /// `sp_dropsrvrolemember`, `sp_configure`, `sp_add_trusted_assembly`.
+    fn system_procedure(&mut self, id: StmtId, statement: &Statement, exec: &ast::Exec) {
+        let ExecTarget::Procedure { name, arguments } = &exec.target else {
+            return;
+        };
+        let Some(procedure) = system_procedure(name) else {
+            return;
+        };
+        let location = self.at(id, statement.range);
+        let ident = |arg: Option<(String, syntax::TextRange)>| {
+            arg.map(|(value, range)| Ident { value, range })
+        };
+        match procedure.as_str() {
+            "sp_addrolemember" | "sp_droprolemember" => {
+                let role = ident(literal(argument(arguments, 0, "@rolename")));
+                let member = ident(literal(argument(arguments, 1, "@membername")));
+                if let (Some(role), Some(member)) = (role, member) {
+                    let add = procedure == "sp_addrolemember";
+                    self.membership(id, location, &role, &member, add, false);
+                }
+            }
+            "sp_addsrvrolemember" | "sp_dropsrvrolemember" => {
+                let member = ident(literal(argument(arguments, 0, "@loginame")));
+                let role = ident(literal(argument(arguments, 1, "@rolename")));
+                if let (Some(role), Some(member)) = (role, member) {
+                    let add = procedure == "sp_addsrvrolemember";
+                    self.membership(id, location, &role, &member, add, true);
+                }
+            }
+            "sp_configure" => {
+                let Some((name, _)) = literal(argument(arguments, 0, "@configname")) else {
+                    return;
+                };
+                let value_argument = argument(arguments, 1, "@configvalue");
+                let value =
+                    literal(value_argument).and_then(|(text, _)| text.trim().parse::<i64>().ok());
+                let value_location = value_argument.map(|a| self.at(id, a.range));
+                self.model.server_configs.push(ServerConfig {
+                    stmt: id,
+                    name: normalize_option(&name),
+                    value,
+                    location,
+                    value_location,
+                });
+            }
+            "sp_add_trusted_assembly" => {
+                let hash = argument(arguments, 0, "@hash").and_then(|a| match &a.value {
+                    Expr::Number(text, _) | Expr::Identifier(text, _) | Expr::String(text, _) => {
+                        let digits = text.trim();
+                        let digits = digits
+                            .strip_prefix("0x")
+                            .or_else(|| digits.strip_prefix("0X"))
+                            .unwrap_or(digits);
+                        Some(digits.to_ascii_uppercase())
+                    }
+                    _ => None,
+                });
+                let description =
+                    literal(argument(arguments, 1, "@description")).map(|(text, _)| text);
+                self.model.trusted_assemblies.push(TrustedAssembly {
+                    stmt: id,
+                    hash,
+                    description,
+                    location,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// The scope a permission statement names.
+    fn scope(
+        &mut self,
+        id: StmtId,
+        permission: &str,
+        securable: Option<&ast::Securable>,
+        server_grantee: bool,
+    ) -> Scope {
+        let Some(securable) = securable else {
+            return if SERVER_PERMISSIONS.contains(&permission) || server_grantee {
+                Scope::Server
+            } else {
+                Scope::Database
+            };
+        };
+        let name = &securable.name;
+        if name.parts.is_empty() {
+            return Scope::Database;
+        }
+        let class = securable
+            .class
+            .clone()
+            .unwrap_or_else(|| "OBJECT".to_owned());
+        let written = name.to_string();
+        let unresolved = |class: &str| Scope::Unresolved {
+            class: class.to_owned(),
+            name: written.clone(),
+        };
+        match class.as_str() {
+            "OBJECT" | "TYPE" => match self.model.resolve_exact(name, None) {
+                Resolved::Object(object) => Scope::Object(object),
+                Resolved::OtherDatabase => Scope::OtherDatabase,
+                Resolved::Builtin => Scope::Other {
+                    class,
+                    name: written,
+                },
+                Resolved::Unresolved => unresolved(&class),
+            },
+            "SCHEMA" => match self.model.schema_named(&name.object().value) {
+                Some(schema) => Scope::Schema(schema),
+                None => unresolved(&class),
+            },
+            "DATABASE" => Scope::Database,
+            "SERVER" => Scope::Server,
+            "USER" | "ROLE" | "APPLICATION ROLE" => {
+                let ident = name.object().clone();
+                let location = self.at(id, ident.range);
+                Scope::Principal(self.database_principal_or_undeclared(&ident, location))
+            }
+            "LOGIN" | "SERVER ROLE" => match self.model.server_principal(&name.object().value) {
+                Some(p) => Scope::Principal(p),
+                None => {
+                    let ident = name.object().clone();
+                    let location = self.at(id, ident.range);
+                    Scope::Principal(self.server_principal_or_undeclared(&ident, location))
+                }
+            },
+            "ASSEMBLY" => match self.model.assembly_named(&name.object().value) {
+                Some(assembly) => Scope::Assembly(assembly),
+                None => unresolved(&class),
+            },
+            _ => Scope::Other {
+                class,
+                name: written,
+            },
+        }
+    }
+
+    fn permission(
+        &mut self,
+        id: StmtId,
+        statement: &Statement,
+        permission: &PermissionStatement,
+        in_module: bool,
+    ) {
+        let location = self.at(id, statement.range);
+        let securable_location = permission
+            .securable
+            .as_ref()
+            .map(|s| self.at(id, s.name.range));
+        for p in &permission.permissions {
+            let server_permission = SERVER_PERMISSIONS.contains(&p.name.as_str())
+                || matches!(
+                    permission
+                        .securable
+                        .as_ref()
+                        .and_then(|s| s.class.as_deref()),
+                    Some("SERVER" | "LOGIN" | "SERVER ROLE" | "ENDPOINT")
+                );
+            for grantee in &permission.principals {
+                let principal_location = self.at(id, grantee.range);
+                // A principal is looked up among database principals first; a server
+                // permission goes to a login or server role.
+                let principal = if server_permission {
+                    match self.model.server_principal(&grantee.value) {
+                        Some(p) => p,
+                        None => self.server_principal_or_undeclared(grantee, principal_location),
+                    }
+                } else {
+                    match self.model.database_principal(&grantee.value) {
+                        Some(p) => p,
+                        None => match self.model.server_principal(&grantee.value) {
+                            Some(p) => p,
+                            None => {
+                                self.database_principal_or_undeclared(grantee, principal_location)
+                            }
+                        },
+                    }
+                };
+                let server_grantee = self.model.principal(principal).kind.is_server();
+                let scope = self.scope(id, &p.name, permission.securable.as_ref(), server_grantee);
+                let mut columns: Vec<String> = p.columns.iter().map(|c| fold(&c.value)).collect();
+                if let Some(securable) = &permission.securable {
+                    columns.extend(securable.columns.iter().map(|c| fold(&c.value)));
+                }
+                columns.sort();
+                columns.dedup();
+                let change = PermissionChange {
+                    stmt: id,
+                    action: permission.action,
+                    permission: p.name.clone(),
+                    columns,
+                    scope,
+                    principal,
+                    with_grant_option: permission.with_grant_option,
+                    grant_option_for: permission.grant_option_for,
+                    cascade: permission.cascade,
+                    in_module,
+                    location,
+                    permission_location: self.at(id, p.range),
+                    principal_location,
+                    securable_location,
+                };
+                if !in_module {
+                    self.apply(&change);
+                }
+                self.model.permission_changes.push(change);
+            }
+        }
+    }
+
+    /// Applies one change to the final state. A GRANT replaces a DENY of the same
+    /// permission to the same principal at the same scope and the reverse; REVOKE removes
+    /// either. A change on the whole securable also replaces its column-level entries; a
+    /// column-level change touches only its columns.
+    fn apply(&mut self, change: &PermissionChange) {
+        let names: Vec<String> = match change.permission.as_str() {
+            "ALL" | "ALL PRIVILEGES"
+                if matches!(change.scope, Scope::Object(_) | Scope::Schema(_)) =>
+            {
+                ALL_OBJECT_PERMISSIONS
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect()
+            }
+            name => vec![name.to_owned()],
+        };
+        for name in names {
+            let same = |g: &Grant| {
+                g.principal == change.principal && g.permission == name && g.scope == change.scope
+            };
+            if change.action == PermissionAction::Revoke && change.grant_option_for {
+                for grant in self.model.grants.iter_mut().filter(|g| same(g)) {
+                    grant.with_grant_option = false;
+                }
+                continue;
+            }
+            if change.columns.is_empty() {
+                self.model.grants.retain(|g| !same(g));
+            } else {
+                let mut kept = Vec::with_capacity(self.model.grants.len());
+                for mut grant in std::mem::take(&mut self.model.grants) {
+                    if same(&grant) && !grant.columns.is_empty() {
+                        grant.columns.retain(|c| !change.columns.contains(c));
+                        if grant.columns.is_empty() {
+                            continue;
+                        }
+                    }
+                    kept.push(grant);
+                }
+                self.model.grants = kept;
+            }
+            if change.action == PermissionAction::Revoke {
+                continue;
+            }
+            self.model.grants.push(Grant {
+                principal: change.principal,
+                permission: name,
+                scope: change.scope.clone(),
+                columns: change.columns.clone(),
+                deny: change.action == PermissionAction::Deny,
+                with_grant_option: change.with_grant_option,
+                location: change.location,
+            });
+        }
+    }
+
+    fn alter_authorization(
+        &mut self,
+        id: StmtId,
+        statement: &Statement,
+        alter: &ast::AlterAuthorization,
+    ) {
+        let location = self.at(id, statement.range);
+        let class = alter.class.clone().unwrap_or_else(|| "OBJECT".to_owned());
+        let owner = alter.owner.as_ref().map(|owner| {
+            let owner_location = self.at(id, owner.range);
+            self.database_principal_or_undeclared(owner, owner_location)
+        });
+        let scope = match class.as_str() {
+            "OBJECT" | "TYPE" => match self.model.resolve_exact(&alter.securable, None) {
+                Resolved::Object(object) => {
+                    self.model.objects[object.0 as usize].explicit_owner =
+                        owner.map(|owner| (owner, location));
+                    Scope::Object(object)
+                }
+                _ => return,
+            },
+            "SCHEMA" => match self.model.schema_named(&alter.securable.object().value) {
+                Some(schema) => {
+                    let dbo = self.model.builtin.dbo;
+                    let schema_entry = &mut self.model.schemas[schema.0 as usize];
+                    schema_entry.owner = owner.unwrap_or(dbo);
+                    schema_entry.owner_location = Some(location);
+                    Scope::Schema(schema)
+                }
+                None => return,
+            },
+            "ASSEMBLY" => match self.model.assembly_named(&alter.securable.object().value) {
+                Some(assembly) => {
+                    let dbo = self.model.builtin.dbo;
+                    let entry = &mut self.model.assemblies[assembly.0 as usize];
+                    entry.owner = owner.unwrap_or(dbo);
+                    entry.owner_location = Some(location);
+                    Scope::Assembly(assembly)
+                }
+                None => return,
+            },
+            _ => return,
+        };
+        // "If the target entity is not a database and the entity is being transferred to
+        // a new owner, all permissions on the target will be dropped" (ALTER
+        // AUTHORIZATION, Remarks).
+        self.model.grants.retain(|g| g.scope != scope);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum OptionTarget {
+    Trustworthy,
+    DbChaining,
+}

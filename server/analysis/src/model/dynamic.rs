@@ -1,0 +1,182 @@
+//! Dynamic SQL in a module body whose text can be known: a string literal, literals
+//! joined with `+`, or a variable assigned only from such expressions before the `EXEC`.
+
+use std::collections::HashMap;
+
+use syntax::TextRange;
+use syntax::ast::{ExecTarget, Expr, Statement, StatementKind};
+
+use super::names::fold;
+
+/// One `EXEC (…)` or `sp_executesql` in a module body.
+#[derive(Clone, Debug)]
+pub struct DynamicSql {
+    /// The whole `EXEC` statement.
+    pub statement: TextRange,
+    /// The `EXEC` keyword.
+    pub keyword: TextRange,
+    /// The text that runs, when it is known.
+    pub text: Option<String>,
+    /// The string literals the text is made of, in order, with their ranges: where a
+    /// finding about a name inside the text can point.
+    pub literals: Vec<(String, TextRange)>,
+    /// The expression that gives the text (the `EXEC (…)` operand or `@stmt`).
+    pub expression: Option<Expr>,
+}
+
+type Known = Option<(String, Vec<(String, TextRange)>)>;
+
+fn evaluate(expr: &Expr, variables: &HashMap<String, Known>) -> Known {
+    match expr {
+        Expr::String(text, range) => Some((text.clone(), vec![(text.clone(), *range)])),
+        Expr::Concat(parts, _) => {
+            let mut text = String::new();
+            let mut literals = Vec::new();
+            for part in parts {
+                let (t, l) = evaluate(part, variables)?;
+                text.push_str(&t);
+                literals.extend(l);
+            }
+            Some((text, literals))
+        }
+        Expr::Variable(name, _) => variables.get(name).cloned().flatten(),
+        _ => None,
+    }
+}
+
+/// True for `sp_executesql`, `sys.sp_executesql` and `master.sys.sp_executesql`.
+fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
+    fold(&name.object().value) == "sp_executesql"
+}
+
+/// Every dynamic SQL statement in a module body (flattened, in text order), with its
+/// text when the text is known. A variable is known while every assignment to it so far
+/// came from literals and known variables; one assignment from anything else (a
+/// parameter, a column, a function call such as `QUOTENAME`) makes it unknown from then on.
+pub fn known_dynamic_sql(body: &[Statement]) -> Vec<DynamicSql> {
+    let mut variables: HashMap<String, Known> = HashMap::new();
+    let mut out = Vec::new();
+    for statement in body {
+        match &statement.kind {
+            StatementKind::Assign {
+                variable,
+                value,
+                append,
+            } => {
+                let previous = variables.get(variable).cloned();
+                let poisoned = matches!(previous, Some(None));
+                let new = if poisoned {
+                    None
+                } else if *append {
+                    match (previous.flatten(), evaluate(value, &variables)) {
+                        (Some((mut text, mut literals)), Some((t, l))) => {
+                            text.push_str(&t);
+                            literals.extend(l);
+                            Some((text, literals))
+                        }
+                        _ => None,
+                    }
+                } else {
+                    evaluate(value, &variables)
+                };
+                variables.insert(variable.clone(), new);
+            }
+            StatementKind::Exec(exec) => {
+                let expression = match &exec.target {
+                    ExecTarget::Dynamic { text } => Some(text.clone()),
+                    ExecTarget::Procedure { name, arguments } if is_sp_executesql(name) => {
+                        arguments
+                            .iter()
+                            .find(|a| a.name.as_deref() == Some("@stmt"))
+                            .or_else(|| arguments.first().filter(|a| a.name.is_none()))
+                            .map(|a| a.value.clone())
+                    }
+                    _ => continue,
+                };
+                let known = expression
+                    .as_ref()
+                    .and_then(|expr| evaluate(expr, &variables));
+                let (text, literals) = match known {
+                    Some((text, literals)) => (Some(text), literals),
+                    None => (None, Vec::new()),
+                };
+                out.push(DynamicSql {
+                    statement: statement.range,
+                    keyword: exec.keyword_range,
+                    text,
+                    literals,
+                    expression,
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syntax::ast::Exec;
+
+    fn r(start: usize) -> TextRange {
+        TextRange::new(start, start + 1)
+    }
+
+    fn assign(variable: &str, value: Expr, append: bool) -> Statement {
+        Statement {
+            range: r(0),
+            kind: StatementKind::Assign {
+                variable: variable.to_owned(),
+                value,
+                append,
+            },
+            references: Vec::new(),
+        }
+    }
+
+    fn exec_dynamic(text: Expr) -> Statement {
+        Statement {
+            range: r(50),
+            kind: StatementKind::Exec(Exec {
+                target: ExecTarget::Dynamic { text },
+                at_server: None,
+                keyword_range: r(50),
+            }),
+            references: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn literals_joined_through_variables_are_known() {
+        let body = vec![
+            assign("@q", Expr::String("SELECT * FROM ".into(), r(1)), false),
+            assign("@q", Expr::String("dbo.t".into(), r(2)), true),
+            exec_dynamic(Expr::Variable("@q".into(), r(3))),
+        ];
+        let found = known_dynamic_sql(&body);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text.as_deref(), Some("SELECT * FROM dbo.t"));
+        assert_eq!(found[0].literals.len(), 2);
+    }
+
+    #[test]
+    fn a_parameter_makes_the_text_unknown_for_good() {
+        let body = vec![
+            assign(
+                "@q",
+                Expr::Concat(
+                    vec![
+                        Expr::String("SELECT * FROM t WHERE ".into(), r(1)),
+                        Expr::Variable("@filter".into(), r(2)),
+                    ],
+                    r(1),
+                ),
+                false,
+            ),
+            assign("@q", Expr::String("SELECT 1".into(), r(4)), false),
+            exec_dynamic(Expr::Variable("@q".into(), r(3))),
+        ];
+        assert_eq!(known_dynamic_sql(&body)[0].text, None);
+    }
+}

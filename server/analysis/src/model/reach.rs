@@ -1,0 +1,243 @@
+//! Ownership chains: every permission check that a granted principal's calls make.
+//!
+//! From each entry point (a procedure or scalar function granted EXECUTE, a view or
+//! table-valued function granted SELECT, a DML trigger whose table a principal may
+//! INSERT/UPDATE/DELETE) the walk follows static references transitively: into called
+//! modules, selected views and functions, and the triggers that DML on a table fires. At
+//! each module the execution context switches when the module says `EXECUTE AS`; each
+//! reference is recorded with the context whose permissions count and whether the
+//! ownership chain holds. Inside known dynamic SQL chaining never applies. Each
+//! (module, context) pair is walked once, so a call site is reported once per context
+//! whatever the number of paths to it, and cycles end.
+
+use std::collections::{HashMap, HashSet};
+
+use syntax::ast::{Access, ObjectKind, QualifiedName};
+
+use super::dynamic::known_dynamic_sql;
+use super::{Chain, Executor, Model, ObjectId, PrincipalId, Reach, Resolved, RunsAs};
+use crate::diagnostic::Location;
+
+/// A reference found in a module: static, or inside known dynamic SQL.
+#[derive(Clone, Debug)]
+struct Found {
+    name: QualifiedName,
+    access: Access,
+    columns: Option<Vec<String>>,
+    location: Location,
+    dynamic: Option<Location>,
+}
+
+struct Walker<'m> {
+    model: &'m Model,
+    visited: HashSet<(ObjectId, Option<PrincipalId>)>,
+    references: HashMap<ObjectId, Vec<Found>>,
+    out: Vec<Reach>,
+}
+
+/// The permission that makes an object an entry point, when it is one.
+fn entry_permission(kind: ObjectKind) -> Option<&'static str> {
+    match kind {
+        ObjectKind::Procedure | ObjectKind::ScalarFunction => Some("EXECUTE"),
+        ObjectKind::View
+        | ObjectKind::InlineTableFunction
+        | ObjectKind::MultiStatementTableFunction => Some("SELECT"),
+        _ => None,
+    }
+}
+
+/// True for objects whose body runs when referenced.
+fn has_body(kind: ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Procedure
+            | ObjectKind::ScalarFunction
+            | ObjectKind::View
+            | ObjectKind::InlineTableFunction
+            | ObjectKind::MultiStatementTableFunction
+    )
+}
+
+pub(crate) fn compute(model: &Model) -> Vec<Reach> {
+    let mut walker = Walker {
+        model,
+        visited: HashSet::new(),
+        references: HashMap::new(),
+        out: Vec::new(),
+    };
+    for (id, object) in model.objects() {
+        let Some(permission) = entry_permission(object.kind) else {
+            continue;
+        };
+        for executor in model.executors(id, permission) {
+            if walker.always_allowed(executor.principal) {
+                continue;
+            }
+            let context = Some(executor.principal);
+            walker.walk(&executor, id, id, context, vec![id]);
+        }
+    }
+    for (id, object) in model.objects() {
+        let (Some(table), Some(module)) = (object.trigger_on, model.module(id)) else {
+            continue;
+        };
+        for event in &module.trigger_events {
+            for executor in model.executors(table, event.permission_name()) {
+                if walker.always_allowed(executor.principal) {
+                    continue;
+                }
+                let context = Some(executor.principal);
+                walker.walk(&executor, id, id, context, vec![id]);
+            }
+        }
+    }
+    walker.out
+}
+
+impl Walker<'_> {
+    /// `dbo`, `db_owner` members and sysadmins pass every check: nothing to walk.
+    fn always_allowed(&self, principal: PrincipalId) -> bool {
+        self.model.is_db_owner(principal) || self.model.is_sysadmin(principal)
+    }
+
+    /// The references a module makes, static ones first, then those in known dynamic SQL
+    /// (parsed once per module).
+    fn references_of(&mut self, module: ObjectId) -> Vec<Found> {
+        if let Some(found) = self.references.get(&module) {
+            return found.clone();
+        }
+        let model = self.model;
+        let file = model.item(model.object(module).statement).file;
+        let at = |range| Location { file, range };
+        let mut found = Vec::new();
+        if let Some(body) = model.module(module) {
+            for statement in &body.body {
+                for reference in &statement.references {
+                    found.push(Found {
+                        name: reference.name.clone(),
+                        access: reference.access,
+                        columns: reference.columns.clone(),
+                        location: at(reference.range),
+                        dynamic: None,
+                    });
+                }
+            }
+            for dynamic in known_dynamic_sql(&body.body) {
+                let Some(text) = &dynamic.text else {
+                    continue;
+                };
+                let (script, _errors) = syntax::parse_script(text);
+                let statements = script.statements.iter().flat_map(|s| {
+                    std::iter::once(s).chain(
+                        super::stream::module_of(s)
+                            .map(|m| m.body.iter())
+                            .into_iter()
+                            .flatten(),
+                    )
+                });
+                for statement in statements {
+                    for reference in &statement.references {
+                        // Point at the literal that spells the name, else at the EXEC.
+                        let spelled = fold(&reference.name.object().value);
+                        let range = dynamic
+                            .literals
+                            .iter()
+                            .find(|(text, _)| fold(text).contains(&spelled))
+                            .map(|(_, range)| *range)
+                            .unwrap_or(dynamic.keyword);
+                        found.push(Found {
+                            name: reference.name.clone(),
+                            access: reference.access,
+                            columns: reference.columns.clone(),
+                            location: at(range),
+                            dynamic: Some(at(dynamic.statement)),
+                        });
+                    }
+                }
+            }
+        }
+        self.references.insert(module, found.clone());
+        found
+    }
+
+    fn walk(
+        &mut self,
+        executor: &Executor,
+        entry: ObjectId,
+        module: ObjectId,
+        caller: Option<PrincipalId>,
+        path: Vec<ObjectId>,
+    ) {
+        let model = self.model;
+        let context = match model.runs_as(module) {
+            RunsAs::Caller => caller,
+            RunsAs::Principal(p) => Some(p),
+            RunsAs::Unresolved(_) => None,
+        };
+        if !self.visited.insert((module, context)) {
+            return;
+        }
+        let owner = model.owner_of(module);
+        let schema = model.object(module).schema;
+        for found in self.references_of(module) {
+            let resolved = if found.dynamic.is_some() {
+                // Dynamic SQL resolves one-part names through the user's default schema.
+                model.resolve(&found.name, None)
+            } else {
+                model.resolve(&found.name, Some(schema))
+            };
+            let Resolved::Object(target) = resolved else {
+                continue;
+            };
+            let target_owner = model.owner_of(target);
+            let chain = if found.dynamic.is_some() {
+                Chain::Dynamic
+            } else if target_owner == owner {
+                Chain::Unbroken
+            } else {
+                Chain::Broken {
+                    module_owner: owner,
+                    object_owner: target_owner,
+                }
+            };
+            self.out.push(Reach {
+                executor: executor.clone(),
+                entry,
+                context,
+                module,
+                path: path.clone(),
+                target,
+                access: found.access,
+                columns: found.columns.clone(),
+                location: found.location,
+                chain,
+                dynamic: found.dynamic,
+            });
+            let kind = model.object(target).kind;
+            if has_body(kind) && matches!(found.access, Access::Execute | Access::Select) {
+                let mut next = path.clone();
+                next.push(target);
+                self.walk(executor, entry, target, context, next);
+            }
+            if matches!(
+                found.access,
+                Access::Insert | Access::Update | Access::Delete
+            ) {
+                for trigger in model.triggers_on(target) {
+                    let fires = model
+                        .module(trigger)
+                        .is_some_and(|m| m.trigger_events.contains(&found.access));
+                    if fires {
+                        let mut next = path.clone();
+                        next.push(trigger);
+                        self.walk(executor, entry, trigger, context, next);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn fold(text: &str) -> String {
+    super::names::fold(text)
+}

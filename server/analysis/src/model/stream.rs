@@ -1,0 +1,344 @@
+//! The ordered statement stream of a project: files in `Project::scripts` order, `:r`
+//! includes expanded in place (guarding against cycles), SQLCMD variables substituted
+//! from the project's variables and the `:setvar` lines met so far.
+
+use std::collections::BTreeMap;
+
+use syntax::ast::{
+    Argument, ExecTarget, Expr, Ident, Module, QualifiedName, Statement, StatementKind,
+};
+
+use super::Item;
+use super::names::fold;
+use crate::diagnostic::FileId;
+use crate::project::{Project, ScriptRole, Workspace};
+
+/// The module body of a statement that defines a view, procedure, function or trigger.
+pub(crate) fn module_of(statement: &Statement) -> Option<&Module> {
+    match &statement.kind {
+        StatementKind::CreateObject(create) => create.module.as_ref(),
+        _ => None,
+    }
+}
+
+/// The project's statements in apply order, and the names the `DatabaseName` variable
+/// took (the project's own database).
+pub(crate) fn build(workspace: &Workspace, project: &Project) -> (Vec<Item>, Vec<String>) {
+    let mut variables: BTreeMap<String, String> = project
+        .variables
+        .iter()
+        .map(|(name, value)| (fold(name), value.clone()))
+        .collect();
+    let mut database_names = Vec::new();
+    if let Some(name) = variables.get("databasename") {
+        database_names.push(name.clone());
+    }
+    let mut items = Vec::new();
+    for script in &project.scripts {
+        let mut stack = Vec::new();
+        expand(
+            workspace,
+            project,
+            script.file,
+            script.file,
+            script.role,
+            &mut variables,
+            &mut stack,
+            &mut items,
+        );
+    }
+    for (name, value) in &variables {
+        if name == "databasename" && !database_names.contains(value) {
+            database_names.push(value.clone());
+        }
+    }
+    (items, database_names)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand(
+    workspace: &Workspace,
+    project: &Project,
+    file: FileId,
+    script: FileId,
+    role: ScriptRole,
+    variables: &mut BTreeMap<String, String>,
+    stack: &mut Vec<FileId>,
+    items: &mut Vec<Item>,
+) {
+    let Some(parsed) = workspace.scripts.get(&file) else {
+        return;
+    };
+    stack.push(file);
+    for statement in &parsed.script.statements {
+        match &statement.kind {
+            StatementKind::SetVar { name, value } => {
+                match value {
+                    Some(value) => {
+                        variables.insert(fold(name), value.clone());
+                    }
+                    None => {
+                        variables.remove(&fold(name));
+                    }
+                }
+                items.push(Item {
+                    file,
+                    script,
+                    role,
+                    statement: statement.clone(),
+                });
+            }
+            StatementKind::Include { .. } => {
+                items.push(Item {
+                    file,
+                    script,
+                    role,
+                    statement: statement.clone(),
+                });
+                if let Some(&target) = project.includes.get(&(file, statement.range.start))
+                    && !stack.contains(&target)
+                {
+                    expand(
+                        workspace, project, target, script, role, variables, stack, items,
+                    );
+                }
+            }
+            _ => {
+                let mut statement = statement.clone();
+                if !variables.is_empty() {
+                    substitute_statement(&mut statement, variables);
+                }
+                items.push(Item {
+                    file,
+                    script,
+                    role,
+                    statement,
+                });
+            }
+        }
+    }
+    stack.pop();
+}
+
+/// Replaces every known `$(Name)` in `text`; unknown variables stay as written.
+pub(crate) fn substitute_text(text: &str, variables: &BTreeMap<String, String>) -> Option<String> {
+    if !text.contains("$(") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(end) => match variables.get(&fold(&after[..end])) {
+                Some(value) => {
+                    out.push_str(value);
+                    changed = true;
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    out.push_str(&rest[start..start + 2]);
+                    rest = after;
+                }
+            },
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+struct Substitute<'a> {
+    variables: &'a BTreeMap<String, String>,
+}
+
+impl Substitute<'_> {
+    fn text(&self, text: &mut String) {
+        if let Some(new) = substitute_text(text, self.variables) {
+            *text = new;
+        }
+    }
+
+    fn ident(&self, ident: &mut Ident) {
+        self.text(&mut ident.value);
+    }
+
+    /// Substitutes the schema and object parts; the database and server parts stay as
+    /// written so that a database named by a variable remains recognisable.
+    fn name(&self, name: &mut QualifiedName) {
+        let n = name.parts.len();
+        for (i, part) in name.parts.iter_mut().enumerate() {
+            if i + 2 >= n {
+                self.ident(part);
+            }
+        }
+    }
+
+    fn expr(&self, expr: &mut Expr) {
+        match expr {
+            Expr::String(text, _) | Expr::Identifier(text, _) => self.text(text),
+            Expr::Concat(parts, _) => parts.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Call { arguments, .. } => arguments.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Number(..) | Expr::Variable(..) | Expr::Other { .. } => {}
+        }
+    }
+
+    fn arguments(&self, arguments: &mut [Argument]) {
+        for argument in arguments {
+            self.expr(&mut argument.value);
+        }
+    }
+
+    fn module(&self, module: &mut Module) {
+        if let Some(name) = &mut module.trigger_target {
+            self.name(name);
+        }
+        if let Some(external) = &mut module.external_name {
+            self.ident(&mut external.assembly);
+            if let Some(class) = &mut external.class {
+                self.ident(class);
+            }
+            if let Some(method) = &mut external.method {
+                self.ident(method);
+            }
+        }
+        if let Some(clause) = &mut module.execute_as
+            && let syntax::ast::ExecutionContext::User(name) = &mut clause.context
+        {
+            self.text(name);
+        }
+        for statement in &mut module.body {
+            self.statement(statement);
+        }
+    }
+
+    fn statement(&self, statement: &mut Statement) {
+        for reference in &mut statement.references {
+            self.name(&mut reference.name);
+        }
+        match &mut statement.kind {
+            StatementKind::CreateUser(user) => {
+                self.ident(&mut user.name);
+                match &mut user.source {
+                    syntax::ast::UserSource::Login(i)
+                    | syntax::ast::UserSource::Certificate(i)
+                    | syntax::ast::UserSource::AsymmetricKey(i) => self.ident(i),
+                    _ => {}
+                }
+                if let Some(schema) = &mut user.default_schema {
+                    self.ident(schema);
+                }
+            }
+            StatementKind::CreateRole { name, owner, .. }
+            | StatementKind::CreateSchema { name, owner } => {
+                self.ident(name);
+                if let Some(owner) = owner {
+                    self.ident(owner);
+                }
+            }
+            StatementKind::CreateLogin(login) => {
+                self.ident(&mut login.name);
+                match &mut login.source {
+                    syntax::ast::LoginSource::Certificate(i)
+                    | syntax::ast::LoginSource::AsymmetricKey(i) => self.ident(i),
+                    _ => {}
+                }
+            }
+            StatementKind::RoleMembership(membership) => {
+                self.ident(&mut membership.role);
+                self.ident(&mut membership.member);
+            }
+            StatementKind::CreateObject(create) => {
+                self.name(&mut create.name);
+                if let Some(target) = &mut create.synonym_for {
+                    self.name(target);
+                }
+                if let Some(module) = &mut create.module {
+                    self.module(module);
+                }
+            }
+            StatementKind::AlterAuthorization(alter) => {
+                self.name(&mut alter.securable);
+                if let Some(owner) = &mut alter.owner {
+                    self.ident(owner);
+                }
+            }
+            StatementKind::CreateAssembly(assembly) => {
+                self.ident(&mut assembly.name);
+                if let Some(owner) = &mut assembly.owner {
+                    self.ident(owner);
+                }
+            }
+            StatementKind::CreateKey(key) => {
+                self.ident(&mut key.name);
+                if let Some(owner) = &mut key.owner {
+                    self.ident(owner);
+                }
+                if let syntax::ast::KeySource::Assembly(i) = &mut key.source {
+                    self.ident(i);
+                }
+            }
+            StatementKind::Permission(permission) => {
+                if let Some(securable) = &mut permission.securable {
+                    self.name(&mut securable.name);
+                    securable.columns.iter_mut().for_each(|c| self.ident(c));
+                }
+                for p in &mut permission.permissions {
+                    p.columns.iter_mut().for_each(|c| self.ident(c));
+                }
+                permission.principals.iter_mut().for_each(|p| self.ident(p));
+                if let Some(p) = &mut permission.as_principal {
+                    self.ident(p);
+                }
+            }
+            StatementKind::ExecuteAs(execute_as) => {
+                if let Some(name) = &mut execute_as.name {
+                    self.expr(name);
+                }
+            }
+            StatementKind::SetUser { user: Some(user) } => self.text(user),
+            StatementKind::Exec(exec) => match &mut exec.target {
+                ExecTarget::Procedure { name, arguments } => {
+                    self.name(name);
+                    self.arguments(arguments);
+                }
+                ExecTarget::ProcedureVariable { arguments, .. } => self.arguments(arguments),
+                ExecTarget::Dynamic { text } => self.expr(text),
+            },
+            StatementKind::Assign { value, .. } => self.expr(value),
+            StatementKind::AlterDatabaseSet(_)
+            | StatementKind::Revert
+            | StatementKind::SetUser { user: None }
+            | StatementKind::Dml
+            | StatementKind::Include { .. }
+            | StatementKind::SetVar { .. }
+            | StatementKind::Use { .. }
+            | StatementKind::Other => {}
+        }
+    }
+}
+
+fn substitute_statement(statement: &mut Statement, variables: &BTreeMap<String, String>) {
+    Substitute { variables }.statement(statement);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_variables_are_replaced_and_unknown_ones_kept() {
+        let variables = BTreeMap::from([("approle".to_owned(), "app_role".to_owned())]);
+        assert_eq!(
+            substitute_text("[$(AppRole)]_$(Other)", &variables).as_deref(),
+            Some("[app_role]_$(Other)")
+        );
+        assert_eq!(substitute_text("plain", &variables), None);
+        assert_eq!(substitute_text("$(Other", &variables), None);
+    }
+}
