@@ -246,6 +246,19 @@ impl<'a> Loader<'a> {
         });
     }
 
+    fn report_unless(
+        &mut self,
+        quiet: bool,
+        code: Code,
+        file: FileId,
+        range: TextRange,
+        message: String,
+    ) {
+        if !quiet {
+            self.report(code, file, range, message);
+        }
+    }
+
     /// Reads and decodes a file once; an unreadable file is kept with empty text and
     /// reported as SQL004 at its start.
     fn load_file(&mut self, absolute: &Path, is_sql: bool) -> FileId {
@@ -302,16 +315,13 @@ impl<'a> Loader<'a> {
         for project in &walk.projects {
             claimed.extend(self.load_sqlproj(project));
         }
+        let reached: HashSet<FileId> = self.projects.iter().flat_map(Project::files).collect();
         let loose: Vec<PathBuf> = walk
             .files
             .into_iter()
             .filter(|p| discovery::has_extension(p, "sql"))
             .filter(|p| !claimed.contains(p))
-            .filter(|p| {
-                self.by_path
-                    .get(p)
-                    .is_none_or(|id| !self.projects.iter().any(|pr| pr.reaches(*id)))
-            })
+            .filter(|p| self.by_path.get(p).is_none_or(|id| !reached.contains(id)))
             .collect();
         if !loose.is_empty() {
             self.load_loose(folder, loose);
@@ -603,21 +613,29 @@ impl<'a> Loader<'a> {
 
     /// Follows `:r` lines from the candidates, decides the scripts, checks variables.
     fn finish_project(&mut self, mut project: Project, candidates: Vec<Candidate>) {
-        let mut walk = IncludeWalk {
-            variables: project
-                .variables
-                .iter()
-                .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
-                .collect(),
-            stack: Vec::new(),
-            done: HashSet::new(),
-            reached: BTreeSet::new(),
-        };
+        let variables: Variables = project
+            .variables
+            .iter()
+            .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+            .collect();
+        // A first, silent pass finds which candidates some `:r` reaches, so that the
+        // walk that reports starts from the files that do the including (a deployment
+        // script's `:setvar` lines then apply to what it includes). Files that only
+        // reach each other (a cycle) are walked last, in script order.
+        let mut probe = IncludeWalk::new(variables.clone(), true);
+        let mut scratch = Project::default();
+        for candidate in &candidates {
+            self.follow(candidate.file, &mut probe, &mut scratch);
+        }
+        let is_root = |c: &&Candidate| c.explicit || !probe.reached.contains(&c.file);
         let roots: Vec<FileId> = candidates
             .iter()
+            .filter(is_root)
             .map(|c| c.file)
             .chain(project.none_items.clone())
+            .chain(candidates.iter().filter(|c| !is_root(c)).map(|c| c.file))
             .collect();
+        let mut walk = IncludeWalk::new(variables, false);
         for root in roots {
             self.follow(root, &mut walk, &mut project);
         }
@@ -716,7 +734,7 @@ impl<'a> Loader<'a> {
             .to_path_buf();
         let exists = |p: &Path| self.exists(p);
         let Some(target) = includes::resolve(&folder, &substituted, &exists) else {
-            self.report(
+            self.report_unless(walk.quiet,
                 Code::Sql004,
                 file,
                 *range,
@@ -737,7 +755,7 @@ impl<'a> Loader<'a> {
                 .map(|&f| self.files.get(f).path.display().to_string())
                 .collect();
             chain.push(self.files.get(target).path.display().to_string());
-            self.report(
+            self.report_unless(walk.quiet,
                 Code::Sql004,
                 file,
                 *range,
@@ -750,7 +768,7 @@ impl<'a> Loader<'a> {
             return;
         }
         if walk.stack.len() >= MAX_INCLUDE_DEPTH {
-            self.report(
+            self.report_unless(walk.quiet,
                 Code::Sql004,
                 file,
                 *range,
@@ -813,6 +831,8 @@ impl<'a> Loader<'a> {
 
 /// The state of the depth-first walk through one project's `:r` lines.
 struct IncludeWalk {
+    /// Report nothing: a walk that only finds what is reached.
+    quiet: bool,
     /// SQLCMD variables as `:setvar` lines change them, by upper-cased name.
     variables: Variables,
     /// The files being included, outermost first.
@@ -821,6 +841,18 @@ struct IncludeWalk {
     done: HashSet<FileId>,
     /// Files reached through `:r`.
     reached: BTreeSet<FileId>,
+}
+
+impl IncludeWalk {
+    fn new(variables: Variables, quiet: bool) -> Self {
+        IncludeWalk {
+            quiet,
+            variables,
+            stack: Vec::new(),
+            done: HashSet::new(),
+            reached: BTreeSet::new(),
+        }
+    }
 }
 
 /// `ItemKind` as a map key, in a fixed order.

@@ -647,3 +647,54 @@ fn the_same_problem_from_two_projects_is_reported_once() {
     let codes: Vec<Code> = ws.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, [Code::Sql002, Code::Sql004]);
 }
+
+#[test]
+fn the_including_script_is_walked_first_so_its_setvars_apply() {
+    // `a.sql` sorts before the deployment script, but only the deployment script says
+    // where `$(Sub)` is.
+    let dir = fixture(&[
+        ("Script.PostDeployment.sql", ":setvar Sub seed\n:r a.sql\n"),
+        ("a.sql", ":r $(Sub)/x.sql\n"),
+        ("seed/x.sql", "SELECT 1;"),
+    ]);
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert!(findings(&ws).is_empty(), "{:?}", findings(&ws));
+    assert_eq!(scripts(&ws, 0), ["post Script.PostDeployment.sql"]);
+    assert_eq!(
+        paths(&ws, &ws.projects[0].included),
+        ["a.sql", "seed/x.sql"]
+    );
+}
+
+#[test]
+fn p09_shape_utf16_deployment_script_including_a_loose_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "Scripts/Script.PostDeployment.sql",
+                Bytes::Utf16Le(
+                    ":setvar AppRole app_role\r\n:r .\\grants.sql\r\nGO\r\n",
+                    true,
+                ),
+            ),
+            (
+                "Scripts/grants.sql",
+                Bytes::Text("GRANT IMPERSONATE ON USER::dbo TO [$(AppRole)];\nGO\n"),
+            ),
+            ("roles.sql", Bytes::Text("CREATE ROLE app_role;\nGO\n")),
+        ],
+    );
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert!(findings(&ws).is_empty(), "{:?}", findings(&ws));
+    assert_eq!(
+        scripts(&ws, 0),
+        ["build roles.sql", "post Scripts/Script.PostDeployment.sql"]
+    );
+    let post = id_of(&ws, "Scripts/Script.PostDeployment.sql");
+    assert_eq!(
+        ws.projects[0].includes.get(&(post, 26)),
+        Some(&id_of(&ws, "Scripts/grants.sql"))
+    );
+}
