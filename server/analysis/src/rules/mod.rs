@@ -14,6 +14,7 @@ pub mod clr;
 pub mod imp;
 pub mod prm;
 pub mod sql;
+pub(crate) mod walk;
 
 /// What a rule reads.
 pub struct Context<'a> {

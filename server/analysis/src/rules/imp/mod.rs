@@ -1,6 +1,24 @@
-//! The IMP rules of the catalogue.
+//! The IMP rules of the catalogue: impersonation and execution contexts.
 
 use super::Rule;
 
+mod cross_database_ownership_chaining;
+mod elevated_dynamic_sql;
+mod execute_as_login;
+mod external_access_under_impersonation;
+mod impersonate_permission;
+mod missing_revert;
+mod owner_context_in_trustworthy_database;
+mod setuser;
+
 /// The IMP rules, registered.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &owner_context_in_trustworthy_database::RULE,
+    &impersonate_permission::RULE,
+    &missing_revert::RULE,
+    &elevated_dynamic_sql::RULE,
+    &cross_database_ownership_chaining::RULE,
+    &setuser::RULE,
+    &external_access_under_impersonation::RULE,
+    &execute_as_login::RULE,
+];

@@ -1,0 +1,101 @@
+//! CLR007 unresolved-assembly: `EXTERNAL NAME Asm.Class.Method` whose assembly the project
+//! does not create.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::rule::RuleMeta;
+use crate::rules::walk;
+use crate::rules::{Context, Rule};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: Code::Clr007,
+        name: "unresolved-assembly",
+        severity: Severity::Error,
+        summary: "EXTERNAL NAME names an assembly that the project does not create",
+        doc: r#"## What it does
+Reports a procedure, function, trigger, type or aggregate declared `EXTERNAL NAME
+Assembly.Class.Method` when the project neither creates the assembly (`CREATE ASSEMBLY`)
+nor builds it from its own sources (the `.sqlproj`'s assembly, named by `<AssemblyName>`
+or after the project). Assembly names compare case-insensitively.
+
+## Why is this bad?
+`CREATE PROCEDURE … AS EXTERNAL NAME` fails when the assembly does not exist in the
+database, so the deployment stops here, or depends on an assembly that someone created by
+hand and that nobody reviews with the project.
+
+## Example
+```sql
+CREATE PROCEDURE dbo.send_mail @to nvarchar(320)
+AS EXTERNAL NAME MailerLib.[Mailer.Procs].Send;
+```
+
+## How to fix
+Add the `CREATE ASSEMBLY` to the project (or reference the assembly's project), or
+correct the assembly's name in `EXTERNAL NAME`.
+
+## References
+- [CREATE PROCEDURE (EXTERNAL NAME)](https://learn.microsoft.com/sql/t-sql/statements/create-procedure-transact-sql)
+- [CREATE ASSEMBLY](https://learn.microsoft.com/sql/t-sql/statements/create-assembly-transact-sql)
+"#,
+    },
+    check,
+};
+
+fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for entry in model.entry_points() {
+        if entry.assembly.is_some() {
+            continue;
+        }
+        let assembly = &entry.external.assembly.value;
+        if super::project_assembly(context.project, assembly) {
+            continue;
+        }
+        let name = model.object_name(entry.object);
+        out.push(walk::finding(
+            &RULE.meta,
+            entry.location.file,
+            entry.location.range,
+            format!(
+                "{name} is implemented by assembly '{assembly}', which the project does not create: the CREATE fails where the assembly does not exist. Add CREATE ASSEMBLY {assembly} to the project, or correct the name in EXTERNAL NAME."
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::sql::testing::check;
+
+    #[test]
+    fn a_missing_assembly_is_reported_at_the_external_name() {
+        check(
+            "CREATE PROCEDURE dbo.send_mail @to nvarchar(320)\n\
+             AS EXTERNAL NAME MailerLib.[Mailer.Procs].Send; --! CLR007: dbo.send_mail is implemented by assembly 'MailerLib', which the project does not create: the CREATE fails where the assembly does not exist. Add CREATE ASSEMBLY MailerLib to the project, or correct the name in EXTERNAL NAME.\n\
+             GO\n",
+        );
+    }
+
+    #[test]
+    fn an_assembly_created_anywhere_in_the_project_resolves_in_any_case() {
+        check(
+            "=== file: a_procs.sql\n\
+             CREATE PROCEDURE dbo.send_mail @to nvarchar(320) AS EXTERNAL NAME [mailer].[Mailer.Procs].Send;\n\
+             GO\n\
+             === file: b_assembly.sql\n\
+             CREATE ASSEMBLY Mailer FROM 0x4D5A WITH PERMISSION_SET = SAFE; --! CLR008\n",
+        );
+    }
+
+    #[test]
+    fn the_projects_own_assembly_resolves() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup></Project>\n\
+             === file: p.sql\n\
+             CREATE FUNCTION dbo.f (@x int) RETURNS int AS EXTERNAL NAME DbClr.[Db.Functions].F;\n\
+             GO\n\
+             CREATE FUNCTION dbo.g (@x int) RETURNS int AS EXTERNAL NAME Other.[Db.Functions].G; --! CLR007\n",
+        );
+    }
+}

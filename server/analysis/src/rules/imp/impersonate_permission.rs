@@ -1,0 +1,164 @@
+//! IMP002 impersonate-permission: `GRANT IMPERSONATE ON USER::…`/`LOGIN::…` and `GRANT
+//! IMPERSONATE ANY LOGIN`.
+
+use syntax::ast::{PermissionAction, StatementKind};
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::model::Model;
+use crate::rule::RuleMeta;
+use crate::rules::walk;
+use crate::rules::{Context, Rule};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: Code::Imp002,
+        name: "impersonate-permission",
+        severity: Severity::Warning,
+        summary: "IMPERSONATE is granted on a user or login",
+        doc: r#"## What it does
+Reports `GRANT IMPERSONATE ON USER::name`, `GRANT IMPERSONATE ON LOGIN::name` and `GRANT
+IMPERSONATE ANY LOGIN`. The message is stronger when the impersonated principal is `dbo`,
+`sa`, or a member of `db_owner` or `sysadmin`.
+
+## Why is this bad?
+The grantee can run `EXECUTE AS USER`/`EXECUTE AS LOGIN` and then holds every permission
+of the impersonated principal, for as long as it likes. Impersonating `dbo` or a `db_owner`
+member is full control of the database; impersonating `sa` or any login is full control
+of the server.
+
+## Example
+```sql
+CREATE USER helper WITHOUT LOGIN;
+GO
+GRANT IMPERSONATE ON USER::dbo TO helper;
+```
+
+## How to fix
+Grant the grantee the permissions the task needs instead, or put the task in a module
+that runs `WITH EXECUTE AS` a low-privilege user, or that is signed with a certificate
+whose user holds exactly the permissions it needs.
+
+## References
+- [GRANT database principal permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-database-principal-permissions-transact-sql)
+- [GRANT server principal permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-server-principal-permissions-transact-sql)
+- [EXECUTE AS](https://learn.microsoft.com/sql/t-sql/statements/execute-as-transact-sql)
+"#,
+    },
+    check,
+};
+
+fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for stmt in walk::statements(context) {
+        let StatementKind::Permission(permission) = &stmt.statement.kind else {
+            continue;
+        };
+        if permission.action != PermissionAction::Grant {
+            continue;
+        }
+        let grantees = permission
+            .principals
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        for granted in &permission.permissions {
+            let message = match (granted.name.as_str(), &permission.securable) {
+                ("IMPERSONATE ANY LOGIN", _) => format!(
+                    "GRANT IMPERSONATE ANY LOGIN TO {grantees} lets {grantees} act as any login, sa and every sysadmin included: this is full control of the server. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+                ),
+                ("IMPERSONATE", Some(securable)) => {
+                    let class = securable.class.as_deref().unwrap_or("");
+                    let login = match class {
+                        "USER" => false,
+                        "LOGIN" => true,
+                        _ => continue,
+                    };
+                    let target = securable.name.object().value.as_str();
+                    let statement = format!("GRANT IMPERSONATE ON {class}::{target} TO {grantees}");
+                    match privilege(model, target, login) {
+                        Some(what) => format!(
+                            "{statement} lets {grantees} act as {target}, {what}. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+                        ),
+                        None => format!(
+                            "{statement} lets {grantees} act as {target}, with every permission {target} holds. Grant {grantees} only the permissions the task needs, or wrap the task in a module signed with a certificate."
+                        ),
+                    }
+                }
+                _ => continue,
+            };
+            out.push(walk::finding(
+                &RULE.meta,
+                stmt.file,
+                stmt.statement.range,
+                message,
+            ));
+        }
+    }
+}
+
+/// What impersonating `name` amounts to when it is a highly privileged principal.
+fn privilege(model: &Model, name: &str, login: bool) -> Option<&'static str> {
+    if login {
+        if name.eq_ignore_ascii_case("sa") {
+            return Some("the server administrator: this is full control of the server");
+        }
+        let principal = model.server_principal(name)?;
+        return model
+            .is_sysadmin(principal)
+            .then_some("a member of sysadmin: this is full control of the server");
+    }
+    if name.eq_ignore_ascii_case("dbo") {
+        return Some("the owner of the database: this is full control of the database");
+    }
+    let principal = model.database_principal(name)?;
+    if model.is_sysadmin(principal) {
+        return Some("whose login is a member of sysadmin: this is full control of the server");
+    }
+    model
+        .is_db_owner(principal)
+        .then_some("a member of db_owner: this is full control of the database")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::sql::testing::check;
+
+    #[test]
+    fn impersonating_an_ordinary_user_is_reported() {
+        check(
+            "CREATE USER loader WITHOUT LOGIN;\n\
+             CREATE USER helpdesk WITHOUT LOGIN;\n\
+             GO\n\
+             GRANT IMPERSONATE ON USER::loader TO helpdesk; --! IMP002: GRANT IMPERSONATE ON USER::loader TO helpdesk lets helpdesk act as loader, with every permission loader holds. Grant helpdesk only the permissions the task needs, or wrap the task in a module signed with a certificate.\n\
+             DENY IMPERSONATE ON USER::loader TO helpdesk;\n\
+             REVOKE IMPERSONATE ON USER::loader FROM helpdesk;\n\
+             GRANT VIEW DEFINITION ON USER::loader TO helpdesk;\n",
+        );
+    }
+
+    #[test]
+    fn impersonating_dbo_or_a_db_owner_member_is_reported_more_strongly() {
+        check(
+            "CREATE USER helper WITHOUT LOGIN;\n\
+             CREATE USER admin WITHOUT LOGIN;\n\
+             ALTER ROLE db_owner ADD MEMBER admin;\n\
+             GO\n\
+             GRANT IMPERSONATE ON USER::[DBO] TO helper; --! IMP002: GRANT IMPERSONATE ON USER::DBO TO helper lets helper act as DBO, the owner of the database: this is full control of the database. Remove the grant; give helper only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT IMPERSONATE ON USER::admin TO helper; --! IMP002: GRANT IMPERSONATE ON USER::admin TO helper lets helper act as admin, a member of db_owner: this is full control of the database. Remove the grant; give helper only the permissions the task needs, or a module signed with a certificate.\n",
+        );
+    }
+
+    #[test]
+    fn impersonating_logins_is_reported() {
+        check(
+            "CREATE LOGIN ops WITH PASSWORD = 'x';\n\
+             CREATE LOGIN boss WITH PASSWORD = 'y';\n\
+             ALTER SERVER ROLE sysadmin ADD MEMBER boss;\n\
+             GO\n\
+             GRANT IMPERSONATE ON LOGIN::sa TO ops; --! IMP002: GRANT IMPERSONATE ON LOGIN::sa TO ops lets ops act as sa, the server administrator: this is full control of the server. Remove the grant; give ops only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT IMPERSONATE ON LOGIN::boss TO ops; --! IMP002: GRANT IMPERSONATE ON LOGIN::boss TO ops lets ops act as boss, a member of sysadmin: this is full control of the server. Remove the grant; give ops only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT IMPERSONATE ANY LOGIN TO ops; --! IMP002: GRANT IMPERSONATE ANY LOGIN TO ops lets ops act as any login, sa and every sysadmin included: this is full control of the server. Remove the grant; give ops only the permissions the task needs, or a module signed with a certificate.\n",
+        );
+    }
+}

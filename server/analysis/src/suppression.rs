@@ -1,0 +1,427 @@
+//! Suppression comments: `-- sqlwarden-ignore CODE[, CODE...]: reason` silences those
+//! codes on the next statement, or on its own line when it ends a line of code;
+//! `-- sqlwarden-ignore-file CODE[, CODE...]: reason` silences them in the whole file.
+//! A code may be a group prefix (`PRM`). The reason is required: a suppression without
+//! one suppresses nothing.
+//!
+//! [`apply`] runs after every rule. It removes the suppressed findings and reports, as
+//! SQL003, every suppression that suppressed nothing, names an unknown code, names no
+//! code, or gives no reason. SQL003 findings can themselves be silenced (for instance
+//! `-- sqlwarden-ignore-file SQL003: generated file`), but a suppression of SQL003 that
+//! silences nothing is always reported, so the process ends.
+//!
+//! Suppressions run before the configuration's `select`/`ignore`, so a suppression of a
+//! code that the configuration turns off still counts as used.
+
+use syntax::TextRange;
+use syntax::ast::{Statement, StatementKind};
+
+use crate::diagnostic::{Code, Diagnostic, FileId, Location, Severity};
+use crate::project::Workspace;
+
+const FILE_DIRECTIVE: &str = "sqlwarden-ignore-file";
+const DIRECTIVE: &str = "sqlwarden-ignore";
+
+/// Removes suppressed diagnostics and adds SQL003 for the suppressions that are unused,
+/// unknown or incomplete.
+pub fn apply(workspace: &Workspace, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let (mut suppressions, problems) = collect(workspace);
+
+    let mut kept: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|diagnostic| !suppress(&mut suppressions, diagnostic))
+        .collect();
+
+    // Findings about the suppressions themselves: the malformed ones, and the selectors
+    // that silenced nothing (except those that select SQL003, judged last).
+    let mut reports = problems;
+    for suppression in &suppressions {
+        let unused: Vec<&str> = suppression
+            .selectors
+            .iter()
+            .filter(|s| !s.used && !Code::Sql003.matches(&s.text))
+            .map(|s| s.text.as_str())
+            .collect();
+        if !unused.is_empty() {
+            reports.push(unused_report(suppression, &unused));
+        }
+    }
+    kept.extend(
+        reports
+            .into_iter()
+            .filter(|report| !suppress(&mut suppressions, report)),
+    );
+    for suppression in &suppressions {
+        let unused: Vec<&str> = suppression
+            .selectors
+            .iter()
+            .filter(|s| !s.used && Code::Sql003.matches(&s.text))
+            .map(|s| s.text.as_str())
+            .collect();
+        if !unused.is_empty() {
+            kept.push(unused_report(suppression, &unused));
+        }
+    }
+    kept
+}
+
+/// A well-formed suppression comment.
+#[derive(Debug)]
+struct Suppression {
+    file: FileId,
+    /// The comment.
+    comment: TextRange,
+    scope: Scope,
+    file_wide: bool,
+    selectors: Vec<Selector>,
+}
+
+#[derive(Debug)]
+struct Selector {
+    /// The code or prefix, upper case.
+    text: String,
+    used: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    File,
+    /// Findings that start in this range (a statement, or one line).
+    Range(TextRange),
+    /// A suppression before no statement: it can silence nothing.
+    Nothing,
+}
+
+/// Silences `diagnostic` when a suppression covers it, marking the selectors used.
+fn suppress(suppressions: &mut [Suppression], diagnostic: &Diagnostic) -> bool {
+    let mut silenced = false;
+    for suppression in suppressions.iter_mut() {
+        if suppression.file != diagnostic.location.file {
+            continue;
+        }
+        let covers = match suppression.scope {
+            Scope::File => true,
+            Scope::Range(range) => range.contains(diagnostic.location.range.start),
+            Scope::Nothing => false,
+        };
+        if !covers {
+            continue;
+        }
+        for selector in &mut suppression.selectors {
+            if diagnostic.code.matches(&selector.text) {
+                selector.used = true;
+                silenced = true;
+            }
+        }
+    }
+    silenced
+}
+
+fn unused_report(suppression: &Suppression, unused: &[&str]) -> Diagnostic {
+    let kind = if suppression.file_wide {
+        "in this file"
+    } else {
+        "here"
+    };
+    let list = unused.join(", ");
+    report(
+        suppression.file,
+        suppression.comment,
+        format!(
+            "Unused suppression: nothing {kind} reports {list}, so the suppression of {list} silences nothing; remove it from the comment."
+        ),
+    )
+}
+
+fn report(file: FileId, range: TextRange, message: String) -> Diagnostic {
+    Diagnostic {
+        code: Code::Sql003,
+        severity: Severity::Note,
+        message,
+        location: Location { file, range },
+        related: Vec::new(),
+        fix: None,
+    }
+}
+
+/// Every suppression comment of every parsed file, and the SQL003 findings for those that
+/// are malformed.
+fn collect(workspace: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
+    let mut suppressions = Vec::new();
+    let mut problems = Vec::new();
+    for (&file, parsed) in &workspace.scripts {
+        let text = &workspace.files.get(file).text;
+        let script = &parsed.script;
+        for comment in &script.comments {
+            let Some(directive) = parse(&comment.text) else {
+                continue;
+            };
+            let range = comment.range;
+            let mut selectors = Vec::new();
+            for code in &directive.codes {
+                if Code::ALL.iter().any(|known| known.matches(code)) {
+                    selectors.push(Selector {
+                        text: code.to_ascii_uppercase(),
+                        used: false,
+                    });
+                } else {
+                    problems.push(report(
+                        file,
+                        range,
+                        format!(
+                            "The suppression names '{code}', which is not a sqlwarden code or group; name a code such as PRM001 or a group such as PRM."
+                        ),
+                    ));
+                }
+            }
+            if directive.codes.is_empty() {
+                problems.push(report(
+                    file,
+                    range,
+                    format!(
+                        "The suppression names no code, so it silences nothing; write `-- {} CODE: reason`.",
+                        directive.keyword
+                    ),
+                ));
+                continue;
+            }
+            if directive.reason.is_none() {
+                problems.push(report(
+                    file,
+                    range,
+                    format!(
+                        "The suppression gives no reason, so it silences nothing; write why after a colon: `-- {} {}: reason`.",
+                        directive.keyword,
+                        directive.codes.join(", ")
+                    ),
+                ));
+                continue;
+            }
+            if selectors.is_empty() {
+                continue;
+            }
+            let scope = if directive.file_wide {
+                Scope::File
+            } else if let Some(line) = code_line(text, range) {
+                Scope::Range(line)
+            } else {
+                next_statement(&script.statements, range.end)
+                    .map_or(Scope::Nothing, |statement| Scope::Range(statement.range))
+            };
+            suppressions.push(Suppression {
+                file,
+                comment: range,
+                scope,
+                file_wide: directive.file_wide,
+                selectors,
+            });
+        }
+    }
+    (suppressions, problems)
+}
+
+/// A suppression comment's content.
+#[derive(Debug, PartialEq, Eq)]
+struct Directive {
+    keyword: &'static str,
+    file_wide: bool,
+    codes: Vec<String>,
+    reason: Option<String>,
+}
+
+/// Reads `sqlwarden-ignore[-file] CODE, CODE: reason` from a comment's text (without
+/// its `--` or `/* */`). The keyword is matched case-insensitively.
+fn parse(comment: &str) -> Option<Directive> {
+    let text = comment.trim();
+    let lower = text.to_ascii_lowercase();
+    let (keyword, file_wide) = if lower.starts_with(FILE_DIRECTIVE) {
+        (FILE_DIRECTIVE, true)
+    } else if lower.starts_with(DIRECTIVE) {
+        (DIRECTIVE, false)
+    } else {
+        return None;
+    };
+    let rest = &text[keyword.len()..];
+    // `sqlwarden-ignored` or `sqlwarden-ignore-files` are other words, not directives.
+    if rest
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace() && c != ':' && c != ',')
+    {
+        return None;
+    }
+    let (codes, reason) = match rest.split_once(':') {
+        Some((codes, reason)) => (codes, Some(reason.trim())),
+        None => (rest, None),
+    };
+    let codes = codes
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|code| !code.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Some(Directive {
+        keyword,
+        file_wide,
+        codes,
+        reason: reason.filter(|r| !r.is_empty()).map(str::to_owned),
+    })
+}
+
+/// The line that a comment ends, when code stands before the comment on that line.
+fn code_line(text: &str, comment: TextRange) -> Option<TextRange> {
+    let start = comment.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..start].trim().is_empty() {
+        return None;
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    Some(TextRange::new(line_start, line_end))
+}
+
+/// The first statement, at any depth, that starts after `offset`: for a comment inside a
+/// module body this is the body's next statement, not the whole module.
+fn next_statement(statements: &[Statement], offset: usize) -> Option<&Statement> {
+    let mut best: Option<&Statement> = None;
+    for statement in statements {
+        if statement.range.start >= offset
+            && best.is_none_or(|b| statement.range.start < b.range.start)
+        {
+            best = Some(statement);
+        }
+        if let StatementKind::CreateObject(object) = &statement.kind
+            && let Some(module) = &object.module
+            && statement.range.contains(offset)
+        {
+            for inner in &module.body {
+                if inner.range.start >= offset
+                    && best.is_none_or(|b| inner.range.start < b.range.start)
+                {
+                    best = Some(inner);
+                }
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Directive, parse};
+    use crate::rules::sql::testing::check;
+
+    #[test]
+    fn directives_are_read_with_codes_prefixes_and_reasons() {
+        assert_eq!(
+            parse(" sqlwarden-ignore CLR001, IMP002: vendor assembly"),
+            Some(Directive {
+                keyword: "sqlwarden-ignore",
+                file_wide: false,
+                codes: vec!["CLR001".into(), "IMP002".into()],
+                reason: Some("vendor assembly".into()),
+            })
+        );
+        assert_eq!(
+            parse("sqlwarden-ignore-file PRM: legacy"),
+            Some(Directive {
+                keyword: "sqlwarden-ignore-file",
+                file_wide: true,
+                codes: vec!["PRM".into()],
+                reason: Some("legacy".into()),
+            })
+        );
+        assert_eq!(
+            parse("sqlwarden-ignore CLR001").map(|d| d.reason),
+            Some(None)
+        );
+        assert_eq!(
+            parse("sqlwarden-ignore CLR001:   ").map(|d| d.reason),
+            Some(None)
+        );
+        assert_eq!(parse("sqlwarden-ignored CLR001: x"), None);
+        assert_eq!(parse("a comment about sqlwarden-ignore"), None);
+    }
+
+    #[test]
+    fn a_suppression_silences_the_next_statement_only() {
+        check(
+            "-- sqlwarden-ignore CLR001: the vendor's assembly, reviewed in SEC-12\n\
+             CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n\
+             CREATE ASSEMBLY Ours FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
+        );
+    }
+
+    #[test]
+    fn a_trailing_suppression_silences_its_own_line() {
+        check(
+            "CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; -- sqlwarden-ignore CLR001: reviewed\n\
+             CREATE ASSEMBLY Ours FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
+        );
+    }
+
+    #[test]
+    fn file_suppressions_and_prefixes_cover_the_whole_file() {
+        check(
+            "CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n\
+             GO\n\
+             -- sqlwarden-ignore-file clr: a CLR test harness\n\
+             CREATE ASSEMBLY B FROM 0x4D5A WITH PERMISSION_SET = EXTERNAL_ACCESS;\n\
+             GRANT IMPERSONATE ON USER::loader TO helpdesk; --! IMP002\n",
+        );
+    }
+
+    #[test]
+    fn a_suppression_without_reason_silences_nothing_and_is_reported() {
+        check(
+            "-- sqlwarden-ignore CLR001 --! SQL003: The suppression gives no reason, so it silences nothing; write why after a colon: `-- sqlwarden-ignore CLR001: reason`.\n\
+             CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
+        );
+    }
+
+    #[test]
+    fn unused_and_unknown_suppressions_are_reported() {
+        check(
+            "-- sqlwarden-ignore CLR002: not external access --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
+             CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n\
+             -- sqlwarden-ignore XYZ123, CLR001: typo --! SQL003: The suppression names 'XYZ123', which is not a sqlwarden code or group; name a code such as PRM001 or a group such as PRM.\n\
+             CREATE ASSEMBLY B FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n",
+        );
+    }
+
+    #[test]
+    fn only_the_unused_codes_of_a_suppression_are_reported() {
+        check(
+            "-- sqlwarden-ignore CLR001, CLR002: reviewed --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
+             CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n",
+        );
+    }
+
+    #[test]
+    fn sql003_can_be_silenced_for_a_file() {
+        check(
+            "-- sqlwarden-ignore-file SQL003: generated by the vendor's tool\n\
+             -- sqlwarden-ignore CLR002: stale\n\
+             SELECT 1;\n",
+        );
+    }
+
+    #[test]
+    fn a_suppression_inside_a_module_covers_the_next_inner_statement() {
+        check(
+            "CREATE PROCEDURE dbo.p AS\n\
+             BEGIN\n\
+             -- sqlwarden-ignore IMP008: the job must run as the agent login\n\
+             EXECUTE AS LOGIN = 'agent';\n\
+             EXECUTE AS LOGIN = 'other'; --! IMP008\n\
+             REVERT; REVERT;\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn comment_markers_inside_strings_are_not_suppressions() {
+        check(
+            "SELECT '-- sqlwarden-ignore CLR001: no';\n\
+             CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
+        );
+    }
+}
