@@ -125,6 +125,7 @@ pub struct Statement {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)] // Plain data, built once per statement.
 pub enum StatementKind {
     // ---- principals -------------------------------------------------------------------
     CreateUser(CreateUser),
@@ -220,6 +221,8 @@ pub enum UserSource {
     AsymmetricKey(Ident),
     /// `FROM EXTERNAL PROVIDER`, or a contained user `WITH PASSWORD`.
     Other,
+    /// `ALTER USER` that does not change the user's login (`WITH DEFAULT_SCHEMA = …`).
+    Unchanged,
 }
 
 #[derive(Clone, Debug)]
@@ -458,8 +461,11 @@ pub struct Exec {
     pub target: ExecTarget,
     /// `AT linked_server`.
     pub at_server: Option<Ident>,
-    /// The `EXEC` keyword's range, where IMP004 points.
+    /// The `EXEC` keyword's range, where IMP004 points (for `EXEC sp_executesql`, the
+    /// keyword and the procedure's name).
     pub keyword_range: TextRange,
+    /// `EXEC @rc = p`: the variable that receives the return status, lower-cased.
+    pub return_status: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -1,13 +1,19 @@
 //! The syntax layer: the only code that touches the tree-sitter API or spells node kinds.
 //!
 //! Parsing never fails: broken text gives a tree with error regions, reported as
-//! [`SyntaxError`]s. [`ast`] holds the lowered, plain-data view the analysis reads.
+//! [`SyntaxError`]s. [`ast`] holds the lowered, plain-data view the analysis reads;
+//! [`Parsed::lower`] produces it, and [`names`] normalises names for comparison.
 
 pub mod ast;
+mod errors;
 pub mod line_index;
+mod lower;
+pub mod names;
+mod parse;
 
 pub use ast::TextRange;
 pub use line_index::{LineCol, LineIndex};
+pub use parse::{Parsed, parse};
 
 /// A region the grammar could not parse, or a token it expected and did not find.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +24,6 @@ pub struct SyntaxError {
 
 /// Parses and lowers one file's text. Never fails.
 pub fn parse_script(text: &str) -> (ast::Script, Vec<SyntaxError>) {
-    // Replaced by the real parser and lowering.
-    let _ = text;
-    (ast::Script::default(), Vec::new())
+    let parsed = parse(text);
+    (parsed.lower(), parsed.errors())
 }

@@ -1,0 +1,112 @@
+//! Syntax errors from a tree: one per error region, never a cascade.
+//!
+//! tree-sitter marks text it skipped with `ERROR` nodes and tokens it invented with
+//! zero-width "missing" nodes. A single typo can produce several of them side by side,
+//! so regions that overlap or touch (with only whitespace between) merge into one error,
+//! named after the first thing that went wrong.
+
+use tree_sitter::Node;
+
+use crate::{SyntaxError, TextRange};
+
+/// Collects the error regions under `root`, merged, in text order.
+pub(crate) fn collect(root: Node<'_>, text: &str) -> Vec<SyntaxError> {
+    let mut raw = Vec::new();
+    if root.has_error() {
+        gather(root, text, &mut raw);
+    }
+    raw.sort_by_key(|error: &SyntaxError| (error.range.start, error.range.end));
+    let mut merged: Vec<SyntaxError> = Vec::new();
+    for error in raw {
+        if let Some(last) = merged.last_mut() {
+            let gap = text.get(last.range.end..error.range.start).unwrap_or("");
+            if error.range.start <= last.range.end || gap.trim().is_empty() {
+                last.range = last.range.cover(error.range);
+                continue;
+            }
+        }
+        merged.push(error);
+    }
+    merged
+}
+
+fn gather(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
+    if node.is_missing() {
+        out.push(SyntaxError {
+            range: TextRange::new(node.start_byte(), node.end_byte()),
+            message: format!("missing {}", describe_kind(node.kind())),
+        });
+        return;
+    }
+    if node.is_error() {
+        out.push(error_region(node, text));
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        if child.has_error() || child.is_missing() {
+            gather(child, text, out);
+        }
+    }
+}
+
+/// The message for an `ERROR` node: what it starts with, or what was left open.
+fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
+    let range = TextRange::new(node.start_byte(), node.end_byte());
+    let region = text.get(node.byte_range()).unwrap_or("");
+    let rest = text.get(node.start_byte()..).unwrap_or("");
+    let message = match unterminated(rest) {
+        Some(what) => format!("unterminated {what}"),
+        None => match first_token(region) {
+            Some(token) => format!("unexpected `{token}`"),
+            None => "unexpected end of input".to_owned(),
+        },
+    };
+    SyntaxError { range, message }
+}
+
+/// Whether the text from an error region's start opens a string, quoted name or block
+/// comment that never closes before the end of the file.
+fn unterminated(rest: &str) -> Option<&'static str> {
+    let body = rest
+        .strip_prefix(['N', 'n'])
+        .filter(|after| after.starts_with('\''))
+        .unwrap_or(rest);
+    if let Some(after) = body.strip_prefix('\'') {
+        return (after.matches('\'').count() % 2 == 0).then_some("string");
+    }
+    if let Some(after) = rest.strip_prefix('[') {
+        return (after.matches(']').count() % 2 == 0).then_some("quoted name");
+    }
+    if let Some(after) = rest.strip_prefix("/*") {
+        return (!after.contains("*/")).then_some("comment");
+    }
+    None
+}
+
+/// The first token of a region, shortened for a message.
+fn first_token(region: &str) -> Option<String> {
+    let trimmed = region.trim_start();
+    let first = trimmed.chars().next()?;
+    let token: String = if first.is_alphanumeric() || first == '_' || first == '@' || first == '#' {
+        trimmed
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '#' | '$'))
+            .take(40)
+            .collect()
+    } else {
+        first.to_string()
+    };
+    Some(token)
+}
+
+/// A node kind as people say it: keywords in upper case, punctuation quoted as written.
+fn describe_kind(kind: &str) -> String {
+    if let Some(word) = kind.strip_prefix("keyword_") {
+        return format!("`{}`", word.to_uppercase());
+    }
+    if kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return kind.trim_start_matches('_').replace('_', " ");
+    }
+    format!("`{kind}`")
+}

@@ -1,0 +1,220 @@
+//! Lowering: one walk over a tree-sitter tree that fills an [`ast::Script`].
+//!
+//! The grammar gives many statements few fields, so the security statements are read as
+//! a stream of tokens (keywords, names, literals) matched against the statement's
+//! documented shape; that also keeps them readable when the grammar nests the same
+//! tokens differently. Queries and DML are read structurally (see [`refs`]).
+//!
+//! Submodules: [`statements`] dispatches each statement kind, [`refs`] finds object
+//! references and their access, [`expr`] lowers the little of expressions the rules need.
+
+mod expr;
+mod refs;
+mod statements;
+
+use tree_sitter::Node;
+
+use crate::ast::{self, Comment, Ident, QualifiedName, TextRange};
+use crate::names;
+
+/// Lowers the tree of `text` whose root is `root`.
+pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
+    let cx = Cx { text };
+    let mut script = ast::Script::default();
+    let mut cursor = root.walk();
+    for batch in root.named_children(&mut cursor) {
+        if batch.kind() == "batch" {
+            script.batches.push(range(batch));
+        }
+        statements::lower_items(&cx, batch, &mut script.statements);
+    }
+    collect_comments(&cx, root, &mut script.comments);
+    script
+}
+
+/// The text being lowered and the helpers that read it.
+pub(crate) struct Cx<'t> {
+    pub text: &'t str,
+}
+
+impl<'t> Cx<'t> {
+    /// The text of a node; empty for a node outside the text (never for a real tree).
+    pub fn slice(&self, node: Node<'_>) -> &'t str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// One name part.
+    pub fn ident(&self, node: Node<'_>) -> Ident {
+        Ident {
+            value: names::unquote(self.slice(node).trim()),
+            range: range(node),
+        }
+    }
+
+    /// A one- to four-part name from an `object_reference` (or a lone name part).
+    pub fn qname(&self, node: Node<'_>) -> QualifiedName {
+        if node.kind() != "object_reference" {
+            return QualifiedName {
+                parts: vec![self.ident(node)],
+                range: range(node),
+            };
+        }
+        let field = |name| node.child_by_field_name(name);
+        let Some(object) = field("name") else {
+            return QualifiedName {
+                parts: vec![self.ident(node)],
+                range: range(node),
+            };
+        };
+        let slots: &[Option<Node<'_>>] = match (field("server"), field("database"), field("schema"))
+        {
+            (Some(server), database, schema) => &[Some(server), database, schema],
+            (None, Some(database), schema) => &[Some(database), schema],
+            (None, None, Some(schema)) => &[Some(schema)],
+            (None, None, None) => &[],
+        };
+        let mut parts = Vec::with_capacity(slots.len() + 1);
+        let mut previous_end = node.start_byte();
+        for slot in slots {
+            match slot {
+                Some(part) => {
+                    parts.push(self.ident(*part));
+                    previous_end = part.end_byte();
+                }
+                // `db..t`: an empty part stands between the two dots.
+                None => {
+                    let at = (previous_end + 1).min(node.end_byte());
+                    parts.push(Ident {
+                        value: String::new(),
+                        range: TextRange::new(at, at),
+                    });
+                    previous_end = at;
+                }
+            }
+        }
+        parts.push(self.ident(object));
+        QualifiedName {
+            parts,
+            range: range(node),
+        }
+    }
+
+    /// The word a token spells, upper-cased: a keyword, or an identifier written without
+    /// quotes. `None` for quoted names, literals, variables and punctuation.
+    pub fn word(&self, node: Node<'_>) -> Option<String> {
+        let kind = node.kind();
+        if kind.starts_with("keyword_") || (kind == "identifier" && node.child_count() == 0) {
+            let text = self.slice(node);
+            if text.starts_with(['[', '"', '@', '#']) || text.is_empty() {
+                return None;
+            }
+            return Some(text.to_uppercase());
+        }
+        None
+    }
+}
+
+pub(crate) fn range(node: Node<'_>) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+/// The named children of a node, in order.
+pub(crate) fn named_children<'a>(node: Node<'a>) -> Vec<Node<'a>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|child| !is_trivia(*child))
+        .collect()
+}
+
+/// All children of a node (named and punctuation), in order, without comments.
+pub(crate) fn children<'a>(node: Node<'a>) -> Vec<Node<'a>> {
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .filter(|child| !is_trivia(*child))
+        .collect()
+}
+
+pub(crate) fn is_trivia(node: Node<'_>) -> bool {
+    matches!(node.kind(), "comment" | "marginalia")
+}
+
+/// The first named child of the given kind.
+pub(crate) fn child_of_kind<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .find(|child| child.kind() == kind)
+}
+
+/// Kinds read as one token by [`tokens`]: names, literals and SQLCMD/template stand-ins.
+const ATOMS: &[&str] = &[
+    "identifier",
+    "literal",
+    "object_reference",
+    "sqlcmd_variable",
+    "template_parameter",
+    "external_name",
+    "execute_as_clause",
+];
+
+/// The tokens of a statement in text order: keywords, punctuation and [`ATOMS`], looking
+/// through clause nodes (`with_clause`, `option`, error regions).
+pub(crate) fn tokens<'a>(node: Node<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    push_tokens(node, &mut out, true);
+    out
+}
+
+fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
+    if is_trivia(node) {
+        return;
+    }
+    if !root && (node.child_count() == 0 || ATOMS.contains(&node.kind())) {
+        out.push(node);
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        push_tokens(child, out, false);
+    }
+}
+
+/// Collects every comment under `node` (comments are extras and may stand anywhere).
+fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        match current.kind() {
+            "comment" => {
+                let text = cx.slice(current);
+                out.push(Comment {
+                    range: range(current),
+                    text: text
+                        .strip_prefix("--")
+                        .unwrap_or(text)
+                        .trim_end()
+                        .to_owned(),
+                });
+                continue;
+            }
+            "marginalia" => {
+                let text = cx.slice(current);
+                let inner = text.strip_prefix("/*").unwrap_or(text);
+                let inner = inner.strip_suffix("*/").unwrap_or(inner);
+                out.push(Comment {
+                    range: range(current),
+                    text: inner.to_owned(),
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let children: Vec<Node<'_>> = current.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out.sort_by_key(|comment| comment.range.start);
+}
+
+#[cfg(test)]
+pub(crate) mod render;
+#[cfg(test)]
+mod tests;

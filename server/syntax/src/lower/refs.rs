@@ -1,0 +1,743 @@
+//! Static object references and the access each needs.
+//!
+//! FROM/JOIN/APPLY relations (also in subqueries and CTE bodies) need SELECT; INSERT,
+//! UPDATE, DELETE and MERGE targets need their action, and SELECT too when the statement
+//! reads the target's columns; `EXEC p` and calls of schema-qualified functions need
+//! EXECUTE; `NEXT VALUE FOR s` needs UPDATE on the sequence. CTE names, `@table`
+//! variables, `#temp` tables, the trigger pseudo-tables `inserted`/`deleted`, aliases and
+//! built-in functions (one-part calls such as `COUNT`) are not objects.
+//!
+//! Columns are told per query scope (a `SELECT`, `UPDATE`, `DELETE` or `MERGE`): a
+//! reference lists the columns its scope names through its alias or name, plus the
+//! unqualified ones when it is the scope's only table. A `*`, or unqualified columns in a
+//! scope with several tables, leave the columns unknown (`None`).
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::{Cx, child_of_kind, named_children};
+use crate::ast::{Access, QualifiedName, Reference};
+use crate::names;
+
+/// Every static reference under `node`, in text order, without repeats.
+pub(crate) fn references(cx: &Cx<'_>, node: Node<'_>) -> Vec<Reference> {
+    let mut refs = Refs {
+        cx,
+        ctes: Vec::new(),
+        scopes: HashMap::new(),
+        scope: None,
+        out: Vec::new(),
+    };
+    refs.collect_ctes(node);
+    refs.visit(node);
+    let mut out: Vec<Reference> = Vec::with_capacity(refs.out.len());
+    for reference in refs.out {
+        let repeat = out
+            .iter()
+            .any(|seen| seen.range == reference.range && seen.access == reference.access);
+        if !repeat {
+            out.push(reference);
+        }
+    }
+    out.sort_by_key(|reference| (reference.range.start, reference.access));
+    out
+}
+
+/// Functions whose first argument is a date part keyword written like a column.
+const DATE_PART_FUNCTIONS: &[&str] = &[
+    "dateadd",
+    "datediff",
+    "datediff_big",
+    "datename",
+    "datepart",
+    "datetrunc",
+    "date_bucket",
+];
+
+/// One-part table-valued functions that SQL Server provides.
+const BUILT_IN_ROWSET_FUNCTIONS: &[&str] = &[
+    "openjson",
+    "openxml",
+    "openrowset",
+    "openquery",
+    "opendatasource",
+    "string_split",
+    "generate_series",
+    "changetable",
+    "containstable",
+    "freetexttable",
+    "predict",
+    "semantickeyphrasetable",
+    "semanticsimilaritytable",
+    "semanticsimilaritydetailstable",
+];
+
+/// The node kinds that open a query scope for column attribution.
+const SCOPES: &[&str] = &["query_specification", "update", "delete", "merge"];
+
+/// Nodes whose columns belong to an inner scope.
+const NESTED: &[&str] = &[
+    "subquery",
+    "cte",
+    "query_specification",
+    "execute_statement",
+];
+
+#[derive(Default)]
+struct ScopeInfo {
+    /// Table sources named in the scope itself (not in subqueries).
+    relations: usize,
+    fields: Vec<FieldUse>,
+    /// An unqualified `*` in the scope.
+    star: bool,
+    /// `t.*`: the qualifiers' keys.
+    qualified_stars: Vec<String>,
+    /// Select-list aliases, which ORDER BY may name like columns.
+    aliases: Vec<String>,
+}
+
+struct FieldUse {
+    /// The key of the last qualifier part (`t` in `dbo.t.c`).
+    qualifier: Option<String>,
+    name: String,
+    /// Inside a subquery of the scope: only qualified uses count for the outer tables.
+    nested: bool,
+}
+
+struct Refs<'c, 't, 'n> {
+    cx: &'c Cx<'t>,
+    /// Keys of the CTE names defined in the statement.
+    ctes: Vec<String>,
+    scopes: HashMap<usize, ScopeInfo>,
+    scope: Option<Node<'n>>,
+    out: Vec<Reference>,
+}
+
+impl<'n> Refs<'_, '_, 'n> {
+    fn collect_ctes(&mut self, node: Node<'n>) {
+        let mut cursor = node.walk();
+        let mut stack = vec![node];
+        while let Some(current) = stack.pop() {
+            if current.kind() == "cte"
+                && let Some(name) = named_children(current).first()
+            {
+                let key = names::key(&names::unquote(self.cx.slice(*name)));
+                self.ctes.push(key);
+            }
+            stack.extend(current.named_children(&mut cursor));
+        }
+    }
+
+    fn visit(&mut self, node: Node<'n>) {
+        let saved = self.scope;
+        if SCOPES.contains(&node.kind()) {
+            self.scope = Some(node);
+        }
+        match node.kind() {
+            "relation" => self.relation(node),
+            "apply_join" => self.apply(node),
+            "invocation" => self.call(node),
+            "next_value_for" => {
+                if let Some(name) = child_of_kind(node, "object_reference") {
+                    self.add(name, Access::Update, None);
+                }
+            }
+            "insert" => self.insert(node),
+            "update" => self.update(node),
+            "delete" => self.delete(node),
+            "merge" => self.merge(node),
+            "execute_statement" => self.exec(node),
+            "output_clause" => self.output(node),
+            "bulk_insert_statement" => {
+                if let Some(name) = child_of_kind(node, "object_reference") {
+                    self.add(name, Access::Insert, None);
+                }
+            }
+            _ => self.visit_children(node),
+        }
+        self.scope = saved;
+    }
+
+    fn visit_children(&mut self, node: Node<'n>) {
+        for child in named_children(node) {
+            self.visit(child);
+        }
+    }
+
+    fn qname(&self, node: Node<'_>) -> QualifiedName {
+        self.cx.qname(node)
+    }
+
+    /// Whether a name is not an object: a CTE, a variable, a temp table, a pseudo-table.
+    fn excluded(&self, name: &QualifiedName) -> bool {
+        let object = &name.object().value;
+        if object.is_empty() || object.starts_with('#') || object.starts_with('@') {
+            return true;
+        }
+        if name.parts.len() == 1 {
+            let key = names::key(object);
+            return self.ctes.contains(&key) || key == "inserted" || key == "deleted";
+        }
+        false
+    }
+
+    fn add(&mut self, name_node: Node<'_>, access: Access, columns: Option<Vec<String>>) {
+        let name = self.qname(name_node);
+        if self.excluded(&name) {
+            return;
+        }
+        self.out.push(Reference {
+            range: name.range,
+            name,
+            access,
+            columns,
+        });
+    }
+
+    /// A table source: a table or view (SELECT), a table-valued function (SELECT), or a
+    /// derived table whose own relations are visited.
+    fn relation(&mut self, node: Node<'n>) {
+        let alias = node
+            .child_by_field_name("alias")
+            .map(|alias| names::key(&names::unquote(self.cx.slice(alias))));
+        for child in named_children(node) {
+            match child.kind() {
+                "object_reference" => {
+                    let columns = self.columns_for(child, alias.as_deref(), &[]);
+                    self.add(child, Access::Select, columns);
+                }
+                "invocation" => self.table_function(child, alias.as_deref()),
+                "identifier" => {}
+                _ => self.visit(child),
+            }
+        }
+    }
+
+    /// `CROSS APPLY f(x) a` names its function directly, without a relation node.
+    fn apply(&mut self, node: Node<'n>) {
+        let alias = node
+            .child_by_field_name("alias")
+            .map(|alias| names::key(&names::unquote(self.cx.slice(alias))));
+        for child in named_children(node) {
+            match child.kind() {
+                "invocation" => self.table_function(child, alias.as_deref()),
+                "object_reference" => {
+                    let columns = self.columns_for(child, alias.as_deref(), &[]);
+                    self.add(child, Access::Select, columns);
+                }
+                "identifier" => {}
+                _ => self.visit(child),
+            }
+        }
+    }
+
+    fn table_function(&mut self, node: Node<'n>, alias: Option<&str>) {
+        let children = named_children(node);
+        let Some(name_node) = children.first().copied() else {
+            return;
+        };
+        if name_node.kind() == "object_reference" {
+            let name = self.qname(name_node);
+            let built_in = name.parts.len() == 1
+                && BUILT_IN_ROWSET_FUNCTIONS.contains(&names::key(&name.object().value).as_str());
+            if !built_in {
+                let columns = self.columns_for(name_node, alias, &[]);
+                self.add(name_node, Access::Select, columns);
+            }
+        }
+        for child in children.into_iter().skip(1) {
+            self.visit(child);
+        }
+    }
+
+    /// A call in an expression: a schema-qualified name is a user function (EXECUTE);
+    /// a one-part name is a built-in.
+    fn call(&mut self, node: Node<'n>) {
+        let children = named_children(node);
+        if let Some(name_node) = children.first().copied()
+            && name_node.kind() == "object_reference"
+            && self.qname(name_node).parts.len() >= 2
+        {
+            self.add(name_node, Access::Execute, None);
+        }
+        for child in children.into_iter().skip(1) {
+            self.visit(child);
+        }
+    }
+
+    fn exec(&mut self, node: Node<'n>) {
+        if let Some(procedure) = node.child_by_field_name("procedure")
+            && procedure.kind() == "object_reference"
+        {
+            self.add(procedure, Access::Execute, None);
+        }
+        for child in named_children(node) {
+            if node.child_by_field_name("procedure") != Some(child) {
+                self.visit(child);
+            }
+        }
+    }
+
+    /// `OUTPUT … INTO t`: the INTO target receives rows.
+    fn output(&mut self, node: Node<'n>) {
+        let mut after_into = false;
+        for child in named_children(node) {
+            if child.kind() == "keyword_into" {
+                after_into = true;
+                continue;
+            }
+            if after_into && child.kind() == "object_reference" {
+                self.add(child, Access::Insert, None);
+                after_into = false;
+                continue;
+            }
+            self.visit(child);
+        }
+    }
+
+    fn insert(&mut self, node: Node<'n>) {
+        let children = named_children(node);
+        let target = children
+            .iter()
+            .copied()
+            .find(|child| child.kind() == "object_reference");
+        let mut columns_list = None;
+        if let Some(target) = target {
+            // The column list follows the target directly.
+            columns_list = children
+                .iter()
+                .copied()
+                .skip_while(|child| *child != target)
+                .nth(1)
+                .filter(|child| child.kind() == "list");
+            let columns = columns_list.map(|list| {
+                let mut names = Vec::new();
+                for column in named_children(list) {
+                    push_unique(&mut names, names::unquote(self.cx.slice(column).trim()));
+                }
+                names
+            });
+            self.add(target, Access::Insert, columns);
+        }
+        for child in children {
+            if Some(child) != target && Some(child) != columns_list {
+                self.visit(child);
+            }
+        }
+    }
+
+    /// The relation in `from` (not in subqueries) that a one-part target names, by
+    /// alias or by name: `UPDATE a … FROM dbo.t a` updates `dbo.t`.
+    fn resolve_target(&self, target: Node<'n>, from: Option<Node<'n>>) -> Option<Node<'n>> {
+        let name = self.qname(target);
+        let from = from?;
+        let key = if name.parts.len() == 1 {
+            names::key(&name.object().value)
+        } else {
+            return None;
+        };
+        let mut found = None;
+        walk_relations(from, &mut |relation_name, alias| {
+            if found.is_some() {
+                return;
+            }
+            let matches = match alias {
+                Some(alias) => names::key(&names::unquote(self.cx.slice(alias))) == key,
+                None => {
+                    relation_name.kind() == "object_reference"
+                        && names::key(&self.qname(relation_name).object().value) == key
+                }
+            };
+            if matches && relation_name.kind() == "object_reference" {
+                found = Some(relation_name);
+            }
+        });
+        found
+    }
+
+    fn update(&mut self, node: Node<'n>) {
+        let children = named_children(node);
+        let target = children
+            .iter()
+            .copied()
+            .find(|child| child.kind() == "object_reference");
+        let from = child_of_kind(node, "from");
+        if let Some(target) = target {
+            let resolved = self.resolve_target(target, from);
+            let name_node = resolved.unwrap_or(target);
+            let mut set_columns = Vec::new();
+            let mut reads = child_of_kind(node, "output_clause").is_some();
+            for assignment in children.iter().filter(|c| c.kind() == "assignment") {
+                if let Some(column) = assignment
+                    .child_by_field_name("left")
+                    .and_then(|left| self.field_name(left))
+                {
+                    push_unique(&mut set_columns, column);
+                }
+                if let Some(right) = assignment.child_by_field_name("right") {
+                    reads |= self.mentions_column(right);
+                }
+            }
+            if let Some(where_clause) = child_of_kind(node, "where") {
+                reads |= self.mentions_column(where_clause);
+            }
+            self.add(name_node, Access::Update, Some(set_columns));
+            if resolved.is_none() && reads {
+                let columns = self.columns_for(name_node, None, &["inserted", "deleted"]);
+                self.add(name_node, Access::Select, columns);
+            }
+            for child in children {
+                if child == target {
+                    continue;
+                }
+                if child.kind() == "assignment" {
+                    if let Some(right) = child.child_by_field_name("right") {
+                        self.visit(right);
+                    }
+                    continue;
+                }
+                self.visit(child);
+            }
+        } else {
+            self.visit_children(node);
+        }
+    }
+
+    fn delete(&mut self, node: Node<'n>) {
+        let children = named_children(node);
+        let target = children
+            .iter()
+            .copied()
+            .find(|child| child.kind() == "object_reference");
+        let from = child_of_kind(node, "from");
+        if let Some(target) = target {
+            let resolved = self.resolve_target(target, from);
+            let name_node = resolved.unwrap_or(target);
+            let mut reads = child_of_kind(node, "output_clause").is_some();
+            if let Some(where_clause) = child_of_kind(node, "where") {
+                reads |= self.mentions_column(where_clause);
+            }
+            self.add(name_node, Access::Delete, None);
+            if resolved.is_none() && reads {
+                let columns = self.columns_for(name_node, None, &["deleted"]);
+                self.add(name_node, Access::Select, columns);
+            }
+            for child in children {
+                if child != target {
+                    self.visit(child);
+                }
+            }
+        } else {
+            self.visit_children(node);
+        }
+    }
+
+    fn merge(&mut self, node: Node<'n>) {
+        let all = super::children(node);
+        let mut target = None;
+        let mut target_alias = None;
+        let mut source = None;
+        let mut source_alias = None;
+        let mut after_using = false;
+        for (index, child) in all.iter().enumerate() {
+            let is_alias = node.field_name_for_child(child_index(node, *child)) == Some("alias");
+            let _ = index;
+            match child.kind() {
+                "keyword_using" => after_using = true,
+                "object_reference" if !after_using && target.is_none() => target = Some(*child),
+                "object_reference" if after_using && source.is_none() => source = Some(*child),
+                "identifier" if is_alias && !after_using => target_alias = Some(*child),
+                "identifier" if is_alias && after_using => source_alias = Some(*child),
+                _ => {}
+            }
+        }
+        let key_of = |alias: Option<Node<'_>>| {
+            alias.map(|alias| names::key(&names::unquote(self.cx.slice(alias))))
+        };
+        let target_alias = key_of(target_alias);
+        let source_alias = key_of(source_alias);
+        if let Some(source) = source {
+            let columns = self.columns_for(source, source_alias.as_deref(), &[]);
+            self.add(source, Access::Select, columns);
+        }
+        if let Some(target) = target {
+            let columns =
+                self.columns_for(target, target_alias.as_deref(), &["inserted", "deleted"]);
+            self.add(target, Access::Select, columns);
+            for clause in named_children(node)
+                .into_iter()
+                .filter(|c| c.kind() == "merge_when_clause")
+            {
+                let parts = named_children(clause);
+                if let Some(action) = parts.iter().find(|part| {
+                    matches!(
+                        part.kind(),
+                        "keyword_update" | "keyword_insert" | "keyword_delete"
+                    )
+                }) {
+                    match action.kind() {
+                        "keyword_update" => {
+                            let mut columns = Vec::new();
+                            for assignment in parts.iter().filter(|p| p.kind() == "assignment") {
+                                if let Some(column) = assignment
+                                    .child_by_field_name("left")
+                                    .and_then(|left| self.field_name(left))
+                                {
+                                    push_unique(&mut columns, column);
+                                }
+                            }
+                            self.add(target, Access::Update, Some(columns));
+                        }
+                        "keyword_insert" => {
+                            let columns = parts.iter().find(|p| p.kind() == "list").map(|list| {
+                                let mut names = Vec::new();
+                                for column in named_children(*list) {
+                                    if column.kind() == "column" {
+                                        push_unique(
+                                            &mut names,
+                                            names::unquote(self.cx.slice(column).trim()),
+                                        );
+                                    }
+                                }
+                                names
+                            });
+                            self.add(target, Access::Insert, columns);
+                        }
+                        _ => self.add(target, Access::Delete, None),
+                    }
+                }
+            }
+        }
+        for child in named_children(node) {
+            if Some(child) == target || Some(child) == source {
+                continue;
+            }
+            if child.kind() == "merge_when_clause" {
+                for part in named_children(child) {
+                    if part.kind() == "assignment" {
+                        if let Some(right) = part.child_by_field_name("right") {
+                            self.visit(right);
+                        }
+                    } else {
+                        self.visit(part);
+                    }
+                }
+                continue;
+            }
+            self.visit(child);
+        }
+    }
+
+    /// The column a `SET` target names (`c`, `t.c`); `None` for `@v`.
+    fn field_name(&self, node: Node<'_>) -> Option<String> {
+        let name = node.child_by_field_name("name").unwrap_or(node);
+        let text = self.cx.slice(name).trim();
+        (!text.starts_with('@') && !text.is_empty()).then(|| names::unquote(text))
+    }
+
+    /// Whether an expression mentions a column (not only variables and literals).
+    fn mentions_column(&self, node: Node<'_>) -> bool {
+        let mut cursor = node.walk();
+        let mut stack = vec![node];
+        while let Some(current) = stack.pop() {
+            if matches!(current.kind(), "field" | "all_fields") {
+                let text = self.cx.slice(current).trim();
+                if !text.starts_with('@') {
+                    return true;
+                }
+            }
+            stack.extend(current.named_children(&mut cursor));
+        }
+        false
+    }
+
+    /// The columns a reference uses in its scope; `None` when they cannot be told.
+    /// `extra_qualifiers` are pseudo-tables that stand for the same table (`inserted`).
+    fn columns_for(
+        &mut self,
+        name_node: Node<'_>,
+        alias: Option<&str>,
+        extra_qualifiers: &[&str],
+    ) -> Option<Vec<String>> {
+        let scope = self.scope?;
+        let name = self.qname(name_node);
+        let object_key = names::key(&name.object().value);
+        if !self.scopes.contains_key(&scope.id()) {
+            let info = self.scope_info(scope);
+            self.scopes.insert(scope.id(), info);
+        }
+        let info = self.scopes.get(&scope.id())?;
+        let matches = |qualifier: &str| {
+            extra_qualifiers.contains(&qualifier)
+                || match alias {
+                    Some(alias) => qualifier == alias,
+                    None => qualifier == object_key,
+                }
+        };
+        if info.star || info.qualified_stars.iter().any(|q| matches(q)) {
+            return None;
+        }
+        let single = info.relations <= 1;
+        let mut columns = Vec::new();
+        for field in &info.fields {
+            match &field.qualifier {
+                Some(qualifier) if matches(qualifier) => {
+                    push_unique(&mut columns, field.name.clone())
+                }
+                Some(_) => {}
+                None if field.nested => {}
+                None if info.aliases.contains(&names::key(&field.name)) => {}
+                None if single => push_unique(&mut columns, field.name.clone()),
+                None => return None,
+            }
+        }
+        Some(columns)
+    }
+
+    fn scope_info(&self, scope: Node<'_>) -> ScopeInfo {
+        let mut info = ScopeInfo::default();
+        self.scan_scope(scope, scope, false, &mut info);
+        if scope.kind() == "query_specification" {
+            // ORDER BY and the like stand beside the query in its statement.
+            if let Some(parent) = scope.parent()
+                && !SCOPES.contains(&parent.kind())
+            {
+                for sibling in named_children(parent) {
+                    if sibling.kind() == "order_by" {
+                        self.scan_scope(scope, sibling, false, &mut info);
+                    }
+                }
+            }
+        }
+        match scope.kind() {
+            "merge" => info.relations = info.relations.max(2),
+            _ => info.relations = info.relations.max(1),
+        }
+        info
+    }
+
+    fn scan_scope(&self, scope: Node<'_>, node: Node<'_>, nested: bool, info: &mut ScopeInfo) {
+        for child in named_children(node) {
+            self.scan_child(scope, node.kind(), child, nested, info);
+        }
+    }
+
+    /// Records what one node contributes to its scope: table sources, columns, stars
+    /// and select-list aliases.
+    fn scan_child(
+        &self,
+        scope: Node<'_>,
+        parent_kind: &str,
+        child: Node<'_>,
+        nested: bool,
+        info: &mut ScopeInfo,
+    ) {
+        let child_nested = nested || (child != scope && NESTED.contains(&child.kind()));
+        match child.kind() {
+            "relation" | "apply_join" if !nested => {
+                info.relations += 1;
+                self.scan_scope(scope, child, nested, info);
+            }
+            "field" => {
+                let Some(name) = child.child_by_field_name("name") else {
+                    return;
+                };
+                let text = self.cx.slice(name).trim();
+                if text.is_empty() || text.starts_with(['@', '$']) {
+                    return;
+                }
+                let qualifier = child_of_kind(child, "object_reference")
+                    .map(|q| names::key(&self.qname(q).object().value));
+                info.fields.push(FieldUse {
+                    qualifier,
+                    name: names::unquote(text),
+                    nested,
+                });
+            }
+            "all_fields" => {
+                if nested {
+                    return;
+                }
+                match child_of_kind(child, "object_reference") {
+                    Some(q) => info
+                        .qualified_stars
+                        .push(names::key(&self.qname(q).object().value)),
+                    None => info.star = true,
+                }
+            }
+            "term" if !nested => {
+                if let Some(alias) = child.child_by_field_name("alias") {
+                    info.aliases
+                        .push(names::key(&names::unquote(self.cx.slice(alias))));
+                }
+                self.scan_scope(scope, child, nested, info);
+            }
+            "invocation" => {
+                // `COUNT(*)` uses no column; `DATEADD(day, …)` names a date part.
+                let parts = named_children(child);
+                let name = parts
+                    .first()
+                    .map(|n| names::key(self.cx.slice(*n).trim()))
+                    .unwrap_or_default();
+                let skip = usize::from(DATE_PART_FUNCTIONS.contains(&name.as_str()));
+                for part in parts.into_iter().skip(1 + skip) {
+                    let star = part.kind() == "term"
+                        && part
+                            .child_by_field_name("value")
+                            .is_some_and(|v| v.kind() == "all_fields");
+                    if !star {
+                        self.scan_child(scope, "invocation", part, nested, info);
+                    }
+                }
+            }
+            "assignment" => {
+                // A SET target is written, not read.
+                if let Some(right) = child.child_by_field_name("right") {
+                    self.scan_child(scope, "assignment", right, nested, info);
+                }
+            }
+            "list"
+                if matches!(parent_kind, "merge_when_clause" | "insert")
+                    && named_children(child).iter().all(|c| c.kind() == "column") =>
+            {
+                // The column list of an INSERT names written columns.
+            }
+            _ => self.scan_scope(scope, child, child_nested, info),
+        }
+    }
+}
+
+/// Calls `f(name, alias)` for every table source directly in a FROM clause (joins
+/// included, subqueries not).
+fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n>>)) {
+    for child in named_children(node) {
+        match child.kind() {
+            "relation" => {
+                let alias = child.child_by_field_name("alias");
+                if let Some(name) = named_children(child)
+                    .into_iter()
+                    .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
+                {
+                    f(name, alias);
+                }
+            }
+            "subquery" | "cte" | "query_specification" => {}
+            _ => walk_relations(child, f),
+        }
+    }
+}
+
+fn child_index(parent: Node<'_>, child: Node<'_>) -> u32 {
+    let mut cursor = parent.walk();
+    parent
+        .children(&mut cursor)
+        .position(|c| c == child)
+        .map_or(u32::MAX, |i| i as u32)
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !list.iter().any(|seen| names::same(seen, &value)) {
+        list.push(value);
+    }
+}

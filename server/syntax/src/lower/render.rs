@@ -1,0 +1,362 @@
+//! A compact, line-per-fact rendering of a lowered script for tests: each statement's
+//! kind and fields, its references and its module body, with ranges shown as the text
+//! they cover (`«dbo.t»`) so a wrong offset is visible at a glance.
+
+use std::fmt::Write;
+
+use crate::ast::*;
+
+pub(crate) fn render(text: &str, script: &Script) -> String {
+    let mut out = String::new();
+    for statement in &script.statements {
+        statement_lines(text, statement, 0, &mut out);
+    }
+    out
+}
+
+fn slice(text: &str, range: TextRange) -> String {
+    let s = text.get(range.start..range.end).unwrap_or("<out of range>");
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        let head: String = flat.chars().take(57).collect();
+        format!("«{head}...»")
+    } else {
+        format!("«{flat}»")
+    }
+}
+
+fn id(text: &str, ident: &Ident) -> String {
+    let written = text.get(ident.range.start..ident.range.end).unwrap_or("");
+    if written == ident.value {
+        ident.value.clone()
+    } else {
+        format!("{}{}", ident.value, slice(text, ident.range))
+    }
+}
+
+fn qn(text: &str, name: &QualifiedName) -> String {
+    let parts: Vec<String> = name.parts.iter().map(|p| p.value.clone()).collect();
+    let joined = parts.join(".");
+    let written = text.get(name.range.start..name.range.end).unwrap_or("");
+    if written == joined {
+        joined
+    } else {
+        format!("{joined}{}", slice(text, name.range))
+    }
+}
+
+fn ex(text: &str, expr: &Expr) -> String {
+    match expr {
+        Expr::String(s, _) => format!("{s:?}"),
+        Expr::Number(n, _) => n.clone(),
+        Expr::Variable(v, _) => v.clone(),
+        Expr::Concat(parts, _) => {
+            let parts: Vec<String> = parts.iter().map(|p| ex(text, p)).collect();
+            format!("({})", parts.join(" + "))
+        }
+        Expr::Call {
+            name, arguments, ..
+        } => {
+            let arguments: Vec<String> = arguments.iter().map(|a| ex(text, a)).collect();
+            format!("{name}({})", arguments.join(", "))
+        }
+        Expr::Identifier(i, _) => format!("ident:{i}"),
+        Expr::Other { variables, range } => {
+            format!("other{}[{}]", slice(text, *range), variables.join(","))
+        }
+    }
+}
+
+fn opt_id(text: &str, ident: &Option<Ident>) -> String {
+    ident.as_ref().map_or("-".to_owned(), |i| id(text, i))
+}
+
+fn statement_lines(text: &str, statement: &Statement, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let summary = kind(text, &statement.kind);
+    let _ = writeln!(out, "{pad}{summary} {}", slice(text, statement.range));
+    for reference in &statement.references {
+        let columns = reference
+            .columns
+            .as_ref()
+            .map_or("?".to_owned(), |c| format!("[{}]", c.join(",")));
+        let _ = writeln!(
+            out,
+            "{pad}  -> {:?} {} {}",
+            reference.access,
+            qn(text, &reference.name),
+            columns
+        );
+        debug_assert_eq!(reference.range, reference.name.range);
+    }
+    if let StatementKind::CreateObject(CreateObject {
+        module: Some(module),
+        ..
+    }) = &statement.kind
+    {
+        let mut facts = vec![format!("header{}", slice(text, module.header_range))];
+        if let Some(clause) = &module.execute_as {
+            facts.push(format!(
+                "execute_as={:?}{}",
+                clause.context,
+                slice(text, clause.range)
+            ));
+        }
+        if let Some(external) = &module.external_name {
+            facts.push(format!(
+                "external={}/{}/{}{}",
+                id(text, &external.assembly),
+                opt_id(text, &external.class),
+                opt_id(text, &external.method),
+                slice(text, external.range)
+            ));
+        }
+        if !module.parameters.is_empty() {
+            facts.push(format!("params={}", module.parameters.join(",")));
+        }
+        if let Some(target) = &module.trigger_target {
+            facts.push(format!("on={}", qn(text, target)));
+        }
+        if let Some(scope) = &module.trigger_scope {
+            facts.push(format!("scope={scope:?}"));
+        }
+        if !module.trigger_events.is_empty() {
+            facts.push(format!("events={:?}", module.trigger_events));
+        }
+        let _ = writeln!(out, "{pad}  module {}", facts.join(" "));
+        for inner in &module.body {
+            statement_lines(text, inner, depth + 2, out);
+        }
+    }
+}
+
+fn kind(text: &str, kind: &StatementKind) -> String {
+    match kind {
+        StatementKind::CreateUser(user) => format!(
+            "{} {} source={} schema={}",
+            if user.alter {
+                "AlterUser"
+            } else {
+                "CreateUser"
+            },
+            id(text, &user.name),
+            match &user.source {
+                UserSource::Login(l) => format!("login:{}", id(text, l)),
+                UserSource::Certificate(c) => format!("certificate:{}", id(text, c)),
+                UserSource::AsymmetricKey(k) => format!("asymmetric_key:{}", id(text, k)),
+                other => format!("{other:?}"),
+            },
+            opt_id(text, &user.default_schema)
+        ),
+        StatementKind::CreateRole {
+            name,
+            owner,
+            application,
+        } => format!(
+            "CreateRole {} owner={} application={application}",
+            id(text, name),
+            opt_id(text, owner)
+        ),
+        StatementKind::CreateLogin(login) => format!(
+            "CreateLogin {} source={}",
+            id(text, &login.name),
+            match &login.source {
+                LoginSource::Certificate(c) => format!("certificate:{}", id(text, c)),
+                LoginSource::AsymmetricKey(k) => format!("asymmetric_key:{}", id(text, k)),
+                other => format!("{other:?}"),
+            }
+        ),
+        StatementKind::RoleMembership(m) => format!(
+            "RoleMembership {} {} {}{}",
+            id(text, &m.role),
+            if m.add { "add" } else { "drop" },
+            id(text, &m.member),
+            if m.server { " server" } else { "" }
+        ),
+        StatementKind::CreateSchema { name, owner } => {
+            format!(
+                "CreateSchema {} owner={}",
+                id(text, name),
+                opt_id(text, owner)
+            )
+        }
+        StatementKind::CreateObject(object) => {
+            let mut s = format!(
+                "{} {:?} {}",
+                if object.alter { "Alter" } else { "Create" },
+                object.kind,
+                qn(text, &object.name)
+            );
+            if let Some(target) = &object.synonym_for {
+                let _ = write!(s, " for={}", qn(text, target));
+            }
+            s
+        }
+        StatementKind::AlterAuthorization(a) => format!(
+            "AlterAuthorization {}::{} owner={}",
+            a.class.as_deref().unwrap_or("-"),
+            qn(text, &a.securable),
+            opt_id(text, &a.owner)
+        ),
+        StatementKind::CreateAssembly(a) => {
+            let from: Vec<String> = a
+                .from
+                .iter()
+                .map(|source| match source {
+                    AssemblySource::Path(p, _) => format!("path:{p}"),
+                    AssemblySource::Bits(b, _) => format!("bits:{b}"),
+                    AssemblySource::Other(r) => format!("other{}", slice(text, *r)),
+                })
+                .collect();
+            format!(
+                "{} {} owner={} from=[{}] permission_set={}",
+                if a.alter {
+                    "AlterAssembly"
+                } else {
+                    "CreateAssembly"
+                },
+                id(text, &a.name),
+                opt_id(text, &a.owner),
+                from.join(","),
+                a.permission_set
+                    .as_ref()
+                    .map_or("-".to_owned(), |(set, range)| format!(
+                        "{set:?}{}",
+                        slice(text, *range)
+                    ))
+            )
+        }
+        StatementKind::CreateKey(k) => format!(
+            "{} {} owner={} source={}",
+            if k.certificate {
+                "CreateCertificate"
+            } else {
+                "CreateAsymmetricKey"
+            },
+            id(text, &k.name),
+            opt_id(text, &k.owner),
+            match &k.source {
+                KeySource::Assembly(a) => format!("assembly:{}", id(text, a)),
+                other => format!("{other:?}"),
+            }
+        ),
+        StatementKind::Permission(p) => {
+            let permissions: Vec<String> = p
+                .permissions
+                .iter()
+                .map(|permission| {
+                    if permission.columns.is_empty() {
+                        permission.name.clone()
+                    } else {
+                        let columns: Vec<String> =
+                            permission.columns.iter().map(|c| id(text, c)).collect();
+                        format!("{}({})", permission.name, columns.join(","))
+                    }
+                })
+                .collect();
+            let securable = p.securable.as_ref().map_or("-".to_owned(), |s| {
+                let columns: Vec<String> = s.columns.iter().map(|c| id(text, c)).collect();
+                format!(
+                    "{}::{}{}",
+                    s.class.as_deref().unwrap_or("-"),
+                    qn(text, &s.name),
+                    if columns.is_empty() {
+                        String::new()
+                    } else {
+                        format!("({})", columns.join(","))
+                    }
+                )
+            });
+            let principals: Vec<String> = p.principals.iter().map(|c| id(text, c)).collect();
+            let mut s = format!(
+                "{:?} [{}] on={} to=[{}]",
+                p.action,
+                permissions.join(", "),
+                securable,
+                principals.join(",")
+            );
+            if p.with_grant_option {
+                s.push_str(" with_grant_option");
+            }
+            if p.grant_option_for {
+                s.push_str(" grant_option_for");
+            }
+            if p.cascade {
+                s.push_str(" cascade");
+            }
+            if let Some(principal) = &p.as_principal {
+                let _ = write!(s, " as={}", id(text, principal));
+            }
+            s
+        }
+        StatementKind::AlterDatabaseSet(d) => {
+            let options: Vec<String> = d
+                .options
+                .iter()
+                .map(|o| format!("{}={}{}", o.name, o.value, slice(text, o.range)))
+                .collect();
+            format!(
+                "AlterDatabaseSet {} [{}]",
+                opt_id(text, &d.database),
+                options.join(", ")
+            )
+        }
+        StatementKind::ExecuteAs(e) => format!(
+            "ExecuteAs {:?} {}{}{}",
+            e.kind,
+            e.name.as_ref().map_or("-".to_owned(), |n| ex(text, n)),
+            if e.no_revert { " no_revert" } else { "" },
+            if e.cookie { " cookie" } else { "" }
+        ),
+        StatementKind::Revert => "Revert".to_owned(),
+        StatementKind::SetUser { user } => format!("SetUser {user:?}"),
+        StatementKind::Exec(exec) => {
+            let arguments = |arguments: &[Argument]| {
+                let list: Vec<String> = arguments
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}{}{}",
+                            a.name.as_ref().map_or(String::new(), |n| format!("{n}=")),
+                            ex(text, &a.value),
+                            if a.output { " OUTPUT" } else { "" }
+                        )
+                    })
+                    .collect();
+                list.join(", ")
+            };
+            let target = match &exec.target {
+                ExecTarget::Procedure { name, arguments: a } => {
+                    format!("{} ({})", qn(text, name), arguments(a))
+                }
+                ExecTarget::ProcedureVariable {
+                    variable,
+                    arguments: a,
+                } => format!("var:{variable} ({})", arguments(a)),
+                ExecTarget::Dynamic { text: t } => format!("dynamic {}", ex(text, t)),
+            };
+            let mut s = format!("Exec{} {target}", slice(text, exec.keyword_range));
+            if let Some(status) = &exec.return_status {
+                let _ = write!(s, " status={status}");
+            }
+            if let Some(server) = &exec.at_server {
+                let _ = write!(s, " at={}", id(text, server));
+            }
+            s
+        }
+        StatementKind::Assign {
+            variable,
+            value,
+            append,
+        } => format!(
+            "Assign {variable} {} {}",
+            if *append { "+=" } else { "=" },
+            ex(text, value)
+        ),
+        StatementKind::Dml => "Dml".to_owned(),
+        StatementKind::Include { path } => format!("Include {path:?}"),
+        StatementKind::SetVar { name, value } => format!("SetVar {name} {value:?}"),
+        StatementKind::Use { database } => format!("Use {}", id(text, database)),
+        StatementKind::Other => "Other".to_owned(),
+    }
+}

@@ -1,0 +1,1271 @@
+//! Statements: one function per statement kind, dispatched on the tree's node kind.
+//!
+//! Control flow (`IF`, `WHILE`, `BEGIN…END`, `TRY…CATCH`) is flattened: the `IF` head
+//! becomes a statement of its own (carrying the condition's references) and the
+//! statements it guards follow it in text order, at the top level as in module bodies.
+
+use tree_sitter::Node;
+
+use super::expr;
+use super::refs::references;
+use super::{Cx, child_of_kind, children, named_children, range, tokens};
+use crate::ast::*;
+use crate::names;
+
+/// Lowers the statements directly inside `container` (a batch, a block, a module body,
+/// an error region) into `out`.
+pub(crate) fn lower_items(cx: &Cx<'_>, container: Node<'_>, out: &mut Vec<Statement>) {
+    for child in named_children(container) {
+        lower_item(cx, child, out);
+    }
+}
+
+fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
+    match node.kind() {
+        "statement" => lower_statement(cx, node, out),
+        "block" | "try_catch_statement" | "try_block" | "catch_block" | "else_clause" => {
+            lower_items(cx, node, out)
+        }
+        "sqlcmd_setvar" => out.push(Statement {
+            range: range(node),
+            kind: setvar(cx, node),
+            references: Vec::new(),
+        }),
+        "sqlcmd_include" => out.push(Statement {
+            range: range(node),
+            kind: StatementKind::Include {
+                path: include_path(cx, node),
+            },
+            references: Vec::new(),
+        }),
+        "sqlcmd_command" => out.push(Statement {
+            range: range(node),
+            kind: StatementKind::Other,
+            references: Vec::new(),
+        }),
+        "ERROR" => lower_error(cx, node, out),
+        _ => {}
+    }
+}
+
+/// The kind of the statement's main node, past a leading `WITH` CTE list.
+fn main_node(statement: Node<'_>) -> Option<Node<'_>> {
+    named_children(statement)
+        .into_iter()
+        .find(|child| !matches!(child.kind(), "keyword_with" | "cte"))
+}
+
+fn lower_statement(cx: &Cx<'_>, statement: Node<'_>, out: &mut Vec<Statement>) {
+    let Some(main) = main_node(statement) else {
+        out.push(simple(statement, StatementKind::Other, Vec::new()));
+        return;
+    };
+    match main.kind() {
+        "if_statement" | "while_statement" => {
+            let condition = main.child_by_field_name("condition");
+            let head_end = condition.map_or(main.start_byte(), |c| {
+                // Include a closing parenthesis around the condition.
+                let after = cx.text.get(c.end_byte()..).unwrap_or("");
+                let trimmed = after.trim_start();
+                let gap = after.len() - trimmed.len();
+                if trimmed.starts_with(')')
+                    && cx.slice(main)[..c.start_byte() - main.start_byte()].contains('(')
+                {
+                    c.end_byte() + gap + 1
+                } else {
+                    c.end_byte()
+                }
+            });
+            out.push(Statement {
+                range: TextRange::new(statement.start_byte(), head_end.max(main.start_byte())),
+                kind: StatementKind::Other,
+                references: condition.map_or_else(Vec::new, |c| references(cx, c)),
+            });
+            for field in ["consequence", "body", "alternative"] {
+                if let Some(child) = main.child_by_field_name(field) {
+                    lower_item(cx, child, out);
+                }
+            }
+        }
+        "try_catch_statement" | "block" => lower_items(cx, main, out),
+        _ => {
+            let (kind, refs) = lower_kind(cx, statement, main);
+            match kind {
+                Lowered::One(kind) => out.push(Statement {
+                    range: range(statement),
+                    kind: *kind,
+                    references: refs,
+                }),
+                Lowered::Many(kinds) => {
+                    let mut refs = Some(refs);
+                    for kind in kinds {
+                        out.push(Statement {
+                            range: range(statement),
+                            kind,
+                            references: refs.take().unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn simple(node: Node<'_>, kind: StatementKind, references: Vec<Reference>) -> Statement {
+    Statement {
+        range: range(node),
+        kind,
+        references,
+    }
+}
+
+enum Lowered {
+    One(Box<StatementKind>),
+    /// Several statements with the same range (one per assigned variable); the
+    /// references go with the first.
+    Many(Vec<StatementKind>),
+}
+
+fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
+    let one = |kind| (Lowered::One(Box::new(kind)), Vec::new());
+    match main.kind() {
+        "create_user" | "alter_user" => one(create_user(cx, main)),
+        "create_role" | "create_application_role" | "alter_application_role" => {
+            one(create_role(cx, main))
+        }
+        "alter_role" | "alter_server_role" => one(role_membership(cx, main)),
+        "create_login" => one(create_login(cx, main)),
+        "create_schema" => one(create_schema(cx, main)),
+        "create_table" | "alter_table" => one(object(cx, main, ObjectKind::Table)),
+        "create_type" => one(object(cx, main, ObjectKind::Type)),
+        "create_aggregate" => one(object(cx, main, ObjectKind::Aggregate)),
+        "create_sequence" | "alter_sequence" => one(object(cx, main, ObjectKind::Sequence)),
+        "create_synonym" => one(object(cx, main, ObjectKind::Synonym)),
+        "create_view" | "alter_view" => one(object(cx, main, ObjectKind::View)),
+        "create_procedure" | "alter_procedure" => one(object(cx, main, ObjectKind::Procedure)),
+        "create_function" | "alter_function" => {
+            let kind = function_kind(main);
+            one(object(cx, main, kind))
+        }
+        "create_trigger" | "alter_trigger" => one(object(cx, main, ObjectKind::Trigger)),
+        "alter_authorization" => one(alter_authorization(cx, main)),
+        "create_assembly" | "alter_assembly" => one(create_assembly(cx, main)),
+        "create_certificate" | "create_asymmetric_key" => one(create_key(cx, main)),
+        "grant_statement" | "deny_statement" | "revoke_statement" => {
+            one(permission_statement(cx, main))
+        }
+        "alter_database" => one(alter_database(cx, main)),
+        "execute_as_statement" => one(execute_as_statement(cx, main)),
+        "revert_statement" => one(StatementKind::Revert),
+        "setuser_statement" => one(StatementKind::SetUser {
+            user: child_of_kind(main, "literal").map(|literal| {
+                expr::string_value(cx.slice(literal))
+                    .unwrap_or_else(|| cx.slice(literal).to_owned())
+            }),
+        }),
+        "execute_statement" => (
+            Lowered::One(Box::new(StatementKind::Exec(exec(cx, main)))),
+            references(cx, statement),
+        ),
+        "var_declarations" => declare(cx, main),
+        "set_statement" => match set_variable(cx, main) {
+            Some((kind, value)) => (Lowered::One(Box::new(kind)), references(cx, value)),
+            None => (
+                Lowered::One(Box::new(StatementKind::Other)),
+                references(cx, statement),
+            ),
+        },
+        "use_statement" => match named_children(main)
+            .into_iter()
+            .find(|c| c.kind() != "keyword_use")
+        {
+            Some(name) => one(StatementKind::Use {
+                database: cx.qname(name).object().clone(),
+            }),
+            None => one(StatementKind::Other),
+        },
+        "query_specification" => {
+            let refs = references(cx, statement);
+            match select_assignments(cx, main) {
+                Some(kinds) => (Lowered::Many(kinds), refs),
+                None => (Lowered::One(Box::new(StatementKind::Dml)), refs),
+            }
+        }
+        "set_operation"
+        | "insert"
+        | "update"
+        | "delete"
+        | "merge"
+        | "subquery"
+        | "bulk_insert_statement"
+        | "declare_cursor_statement"
+        | "truncate_statement" => (
+            Lowered::One(Box::new(StatementKind::Dml)),
+            references(cx, statement),
+        ),
+        _ => (
+            Lowered::One(Box::new(StatementKind::Other)),
+            references(cx, statement),
+        ),
+    }
+}
+
+// ---- token matching -------------------------------------------------------------------
+
+/// The tokens of a statement with their spelling, for matching the statement's shape.
+struct Toks<'c, 't, 'n> {
+    cx: &'c Cx<'t>,
+    nodes: Vec<Node<'n>>,
+    spelled: Vec<Option<String>>,
+}
+
+impl<'c, 't, 'n> Toks<'c, 't, 'n> {
+    fn new(cx: &'c Cx<'t>, node: Node<'n>) -> Self {
+        let nodes = tokens(node);
+        let spelled = nodes
+            .iter()
+            .map(|token| {
+                cx.word(*token)
+                    .or_else(|| (!token.is_named()).then(|| cx.slice(*token).to_uppercase()))
+            })
+            .collect();
+        Self { cx, nodes, spelled }
+    }
+
+    fn is(&self, index: usize, word: &str) -> bool {
+        self.spelled.get(index).and_then(|w| w.as_deref()) == Some(word)
+    }
+
+    /// The index just past the first place where `words` appear in a row.
+    fn after(&self, words: &[&str]) -> Option<usize> {
+        (0..self.nodes.len()).find_map(|start| {
+            words
+                .iter()
+                .enumerate()
+                .all(|(offset, word)| self.is(start + offset, word))
+                .then_some(start + words.len())
+        })
+    }
+
+    fn has(&self, words: &[&str]) -> bool {
+        self.after(words).is_some()
+    }
+
+    fn node(&self, index: usize) -> Option<Node<'n>> {
+        self.nodes.get(index).copied()
+    }
+
+    /// The name that follows `words`.
+    fn name_after(&self, words: &[&str]) -> Option<Ident> {
+        let node = self.node(self.after(words)?)?;
+        self.name(node)
+    }
+
+    /// A token read as a one-part name (an object reference gives its last part).
+    fn name(&self, node: Node<'_>) -> Option<Ident> {
+        match node.kind() {
+            "object_reference" => Some(self.cx.qname(node).object().clone()),
+            "identifier" | "sqlcmd_variable" | "template_parameter" => Some(self.cx.ident(node)),
+            "literal" => {
+                let text = self.cx.slice(node);
+                Some(Ident {
+                    value: expr::string_value(text).unwrap_or_else(|| text.to_owned()),
+                    range: range(node),
+                })
+            }
+            kind if kind.starts_with("keyword_") => Some(self.cx.ident(node)),
+            _ => None,
+        }
+    }
+}
+
+/// The statement's `name` field, else the name after `words`.
+fn name_of(cx: &Cx<'_>, main: Node<'_>, toks: &Toks<'_, '_, '_>, words: &[&str]) -> Ident {
+    main.child_by_field_name("name")
+        .map(|name| cx.qname(name).object().clone())
+        .or_else(|| toks.name_after(words))
+        .unwrap_or_else(|| Ident {
+            value: String::new(),
+            range: TextRange::new(main.end_byte(), main.end_byte()),
+        })
+}
+
+// ---- principals -----------------------------------------------------------------------
+
+fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let alter = main.kind() == "alter_user" || toks.is(0, "ALTER");
+    let name = name_of(cx, main, &toks, &["USER"]);
+    let source = if let Some(login) = toks
+        .name_after(&["FOR", "LOGIN"])
+        .or_else(|| toks.name_after(&["FROM", "LOGIN"]))
+        .or_else(|| toks.name_after(&["LOGIN", "="]))
+    {
+        UserSource::Login(login)
+    } else if toks.has(&["WITHOUT", "LOGIN"]) {
+        UserSource::WithoutLogin
+    } else if let Some(certificate) = toks.name_after(&["FROM", "CERTIFICATE"]) {
+        UserSource::Certificate(certificate)
+    } else if let Some(key) = toks.name_after(&["FROM", "ASYMMETRIC", "KEY"]) {
+        UserSource::AsymmetricKey(key)
+    } else if toks.has(&["EXTERNAL", "PROVIDER"]) || toks.has(&["PASSWORD", "="]) {
+        UserSource::Other
+    } else if alter {
+        UserSource::Unchanged
+    } else {
+        UserSource::Login(name.clone())
+    };
+    StatementKind::CreateUser(CreateUser {
+        default_schema: toks.name_after(&["DEFAULT_SCHEMA", "="]),
+        name,
+        source,
+        alter,
+    })
+}
+
+fn create_role(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    if toks.has(&["CREATE", "SERVER", "ROLE"]) {
+        // A server role is not a database principal; the model never needs it.
+        return StatementKind::Other;
+    }
+    StatementKind::CreateRole {
+        name: name_of(cx, main, &toks, &["ROLE"]),
+        owner: toks.name_after(&["AUTHORIZATION"]),
+        application: toks.has(&["APPLICATION", "ROLE"]) || main.kind().contains("application"),
+    }
+}
+
+fn role_membership(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let add = toks.has(&["ADD", "MEMBER"]);
+    let member = toks
+        .name_after(&["ADD", "MEMBER"])
+        .or_else(|| toks.name_after(&["DROP", "MEMBER"]));
+    let (Some(role), Some(member)) = (toks.name_after(&["ROLE"]), member) else {
+        return StatementKind::Other;
+    };
+    StatementKind::RoleMembership(RoleMembership {
+        role,
+        member,
+        add,
+        server: toks.has(&["SERVER", "ROLE"]),
+    })
+}
+
+fn create_login(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let name = name_of(cx, main, &toks, &["LOGIN"]);
+    let source = if toks.has(&["FROM", "WINDOWS"]) {
+        LoginSource::Windows
+    } else if let Some(certificate) = toks.name_after(&["FROM", "CERTIFICATE"]) {
+        LoginSource::Certificate(certificate)
+    } else if let Some(key) = toks.name_after(&["FROM", "ASYMMETRIC", "KEY"]) {
+        LoginSource::AsymmetricKey(key)
+    } else if toks.has(&["PASSWORD", "="]) {
+        LoginSource::Password
+    } else {
+        LoginSource::Other
+    };
+    StatementKind::CreateLogin(CreateLogin { name, source })
+}
+
+fn create_schema(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let owner = toks.name_after(&["AUTHORIZATION"]);
+    let name = match (main.child_by_field_name("name"), &owner) {
+        (Some(name), _) => cx.ident(name),
+        // `CREATE SCHEMA AUTHORIZATION u` names the schema after its owner.
+        (None, Some(owner)) => owner.clone(),
+        (None, None) => name_of(cx, main, &toks, &["SCHEMA"]),
+    };
+    StatementKind::CreateSchema { name, owner }
+}
+
+// ---- objects and modules --------------------------------------------------------------
+
+fn function_kind(main: Node<'_>) -> ObjectKind {
+    let kids = named_children(main);
+    let returns = kids
+        .iter()
+        .position(|child| child.kind() == "keyword_returns");
+    match returns
+        .and_then(|index| kids.get(index + 1))
+        .map(|n| n.kind())
+    {
+        Some("keyword_table") => ObjectKind::InlineTableFunction,
+        Some("table_var_declaration") => ObjectKind::MultiStatementTableFunction,
+        _ => ObjectKind::ScalarFunction,
+    }
+}
+
+/// The node that holds a module's body, or the keyword `AS` that starts a view's query.
+fn body_start(main: Node<'_>) -> Option<Node<'_>> {
+    let kids = named_children(main);
+    if let Some(body) = kids
+        .iter()
+        .find(|child| matches!(child.kind(), "procedure_body" | "function_body"))
+    {
+        return Some(*body);
+    }
+    if main.kind().ends_with("_view") {
+        return kids.into_iter().find(|child| child.kind() == "keyword_as");
+    }
+    None
+}
+
+fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
+    let kids = named_children(main);
+    let name_node = main.child_by_field_name("name").or_else(|| {
+        kids.iter()
+            .copied()
+            .find(|c| c.kind() == "object_reference")
+    });
+    let name = name_node.map_or_else(
+        || QualifiedName {
+            parts: vec![Ident {
+                value: String::new(),
+                range: TextRange::new(main.end_byte(), main.end_byte()),
+            }],
+            range: TextRange::new(main.end_byte(), main.end_byte()),
+        },
+        |node| cx.qname(node),
+    );
+    let alter = main.kind().starts_with("alter_")
+        || (kids.first().is_some_and(|k| k.kind() == "keyword_create")
+            && kids.get(1).is_some_and(|k| k.kind() == "keyword_or"));
+    let synonym_for = (kind == ObjectKind::Synonym)
+        .then(|| {
+            kids.iter()
+                .copied()
+                .filter(|c| c.kind() == "object_reference")
+                .nth(1)
+                .map(|target| cx.qname(target))
+        })
+        .flatten();
+    let module = match kind {
+        ObjectKind::View
+        | ObjectKind::Procedure
+        | ObjectKind::ScalarFunction
+        | ObjectKind::InlineTableFunction
+        | ObjectKind::MultiStatementTableFunction
+        | ObjectKind::Trigger => Some(module(cx, main, kind, name_node)),
+        ObjectKind::Type | ObjectKind::Aggregate => {
+            external_name(cx, main).map(|external_name| Module {
+                external_name: Some(external_name),
+                header_range: range(main),
+                ..Module::default()
+            })
+        }
+        _ => None,
+    };
+    StatementKind::CreateObject(CreateObject {
+        kind,
+        name,
+        alter,
+        module,
+        synonym_for,
+    })
+}
+
+fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<'_>>) -> Module {
+    let body = body_start(main);
+    let header_end = body.map_or(main.end_byte(), |b| b.start_byte());
+    let header_text = cx.text.get(main.start_byte()..header_end).unwrap_or("");
+    let mut module = Module {
+        header_range: TextRange::new(
+            main.start_byte(),
+            main.start_byte() + header_text.trim_end().len(),
+        ),
+        ..Module::default()
+    };
+    // The header: everything before the body.
+    for child in named_children(main) {
+        if Some(child) == body {
+            break;
+        }
+        match child.kind() {
+            "function_arguments" => {
+                for argument in named_children(child) {
+                    if let Some(name) = named_children(argument).first() {
+                        module.parameters.push(cx.slice(*name).to_lowercase());
+                    }
+                }
+            }
+            "procedure_options" | "function_options" | "trigger_options" => {
+                if let Some(clause) = find_outside_statements(child, "execute_as_clause") {
+                    module.execute_as = Some(execute_as_clause(cx, clause));
+                }
+            }
+            "execute_as_clause" => module.execute_as = Some(execute_as_clause(cx, child)),
+            "trigger_event" => {
+                let event = named_children(child).first().map(|e| e.kind());
+                let access = match event {
+                    Some("keyword_insert") => Some(Access::Insert),
+                    Some("keyword_update") => Some(Access::Update),
+                    Some("keyword_delete") => Some(Access::Delete),
+                    _ => None,
+                };
+                module.trigger_events.extend(access);
+            }
+            _ => {}
+        }
+    }
+    if kind == ObjectKind::Trigger {
+        trigger_target(cx, main, name_node, &mut module);
+    }
+    module.external_name = external_name(cx, main);
+    match (kind, body) {
+        (ObjectKind::View, Some(as_keyword)) => {
+            // The query runs from after AS to the end (before `WITH CHECK OPTION`).
+            let query: Vec<Node<'_>> = named_children(main)
+                .into_iter()
+                .skip_while(|c| *c != as_keyword)
+                .skip(1)
+                .take_while(|c| c.kind() != "keyword_with")
+                .collect();
+            if let (Some(first), Some(last)) = (query.first(), query.last()) {
+                module.body.push(Statement {
+                    range: TextRange::new(first.start_byte(), last.end_byte()),
+                    kind: StatementKind::Dml,
+                    references: references(cx, main),
+                });
+            }
+        }
+        (_, Some(body))
+            if body.kind() == "function_body" && child_of_kind(body, "keyword_begin").is_none() =>
+        {
+            // An inline function: `RETURN [WITH …] SELECT …`.
+            let query: Vec<Node<'_>> = named_children(body)
+                .into_iter()
+                .skip_while(|c| c.kind() != "keyword_return")
+                .skip(1)
+                .collect();
+            if let (Some(first), Some(last)) = (query.first(), query.last()) {
+                module.body.push(Statement {
+                    range: TextRange::new(first.start_byte(), last.end_byte()),
+                    kind: StatementKind::Dml,
+                    references: references(cx, body),
+                });
+            }
+        }
+        (_, Some(body)) => lower_items(cx, body, &mut module.body),
+        (_, None) => {}
+    }
+    module
+}
+
+fn trigger_target(cx: &Cx<'_>, main: Node<'_>, name_node: Option<Node<'_>>, module: &mut Module) {
+    let kids = named_children(main);
+    let Some(on) = kids.iter().position(|c| c.kind() == "keyword_on") else {
+        return;
+    };
+    match kids.get(on + 1) {
+        Some(next) if next.kind() == "keyword_database" => {
+            module.trigger_scope = Some(TriggerScope::Database)
+        }
+        Some(next) if next.kind() == "keyword_all" => {
+            module.trigger_scope = Some(TriggerScope::AllServer)
+        }
+        Some(next) if next.kind() == "object_reference" && Some(*next) != name_node => {
+            module.trigger_target = Some(cx.qname(*next))
+        }
+        _ => {}
+    }
+}
+
+/// The first node of `kind` under `node`, not looking into statements.
+fn find_outside_statements<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
+    for child in named_children(node) {
+        if child.kind() == kind {
+            return Some(child);
+        }
+        if matches!(child.kind(), "statement" | "block") {
+            continue;
+        }
+        if let Some(found) = find_outside_statements(child, kind) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn execute_as_clause(cx: &Cx<'_>, clause: Node<'_>) -> ExecuteAsClause {
+    let kids = named_children(clause);
+    let context = match kids.last() {
+        Some(last) if last.kind() == "keyword_caller" => ExecutionContext::Caller,
+        Some(last) if last.kind() == "keyword_self" => ExecutionContext::SelfUser,
+        Some(last) if last.kind() == "keyword_owner" => ExecutionContext::Owner,
+        Some(last) => {
+            let text = cx.slice(*last);
+            ExecutionContext::User(expr::string_value(text).unwrap_or_else(|| names::unquote(text)))
+        }
+        None => ExecutionContext::Caller,
+    };
+    ExecuteAsClause {
+        context,
+        range: range(clause),
+    }
+}
+
+/// `AS EXTERNAL NAME a.[b.c].d`, from the grammar's `external_name` node, or read from
+/// the text when the grammar left it in an error region.
+fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
+    if let Some(node) = find_outside_statements(main, "external_name") {
+        let field = |name| node.child_by_field_name(name).map(|part| cx.ident(part));
+        let assembly =
+            field("assembly").or_else(|| named_children(node).first().map(|p| cx.ident(*p)))?;
+        return Some(ExternalName {
+            assembly,
+            class: field("class"),
+            method: field("method"),
+            range: range(node),
+        });
+    }
+    let toks = Toks::new(cx, main);
+    let start = toks.after(&["EXTERNAL", "NAME"])?;
+    let external = toks.node(start - 2)?;
+    // Read `a.[b.c].d` from the text: name parts joined by dots.
+    let from = toks.node(start)?.start_byte();
+    let rest = cx.text.get(from..)?;
+    let mut end = 0;
+    let mut in_quote = None;
+    for (index, c) in rest.char_indices() {
+        match in_quote {
+            Some(close) if c == close => in_quote = None,
+            Some(_) => {}
+            None if c == '[' => in_quote = Some(']'),
+            None if c == '"' => in_quote = Some('"'),
+            None if c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '(' | ')' | '@' | '#') => {
+            }
+            None => break,
+        }
+        end = index + c.len_utf8();
+    }
+    let text = &rest[..end];
+    let mut parts = Vec::new();
+    let mut offset = 0;
+    for raw in split_keep_ranges(text) {
+        parts.push(Ident {
+            value: names::unquote(raw.1.trim()),
+            range: TextRange::new(from + raw.0, from + raw.0 + raw.1.len()),
+        });
+        offset += raw.1.len() + 1;
+    }
+    let _ = offset;
+    let mut parts = parts.into_iter();
+    let assembly = parts.next()?;
+    Some(ExternalName {
+        assembly,
+        class: parts.next(),
+        method: parts.next(),
+        range: TextRange::new(external.start_byte(), from + end),
+    })
+}
+
+/// Splits `a.[b.c].d` at the dots outside quotes, keeping each part's offset.
+fn split_keep_ranges(text: &str) -> Vec<(usize, &str)> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut in_quote = None;
+    for (index, c) in text.char_indices() {
+        match in_quote {
+            Some(close) if c == close => in_quote = None,
+            Some(_) => {}
+            None if c == '[' => in_quote = Some(']'),
+            None if c == '"' => in_quote = Some('"'),
+            None if c == '.' => {
+                parts.push((start, &text[start..index]));
+                start = index + 1;
+            }
+            None => {}
+        }
+    }
+    parts.push((start, &text[start..]));
+    parts
+}
+
+fn alter_authorization(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let kids = children(main);
+    let on = kids.iter().position(|c| c.kind() == "keyword_on");
+    let to = kids.iter().position(|c| c.kind() == "keyword_to");
+    let (Some(on), Some(to)) = (on, to) else {
+        return StatementKind::Other;
+    };
+    let between = &kids[on + 1..to];
+    let (class, name) = match between {
+        [class, colons, name, ..] if cx.slice(*colons) == "::" => {
+            (Some(cx.slice(*class).to_uppercase()), *name)
+        }
+        [name, ..] => (None, *name),
+        [] => return StatementKind::Other,
+    };
+    let owner = match kids.get(to + 1) {
+        Some(next) if next.kind() == "keyword_schema" => None,
+        Some(next) => Some(cx.qname(*next).object().clone()),
+        None => return StatementKind::Other,
+    };
+    StatementKind::AlterAuthorization(AlterAuthorization {
+        class,
+        securable: cx.qname(name),
+        owner,
+    })
+}
+
+// ---- CLR and keys ---------------------------------------------------------------------
+
+fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let alter = main.kind() == "alter_assembly";
+    let name = name_of(cx, main, &toks, &["ASSEMBLY"]);
+    let mut from = Vec::new();
+    let mut index = 0;
+    while index < toks.nodes.len() {
+        // `FROM` sources, but not `ADD FILE FROM` (extra files such as symbols).
+        if toks.is(index, "FROM") && !(index > 0 && toks.is(index - 1, "FILE")) {
+            index += 1;
+            while let Some(node) = toks.node(index) {
+                if toks.is(index, ",") {
+                    index += 1;
+                    continue;
+                }
+                if node.kind() == "literal" {
+                    let text = cx.slice(node);
+                    from.push(match expr::string_value(text) {
+                        Some(path) => AssemblySource::Path(path, range(node)),
+                        None if text.starts_with("0x") || text.starts_with("0X") => {
+                            AssemblySource::Bits(text[2..].to_owned(), range(node))
+                        }
+                        None => AssemblySource::Other(range(node)),
+                    });
+                    index += 1;
+                } else if node.kind() == "identifier" && cx.slice(node).starts_with('@') {
+                    from.push(AssemblySource::Other(range(node)));
+                    index += 1;
+                } else {
+                    break;
+                }
+            }
+            continue;
+        }
+        index += 1;
+    }
+    let permission_set = toks.after(&["PERMISSION_SET", "="]).and_then(|at| {
+        let value = toks.node(at)?;
+        let set = match toks.spelled.get(at)?.as_deref()? {
+            "SAFE" => PermissionSet::Safe,
+            "EXTERNAL_ACCESS" => PermissionSet::ExternalAccess,
+            "UNSAFE" => PermissionSet::Unsafe,
+            _ => return None,
+        };
+        let keyword = toks.node(at - 2)?;
+        Some((set, TextRange::new(keyword.start_byte(), value.end_byte())))
+    });
+    StatementKind::CreateAssembly(CreateAssembly {
+        name,
+        owner: toks.name_after(&["AUTHORIZATION"]),
+        permission_set,
+        from,
+        alter,
+    })
+}
+
+fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let certificate = main.kind() == "create_certificate";
+    let name = name_of(
+        cx,
+        main,
+        &toks,
+        if certificate {
+            &["CERTIFICATE"]
+        } else {
+            &["KEY"]
+        },
+    );
+    let path_after = |words: &[&str]| {
+        let start = toks.after(words)?;
+        (start..toks.nodes.len())
+            .filter_map(|i| toks.node(i))
+            .find(|n| n.kind() == "literal")
+            .and_then(|n| expr::string_value(cx.slice(n)))
+    };
+    let source = if let Some(assembly) = toks.name_after(&["FROM", "ASSEMBLY"]) {
+        KeySource::Assembly(assembly)
+    } else if let Some(path) = path_after(&["FROM", "EXECUTABLE", "FILE"]) {
+        KeySource::ExecutableFile(path)
+    } else if let Some(path) = path_after(&["FROM", "FILE"]) {
+        KeySource::File(path)
+    } else {
+        KeySource::Other
+    };
+    StatementKind::CreateKey(CreateKey {
+        name,
+        certificate,
+        source,
+        owner: toks.name_after(&["AUTHORIZATION"]),
+    })
+}
+
+// ---- permissions ----------------------------------------------------------------------
+
+/// Clause nodes that hold parts of a GRANT; their tokens are read in order.
+fn permission_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
+    for child in children(node) {
+        match child.kind() {
+            "permission" | "object_reference" | "identifier" | "list" | "literal"
+            | "sqlcmd_variable" | "template_parameter" => out.push(child),
+            _ if child.child_count() == 0 => out.push(child),
+            _ => permission_tokens(child, out),
+        }
+    }
+}
+
+fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let mut toks = Vec::new();
+    permission_tokens(main, &mut toks);
+    let word = |index: usize| toks.get(index).and_then(|t| cx.word(*t));
+    let action = match word(0).as_deref() {
+        Some("DENY") => PermissionAction::Deny,
+        Some("REVOKE") => PermissionAction::Revoke,
+        _ => PermissionAction::Grant,
+    };
+    let mut statement = PermissionStatement {
+        action,
+        permissions: Vec::new(),
+        securable: None,
+        principals: Vec::new(),
+        with_grant_option: false,
+        grant_option_for: false,
+        cascade: false,
+        as_principal: None,
+    };
+    #[derive(PartialEq)]
+    enum Part {
+        Permissions,
+        Securable,
+        Principals,
+        Tail,
+    }
+    let mut part = Part::Permissions;
+    let mut index = 1;
+    let mut class: Option<String> = None;
+    while index < toks.len() {
+        let token = toks[index];
+        let spelled = word(index);
+        match (&part, spelled.as_deref(), token.kind()) {
+            (Part::Permissions, Some("GRANT"), _)
+                if word(index + 1).as_deref() == Some("OPTION") =>
+            {
+                statement.grant_option_for = true;
+                index += 3;
+                continue;
+            }
+            (Part::Permissions, _, "permission") => {
+                statement.permissions.push(permission(cx, token));
+            }
+            (Part::Permissions, Some("ON"), _) => part = Part::Securable,
+            (Part::Permissions | Part::Securable, Some("TO" | "FROM"), _) => {
+                part = Part::Principals
+            }
+            (Part::Securable, _, _) if cx.slice(token) == "::" => {}
+            (Part::Securable, _, _)
+                if toks
+                    .get(index + 1)
+                    .is_some_and(|next| cx.slice(*next) == "::") =>
+            {
+                class = Some(cx.slice(token).to_uppercase());
+            }
+            (
+                Part::Securable,
+                _,
+                "object_reference" | "identifier" | "sqlcmd_variable" | "template_parameter",
+            ) => match &mut statement.securable {
+                None => {
+                    statement.securable = Some(Securable {
+                        class: class.take(),
+                        name: cx.qname(token),
+                        columns: Vec::new(),
+                    })
+                }
+                Some(securable) => securable.columns.push(cx.ident(token)),
+            },
+            (Part::Securable, _, "list") => {
+                if let Some(securable) = &mut statement.securable {
+                    securable
+                        .columns
+                        .extend(named_children(token).iter().map(|c| cx.ident(*c)));
+                }
+            }
+            (Part::Principals | Part::Tail, Some("WITH"), _) => {
+                statement.with_grant_option = true;
+                part = Part::Tail;
+                index += 3;
+                continue;
+            }
+            (Part::Principals | Part::Tail, Some("CASCADE"), _) => {
+                statement.cascade = true;
+                part = Part::Tail;
+            }
+            (Part::Principals | Part::Tail, Some("AS"), _) => {
+                statement.as_principal = toks.get(index + 1).map(|p| cx.qname(*p).object().clone());
+                part = Part::Tail;
+                index += 2;
+                continue;
+            }
+            (
+                Part::Principals,
+                _,
+                "identifier" | "object_reference" | "sqlcmd_variable" | "template_parameter"
+                | "literal",
+            ) => {
+                statement.principals.push(cx.qname(token).object().clone());
+            }
+            (Part::Principals, _, kind) if kind.starts_with("keyword_") => {
+                // `TO public` and friends may lex as keywords.
+                statement.principals.push(cx.ident(token));
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    StatementKind::Permission(statement)
+}
+
+fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
+    let mut words = Vec::new();
+    let mut columns = Vec::new();
+    for child in named_children(node) {
+        if child.kind() == "list" {
+            columns.extend(named_children(child).iter().map(|c| cx.ident(*c)));
+        } else {
+            words.extend(cx.slice(child).split_whitespace().map(str::to_uppercase));
+        }
+    }
+    Permission {
+        name: words.join(" "),
+        columns,
+        range: range(node),
+    }
+}
+
+// ---- options and execution context ----------------------------------------------------
+
+fn alter_database(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let kids = named_children(main);
+    if !kids.iter().any(|c| c.kind() == "keyword_set") {
+        return StatementKind::Other;
+    }
+    let database = main
+        .child_by_field_name("name")
+        .map(|name| cx.qname(name).object().clone())
+        .filter(|name| !name.value.eq_ignore_ascii_case("CURRENT"));
+    let options = kids
+        .iter()
+        .filter(|c| c.kind() == "option")
+        .map(|option| {
+            let name = option
+                .child_by_field_name("name")
+                .map_or_else(String::new, |n| cx.slice(n).to_uppercase());
+            let value = option
+                .child_by_field_name("value")
+                .map_or_else(String::new, |v| {
+                    cx.slice(v)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .to_uppercase()
+                });
+            DatabaseOption {
+                name,
+                value,
+                range: range(*option),
+            }
+        })
+        .collect();
+    StatementKind::AlterDatabaseSet(AlterDatabaseSet { database, options })
+}
+
+fn execute_as_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let toks = Toks::new(cx, main);
+    let kind = if toks.is(2, "LOGIN") {
+        ExecuteAsKind::Login
+    } else if toks.is(2, "USER") {
+        ExecuteAsKind::User
+    } else {
+        ExecuteAsKind::Caller
+    };
+    let kids = children(main);
+    let name = kids
+        .iter()
+        .position(|c| cx.slice(*c) == "=")
+        .and_then(|at| kids.get(at + 1))
+        .map(|value| expr::lower(cx, *value, false));
+    StatementKind::ExecuteAs(ExecuteAsStatement {
+        kind,
+        name,
+        no_revert: toks.has(&["NO", "REVERT"]),
+        cookie: toks.has(&["COOKIE"]),
+    })
+}
+
+fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
+    let kids = named_children(main);
+    let keyword = kids.first().copied().unwrap_or(main);
+    let mut keyword_range = range(keyword);
+    let return_status = main
+        .child_by_field_name("return_status")
+        .map(|status| cx.slice(status).to_lowercase());
+    let target = if let Some(procedure) = main.child_by_field_name("procedure") {
+        let arguments = kids
+            .iter()
+            .filter(|c| c.kind() == "exec_argument")
+            .map(|argument| Argument {
+                name: argument
+                    .child_by_field_name("name")
+                    .map(|n| cx.slice(n).to_lowercase()),
+                value: argument.child_by_field_name("value").map_or_else(
+                    || expr::other(cx, *argument),
+                    |value| expr::lower(cx, value, true),
+                ),
+                output: named_children(*argument)
+                    .iter()
+                    .any(|c| matches!(c.kind(), "keyword_out" | "keyword_output")),
+                range: range(*argument),
+            })
+            .collect();
+        let name = cx.qname(procedure);
+        if name.parts.len() == 1 && name.object().value.starts_with('@') {
+            ExecTarget::ProcedureVariable {
+                variable: name.object().value.to_lowercase(),
+                arguments,
+            }
+        } else {
+            if names::key(&name.object().value) == "sp_executesql" {
+                keyword_range = keyword_range.cover(name.range);
+            }
+            ExecTarget::Procedure { name, arguments }
+        }
+    } else {
+        let text = kids
+            .iter()
+            .copied()
+            .find(|c| !c.kind().starts_with("keyword_"))
+            .map_or_else(
+                || Expr::Other {
+                    variables: Vec::new(),
+                    range: range(main),
+                },
+                |e| expr::lower(cx, e, false),
+            );
+        ExecTarget::Dynamic { text }
+    };
+    let at_server = kids
+        .iter()
+        .position(|c| c.kind() == "keyword_at")
+        .and_then(|at| kids.get(at + 1))
+        .map(|server| cx.ident(*server));
+    Exec {
+        target,
+        at_server,
+        keyword_range,
+        return_status,
+    }
+}
+
+// ---- assignments ----------------------------------------------------------------------
+
+fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
+    let mut kinds = Vec::new();
+    let mut refs = Vec::new();
+    for declaration in named_children(main)
+        .into_iter()
+        .filter(|c| c.kind() == "var_declaration")
+    {
+        let all = children(declaration);
+        let Some(equals) = all.iter().position(|c| cx.slice(*c) == "=") else {
+            continue;
+        };
+        let (Some(variable), Some(value)) = (
+            named_children(declaration).first().copied(),
+            all.get(equals + 1),
+        ) else {
+            continue;
+        };
+        refs.extend(references(cx, *value));
+        kinds.push(StatementKind::Assign {
+            variable: cx.slice(variable).to_lowercase(),
+            value: expr::lower(cx, *value, false),
+            append: false,
+        });
+    }
+    if kinds.is_empty() {
+        (Lowered::One(Box::new(StatementKind::Other)), refs)
+    } else {
+        (Lowered::Many(kinds), refs)
+    }
+}
+
+/// `SET @v = e` / `SET @v += e`; returns the kind and the value's node.
+fn set_variable<'a>(cx: &Cx<'_>, main: Node<'a>) -> Option<(StatementKind, Node<'a>)> {
+    let kids = named_children(main);
+    let operator_at = kids
+        .iter()
+        .position(|c| c.kind() == "assignment_operator")?;
+    let target = kids.get(operator_at.checked_sub(1)?)?;
+    let variable = cx.slice(*target).trim().to_lowercase();
+    if !variable.starts_with('@') {
+        return None;
+    }
+    let value = *kids.get(operator_at + 1)?;
+    let operator = cx.slice(kids[operator_at]);
+    Some((assignment(cx, variable, value, operator == "+="), value))
+}
+
+/// An assignment; `@v = @v + x` appends `x`, as `@v += x` does.
+fn assignment(cx: &Cx<'_>, variable: String, value: Node<'_>, append: bool) -> StatementKind {
+    let lowered = expr::lower(cx, value, false);
+    if !append
+        && let Expr::Concat(operands, _) = &lowered
+        && let [Expr::Variable(first, _), rest @ ..] = operands.as_slice()
+        && *first == variable
+        && !rest.is_empty()
+    {
+        let value = match rest {
+            [single] => single.clone(),
+            _ => {
+                let start = rest.first().map_or(0, |e| e.range().start);
+                let end = rest.last().map_or(0, |e| e.range().end);
+                Expr::Concat(rest.to_vec(), TextRange::new(start, end))
+            }
+        };
+        return StatementKind::Assign {
+            variable,
+            value,
+            append: true,
+        };
+    }
+    StatementKind::Assign {
+        variable,
+        value: lowered,
+        append,
+    }
+}
+
+/// `SELECT @a = x, @b = y FROM …`: one assignment per variable, when every item of the
+/// select list assigns one.
+fn select_assignments(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<StatementKind>> {
+    let select = child_of_kind(query, "select")?;
+    let list = child_of_kind(select, "select_expression")?;
+    let mut kinds = Vec::new();
+    for term in named_children(list) {
+        let value = term.child_by_field_name("value").unwrap_or(term);
+        if value.kind() != "binary_expression" {
+            return None;
+        }
+        let operator = value.child_by_field_name("operator")?;
+        let (left, right) = (
+            value.child_by_field_name("left")?,
+            value.child_by_field_name("right")?,
+        );
+        let variable = cx.slice(left).trim().to_lowercase();
+        if cx.slice(operator) != "=" || !variable.starts_with('@') || variable.contains('.') {
+            return None;
+        }
+        kinds.push(assignment(cx, variable, right, false));
+    }
+    (!kinds.is_empty()).then_some(kinds)
+}
+
+// ---- SQLCMD ---------------------------------------------------------------------------
+
+fn setvar(cx: &Cx<'_>, node: Node<'_>) -> StatementKind {
+    let unquote_value = |text: &str| {
+        let text = text.trim();
+        text.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .map_or_else(|| text.to_owned(), str::to_owned)
+    };
+    StatementKind::SetVar {
+        name: node
+            .child_by_field_name("name")
+            .map_or_else(String::new, |n| cx.slice(n).to_owned()),
+        value: node
+            .child_by_field_name("value")
+            .map(|v| unquote_value(cx.slice(v))),
+    }
+}
+
+fn include_path(cx: &Cx<'_>, node: Node<'_>) -> String {
+    let path = named_children(node)
+        .last()
+        .map_or("", |p| cx.slice(*p))
+        .trim();
+    path.strip_prefix('"')
+        .and_then(|p| p.strip_suffix('"'))
+        .unwrap_or(path)
+        .to_owned()
+}
+
+// ---- error regions --------------------------------------------------------------------
+
+/// Keeps what parsed inside an error region: its statements, and a module header
+/// (`CREATE PROCEDURE name …`) whose body the grammar could not finish.
+fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
+    let kids = named_children(node);
+    let module_kind = kids.windows(2).find_map(|pair| {
+        let starts = matches!(
+            pair[0].kind(),
+            "keyword_create" | "keyword_alter" | "keyword_or"
+        );
+        let kind = match pair[1].kind() {
+            "keyword_procedure" | "keyword_proc" => Some(ObjectKind::Procedure),
+            "keyword_function" => Some(ObjectKind::ScalarFunction),
+            "keyword_trigger" => Some(ObjectKind::Trigger),
+            "keyword_view" => Some(ObjectKind::View),
+            _ => None,
+        };
+        kind.filter(|_| starts)
+    });
+    let name = kids.iter().find(|c| c.kind() == "object_reference");
+    if let (Some(kind), Some(name)) = (module_kind, name) {
+        let mut module = Module {
+            header_range: TextRange::new(node.start_byte(), name.end_byte()),
+            ..Module::default()
+        };
+        if let Some(arguments) = find_outside_statements(node, "function_arguments") {
+            for argument in named_children(arguments) {
+                if let Some(parameter) = named_children(argument).first() {
+                    module.parameters.push(cx.slice(*parameter).to_lowercase());
+                }
+            }
+        }
+        if let Some(clause) = find_outside_statements(node, "execute_as_clause") {
+            module.execute_as = Some(execute_as_clause(cx, clause));
+        }
+        collect_error_body(cx, node, &mut module.body);
+        out.push(Statement {
+            range: range(node),
+            kind: StatementKind::CreateObject(CreateObject {
+                kind,
+                name: cx.qname(*name),
+                alter: kids.iter().any(|c| c.kind() == "keyword_alter"),
+                module: Some(module),
+                synonym_for: None,
+            }),
+            references: Vec::new(),
+        });
+        return;
+    }
+    lower_items(cx, node, out);
+}
+
+fn collect_error_body(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
+    for child in named_children(node) {
+        match child.kind() {
+            "statement" | "block" | "try_catch_statement" => lower_item(cx, child, out),
+            "procedure_body" | "function_body" | "ERROR" => collect_error_body(cx, child, out),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Name normalisation: unquoting `[a]]b]` and `"a""b"`, the case-insensitive comparison
+//! key, and splitting multi-part names written as text (`sp_addrolemember 'db_owner'`,
+//! `EXEC ('SELECT * FROM [dbo].[t]')`, `.sqlproj` properties).
+//!
+//! SQL Server's default collations compare names case-insensitively, so the model keys
+//! every name with [`key`] and keeps the original spelling for messages.
+
+/// The value of one name part with its quoting removed: `[a]]b]` is `a]b`, `"a""b"` is
+/// `a"b`; an unquoted part is returned as written. A part whose closing quote is missing
+/// (half-written code) loses only its opening quote.
+pub fn unquote(part: &str) -> String {
+    if let Some(inner) = part.strip_prefix('[') {
+        let inner = inner.strip_suffix(']').unwrap_or(inner);
+        return inner.replace("]]", "]");
+    }
+    if let Some(inner) = part.strip_prefix('"') {
+        let inner = inner.strip_suffix('"').unwrap_or(inner);
+        return inner.replace("\"\"", "\"");
+    }
+    part.to_owned()
+}
+
+/// The comparison key of an unquoted name part: lower case, as SQL Server's default
+/// case-insensitive collations compare names.
+pub fn key(value: &str) -> String {
+    value.to_lowercase()
+}
+
+/// Whether two unquoted name parts name the same thing.
+pub fn same(a: &str, b: &str) -> bool {
+    a == b || key(a) == key(b)
+}
+
+/// Splits a multi-part name written as text into its unquoted parts: `[dbo].[a.b]` is
+/// `["dbo", "a.b"]`, `db..t` is `["db", "", "t"]`. Surrounding whitespace of each part
+/// is dropped. An unterminated quote runs to the end of the text.
+pub fn split(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | '"' => {
+                let close = if c == '[' { ']' } else { '"' };
+                while let Some(inner) = chars.next() {
+                    if inner == close {
+                        if chars.peek() == Some(&close) {
+                            chars.next();
+                            current.push(close);
+                        } else {
+                            break;
+                        }
+                    } else {
+                        current.push(inner);
+                    }
+                }
+            }
+            '.' => parts.push(std::mem::take(&mut current).trim().to_owned()),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current.trim().to_owned());
+    parts
+}
+
+/// Quotes a name part with brackets when it needs them, for messages and suggested
+/// fixes (`GRANT EXECUTE ON [dbo].[my proc] TO …`).
+pub fn quote(value: &str) -> String {
+    let plain = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && value.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        value.to_owned()
+    } else {
+        format!("[{}]", value.replace(']', "]]"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquotes_brackets_and_double_quotes() {
+        assert_eq!(unquote("[a]]b]"), "a]b");
+        assert_eq!(unquote("\"a\"\"b\""), "a\"b");
+        assert_eq!(unquote("[Sales Data]"), "Sales Data");
+        assert_eq!(unquote("plain"), "plain");
+        assert_eq!(unquote("[$(DatabaseName)]"), "$(DatabaseName)");
+        // Half-written: the closing bracket is missing.
+        assert_eq!(unquote("[open"), "open");
+    }
+
+    #[test]
+    fn keys_compare_case_insensitively() {
+        assert_eq!(key("DBO"), "dbo");
+        assert_eq!(key("Ärger"), "ärger");
+        assert!(same("Sales", "SALES"));
+        assert!(!same("Sales", "Sale"));
+    }
+
+    #[test]
+    fn splits_multi_part_names() {
+        assert_eq!(split("[dbo].[a.b]"), vec!["dbo", "a.b"]);
+        assert_eq!(split("db..t"), vec!["db", "", "t"]);
+        assert_eq!(split(" dbo . t "), vec!["dbo", "t"]);
+        assert_eq!(split("\"x\"\"y\".z"), vec!["x\"y", "z"]);
+        assert_eq!(split("[a]]b].c"), vec!["a]b", "c"]);
+        assert_eq!(split("t"), vec!["t"]);
+        assert_eq!(split("[unterminated.x"), vec!["unterminated.x"]);
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(quote("dbo"), "dbo");
+        assert_eq!(quote("my proc"), "[my proc]");
+        assert_eq!(quote("a]b"), "[a]]b]");
+        assert_eq!(quote("1x"), "[1x]");
+    }
+}
