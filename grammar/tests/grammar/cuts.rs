@@ -1,0 +1,285 @@
+//! Half-written code yields errors only near the cut.
+//!
+//! An editor parses code while it is being typed, so a prefix of a valid script must not damage
+//! the statements before the one being written. Every clean corpus source and every script of
+//! `tests/scripts/*.sql` is cut at points chosen by a fixed-seed PRNG, the prefix is parsed, and:
+//!
+//! - every `ERROR` or `MISSING` node starts at or after the start of the statement that contains
+//!   the cut (a statement is a child of a batch, or a comment between batches, in the uncut
+//!   source's tree);
+//! - one exception is tree-sitter's end-of-file recovery: when the parser is still recovering at
+//!   the end of the input, the runtime wraps the whole stack in a root `ERROR` node (this is in
+//!   the runtime, not in the grammar). The root `ERROR` is then not counted as damage, but every
+//!   statement before the cut statement must survive inside it unchanged: same byte range and
+//!   same S-expression as in the uncut tree. The number of such cuts is printed, because a
+//!   consumer must look inside a root `ERROR` to find them.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use tree_sitter::{Node, Tree};
+
+use crate::runner::{all_cases, parser};
+
+/// SplitMix64: a small deterministic PRNG, so every run cuts at the same points.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A statement-level unit of the uncut tree.
+struct Unit {
+    start: usize,
+    end: usize,
+    sexp: String,
+}
+
+/// The statement-level units of a tree: the named children of every batch and the named
+/// children of the root that are not batches (comments between batches).
+fn units(tree: &Tree) -> Vec<Unit> {
+    let root = tree.root_node();
+    let unit = |n: Node<'_>| Unit {
+        start: n.start_byte(),
+        end: n.end_byte(),
+        sexp: n.to_sexp(),
+    };
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        if child.kind() == "batch" {
+            let mut inner = child.walk();
+            out.extend(child.named_children(&mut inner).map(unit));
+        } else {
+            out.push(unit(child));
+        }
+    }
+    out.sort_by_key(|u| u.start);
+    out
+}
+
+/// The start of the unit that contains byte `cut`: the last unit that starts before it.
+fn bound(starts: impl IntoIterator<Item = usize>, cut: usize) -> usize {
+    starts.into_iter().filter(|&s| s < cut).max().unwrap_or(0)
+}
+
+/// Every ERROR or MISSING node under `node` (and `node` itself), as (start byte, S-expression).
+fn damage(node: Node<'_>, out: &mut Vec<(usize, String)>) {
+    if node.is_error() || node.is_missing() {
+        out.push((node.start_byte(), node.to_sexp()));
+    }
+    if !node.has_error() {
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        damage(child, out);
+    }
+}
+
+/// Whether the tree holds a node with exactly this range and S-expression.
+fn contains(node: Node<'_>, unit: &Unit) -> bool {
+    if node.start_byte() > unit.start || node.end_byte() < unit.end {
+        return false;
+    }
+    if node.start_byte() == unit.start && node.end_byte() == unit.end && node.to_sexp() == unit.sexp
+    {
+        return true;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor).any(|c| contains(c, unit))
+}
+
+fn char_boundary_at_or_before(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// What cutting one source found.
+#[derive(Default)]
+struct Tally {
+    cuts: usize,
+    failed: usize,
+    /// Cuts whose tree has a root ERROR from the end-of-file recovery.
+    wrapped: usize,
+}
+
+/// Cuts `source` at `count` points and records every violation in `failures`.
+fn check_cuts(
+    name: &str,
+    source: &str,
+    count: usize,
+    rng: &mut SplitMix64,
+    failures: &mut String,
+) -> Tally {
+    let mut tally = Tally::default();
+    let mut parser = parser();
+    let Some(full) = parser.parse(source, None) else {
+        let _ = writeln!(failures, "{name}: the parser returned no tree");
+        tally.failed = 1;
+        return tally;
+    };
+    if full.root_node().has_error() {
+        let _ = writeln!(failures, "{name}: the uncut source does not parse cleanly");
+        tally.failed = 1;
+        return tally;
+    }
+    let units = units(&full);
+    for _ in 0..count.min(source.len()) {
+        tally.cuts += 1;
+        let cut = char_boundary_at_or_before(source, 1 + rng.below(source.len()));
+        let prefix = &source[..cut];
+        let Some(tree) = parser.parse(prefix, None) else {
+            tally.failed += 1;
+            let _ = writeln!(failures, "{name}: cut at {cut}: no tree");
+            continue;
+        };
+        let root = tree.root_node();
+        let limit = bound(units.iter().map(|u| u.start), cut);
+        let mut found = Vec::new();
+        let mut problem = None;
+        if root.is_error() {
+            tally.wrapped += 1;
+            let mut cursor = root.walk();
+            for child in root.children(&mut cursor) {
+                damage(child, &mut found);
+            }
+            problem = units
+                .iter()
+                .filter(|u| u.end <= limit)
+                .find(|u| !contains(root, u))
+                .map(|u| {
+                    format!(
+                        "the statement at bytes {}..{} did not survive the root ERROR intact",
+                        u.start, u.end
+                    )
+                });
+        } else {
+            damage(root, &mut found);
+        }
+        if problem.is_none() {
+            problem = found.iter().find(|(at, _)| *at < limit).map(|(at, node)| {
+                let line = source[..*at].matches('\n').count() + 1;
+                let node: String = node.chars().take(60).collect();
+                format!("{node}... starts at byte {at} (line {line})")
+            });
+        }
+        let Some(problem) = problem else { continue };
+        tally.failed += 1;
+        if tally.failed > 3 {
+            // The first few cuts of a source show the pattern; the count shows the extent.
+            continue;
+        }
+        let cut_line = prefix.matches('\n').count() + 1;
+        let tail_start = char_boundary_at_or_before(prefix, prefix.len().saturating_sub(60));
+        let _ = writeln!(
+            failures,
+            "{name}: cut at byte {cut} (line {cut_line}) after {:?}: {problem}, before the cut \
+             statement's start (byte {limit})",
+            &prefix[tail_start..]
+        );
+    }
+    tally
+}
+
+#[test]
+fn cuts_damage_only_the_cut_statement() {
+    let mut rng = SplitMix64(0x5EED_F5A1_u64);
+    let mut failures = String::new();
+    let mut total = Tally::default();
+    let mut sources = 0;
+    let mut add = |t: Tally| {
+        total.cuts += t.cuts;
+        total.failed += t.failed;
+        total.wrapped += t.wrapped;
+    };
+
+    for case in all_cases() {
+        if case.skip || case.error || case.file.ends_with("errors.txt") {
+            continue;
+        }
+        let name = format!(
+            "{}:{} {:?}",
+            case.file.file_name().unwrap_or_default().to_string_lossy(),
+            case.line,
+            case.title
+        );
+        add(check_cuts(&name, &case.source, 6, &mut rng, &mut failures));
+        sources += 1;
+    }
+
+    let scripts = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("scripts");
+    let mut files: Vec<_> = fs::read_dir(&scripts)
+        .expect("tests/scripts is readable")
+        .map(|e| e.expect("a readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "tests/scripts has no .sql script");
+    for file in files {
+        let text = fs::read_to_string(&file).expect("a script is UTF-8");
+        let name = file
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        add(check_cuts(&name, &text, 300, &mut rng, &mut failures));
+        sources += 1;
+    }
+
+    eprintln!(
+        "{} cuts of {sources} sources; {} ended in tree-sitter's end-of-file root ERROR",
+        total.cuts, total.wrapped
+    );
+    assert!(sources >= 300, "only {sources} sources were cut");
+    assert!(
+        total.failed == 0,
+        "{} of {} cuts damaged earlier statements (at most three shown per source):\n{failures}",
+        total.failed,
+        total.cuts
+    );
+}
+
+#[test]
+fn bound_is_the_start_of_the_statement_containing_the_cut() {
+    let starts = [0, 10, 25];
+    assert_eq!(bound(starts, 5), 0);
+    assert_eq!(bound(starts, 10), 0);
+    assert_eq!(bound(starts, 11), 10);
+    assert_eq!(bound(starts, 100), 25);
+}
+
+#[test]
+fn damage_and_intact_statements_are_detected() {
+    let mut parser = parser();
+    let full = parser.parse("SELECT 1\nSELECT 2", None).expect("a tree");
+    let units = units(&full);
+    assert_eq!(units.len(), 2);
+    assert!(contains(full.root_node(), &units[0]));
+    let moved = Unit {
+        start: units[0].start + 1,
+        end: units[0].end,
+        sexp: units[0].sexp.clone(),
+    };
+    assert!(!contains(full.root_node(), &moved));
+
+    let broken = parser.parse("SELECT 1\n)\nSELECT 2", None).expect("a tree");
+    let mut found = Vec::new();
+    damage(broken.root_node(), &mut found);
+    assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), vec![9]);
+}
