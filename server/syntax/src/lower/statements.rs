@@ -296,17 +296,14 @@ fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let toks = Toks::new(cx, main);
     let alter = main.kind() == "alter_user" || toks.is(0, "ALTER");
     let name = name_of(cx, main, &toks, &["USER"]);
-    let source = if let Some(login) = toks
-        .name_after(&["FOR", "LOGIN"])
-        .or_else(|| toks.name_after(&["FROM", "LOGIN"]))
-        .or_else(|| toks.name_after(&["LOGIN", "="]))
-    {
+    let field = |name: &str| main.child_by_field_name(name).map(|node| cx.ident(node));
+    let source = if let Some(login) = field("login").or_else(|| toks.name_after(&["LOGIN", "="])) {
         UserSource::Login(login)
     } else if toks.has(&["WITHOUT", "LOGIN"]) {
         UserSource::WithoutLogin
-    } else if let Some(certificate) = toks.name_after(&["FROM", "CERTIFICATE"]) {
+    } else if let Some(certificate) = field("certificate") {
         UserSource::Certificate(certificate)
-    } else if let Some(key) = toks.name_after(&["FROM", "ASYMMETRIC", "KEY"]) {
+    } else if let Some(key) = field("asymmetric_key") {
         UserSource::AsymmetricKey(key)
     } else if toks.has(&["EXTERNAL", "PROVIDER"]) || toks.has(&["PASSWORD", "="]) {
         UserSource::Other
@@ -389,10 +386,16 @@ fn function_kind(main: Node<'_>) -> ObjectKind {
     let returns = kids
         .iter()
         .position(|child| child.kind() == "keyword_returns");
-    match returns
-        .and_then(|index| kids.get(index + 1))
-        .map(|n| n.kind())
-    {
+    let after = |offset: usize| {
+        returns
+            .and_then(|index| kids.get(index + offset))
+            .map(|n| n.kind())
+    };
+    match after(1) {
+        // A CLR table-valued function declares its columns: `RETURNS TABLE (v int)`.
+        Some("keyword_table") if after(2) == Some("column_definitions") => {
+            ObjectKind::MultiStatementTableFunction
+        }
         Some("keyword_table") => ObjectKind::InlineTableFunction,
         Some("table_var_declaration") => ObjectKind::MultiStatementTableFunction,
         _ => ObjectKind::ScalarFunction,
@@ -518,12 +521,17 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
     match (kind, body) {
         (ObjectKind::View, Some(as_keyword)) => {
             // The query runs from after AS to the end (before `WITH CHECK OPTION`).
-            let query: Vec<Node<'_>> = named_children(main)
+            let mut query: Vec<Node<'_>> = named_children(main)
                 .into_iter()
                 .skip_while(|c| *c != as_keyword)
                 .skip(1)
-                .take_while(|c| c.kind() != "keyword_with")
                 .collect();
+            // `WITH CHECK OPTION` ends the view; a leading `WITH` opens its CTEs.
+            if let Some(check) = query.windows(2).position(|pair| {
+                pair[0].kind() == "keyword_with" && pair[1].kind() == "keyword_check"
+            }) {
+                query.truncate(check);
+            }
             if let (Some(first), Some(last)) = (query.first(), query.last()) {
                 module.body.push(Statement {
                     range: TextRange::new(first.start_byte(), last.end_byte()),
@@ -686,29 +694,17 @@ fn split_keep_ranges(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn alter_authorization(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
-    let kids = children(main);
-    let on = kids.iter().position(|c| c.kind() == "keyword_on");
-    let to = kids.iter().position(|c| c.kind() == "keyword_to");
-    let (Some(on), Some(to)) = (on, to) else {
+    let Some(securable) = main.child_by_field_name("securable") else {
         return StatementKind::Other;
     };
-    let between = &kids[on + 1..to];
-    let (class, name) = match between {
-        [class, colons, name, ..] if cx.slice(*colons) == "::" => {
-            (Some(cx.slice(*class).to_uppercase()), *name)
-        }
-        [name, ..] => (None, *name),
-        [] => return StatementKind::Other,
-    };
-    let owner = match kids.get(to + 1) {
-        Some(next) if next.kind() == "keyword_schema" => None,
-        Some(next) => Some(cx.qname(*next).object().clone()),
-        None => return StatementKind::Other,
-    };
     StatementKind::AlterAuthorization(AlterAuthorization {
-        class,
-        securable: cx.qname(name),
-        owner,
+        class: main
+            .child_by_field_name("class")
+            .map(|class| class_name(cx, class)),
+        securable: cx.qname(securable),
+        owner: main
+            .child_by_field_name("principal")
+            .map(|principal| cx.ident(principal)),
     })
 }
 
@@ -809,127 +805,48 @@ fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 
 // ---- permissions ----------------------------------------------------------------------
 
-/// Clause nodes that hold parts of a GRANT; their tokens are read in order.
-fn permission_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
-    for child in children(node) {
-        match child.kind() {
-            "permission" | "object_reference" | "identifier" | "list" | "literal"
-            | "sqlcmd_variable" | "template_parameter" => out.push(child),
-            _ if child.child_count() == 0 => out.push(child),
-            _ => permission_tokens(child, out),
-        }
-    }
+/// The class before `::`, upper case, one space between words (`ASYMMETRIC KEY`).
+fn class_name(cx: &Cx<'_>, node: Node<'_>) -> String {
+    cx.slice(node)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
-    let mut toks = Vec::new();
-    permission_tokens(main, &mut toks);
-    let word = |index: usize| toks.get(index).and_then(|t| cx.word(*t));
-    let action = match word(0).as_deref() {
-        Some("DENY") => PermissionAction::Deny,
-        Some("REVOKE") => PermissionAction::Revoke,
+    let mut cursor = main.walk();
+    let field = |name: &str| main.child_by_field_name(name);
+    let action = match field("verb").map(|verb| verb.kind()) {
+        Some("keyword_deny") => PermissionAction::Deny,
+        Some("keyword_revoke") => PermissionAction::Revoke,
         _ => PermissionAction::Grant,
     };
-    let mut statement = PermissionStatement {
+    let permissions = main
+        .children_by_field_name("permission", &mut cursor)
+        .map(|node| permission(cx, node))
+        .collect();
+    let securable = field("securable").map(|name| Securable {
+        class: field("class").map(|class| class_name(cx, class)),
+        name: cx.qname(name),
+        columns: field("columns").map_or_else(Vec::new, |list| {
+            named_children(list).iter().map(|c| cx.ident(*c)).collect()
+        }),
+    });
+    let principals = main
+        .children_by_field_name("principal", &mut cursor)
+        .map(|node| cx.ident(node))
+        .collect();
+    StatementKind::Permission(PermissionStatement {
         action,
-        permissions: Vec::new(),
-        securable: None,
-        principals: Vec::new(),
-        with_grant_option: false,
-        grant_option_for: false,
-        cascade: false,
-        as_principal: None,
-    };
-    #[derive(PartialEq)]
-    enum Part {
-        Permissions,
-        Securable,
-        Principals,
-        Tail,
-    }
-    let mut part = Part::Permissions;
-    let mut index = 1;
-    let mut class: Option<String> = None;
-    while index < toks.len() {
-        let token = toks[index];
-        let spelled = word(index);
-        match (&part, spelled.as_deref(), token.kind()) {
-            (Part::Permissions, Some("GRANT"), _)
-                if word(index + 1).as_deref() == Some("OPTION") =>
-            {
-                statement.grant_option_for = true;
-                index += 3;
-                continue;
-            }
-            (Part::Permissions, _, "permission") => {
-                statement.permissions.push(permission(cx, token));
-            }
-            (Part::Permissions, Some("ON"), _) => part = Part::Securable,
-            (Part::Permissions | Part::Securable, Some("TO" | "FROM"), _) => {
-                part = Part::Principals
-            }
-            (Part::Securable, _, _) if cx.slice(token) == "::" => {}
-            (Part::Securable, _, _)
-                if toks
-                    .get(index + 1)
-                    .is_some_and(|next| cx.slice(*next) == "::") =>
-            {
-                class = Some(cx.slice(token).to_uppercase());
-            }
-            (
-                Part::Securable,
-                _,
-                "object_reference" | "identifier" | "sqlcmd_variable" | "template_parameter",
-            ) => match &mut statement.securable {
-                None => {
-                    statement.securable = Some(Securable {
-                        class: class.take(),
-                        name: cx.qname(token),
-                        columns: Vec::new(),
-                    })
-                }
-                Some(securable) => securable.columns.push(cx.ident(token)),
-            },
-            (Part::Securable, _, "list") => {
-                if let Some(securable) = &mut statement.securable {
-                    securable
-                        .columns
-                        .extend(named_children(token).iter().map(|c| cx.ident(*c)));
-                }
-            }
-            (Part::Principals | Part::Tail, Some("WITH"), _) => {
-                statement.with_grant_option = true;
-                part = Part::Tail;
-                index += 3;
-                continue;
-            }
-            (Part::Principals | Part::Tail, Some("CASCADE"), _) => {
-                statement.cascade = true;
-                part = Part::Tail;
-            }
-            (Part::Principals | Part::Tail, Some("AS"), _) => {
-                statement.as_principal = toks.get(index + 1).map(|p| cx.qname(*p).object().clone());
-                part = Part::Tail;
-                index += 2;
-                continue;
-            }
-            (
-                Part::Principals,
-                _,
-                "identifier" | "object_reference" | "sqlcmd_variable" | "template_parameter"
-                | "literal",
-            ) => {
-                statement.principals.push(cx.qname(token).object().clone());
-            }
-            (Part::Principals, _, kind) if kind.starts_with("keyword_") => {
-                // `TO public` and friends may lex as keywords.
-                statement.principals.push(cx.ident(token));
-            }
-            _ => {}
-        }
-        index += 1;
-    }
-    StatementKind::Permission(statement)
+        permissions,
+        securable,
+        principals,
+        with_grant_option: field("with_grant_option").is_some(),
+        grant_option_for: field("grant_option_for").is_some(),
+        cascade: child_of_kind(main, "keyword_cascade").is_some(),
+        as_principal: field("grantor").map(|grantor| cx.ident(grantor)),
+    })
 }
 
 fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {

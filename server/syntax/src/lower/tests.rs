@@ -1,5 +1,6 @@
 //! Lowering tests: each case is SQL and the rendered facts it must lower to (see
-//! [`render`](super::render)); ranges appear as the text they cover.
+//! [`render`](super::render)); ranges appear as the text they cover, so `«dbo.t»` after
+//! a reference is where a finding about it will point.
 
 use expect_test::{Expect, expect};
 
@@ -20,28 +21,349 @@ fn check(sql: &str, expected: Expect) {
 }
 
 #[test]
-fn principals() {
+fn users() {
     check(
         "CREATE USER [Bob] FOR LOGIN [BobLogin] WITH DEFAULT_SCHEMA = sales;
 CREATE USER u2 WITHOUT LOGIN;
+CREATE USER u3 FROM CERTIFICATE c1;
+CREATE USER u4 FOR ASYMMETRIC KEY [k 1];
+CREATE USER u5;
+CREATE USER [a@contoso.com] FROM EXTERNAL PROVIDER;
+CREATE USER contained WITH PASSWORD = 'x';
 ALTER USER u3 WITH DEFAULT_SCHEMA = dbo;
-CREATE ROLE r AUTHORIZATION dbo;
-CREATE LOGIN l1 FROM WINDOWS;
-CREATE LOGIN l2 WITH PASSWORD = 'p';
-ALTER ROLE r ADD MEMBER u2;
-ALTER SERVER ROLE sysadmin ADD MEMBER l1;
-CREATE SCHEMA s AUTHORIZATION u2;
+ALTER USER u3 WITH LOGIN = l9, NAME = u33;
 ",
         expect![[r#"
             CreateUser Bob«[Bob]» source=login:BobLogin«[BobLogin]» schema=sales «CREATE USER [Bob] FOR LOGIN [BobLogin] WITH DEFAULT_SCHEM...»
             CreateUser u2 source=WithoutLogin schema=- «CREATE USER u2 WITHOUT LOGIN»
+            CreateUser u3 source=certificate:c1 schema=- «CREATE USER u3 FROM CERTIFICATE c1»
+            CreateUser u4 source=asymmetric_key:k 1«[k 1]» schema=- «CREATE USER u4 FOR ASYMMETRIC KEY [k 1]»
+            CreateUser u5 source=login:u5 schema=- «CREATE USER u5»
+            CreateUser a@contoso.com«[a@contoso.com]» source=Other schema=- «CREATE USER [a@contoso.com] FROM EXTERNAL PROVIDER»
+            CreateUser contained source=Other schema=- «CREATE USER contained WITH PASSWORD = 'x'»
             AlterUser u3 source=Unchanged schema=dbo «ALTER USER u3 WITH DEFAULT_SCHEMA = dbo»
+            AlterUser u3 source=login:l9 schema=- «ALTER USER u3 WITH LOGIN = l9, NAME = u33»
+        "#]],
+    );
+}
+
+#[test]
+fn roles_logins_and_membership() {
+    check(
+        "CREATE ROLE r AUTHORIZATION dbo;
+CREATE ROLE [Report Readers];
+CREATE APPLICATION ROLE ar WITH PASSWORD = 'x', DEFAULT_SCHEMA = dbo;
+CREATE SERVER ROLE sr;
+CREATE LOGIN l1 FROM WINDOWS;
+CREATE LOGIN l2 WITH PASSWORD = 'p', CHECK_POLICY = OFF;
+CREATE LOGIN l3 FROM CERTIFICATE signer;
+CREATE LOGIN l4 FROM ASYMMETRIC KEY [key];
+ALTER ROLE r ADD MEMBER u2;
+ALTER ROLE [db_owner] DROP MEMBER [Bob];
+ALTER SERVER ROLE sysadmin ADD MEMBER l1;
+ALTER ROLE r WITH NAME = r2;
+CREATE SCHEMA s AUTHORIZATION u2;
+CREATE SCHEMA plain;
+CREATE SCHEMA AUTHORIZATION owner_only;
+",
+        expect![[r#"
             CreateRole r owner=dbo application=false «CREATE ROLE r AUTHORIZATION dbo»
+            CreateRole Report Readers«[Report Readers]» owner=- application=false «CREATE ROLE [Report Readers]»
+            CreateRole ar owner=- application=true «CREATE APPLICATION ROLE ar WITH PASSWORD = 'x', DEFAULT_S...»
+            Other «CREATE SERVER ROLE sr»
             CreateLogin l1 source=Windows «CREATE LOGIN l1 FROM WINDOWS»
-            CreateLogin l2 source=Password «CREATE LOGIN l2 WITH PASSWORD = 'p'»
+            CreateLogin l2 source=Password «CREATE LOGIN l2 WITH PASSWORD = 'p', CHECK_POLICY = OFF»
+            CreateLogin l3 source=certificate:signer «CREATE LOGIN l3 FROM CERTIFICATE signer»
+            CreateLogin l4 source=asymmetric_key:key«[key]» «CREATE LOGIN l4 FROM ASYMMETRIC KEY [key]»
             RoleMembership r add u2 «ALTER ROLE r ADD MEMBER u2»
+            RoleMembership db_owner«[db_owner]» drop Bob«[Bob]» «ALTER ROLE [db_owner] DROP MEMBER [Bob]»
             RoleMembership sysadmin add l1 server «ALTER SERVER ROLE sysadmin ADD MEMBER l1»
+            Other «ALTER ROLE r WITH NAME = r2»
             CreateSchema s owner=u2 «CREATE SCHEMA s AUTHORIZATION u2»
+            CreateSchema plain owner=- «CREATE SCHEMA plain»
+            CreateSchema owner_only owner=owner_only «CREATE SCHEMA AUTHORIZATION owner_only»
+        "#]],
+    );
+}
+
+#[test]
+fn objects() {
+    check(
+        "CREATE TABLE dbo.t (a int, b AS dbo.f(a));
+ALTER TABLE dbo.t ADD c int;
+CREATE VIEW [Sales].[v Orders] WITH SCHEMABINDING AS SELECT a, b FROM dbo.t WHERE a > 1 WITH CHECK OPTION;
+GO
+CREATE OR ALTER VIEW v2 AS WITH c AS (SELECT a FROM dbo.t) SELECT a FROM c;
+GO
+CREATE SYNONYM s1 FOR otherdb.dbo.t;
+CREATE SEQUENCE dbo.seq START WITH 1;
+CREATE TYPE dbo.ty FROM int NOT NULL;
+CREATE TYPE dbo.pt EXTERNAL NAME Asm.[Geo.Point];
+CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarchar(max) EXTERNAL NAME Asm.Concat;
+",
+        expect![[r#"
+            Create Table dbo.t «CREATE TABLE dbo.t (a int, b AS dbo.f(a))»
+            Alter Table dbo.t «ALTER TABLE dbo.t ADD c int»
+            Create View Sales.v Orders«[Sales].[v Orders]» «CREATE VIEW [Sales].[v Orders] WITH SCHEMABINDING AS SELE...»
+              module header«CREATE VIEW [Sales].[v Orders] WITH SCHEMABINDING»
+                Dml «SELECT a, b FROM dbo.t WHERE a > 1»
+                  -> Select dbo.t [a,b]
+            Alter View v2 «CREATE OR ALTER VIEW v2 AS WITH c AS (SELECT a FROM dbo.t...»
+              module header«CREATE OR ALTER VIEW v2»
+                Dml «WITH c AS (SELECT a FROM dbo.t) SELECT a FROM c»
+                  -> Select dbo.t [a]
+            Create Synonym s1 for=otherdb.dbo.t «CREATE SYNONYM s1 FOR otherdb.dbo.t»
+            Create Sequence dbo.seq «CREATE SEQUENCE dbo.seq START WITH 1»
+            Create Type dbo.ty «CREATE TYPE dbo.ty FROM int NOT NULL»
+            Create Type dbo.pt «CREATE TYPE dbo.pt EXTERNAL NAME Asm.[Geo.Point]»
+              module header«CREATE TYPE dbo.pt EXTERNAL NAME Asm.[Geo.Point]» external=Asm/Geo.Point«[Geo.Point]»/-«EXTERNAL NAME Asm.[Geo.Point]»
+            Create Aggregate dbo.agg «CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarc...»
+              module header«CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarc...» external=Asm/Concat/-«EXTERNAL NAME Asm.Concat»
+        "#]],
+    );
+}
+
+#[test]
+fn procedures() {
+    check(
+        "CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WITH RECOMPILE, EXECUTE AS OWNER AS
+BEGIN
+  SET NOCOUNT ON;
+  SELECT a, b FROM dbo.t x JOIN s.u ON x.id = u.id WHERE x.c = @a;
+  IF @a = 1
+  BEGIN
+    GRANT SELECT ON dbo.t TO r;
+    EXEC (N'select ' + @B);
+  END
+  ELSE
+    EXEC dbo.q @a;
+  WHILE (SELECT COUNT(*) FROM dbo.queue) > 0
+    DELETE TOP (1) FROM dbo.queue;
+  BEGIN TRY
+    EXECUTE AS USER = 'x';
+    REVERT;
+  END TRY
+  BEGIN CATCH
+    THROW;
+  END CATCH
+END
+GO
+ALTER PROC p2 WITH EXECUTE AS 'app user' AS SELECT 1
+GO
+CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF AS RETURN 0
+GO
+CREATE PROCEDURE dbo.stub AS
+GO
+CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS EXTERNAL NAME Asm.[Ns.Cls].Method
+GO
+",
+        expect![[r#"
+            Create Procedure dbo.p «CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...»
+              module header«CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...» execute_as=Owner«EXECUTE AS OWNER» params=@a,@b
+                Other «SET NOCOUNT ON»
+                Dml «SELECT a, b FROM dbo.t x JOIN s.u ON x.id = u.id WHERE x....»
+                  -> Select dbo.t ?
+                  -> Select s.u ?
+                Other «IF @a = 1»
+                Grant [SELECT] on=-::dbo.t to=[r] «GRANT SELECT ON dbo.t TO r»
+                Exec«EXEC» dynamic ("select " + @b) «EXEC (N'select ' + @B)»
+                Exec«EXEC» dbo.q (@a) «EXEC dbo.q @a»
+                  -> Execute dbo.q ?
+                Other «WHILE (SELECT COUNT(*) FROM dbo.queue) > 0»
+                  -> Select dbo.queue []
+                Dml «DELETE TOP (1) FROM dbo.queue»
+                  -> Delete dbo.queue ?
+                ExecuteAs User "x" «EXECUTE AS USER = 'x'»
+                Revert «REVERT»
+                Other «THROW»
+            Alter Procedure p2 «ALTER PROC p2 WITH EXECUTE AS 'app user' AS SELECT 1»
+              module header«ALTER PROC p2 WITH EXECUTE AS 'app user'» execute_as=User("app user")«EXECUTE AS 'app user'»
+                Dml «SELECT 1»
+            Alter Procedure p3 «CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF AS RETU...»
+              module header«CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF» execute_as=SelfUser«EXECUTE AS SELF»
+                Other «RETURN 0»
+            Create Procedure dbo.stub «CREATE PROCEDURE dbo.stub AS»
+              module header«CREATE PROCEDURE dbo.stub»
+            Create Procedure dbo.clr «CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS...»
+              module header«CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER» execute_as=Caller«EXECUTE AS CALLER» external=Asm/Ns.Cls«[Ns.Cls]»/Method«EXTERNAL NAME Asm.[Ns.Cls].Method» params=@x
+        "#]],
+    );
+}
+
+#[test]
+fn functions() {
+    check(
+        "CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE AS OWNER AS BEGIN RETURN (SELECT MAX(a) FROM dbo.t WHERE b = @x) END
+GO
+CREATE FUNCTION dbo.i (@x int) RETURNS TABLE AS RETURN (SELECT a FROM dbo.t WHERE id = @x)
+GO
+CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int) AS BEGIN INSERT @r SELECT a FROM dbo.t; RETURN; END
+GO
+CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar(max) AS EXTERNAL NAME Asm.[Ns.Fns].Clean
+GO
+CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERNAL NAME Asm.Fns.Rows
+GO
+",
+        expect![[r#"
+            Create ScalarFunction dbo.s «CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...»
+              module header«CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...» execute_as=Owner«EXECUTE AS OWNER» params=@x
+                Other «RETURN (SELECT MAX(a) FROM dbo.t WHERE b = @x)»
+                  -> Select dbo.t [a,b]
+            Create InlineTableFunction dbo.i «CREATE FUNCTION dbo.i (@x int) RETURNS TABLE AS RETURN (S...»
+              module header«CREATE FUNCTION dbo.i (@x int) RETURNS TABLE» params=@x
+                Dml «SELECT a FROM dbo.t WHERE id = @x»
+                  -> Select dbo.t [a,id]
+            Create MultiStatementTableFunction dbo.m «CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int) AS BEGI...»
+              module header«CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int)»
+                Dml «INSERT @r SELECT a FROM dbo.t»
+                  -> Select dbo.t [a]
+                Other «RETURN»
+            Create ScalarFunction dbo.c «CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...»
+              module header«CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» external=Asm/Ns.Fns«[Ns.Fns]»/Clean«EXTERNAL NAME Asm.[Ns.Fns].Clean» params=@s
+            Create MultiStatementTableFunction dbo.ct «CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERN...»
+              module header«CREATE FUNCTION dbo.ct () RETURNS TABLE (v int)» external=Asm/Fns/Rows«EXTERNAL NAME Asm.Fns.Rows»
+        "#]],
+    );
+}
+
+#[test]
+fn triggers() {
+    check(
+        "CREATE TRIGGER dbo.trg ON dbo.t WITH EXECUTE AS 'bob' AFTER INSERT, UPDATE AS
+INSERT dbo.log (id) SELECT id FROM inserted;
+GO
+CREATE TRIGGER ddl ON DATABASE FOR CREATE_TABLE AS PRINT 'no';
+GO
+CREATE TRIGGER srv ON ALL SERVER FOR LOGON AS ROLLBACK;
+GO
+CREATE TRIGGER dbo.io ON dbo.v INSTEAD OF DELETE AS DELETE FROM dbo.t WHERE id IN (SELECT id FROM deleted);
+GO
+CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE AS EXTERNAL NAME Asm.Triggers.OnDelete
+GO
+",
+        expect![[r#"
+            Create Trigger dbo.trg «CREATE TRIGGER dbo.trg ON dbo.t WITH EXECUTE AS 'bob' AFT...»
+              module header«CREATE TRIGGER dbo.trg ON dbo.t WITH EXECUTE AS 'bob' AFT...» execute_as=User("bob")«EXECUTE AS 'bob'» on=dbo.t events=[Insert, Update]
+                Dml «INSERT dbo.log (id) SELECT id FROM inserted»
+                  -> Insert dbo.log [id]
+            Create Trigger ddl «CREATE TRIGGER ddl ON DATABASE FOR CREATE_TABLE AS PRINT ...»
+              module header«CREATE TRIGGER ddl ON DATABASE FOR CREATE_TABLE» scope=Database
+                Other «PRINT 'no'»
+            Create Trigger srv «CREATE TRIGGER srv ON ALL SERVER FOR LOGON AS ROLLBACK;»
+              module header«CREATE TRIGGER srv ON ALL SERVER FOR LOGON» scope=AllServer
+                Other «ROLLBACK»
+            Create Trigger dbo.io «CREATE TRIGGER dbo.io ON dbo.v INSTEAD OF DELETE AS DELET...»
+              module header«CREATE TRIGGER dbo.io ON dbo.v INSTEAD OF DELETE» on=dbo.v events=[Delete]
+                Dml «DELETE FROM dbo.t WHERE id IN (SELECT id FROM deleted)»
+                  -> Select dbo.t [id]
+                  -> Delete dbo.t ?
+            Create Trigger dbo.clr «CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE AS EXTERNAL ...»
+              module header«CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE» external=Asm/Triggers/OnDelete«EXTERNAL NAME Asm.Triggers.OnDelete» on=dbo.t events=[Delete]
+        "#]],
+    );
+}
+
+#[test]
+fn ownership_assemblies_and_keys() {
+    check(
+        "ALTER AUTHORIZATION ON SCHEMA::s TO u;
+ALTER AUTHORIZATION ON OBJECT::dbo.t TO SCHEMA OWNER;
+ALTER AUTHORIZATION ON dbo.p TO [Bob];
+ALTER AUTHORIZATION ON ASYMMETRIC   KEY::k TO u;
+CREATE ASSEMBLY a AUTHORIZATION dbo FROM 0x4D5A90 WITH PERMISSION_SET = UNSAFE;
+CREATE ASSEMBLY [b] FROM 'C:\\bin\\b.dll', '\\\\server\\share\\c.dll' WITH PERMISSION_SET = EXTERNAL_ACCESS;
+CREATE ASSEMBLY c FROM 0x00;
+ALTER ASSEMBLY a WITH PERMISSION_SET = SAFE;
+ALTER ASSEMBLY a ADD FILE FROM 'C:\\bin\\a.pdb';
+CREATE CERTIFICATE cert AUTHORIZATION dbo FROM ASSEMBLY a;
+CREATE CERTIFICATE c2 FROM FILE = 'c:\\c.cer';
+CREATE CERTIFICATE c3 WITH SUBJECT = 'x';
+CREATE ASYMMETRIC KEY k FROM EXECUTABLE FILE = 'C:\\a.dll';
+CREATE ASYMMETRIC KEY k2 FROM FILE = 'x.snk';
+CREATE ASYMMETRIC KEY k3 FROM ASSEMBLY [a];
+CREATE ASYMMETRIC KEY k4 WITH ALGORITHM = RSA_2048;
+",
+        expect![[r#"
+            AlterAuthorization SCHEMA::s owner=u «ALTER AUTHORIZATION ON SCHEMA::s TO u»
+            AlterAuthorization OBJECT::dbo.t owner=- «ALTER AUTHORIZATION ON OBJECT::dbo.t TO SCHEMA OWNER»
+            AlterAuthorization -::dbo.p owner=Bob«[Bob]» «ALTER AUTHORIZATION ON dbo.p TO [Bob]»
+            AlterAuthorization ASYMMETRIC KEY::k owner=u «ALTER AUTHORIZATION ON ASYMMETRIC KEY::k TO u»
+            CreateAssembly a owner=dbo from=[bits:4D5A90] permission_set=Unsafe«PERMISSION_SET = UNSAFE» «CREATE ASSEMBLY a AUTHORIZATION dbo FROM 0x4D5A90 WITH PE...»
+            CreateAssembly b«[b]» owner=- from=[path:C:\bin\b.dll,path:\\server\share\c.dll] permission_set=ExternalAccess«PERMISSION_SET = EXTERNAL_ACCESS» «CREATE ASSEMBLY [b] FROM 'C:\bin\b.dll', '\\server\share\...»
+            CreateAssembly c owner=- from=[bits:00] permission_set=- «CREATE ASSEMBLY c FROM 0x00»
+            AlterAssembly a owner=- from=[] permission_set=Safe«PERMISSION_SET = SAFE» «ALTER ASSEMBLY a WITH PERMISSION_SET = SAFE»
+            AlterAssembly a owner=- from=[] permission_set=- «ALTER ASSEMBLY a ADD FILE FROM 'C:\bin\a.pdb'»
+            CreateCertificate cert owner=dbo source=assembly:a «CREATE CERTIFICATE cert AUTHORIZATION dbo FROM ASSEMBLY a»
+            CreateCertificate c2 owner=- source=File("c:\\c.cer") «CREATE CERTIFICATE c2 FROM FILE = 'c:\c.cer'»
+            CreateCertificate c3 owner=- source=Other «CREATE CERTIFICATE c3 WITH SUBJECT = 'x'»
+            CreateAsymmetricKey k owner=- source=ExecutableFile("C:\\a.dll") «CREATE ASYMMETRIC KEY k FROM EXECUTABLE FILE = 'C:\a.dll'»
+            CreateAsymmetricKey k2 owner=- source=File("x.snk") «CREATE ASYMMETRIC KEY k2 FROM FILE = 'x.snk'»
+            CreateAsymmetricKey k3 owner=- source=assembly:a«[a]» «CREATE ASYMMETRIC KEY k3 FROM ASSEMBLY [a]»
+            CreateAsymmetricKey k4 owner=- source=Other «CREATE ASYMMETRIC KEY k4 WITH ALGORITHM = RSA_2048»
+        "#]],
+    );
+}
+
+#[test]
+fn permissions() {
+    check(
+        "GRANT EXECUTE ON SCHEMA::dbo TO [App Role], r2 WITH GRANT OPTION;
+REVOKE GRANT OPTION FOR EXECUTE ON SCHEMA::dbo FROM r CASCADE AS dbo;
+DENY view   definition, SELECT (a, [b c]) ON OBJECT::dbo.t TO public;
+GRANT SELECT ON dbo.t (a, b) TO u;
+GRANT CONTROL TO u;
+grant alter any user, IMPERSONATE ANY LOGIN, unsafe assembly TO l;
+GRANT IMPERSONATE ON USER::dbo TO u;
+GRANT REFERENCES ON ASSEMBLY::a TO u;
+GRANT CONNECT TO guest;
+GRANT EXECUTE ON TYPE::dbo.tt TO u;
+GRANT EXTERNAL ACCESS ASSEMBLY TO [DOMAIN\\svc];
+",
+        expect![[r#"
+            Grant [EXECUTE] on=SCHEMA::dbo to=[App Role«[App Role]»,r2] with_grant_option «GRANT EXECUTE ON SCHEMA::dbo TO [App Role], r2 WITH GRANT...»
+            Revoke [EXECUTE] on=SCHEMA::dbo to=[r] grant_option_for cascade as=dbo «REVOKE GRANT OPTION FOR EXECUTE ON SCHEMA::dbo FROM r CAS...»
+            Deny [VIEW DEFINITION, SELECT(a,b c«[b c]»)] on=OBJECT::dbo.t to=[public] «DENY view definition, SELECT (a, [b c]) ON OBJECT::dbo.t ...»
+            Grant [SELECT] on=-::dbo.t(a,b) to=[u] «GRANT SELECT ON dbo.t (a, b) TO u»
+            Grant [CONTROL] on=- to=[u] «GRANT CONTROL TO u»
+            Grant [ALTER ANY USER, IMPERSONATE ANY LOGIN, UNSAFE ASSEMBLY] on=- to=[l] «grant alter any user, IMPERSONATE ANY LOGIN, unsafe assem...»
+            Grant [IMPERSONATE] on=USER::dbo to=[u] «GRANT IMPERSONATE ON USER::dbo TO u»
+            Grant [REFERENCES] on=ASSEMBLY::a to=[u] «GRANT REFERENCES ON ASSEMBLY::a TO u»
+            Grant [CONNECT] on=- to=[guest] «GRANT CONNECT TO guest»
+            Grant [EXECUTE] on=TYPE::dbo.tt to=[u] «GRANT EXECUTE ON TYPE::dbo.tt TO u»
+            Grant [EXTERNAL ACCESS ASSEMBLY] on=- to=[DOMAIN\svc«[DOMAIN\svc]»] «GRANT EXTERNAL ACCESS ASSEMBLY TO [DOMAIN\svc]»
+        "#]],
+    );
+}
+
+#[test]
+fn options_and_execution_context() {
+    check(
+        "ALTER DATABASE CURRENT SET TRUSTWORTHY ON, DB_CHAINING OFF;
+ALTER DATABASE [$(DatabaseName)] SET trustworthy on;
+ALTER DATABASE db SET RECOVERY SIMPLE WITH ROLLBACK IMMEDIATE;
+ALTER DATABASE db MODIFY NAME = db2;
+EXECUTE AS USER = 'x' WITH NO REVERT;
+EXEC AS LOGIN = N'sa' WITH COOKIE INTO @cookie;
+EXECUTE AS CALLER;
+EXECUTE AS USER = @name;
+REVERT;
+REVERT WITH COOKIE = @cookie;
+SETUSER 'bob';
+SETUSER;
+",
+        expect![[r#"
+            AlterDatabaseSet - [TRUSTWORTHY=ON«TRUSTWORTHY ON», DB_CHAINING=OFF«DB_CHAINING OFF»] «ALTER DATABASE CURRENT SET TRUSTWORTHY ON, DB_CHAINING OFF»
+            AlterDatabaseSet $(DatabaseName)«[$(DatabaseName)]» [TRUSTWORTHY=ON«trustworthy on»] «ALTER DATABASE [$(DatabaseName)] SET trustworthy on»
+            AlterDatabaseSet db [RECOVERY=SIMPLE«RECOVERY SIMPLE»] «ALTER DATABASE db SET RECOVERY SIMPLE WITH ROLLBACK IMMED...»
+            Other «ALTER DATABASE db MODIFY NAME = db2»
+            ExecuteAs User "x" no_revert «EXECUTE AS USER = 'x' WITH NO REVERT»
+            ExecuteAs Login "sa" cookie «EXEC AS LOGIN = N'sa' WITH COOKIE INTO @cookie»
+            ExecuteAs Caller - «EXECUTE AS CALLER»
+            ExecuteAs User @name «EXECUTE AS USER = @name»
+            Revert «REVERT»
+            Revert «REVERT WITH COOKIE = @cookie»
+            SetUser Some("bob") «SETUSER 'bob'»
+            SetUser None «SETUSER»
         "#]],
     );
 }
