@@ -16,9 +16,8 @@ pub fn resolve(base: &Path, raw: &str, exists: &dyn Fn(&Path) -> bool) -> Option
         return None;
     }
     let normalized = raw.replace('\\', "/");
-    // A Windows drive or UNC path cannot name anything here.
-    let bytes = normalized.as_bytes();
-    if normalized.starts_with("//") || (bytes.len() >= 2 && bytes[1] == b':') {
+    // A Windows drive or UNC path cannot name anything here as written.
+    if is_foreign_absolute(&normalized) {
         return None;
     }
     let mut current = if normalized.starts_with('/') {
@@ -59,6 +58,47 @@ fn case_insensitive_entry(dir: &Path, name: &str) -> Option<String> {
     found.into_iter().next()
 }
 
+/// True for a path that only means something on another machine: a Windows drive
+/// (`C:\\…`) or a UNC share (`\\\\server\\…`).
+pub fn is_foreign_absolute(raw: &str) -> bool {
+    let normalized = raw.trim().replace('\\', "/");
+    let bytes = normalized.as_bytes();
+    normalized.starts_with("//") || (bytes.len() >= 2 && bytes[1] == b':')
+}
+
+/// Resolves a Windows absolute path from the machine the project was written on by the
+/// longest tail of it that exists below `from` or one of its folders up to `root`: a
+/// `:r C:\\src\\Db\\Scripts\\x.sql` in `Db/Scripts/post.sql` finds `Db/Scripts/x.sql`.
+pub fn resolve_foreign(
+    from: &Path,
+    root: &Path,
+    raw: &str,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    let normalized = raw.trim().replace('\\', "/");
+    let parts: Vec<&str> = normalized
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && !p.ends_with(':'))
+        .collect();
+    if parts.iter().any(|p| *p == "..") {
+        return None;
+    }
+    let folders: Vec<&Path> = from
+        .ancestors()
+        .take_while(|a| a.starts_with(root))
+        .collect();
+    // The longest tail first: the more of the original path matches, the surer the match.
+    for skip in 0..parts.len() {
+        let tail = parts[skip..].join("/");
+        for folder in &folders {
+            if let Some(found) = resolve(folder, &tail, exists) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
 /// `path` relative to `base` when it lies inside it, with `/` separators.
 pub fn relative_slash(path: &Path, base: &Path) -> Option<String> {
     let rel = path.strip_prefix(base).ok()?;
@@ -94,6 +134,30 @@ mod tests {
         assert_eq!(resolve(root, "C:\\Scripts\\Grants.sql", &none), None);
         // A folder is not a file.
         assert_eq!(resolve(root, "Scripts", &none), None);
+    }
+
+    #[test]
+    fn windows_absolute_paths_by_their_longest_existing_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("Db/Scripts")).unwrap();
+        std::fs::write(root.join("Db/Scripts/x.sql"), "").unwrap();
+        std::fs::write(root.join("x.sql"), "").unwrap();
+        let none = |_: &Path| false;
+        let from = root.join("Db/Scripts");
+        assert!(is_foreign_absolute("C:\\src\\Db\\Scripts\\x.sql"));
+        assert!(is_foreign_absolute("\\\\server\\share\\x.sql"));
+        assert!(!is_foreign_absolute(".\\x.sql"));
+        assert_eq!(
+            resolve_foreign(&from, root, "C:\\src\\Db\\Scripts\\x.sql", &none),
+            Some(root.join("Db/Scripts/x.sql"))
+        );
+        // Nothing above the project's root is searched.
+        assert_eq!(
+            resolve_foreign(&from, &from, "C:\\src\\y\\z.sql", &none),
+            None
+        );
+        assert_eq!(resolve_foreign(&from, root, "C:\\..\\x.sql", &none), None);
     }
 
     #[test]

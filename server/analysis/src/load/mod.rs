@@ -665,9 +665,21 @@ impl<'a> Loader<'a> {
             }
         }
         for &file in &members {
-            let refs = sqlcmd::variable_refs(&self.files.get(file).text);
+            let text = &self.files.get(file).text;
+            let refs = sqlcmd::variable_refs(text);
+            // sqlcmd substitutes everywhere, but SSDT's deployment-script template
+            // carries `$(TableName)` in a comment and builds without complaint: a
+            // reference in a comment is documentation, not a use.
+            let comments = if refs.is_empty() {
+                Vec::new()
+            } else {
+                sqlcmd::comments(text)
+            };
             for reference in refs {
-                if !defined.contains(&reference.name.to_ascii_uppercase()) {
+                let in_comment = comments
+                    .iter()
+                    .any(|c| c.start <= reference.range.start && reference.range.end <= c.end);
+                if !in_comment && !defined.contains(&reference.name.to_ascii_uppercase()) {
                     let name = &reference.name;
                     self.report(
                         Code::Sql002,
@@ -733,7 +745,12 @@ impl<'a> Loader<'a> {
             .unwrap_or(Path::new("/"))
             .to_path_buf();
         let exists = |p: &Path| self.exists(p);
-        let Some(target) = includes::resolve(&folder, &substituted, &exists) else {
+        let found = if includes::is_foreign_absolute(&substituted) {
+            includes::resolve_foreign(&folder, &project.root, &substituted, &exists)
+        } else {
+            includes::resolve(&folder, &substituted, &exists)
+        };
+        let Some(target) = found else {
             self.report_unless(walk.quiet,
                 Code::Sql004,
                 file,

@@ -40,8 +40,20 @@ enum State {
 
 /// The `:r` and `:setvar` lines of a file, in text order.
 pub fn directives(text: &str) -> Vec<Directive> {
+    scan(text).0
+}
+
+/// The comments of a file (`--` to the end of the line, `/* */` nested), in text order.
+pub fn comments(text: &str) -> Vec<TextRange> {
+    scan(text).1
+}
+
+/// One pass over a file: its command lines and its comments.
+fn scan(text: &str) -> (Vec<Directive>, Vec<TextRange>) {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut comments = Vec::new();
+    let mut comment_start = 0;
     let mut state = State::Code;
     let mut i = 0;
     while i < bytes.len() {
@@ -74,10 +86,12 @@ pub fn directives(text: &str) -> Vec<Directive> {
             State::Code => match b {
                 b'-' if next == Some(b'-') => {
                     state = State::LineComment;
+                    comment_start = i;
                     i += 1;
                 }
                 b'/' if next == Some(b'*') => {
                     state = State::BlockComment(1);
+                    comment_start = i;
                     i += 1;
                 }
                 b'\'' => state = State::Quoted(b'\''),
@@ -88,6 +102,7 @@ pub fn directives(text: &str) -> Vec<Directive> {
             State::LineComment => {
                 if b == b'\n' {
                     state = State::Code;
+                    comments.push(TextRange::new(comment_start, i));
                 }
             }
             State::BlockComment(depth) => {
@@ -95,12 +110,13 @@ pub fn directives(text: &str) -> Vec<Directive> {
                     state = State::BlockComment(depth + 1);
                     i += 1;
                 } else if b == b'*' && next == Some(b'/') {
+                    i += 1;
                     state = if depth == 1 {
+                        comments.push(TextRange::new(comment_start, i + 1));
                         State::Code
                     } else {
                         State::BlockComment(depth - 1)
                     };
-                    i += 1;
                 }
             }
             State::Quoted(close) => {
@@ -116,7 +132,11 @@ pub fn directives(text: &str) -> Vec<Directive> {
         }
         i += 1;
     }
-    out
+    // A comment still open at the end of the text runs to its end.
+    if matches!(state, State::LineComment | State::BlockComment(_)) {
+        comments.push(TextRange::new(comment_start, bytes.len()));
+    }
+    (out, comments)
 }
 
 /// Parses the text after the `:` of a command line.
@@ -286,6 +306,19 @@ mod tests {
         assert_eq!(
             kinds(":r it's.sql\n:r next.sql"),
             vec![include("it's.sql"), include("next.sql")]
+        );
+    }
+
+    #[test]
+    fn comment_ranges() {
+        let text = "SELECT 1 -- one\r\n/* two /* nested */ still */ x /* open";
+        let found: Vec<&str> = comments(text)
+            .into_iter()
+            .map(|r| &text[r.start..r.end])
+            .collect();
+        assert_eq!(
+            found,
+            ["-- one\r", "/* two /* nested */ still */", "/* open"]
         );
     }
 

@@ -436,9 +436,9 @@ fn sql002_for_names_defined_nowhere() {
         ),
         (
             "grants.sql",
-            "GRANT SELECT ON t TO [$(AppRole)]; -- $(approle) is fine in any case\nPRINT '$(DatabaseName) $(Missing)';\n",
+            "GRANT SELECT ON t TO [$(APPROLE)]; -- $(Commented) is documentation\nPRINT '$(DatabaseName) $(Missing)';\n/* Example: SELECT * FROM [$(TableName)] */\n",
         ),
-        ("other.sql", "CREATE USER [$(Missing)];\r\nSELECT $(Env);\n"),
+        ("other.sql", "CREATE USER [$(Missing)];\r\nSELECT $(env);\n"),
     ]);
     let ws = load_dir(dir.path(), &LoadOptions::default());
     assert_eq!(
@@ -446,7 +446,7 @@ fn sql002_for_names_defined_nowhere() {
         [
             "SQL002 grants.sql:2:24 SQLCMD variable `$(Missing)` is not defined: add `:setvar Missing value`, a SqlCmdVariable in the .sqlproj, or pass --var Missing=VALUE",
             "SQL002 other.sql:1:14 SQLCMD variable `$(Missing)` is not defined: add `:setvar Missing value`, a SqlCmdVariable in the .sqlproj, or pass --var Missing=VALUE",
-            "SQL002 other.sql:2:8 SQLCMD variable `$(Env)` is not defined: add `:setvar Env value`, a SqlCmdVariable in the .sqlproj, or pass --var Env=VALUE",
+            "SQL002 other.sql:2:8 SQLCMD variable `$(env)` is not defined: add `:setvar env value`, a SqlCmdVariable in the .sqlproj, or pass --var env=VALUE",
         ]
     );
     let d = &ws.diagnostics[0];
