@@ -80,7 +80,7 @@ pub fn resolve_foreign(
         .split('/')
         .filter(|p| !p.is_empty() && *p != "." && !p.ends_with(':'))
         .collect();
-    if parts.iter().any(|p| *p == "..") {
+    if parts.contains(&"..") {
         return None;
     }
     let folders: Vec<&Path> = from
