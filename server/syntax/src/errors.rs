@@ -42,21 +42,34 @@ fn gather(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
         out.push(error_region(node, text));
         return;
     }
+    let before = out.len();
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         if child.has_error() || child.is_missing() {
             gather(child, text, out);
         }
     }
+    if out.len() == before && node.has_error() {
+        // A missing token that the grammar hides inside a visible node (an identifier
+        // whose word is missing) shows only as an error on that node.
+        out.push(SyntaxError {
+            range: TextRange::new(node.start_byte(), node.end_byte()),
+            message: format!("missing {}", describe_kind(node.kind())),
+        });
+    }
 }
 
 /// The message for an `ERROR` node: what it starts with, or what was left open.
 fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
-    let range = TextRange::new(node.start_byte(), node.end_byte());
+    let mut range = TextRange::new(node.start_byte(), node.end_byte());
     let region = text.get(node.byte_range()).unwrap_or("");
     let rest = text.get(node.start_byte()..).unwrap_or("");
-    let message = match unterminated(rest) {
-        Some(what) => format!("unterminated {what}"),
+    let message = match unterminated(rest).filter(|(at, _)| *at < region.len().max(1)) {
+        Some((at, what)) => {
+            // Point at the opening quote, not at the statement it swallowed.
+            range.start += at;
+            format!("unterminated {what}")
+        }
         None => match first_token(region) {
             Some(token) => format!("unexpected `{token}`"),
             None => "unexpected end of input".to_owned(),
@@ -65,21 +78,66 @@ fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
     SyntaxError { range, message }
 }
 
-/// Whether the text from an error region's start opens a string, quoted name or block
-/// comment that never closes before the end of the file.
-fn unterminated(rest: &str) -> Option<&'static str> {
-    let body = rest
-        .strip_prefix(['N', 'n'])
-        .filter(|after| after.starts_with('\''))
-        .unwrap_or(rest);
-    if let Some(after) = body.strip_prefix('\'') {
-        return (after.matches('\'').count() % 2 == 0).then_some("string");
-    }
-    if let Some(after) = rest.strip_prefix('[') {
-        return (after.matches(']').count() % 2 == 0).then_some("quoted name");
-    }
-    if let Some(after) = rest.strip_prefix("/*") {
-        return (!after.contains("*/")).then_some("comment");
+/// Where the text, read from an error region's start to the end of the file, leaves a
+/// string, quoted name or block comment open, and what it is.
+fn unterminated(rest: &str) -> Option<(usize, &'static str)> {
+    let bytes = rest.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let opened = index;
+        match bytes[index] {
+            b'\'' | b'[' | b'"' => {
+                let (close, what) = match bytes[index] {
+                    b'\'' => (b'\'', "string"),
+                    b'[' => (b']', "quoted name"),
+                    _ => (b'"', "quoted name"),
+                };
+                index += 1;
+                loop {
+                    match bytes.get(index) {
+                        None => return Some((opened, what)),
+                        Some(&c) if c == close => {
+                            // A doubled closing quote stands for itself.
+                            if bytes.get(index + 1) == Some(&close) {
+                                index += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        Some(_) => index += 1,
+                    }
+                }
+            }
+            b'-' if bytes.get(index + 1) == Some(&b'-') => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+            }
+            b'/' if bytes.get(index + 1) == Some(&b'*') => {
+                // Block comments nest in T-SQL.
+                let mut depth = 0usize;
+                loop {
+                    if index >= bytes.len() {
+                        return Some((opened, "comment"));
+                    }
+                    if bytes[index..].starts_with(b"/*") {
+                        depth += 1;
+                        index += 2;
+                    } else if bytes[index..].starts_with(b"*/") {
+                        depth -= 1;
+                        index += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        index += 1;
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        index += 1;
     }
     None
 }
@@ -102,6 +160,11 @@ fn first_token(region: &str) -> Option<String> {
 
 /// A node kind as people say it: keywords in upper case, punctuation quoted as written.
 fn describe_kind(kind: &str) -> String {
+    match kind {
+        "identifier" | "object_reference" | "_identifier" => return "name".to_owned(),
+        "literal" => return "value".to_owned(),
+        _ => {}
+    }
     if let Some(word) = kind.strip_prefix("keyword_") {
         return format!("`{}`", word.to_uppercase());
     }

@@ -11,6 +11,18 @@ pub(crate) fn render(text: &str, script: &Script) -> String {
     for statement in &script.statements {
         statement_lines(text, statement, 0, &mut out);
     }
+    if script.batches.len() > 1 {
+        let batches: Vec<String> = script.batches.iter().map(|b| slice(text, *b)).collect();
+        let _ = writeln!(out, "batches {}", batches.join(" "));
+    }
+    for comment in &script.comments {
+        let _ = writeln!(
+            out,
+            "comment {:?} {}",
+            comment.text,
+            slice(text, comment.range)
+        );
+    }
     out
 }
 

@@ -1036,7 +1036,27 @@ fn set_variable<'a>(cx: &Cx<'_>, main: Node<'a>) -> Option<(StatementKind, Node<
     }
     let value = *kids.get(operator_at + 1)?;
     let operator = cx.slice(kids[operator_at]);
-    Some((assignment(cx, variable, value, operator == "+="), value))
+    let kind = match operator {
+        "=" | "+=" => assignment(cx, variable, value, operator == "+="),
+        // `-=`, `*=` and the like compute from the old value: not a string to follow.
+        _ => {
+            let mut variables = vec![variable.clone()];
+            for used in expr::variables(cx, value) {
+                if !variables.contains(&used) {
+                    variables.push(used);
+                }
+            }
+            StatementKind::Assign {
+                variable,
+                value: Expr::Other {
+                    variables,
+                    range: range(value),
+                },
+                append: false,
+            }
+        }
+    };
+    Some((kind, value))
 }
 
 /// An assignment; `@v = @v + x` appends `x`, as `@v += x` does.

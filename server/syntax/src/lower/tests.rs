@@ -119,6 +119,7 @@ CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarchar(max) EXTERNAL NAME 
               module header«CREATE TYPE dbo.pt EXTERNAL NAME Asm.[Geo.Point]» external=Asm/Geo.Point«[Geo.Point]»/-«EXTERNAL NAME Asm.[Geo.Point]»
             Create Aggregate dbo.agg «CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarc...»
               module header«CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarc...» external=Asm/Concat/-«EXTERNAL NAME Asm.Concat»
+            batches «CREATE TABLE dbo.t (a int, b AS dbo.f(a)); ALTER TABLE db...» «CREATE OR ALTER VIEW v2 AS WITH c AS (SELECT a FROM dbo.t...» «CREATE SYNONYM s1 FOR otherdb.dbo.t; CREATE SEQUENCE dbo....»
         "#]],
     );
 }
@@ -186,6 +187,7 @@ GO
               module header«CREATE PROCEDURE dbo.stub»
             Create Procedure dbo.clr «CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS...»
               module header«CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER» execute_as=Caller«EXECUTE AS CALLER» external=Asm/Ns.Cls«[Ns.Cls]»/Method«EXTERNAL NAME Asm.[Ns.Cls].Method» params=@x
+            batches «CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...» «ALTER PROC p2 WITH EXECUTE AS 'app user' AS SELECT 1 GO» «CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF AS RETU...» «CREATE PROCEDURE dbo.stub AS GO» «CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS...»
         "#]],
     );
 }
@@ -222,6 +224,7 @@ GO
               module header«CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» external=Asm/Ns.Fns«[Ns.Fns]»/Clean«EXTERNAL NAME Asm.[Ns.Fns].Clean» params=@s
             Create MultiStatementTableFunction dbo.ct «CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERN...»
               module header«CREATE FUNCTION dbo.ct () RETURNS TABLE (v int)» external=Asm/Fns/Rows«EXTERNAL NAME Asm.Fns.Rows»
+            batches «CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...» «CREATE FUNCTION dbo.i (@x int) RETURNS TABLE AS RETURN (S...» «CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int) AS BEGI...» «CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» «CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERN...»
         "#]],
     );
 }
@@ -259,6 +262,7 @@ GO
                   -> Delete dbo.t ?
             Create Trigger dbo.clr «CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE AS EXTERNAL ...»
               module header«CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE» external=Asm/Triggers/OnDelete«EXTERNAL NAME Asm.Triggers.OnDelete» on=dbo.t events=[Delete]
+            batches «CREATE TRIGGER dbo.trg ON dbo.t WITH EXECUTE AS 'bob' AFT...» «CREATE TRIGGER ddl ON DATABASE FOR CREATE_TABLE AS PRINT ...» «CREATE TRIGGER srv ON ALL SERVER FOR LOGON AS ROLLBACK; GO» «CREATE TRIGGER dbo.io ON dbo.v INSTEAD OF DELETE AS DELET...» «CREATE TRIGGER dbo.clr ON dbo.t AFTER DELETE AS EXTERNAL ...»
         "#]],
     );
 }
@@ -364,6 +368,332 @@ SETUSER;
             Revert «REVERT WITH COOKIE = @cookie»
             SetUser Some("bob") «SETUSER 'bob'»
             SetUser None «SETUSER»
+        "#]],
+    );
+}
+
+#[test]
+fn exec_forms() {
+    check(
+        "EXEC dbo.p 1, N'it''s', @v OUTPUT, DEFAULT;
+EXECUTE p @a = 1, @B = @x OUT;
+EXEC @rc = [dbo].[p] @a = -1;
+EXEC @procvar 'x';
+EXEC (@sql);
+EXEC (N'SELECT * FROM ' + QUOTENAME(@t) + N' WHERE 1=1');
+EXEC ('SELECT 1') AT [Linked];
+EXEC sp_executesql @stmt = N'SELECT * FROM dbo.t WHERE a = @a', @params = N'@a int', @a = 1;
+exec sys.sp_executesql @sql;
+EXEC sp_configure 'clr strict security', 0;
+EXEC sp_configure show_advanced;
+EXEC sp_addrolemember 'db_owner', 'Bob';
+INSERT INTO dbo.log EXEC dbo.p2;
+",
+        expect![[r#"
+            Exec«EXEC» dbo.p (1, "it's", @v OUTPUT, ident:DEFAULT) «EXEC dbo.p 1, N'it''s', @v OUTPUT, DEFAULT»
+              -> Execute dbo.p ?
+            Exec«EXECUTE» p (@a=1, @b=@x OUTPUT) «EXECUTE p @a = 1, @B = @x OUT»
+              -> Execute p ?
+            Exec«EXEC» dbo.p«[dbo].[p]» (@a=-1) status=@rc «EXEC @rc = [dbo].[p] @a = -1»
+              -> Execute dbo.p«[dbo].[p]» ?
+            Exec«EXEC» var:@procvar ("x") «EXEC @procvar 'x'»
+            Exec«EXEC» dynamic @sql «EXEC (@sql)»
+            Exec«EXEC» dynamic ("SELECT * FROM " + quotename(@t) + " WHERE 1=1") «EXEC (N'SELECT * FROM ' + QUOTENAME(@t) + N' WHERE 1=1')»
+            Exec«EXEC» dynamic "SELECT 1" at=Linked«[Linked]» «EXEC ('SELECT 1') AT [Linked]»
+            Exec«EXEC sp_executesql» sp_executesql (@stmt="SELECT * FROM dbo.t WHERE a = @a", @params="@a int", @a=1) «EXEC sp_executesql @stmt = N'SELECT * FROM dbo.t WHERE a ...»
+              -> Execute sp_executesql ?
+            Exec«exec sys.sp_executesql» sys.sp_executesql (@sql) «exec sys.sp_executesql @sql»
+              -> Execute sys.sp_executesql ?
+            Exec«EXEC» sp_configure ("clr strict security", 0) «EXEC sp_configure 'clr strict security', 0»
+              -> Execute sp_configure ?
+            Exec«EXEC» sp_configure (ident:show_advanced) «EXEC sp_configure show_advanced»
+              -> Execute sp_configure ?
+            Exec«EXEC» sp_addrolemember ("db_owner", "Bob") «EXEC sp_addrolemember 'db_owner', 'Bob'»
+              -> Execute sp_addrolemember ?
+            Dml «INSERT INTO dbo.log EXEC dbo.p2»
+              -> Insert dbo.log ?
+              -> Execute dbo.p2 ?
+        "#]],
+    );
+}
+
+#[test]
+fn assignments() {
+    check(
+        "DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1;
+DECLARE @only int;
+SET @s = N'SELECT ' + @col;
+SET @s += N' FROM t';
+SET @S = @s + QUOTENAME(@t);
+SET @n -= 1;
+SELECT @s = @s + QUOTENAME(name) FROM sys.objects;
+SELECT @a = 1, @b = dbo.f(2);
+SET NOCOUNT ON;
+SET @x = (SELECT TOP 1 a FROM dbo.t);
+",
+        expect![[r#"
+            Assign @s = "a'b" «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
+            Assign @m = (@n + 1) «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
+            Other «DECLARE @only int»
+            Assign @s = ("SELECT " + @col) «SET @s = N'SELECT ' + @col»
+            Assign @s += " FROM t" «SET @s += N' FROM t'»
+            Assign @s += quotename(@t) «SET @S = @s + QUOTENAME(@t)»
+            Assign @n = other«1»[@n] «SET @n -= 1»
+            Assign @s += quotename(other«name»[]) «SELECT @s = @s + QUOTENAME(name) FROM sys.objects»
+              -> Select sys.objects [name]
+            Assign @a = 1 «SELECT @a = 1, @b = dbo.f(2)»
+              -> Execute dbo.f ?
+            Assign @b = dbo.f(2) «SELECT @a = 1, @b = dbo.f(2)»
+            Other «SET NOCOUNT ON»
+            Assign @x = other«(SELECT TOP 1 a FROM dbo.t)»[] «SET @x = (SELECT TOP 1 a FROM dbo.t)»
+              -> Select dbo.t [a]
+        "#]],
+    );
+}
+
+#[test]
+fn script_level() {
+    check(
+        ":setvar DB \"Sales\"
+:setvar Empty
+:r .\\Scripts\\Post Deploy.sql
+:on error exit
+USE [$(DB)];
+GO
+-- sqlwarden-ignore PRM001: reviewed
+/* block */ SELECT 1;
+GO 2
+",
+        expect![[r#"
+            SetVar DB Some("Sales") «:setvar DB "Sales"»
+            SetVar Empty None «:setvar Empty»
+            Include ".\\Scripts\\Post Deploy.sql" «:r .\Scripts\Post Deploy.sql»
+            Other «:on error exit»
+            Use $(DB)«[$(DB)]» «USE [$(DB)]»
+            Dml «SELECT 1»
+            batches «:setvar DB "Sales" :setvar Empty :r .\Scripts\Post Deploy...» «SELECT 1; GO 2»
+            comment " sqlwarden-ignore PRM001: reviewed" «-- sqlwarden-ignore PRM001: reviewed»
+            comment " block " «/* block */»
+        "#]],
+    );
+}
+
+#[test]
+fn select_references() {
+    check(
+        "SELECT a, b FROM dbo.t;
+SELECT x.a, y.b FROM dbo.t x JOIN [s].[u] AS y ON x.id = y.id WHERE x.c = @p ORDER BY y.b;
+SELECT * FROM dbo.t;
+SELECT t.*, u.a FROM dbo.t t, dbo.u u;
+SELECT a AS alias FROM dbo.t ORDER BY alias;
+SELECT COUNT(*), DATEADD(day, 1, created) FROM dbo.t;
+WITH c AS (SELECT id FROM dbo.src), d AS (SELECT id FROM c) SELECT id FROM d;
+SELECT a FROM @tv v JOIN #tmp t ON 1 = 1 JOIN ##g g ON 1 = 1 JOIN tempdb..#x x ON 1 = 1;
+SELECT a FROM dbo.tvf(1) f CROSS APPLY dbo.g(f.a) g OUTER APPLY OPENJSON(@j) j;
+SELECT NEXT VALUE FOR dbo.seq, dbo.f(a), COUNT(a), ISNULL(a, 1) FROM dbo.t;
+SELECT * FROM (SELECT a FROM dbo.u) d WHERE EXISTS (SELECT 1 FROM dbo.w WHERE w.k = d.a);
+SELECT a FROM otherdb.dbo.t UNION ALL SELECT a FROM srv.db.dbo.t;
+IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x') DROP TABLE dbo.x;
+",
+        expect![[r#"
+            Dml «SELECT a, b FROM dbo.t»
+              -> Select dbo.t [a,b]
+            Dml «SELECT x.a, y.b FROM dbo.t x JOIN [s].[u] AS y ON x.id = ...»
+              -> Select dbo.t [a,id,c]
+              -> Select s.u«[s].[u]» [b,id]
+            Dml «SELECT * FROM dbo.t»
+              -> Select dbo.t ?
+            Dml «SELECT t.*, u.a FROM dbo.t t, dbo.u u»
+              -> Select dbo.t ?
+              -> Select dbo.u [a]
+            Dml «SELECT a AS alias FROM dbo.t ORDER BY alias»
+              -> Select dbo.t [a]
+            Dml «SELECT COUNT(*), DATEADD(day, 1, created) FROM dbo.t»
+              -> Select dbo.t [created]
+            Dml «WITH c AS (SELECT id FROM dbo.src), d AS (SELECT id FROM ...»
+              -> Select dbo.src [id]
+            Dml «SELECT a FROM @tv v JOIN #tmp t ON 1 = 1 JOIN ##g g ON 1 ...»
+            Dml «SELECT a FROM dbo.tvf(1) f CROSS APPLY dbo.g(f.a) g OUTER...»
+              -> Select dbo.tvf ?
+              -> Select dbo.g ?
+            Dml «SELECT NEXT VALUE FOR dbo.seq, dbo.f(a), COUNT(a), ISNULL...»
+              -> Update dbo.seq ?
+              -> Execute dbo.f ?
+              -> Select dbo.t [a]
+            Dml «SELECT * FROM (SELECT a FROM dbo.u) d WHERE EXISTS (SELEC...»
+              -> Select dbo.u [a]
+              -> Select dbo.w [k]
+            Dml «SELECT a FROM otherdb.dbo.t UNION ALL SELECT a FROM srv.d...»
+              -> Select otherdb.dbo.t [a]
+              -> Select srv.db.dbo.t [a]
+            Other «IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x')»
+              -> Select sys.objects [name]
+            Other «DROP TABLE dbo.x»
+        "#]],
+    );
+}
+
+#[test]
+fn dml_references() {
+    check(
+        "INSERT INTO dbo.t (a, b) VALUES (1, 2);
+INSERT dbo.t SELECT a, b FROM dbo.u;
+UPDATE dbo.t SET a = 1;
+UPDATE dbo.t SET a = b + 1 WHERE c = 2;
+UPDATE dbo.t SET a = @v WHERE @flag = 1;
+UPDATE a SET x = 1 FROM dbo.t a JOIN dbo.u b ON a.id = b.id;
+UPDATE dbo.t SET a = 1 OUTPUT inserted.a, deleted.b INTO dbo.audit (a, b);
+DELETE FROM dbo.t;
+DELETE dbo.t WHERE id = 3;
+DELETE t FROM dbo.t t WHERE t.id IN (SELECT id FROM dbo.gone);
+DELETE FROM dbo.t OUTPUT deleted.id;
+MERGE dbo.tgt AS t USING dbo.src s ON t.id = s.id
+  WHEN MATCHED AND s.del = 1 THEN DELETE
+  WHEN MATCHED THEN UPDATE SET t.v = s.v
+  WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v);
+MERGE dbo.tgt USING (SELECT id FROM dbo.src2) s ON tgt.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE;
+WITH c AS (SELECT id FROM dbo.t) UPDATE c SET id = 1;
+UPDATE @tv SET a = 1;
+TRUNCATE TABLE dbo.t;
+",
+        expect![[r#"
+            Dml «INSERT INTO dbo.t (a, b) VALUES (1, 2)»
+              -> Insert dbo.t [a,b]
+            Dml «INSERT dbo.t SELECT a, b FROM dbo.u»
+              -> Insert dbo.t ?
+              -> Select dbo.u [a,b]
+            Dml «UPDATE dbo.t SET a = 1»
+              -> Update dbo.t [a]
+            Dml «UPDATE dbo.t SET a = b + 1 WHERE c = 2»
+              -> Select dbo.t [b,c]
+              -> Update dbo.t [a]
+            Dml «UPDATE dbo.t SET a = @v WHERE @flag = 1»
+              -> Update dbo.t [a]
+            Dml «UPDATE a SET x = 1 FROM dbo.t a JOIN dbo.u b ON a.id = b.id»
+              -> Select dbo.t [id]
+              -> Update dbo.t [x]
+              -> Select dbo.u [id]
+            Dml «UPDATE dbo.t SET a = 1 OUTPUT inserted.a, deleted.b INTO ...»
+              -> Select dbo.t [a,b]
+              -> Update dbo.t [a]
+              -> Insert dbo.audit ?
+            Dml «DELETE FROM dbo.t»
+              -> Delete dbo.t ?
+            Dml «DELETE dbo.t WHERE id = 3»
+              -> Select dbo.t [id]
+              -> Delete dbo.t ?
+            Dml «DELETE t FROM dbo.t t WHERE t.id IN (SELECT id FROM dbo.g...»
+              -> Select dbo.t [id]
+              -> Delete dbo.t ?
+              -> Select dbo.gone [id]
+            Dml «DELETE FROM dbo.t OUTPUT deleted.id»
+              -> Select dbo.t [id]
+              -> Delete dbo.t ?
+            Dml «MERGE dbo.tgt AS t USING dbo.src s ON t.id = s.id WHEN MA...»
+              -> Select dbo.tgt [id]
+              -> Insert dbo.tgt [id,v]
+              -> Update dbo.tgt [v]
+              -> Delete dbo.tgt ?
+              -> Select dbo.src [id,del,v]
+            Dml «MERGE dbo.tgt USING (SELECT id FROM dbo.src2) s ON tgt.id...»
+              -> Select dbo.tgt [id]
+              -> Delete dbo.tgt ?
+              -> Select dbo.src2 [id]
+            Dml «WITH c AS (SELECT id FROM dbo.t) UPDATE c SET id = 1»
+              -> Select dbo.t [id]
+            Dml «UPDATE @tv SET a = 1»
+            Dml «TRUNCATE TABLE dbo.t»
+        "#]],
+    );
+}
+
+#[test]
+fn names_quoting_case_and_offsets() {
+    // Non-ASCII text before the names: ranges are byte offsets into the text.
+    check(
+        "-- Überprüfung der Rechte für «Kunden» 日本語
+SELECT [Spalte]]x], \"q\"\"c\" FROM [Verkäufe].[Kunden Liste] WHERE Größe = N'ä''ö';
+EXEC [$(Schema)].[p$(Suffix)];
+SELECT a FROM [$(OtherDb)].dbo.t;
+SELECT a FROM db..t;
+GRANT SELECT ON OBJECT::[Verkäufe].[Kunden Liste] TO [Größe];
+SELECT * FROM <table_name, sysname, MyTable>;
+",
+        expect![[r#"
+            Dml «SELECT [Spalte]]x], "q""c" FROM [Verkäufe].[Kunden Liste]...»
+              -> Select Verkäufe.Kunden Liste«[Verkäufe].[Kunden Liste]» [Spalte]x,q"c,Größe]
+            Exec«EXEC» $(Schema).p$(Suffix)«[$(Schema)].[p$(Suffix)]» () «EXEC [$(Schema)].[p$(Suffix)]»
+              -> Execute $(Schema).p$(Suffix)«[$(Schema)].[p$(Suffix)]» ?
+            Dml «SELECT a FROM [$(OtherDb)].dbo.t»
+              -> Select $(OtherDb).dbo.t«[$(OtherDb)].dbo.t» [a]
+            Dml «SELECT a FROM db..t»
+              -> Select db..t [a]
+            Grant [SELECT] on=OBJECT::Verkäufe.Kunden Liste«[Verkäufe].[Kunden Liste]» to=[Größe«[Größe]»] «GRANT SELECT ON OBJECT::[Verkäufe].[Kunden Liste] TO [Größe]»
+            Dml «SELECT * FROM <table_name, sysname, MyTable>»
+              -> Select <table_name, sysname, MyTable> ?
+            comment " Überprüfung der Rechte für «Kunden» 日本語" «-- Überprüfung der Rechte für «Kunden» 日本語»
+        "#]],
+    );
+}
+
+#[test]
+fn error_regions_keep_what_parsed() {
+    check(
+        "SELECT a FROM dbo.t WHERE;
+GRANT SELECT ON dbo.t TO r;
+",
+        expect![[r#"
+            Dml «SELECT a FROM dbo.t»
+              -> Select dbo.t [a]
+            Grant [SELECT] on=-::dbo.t to=[r] «GRANT SELECT ON dbo.t TO r»
+            error "unexpected `WHERE`" «WHERE»
+        "#]],
+    );
+    check(
+        "CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS
+BEGIN
+  SELECT a FROM dbo.t;
+  SELECT a FROM dbo.t WHERE;
+  GRANT EXECUTE ON dbo.q TO r;
+END
+GO
+SELECT 1;
+",
+        expect![[r#"
+            Create Procedure dbo.p «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS BEGIN SEL...»
+              module header«CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER» execute_as=Owner«EXECUTE AS OWNER»
+                Dml «SELECT a FROM dbo.t»
+                  -> Select dbo.t [a]
+                Dml «SELECT a FROM dbo.t»
+                  -> Select dbo.t [a]
+                Grant [EXECUTE] on=-::dbo.q to=[r] «GRANT EXECUTE ON dbo.q TO r»
+            Dml «SELECT 1»
+            batches «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS BEGIN SEL...» «SELECT 1;»
+            error "unexpected `WHERE`" «WHERE»
+        "#]],
+    );
+    check(
+        "SELECT 'unterminated FROM dbo.t;
+",
+        expect![[r#"
+            error "unterminated string" «'unterminated FROM dbo.t;»
+        "#]],
+    );
+    check(
+        "SELECT (1 + 2 FROM dbo.t;
+",
+        expect![[r#"
+            Dml «SELECT (1 + 2 FROM dbo.t»
+              -> Select dbo.t []
+            error "missing `)`" «»
+        "#]],
+    );
+    check(
+        "CREATE USER
+",
+        expect![[r#"
+            CreateUser  source=login: schema=- «CREATE USER»
+            error "missing name" «»
         "#]],
     );
 }
