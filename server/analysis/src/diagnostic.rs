@@ -136,6 +136,8 @@ pub struct Diagnostic {
 #[derive(Clone, Debug, Default)]
 pub struct SourceFiles {
     files: Vec<SourceFile>,
+    /// Files by absolute path, so that adding thousands of files stays linear.
+    by_absolute: std::collections::HashMap<PathBuf, FileId>,
 }
 
 #[derive(Clone, Debug)]
@@ -155,20 +157,19 @@ impl SourceFiles {
             return id;
         }
         let line_index = LineIndex::new(&text);
+        let id = FileId(self.files.len() as u32);
+        self.by_absolute.insert(absolute.clone(), id);
         self.files.push(SourceFile {
             path,
             absolute,
             text,
             line_index,
         });
-        FileId(self.files.len() as u32 - 1)
+        id
     }
 
     pub fn find(&self, absolute: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.absolute == absolute)
-            .map(|i| FileId(i as u32))
+        self.by_absolute.get(absolute).copied()
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
