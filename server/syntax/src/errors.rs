@@ -15,6 +15,18 @@ pub(crate) fn collect(root: Node<'_>, text: &str) -> Vec<SyntaxError> {
     if root.has_error() {
         gather(root, text, &mut raw);
     }
+    // The comment scanner accepts a block comment that never closes (it runs to the end
+    // of the file, so it is the last token); SQL Server rejects it.
+    if let Some(last) = root.descendant_for_byte_range(text.len().saturating_sub(1), text.len())
+        && last.kind() == "marginalia"
+        && let Some(comment) = text.get(last.byte_range())
+        && let Some((_, "comment")) = unterminated(comment)
+    {
+        raw.push(SyntaxError {
+            range: TextRange::new(last.start_byte(), last.end_byte()),
+            message: "unterminated comment".to_owned(),
+        });
+    }
     raw.sort_by_key(|error: &SyntaxError| (error.range.start, error.range.end));
     let mut merged: Vec<SyntaxError> = Vec::new();
     for error in raw {

@@ -139,3 +139,163 @@ fn point_at(text: &str, offset: usize) -> Point {
         .map_or(offset, |newline| offset - newline - 1);
     Point { row, column }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::TextRange;
+
+    const SAMPLE: &str = "CREATE PROCEDURE dbo.p @a int WITH EXECUTE AS OWNER AS
+BEGIN
+    -- Größe: non-ASCII before code
+    SELECT a, b FROM dbo.t WHERE c = @a;
+    EXEC (N'SELECT * FROM ' + QUOTENAME(@a));
+    GRANT SELECT ON dbo.t TO r;
+END
+GO
+CREATE USER [Bob] FOR LOGIN [Bob];
+ALTER ROLE db_owner ADD MEMBER [Bob];
+UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
+";
+
+    fn render(text: &str) -> String {
+        let parsed = parse(text);
+        format!(
+            "{}\n{:?}\n{}",
+            parsed.to_sexp(),
+            parsed.errors(),
+            crate::lower::render::render(text, &parsed.lower())
+        )
+    }
+
+    #[test]
+    fn incremental_reparse_equals_a_fresh_parse() {
+        let mut parsed = parse(SAMPLE);
+        let mut text = SAMPLE.to_owned();
+        // Each edit: a range of the current text and its replacement.
+        let edits: &[(&str, &str)] = &[
+            ("dbo.t WHERE c", "dbo.t2 WHERE c"),
+            ("OWNER", "CALLER"),
+            ("GRANT SELECT", "DENY SELECT"),
+            ("[Bob];\nALTER", "[Bob]\nALTER"),
+            ("WHERE a.id = 2", "WHERE"),
+            ("Größe", "Maße und Größe"),
+            ("END\nGO", "END\n"),
+        ];
+        for (old, new) in edits {
+            let start = text.find(old).expect("the edit's text is present");
+            let range = TextRange::new(start, start + old.len());
+            parsed.edit(range, new);
+            text.replace_range(start..start + old.len(), new);
+            assert_eq!(parsed.text(), text);
+            assert_eq!(
+                render(parsed.text()),
+                render(&text),
+                "after {old:?} -> {new:?}"
+            );
+            let fresh = parse(&text);
+            assert_eq!(parsed.to_sexp(), fresh.to_sexp());
+            assert_eq!(parsed.errors(), fresh.errors());
+        }
+    }
+
+    #[test]
+    fn an_edit_outside_the_text_is_clamped() {
+        let mut parsed = parse("SELECT 1;");
+        parsed.edit(TextRange::new(100, 200), " SELECT 2;");
+        assert_eq!(parsed.text(), "SELECT 1; SELECT 2;");
+        // A range that splits a character is moved to its start.
+        let mut parsed = parse("SELECT 'ä';");
+        parsed.edit(TextRange::new(9, 9), "x");
+        assert_eq!(parsed.text(), "SELECT 'xä';");
+        assert!(!parsed.has_errors());
+    }
+
+    #[test]
+    fn one_error_per_region() {
+        let text = "SELECT (1 + 2 FROM dbo.t;\nSELECT 2;\nSELECT (3 FROM u;\n";
+        let errors = parse(text).errors();
+        let found: Vec<(&str, usize)> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.range.start))
+            .collect();
+        assert_eq!(found, [("missing `)`", 13), ("missing `)`", 45)]);
+        // A run of junk is one region, however many tokens tree-sitter skipped.
+        let errors = parse("SELECT a FROM t WHERE WHERE WHERE WHERE x;").errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "unexpected `WHERE`");
+    }
+
+    #[test]
+    fn clean_text_has_no_errors() {
+        let parsed = parse(SAMPLE);
+        assert_eq!(parsed.errors(), Vec::new());
+        assert!(!parsed.has_errors());
+    }
+
+    #[test]
+    fn unterminated_comment_and_quoted_name() {
+        let errors = parse("SELECT 1; /* open\nSELECT 2;").errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "unterminated comment");
+        let errors = parse("SELECT [open FROM t;").errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "unterminated quoted name");
+    }
+
+    /// Half-written code: every prefix of the sample parses and lowers without panicking,
+    /// with ranges inside the text and errors that do not overlap.
+    #[test]
+    fn every_prefix_lowers() {
+        let first_batch_end = SAMPLE.find("GO\n").expect("the sample has two batches") + 3;
+        let whole = parse(SAMPLE).lower();
+        let whole_first_line = crate::lower::render::render(SAMPLE, &whole)
+            .lines()
+            .next()
+            .map(str::to_owned);
+        for (cut, _) in SAMPLE.char_indices() {
+            let text = &SAMPLE[..cut];
+            let parsed = parse(text);
+            let script = parsed.lower();
+            let errors = parsed.errors();
+            for window in errors.windows(2) {
+                assert!(
+                    window[0].range.end < window[1].range.start,
+                    "{cut}: {errors:?}"
+                );
+            }
+            for error in &errors {
+                assert!(error.range.end <= text.len());
+                assert!(text.is_char_boundary(error.range.start));
+            }
+            let mut ranges = Vec::new();
+            collect_ranges(&script.statements, &mut ranges);
+            for range in ranges {
+                assert!(
+                    range.start <= range.end && range.end <= text.len(),
+                    "{cut}: {range:?}"
+                );
+            }
+            // A cut in the second batch leaves the first batch's lowering as it was.
+            if cut > first_batch_end {
+                assert_eq!(
+                    crate::lower::render::render(text, &script).lines().next(),
+                    whole_first_line.as_deref(),
+                    "{cut}"
+                );
+            }
+        }
+    }
+
+    fn collect_ranges(statements: &[crate::ast::Statement], out: &mut Vec<TextRange>) {
+        for statement in statements {
+            out.push(statement.range);
+            out.extend(statement.references.iter().map(|r| r.range));
+            if let crate::ast::StatementKind::CreateObject(object) = &statement.kind {
+                if let Some(module) = &object.module {
+                    collect_ranges(&module.body, out);
+                }
+            }
+        }
+    }
+}
