@@ -191,9 +191,22 @@ struct Loader<'a> {
     directives: HashMap<FileId, Vec<Directive>>,
     diagnostics: Vec<Diagnostic>,
     projects: Vec<Project>,
+    /// Files read ahead in parallel, by absolute path.
+    prefetched: HashMap<PathBuf, Prefetched>,
     /// (absolute folder, how users see it): display paths are relative to the first
     /// folder that holds the file.
     bases: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A file's decoded text (or why it has none) and its SQLCMD lines.
+type Prefetched = (Result<String, String>, Vec<Directive>);
+
+/// Reads and decodes a file; the error completes a sentence that starts with its path.
+fn read_text(path: &Path) -> Result<String, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
+        Err(e) => Err(format!("cannot be read: {e}")),
+    }
 }
 
 /// What a project's `.sqlproj` (or its absence) says it holds, before `:r` is followed.
@@ -216,6 +229,7 @@ impl<'a> Loader<'a> {
             directives: HashMap::new(),
             diagnostics: Vec::new(),
             projects: Vec::new(),
+            prefetched: HashMap::new(),
             bases: Vec::new(),
         }
     }
@@ -269,11 +283,11 @@ impl<'a> Loader<'a> {
             return id;
         }
         let display = self.display(absolute);
-        let read = match self.options.overlays.get(absolute) {
-            Some(text) => Ok(text.clone()),
-            None => match std::fs::read(absolute) {
-                Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
-                Err(e) => Err(format!("cannot be read: {e}")),
+        let (read, scanned) = match self.prefetched.remove(absolute) {
+            Some((read, scanned)) => (read, Some(scanned)),
+            None => match self.options.overlays.get(absolute) {
+                Some(text) => (Ok(text.clone()), None),
+                None => (read_text(absolute), None),
             },
         };
         let (text, problem) = match read {
@@ -284,6 +298,9 @@ impl<'a> Loader<'a> {
             .files
             .add(display.clone(), absolute.to_path_buf(), text);
         self.by_path.insert(absolute.to_path_buf(), id);
+        if let Some(scanned) = scanned {
+            self.directives.insert(id, scanned);
+        }
         if let Some(problem) = problem {
             self.report(
                 Code::Sql004,
@@ -296,6 +313,28 @@ impl<'a> Loader<'a> {
             self.sql.insert(id);
         }
         id
+    }
+
+    /// Reads, decodes and scans many files in parallel, ahead of [`Loader::load_file`],
+    /// which then only has to number them (in a deterministic order).
+    fn prefetch(&mut self, paths: &[PathBuf]) {
+        let todo: Vec<&PathBuf> = paths
+            .iter()
+            .filter(|p| {
+                !self.by_path.contains_key(*p)
+                    && !self.prefetched.contains_key(*p)
+                    && !self.options.overlays.contains_key(*p)
+            })
+            .collect();
+        let done: Vec<(PathBuf, Prefetched)> = todo
+            .into_par_iter()
+            .map(|path| {
+                let read = read_text(path);
+                let scanned = read.as_deref().map(sqlcmd::directives).unwrap_or_default();
+                (path.clone(), (read, scanned))
+            })
+            .collect();
+        self.prefetched.extend(done);
     }
 
     fn directives_of(&mut self, file: FileId) -> Vec<Directive> {
@@ -333,6 +372,7 @@ impl<'a> Loader<'a> {
     fn load_loose(&mut self, root: &Path, mut paths: Vec<PathBuf>) {
         paths.sort();
         paths.dedup();
+        self.prefetch(&paths);
         let mut candidates = Vec::new();
         for role in [
             ScriptRole::PreDeploy,
@@ -539,6 +579,12 @@ impl<'a> Loader<'a> {
             build.retain(|(f, _)| !not_built.contains(f));
         }
 
+        let all: Vec<PathBuf> = lists
+            .values()
+            .flatten()
+            .map(|(path, _)| path.clone())
+            .collect();
+        self.prefetch(&all);
         let mut candidates = Vec::new();
         for (kind, role) in [
             (ItemKind::PreDeploy, ScriptRole::PreDeploy),
