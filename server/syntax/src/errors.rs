@@ -43,32 +43,34 @@ pub(crate) fn collect(root: Node<'_>, text: &str) -> Vec<SyntaxError> {
 }
 
 fn gather(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
-    if node.is_missing() {
-        out.push(SyntaxError {
-            range: TextRange::new(node.start_byte(), node.end_byte()),
-            message: format!("missing {}", describe_kind(node.kind())),
-        });
-        return;
-    }
-    if node.is_error() {
-        out.push(error_region(node, text));
-        return;
-    }
-    let before = out.len();
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.has_error() || child.is_missing() {
-            gather(child, text, out);
+    crate::deep(|| {
+        if node.is_missing() {
+            out.push(SyntaxError {
+                range: TextRange::new(node.start_byte(), node.end_byte()),
+                message: format!("missing {}", describe_kind(node.kind())),
+            });
+            return;
         }
-    }
-    if out.len() == before && node.has_error() {
-        // A missing token that the grammar hides inside a visible node (an identifier
-        // whose word is missing) shows only as an error on that node.
-        out.push(SyntaxError {
-            range: TextRange::new(node.start_byte(), node.end_byte()),
-            message: format!("missing {}", describe_kind(node.kind())),
-        });
-    }
+        if node.is_error() {
+            out.push(error_region(node, text));
+            return;
+        }
+        let before = out.len();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() || child.is_missing() {
+                gather(child, text, out);
+            }
+        }
+        if out.len() == before && node.has_error() {
+            // A missing token that the grammar hides inside a visible node (an identifier
+            // whose word is missing) shows only as an error on that node.
+            out.push(SyntaxError {
+                range: TextRange::new(node.start_byte(), node.end_byte()),
+                message: format!("missing {}", describe_kind(node.kind())),
+            });
+        }
+    })
 }
 
 /// The message for an `ERROR` node: what it starts with, or what was left open.

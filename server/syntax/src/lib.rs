@@ -22,6 +22,12 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// Runs a step of a recursive walk, moving to a fresh stack segment when the current one
+/// runs low: trees of generated code nest thousands of levels deep.
+pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
+}
+
 /// Parses and lowers one file's text. Never fails.
 pub fn parse_script(text: &str) -> (ast::Script, Vec<SyntaxError>) {
     let parsed = parse(text);

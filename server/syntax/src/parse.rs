@@ -99,28 +99,30 @@ impl Parsed {
 }
 
 fn write_node(out: &mut String, node: Node<'_>, field: Option<&str>, text: &str, depth: usize) {
-    out.push_str(&"  ".repeat(depth));
-    if let Some(field) = field {
-        out.push_str(field);
-        out.push_str(": ");
-    }
-    if node.is_missing() {
-        out.push_str("MISSING ");
-    }
-    out.push_str(node.kind());
-    if node.named_child_count() == 0 {
-        let slice = text.get(node.byte_range()).unwrap_or("");
-        out.push_str(&format!(" {slice:?}"));
-    }
-    out.push_str(&format!(" [{}..{}]\n", node.start_byte(), node.end_byte()));
-    let mut cursor = node.walk();
-    for (index, child) in node.children(&mut cursor).enumerate() {
-        if !child.is_named() && !child.is_missing() {
-            continue;
+    crate::deep(|| {
+        out.push_str(&"  ".repeat(depth));
+        if let Some(field) = field {
+            out.push_str(field);
+            out.push_str(": ");
         }
-        let field = node.field_name_for_child(index as u32);
-        write_node(out, child, field, text, depth + 1);
-    }
+        if node.is_missing() {
+            out.push_str("MISSING ");
+        }
+        out.push_str(node.kind());
+        if node.named_child_count() == 0 {
+            let slice = text.get(node.byte_range()).unwrap_or("");
+            out.push_str(&format!(" {slice:?}"));
+        }
+        out.push_str(&format!(" [{}..{}]\n", node.start_byte(), node.end_byte()));
+        let mut cursor = node.walk();
+        for (index, child) in node.children(&mut cursor).enumerate() {
+            if !child.is_named() && !child.is_missing() {
+                continue;
+            }
+            let field = node.field_name_for_child(index as u32);
+            write_node(out, child, field, text, depth + 1);
+        }
+    })
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
@@ -287,14 +289,40 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
         }
     }
 
+    /// Long generated concatenations and deeply nested expressions must not exhaust the
+    /// stack of a test thread (2 MiB), which is smaller than the main thread's.
+    #[test]
+    fn deep_expressions_lower() {
+        let mut text = String::from("SET @s = N'a'");
+        for i in 0..5000 {
+            text.push_str(&format!(" + @v{i}"));
+        }
+        text.push_str(";\nSELECT ");
+        text.push_str(&"(".repeat(500));
+        text.push('1');
+        text.push_str(&")".repeat(500));
+        text.push_str(" FROM dbo.t;\n");
+        let parsed = parse(&text);
+        let script = parsed.lower();
+        assert_eq!(script.statements.len(), 2);
+        let crate::ast::StatementKind::Assign { value, .. } = &script.statements[0].kind else {
+            panic!("an assignment: {:?}", script.statements[0].kind);
+        };
+        let crate::ast::Expr::Concat(operands, _) = value else {
+            panic!("a concatenation: {value:?}");
+        };
+        assert_eq!(operands.len(), 5001);
+        assert_eq!(script.statements[1].references.len(), 1);
+    }
+
     fn collect_ranges(statements: &[crate::ast::Statement], out: &mut Vec<TextRange>) {
         for statement in statements {
             out.push(statement.range);
             out.extend(statement.references.iter().map(|r| r.range));
-            if let crate::ast::StatementKind::CreateObject(object) = &statement.kind {
-                if let Some(module) = &object.module {
-                    collect_ranges(&module.body, out);
-                }
+            if let crate::ast::StatementKind::CreateObject(object) = &statement.kind
+                && let Some(module) = &object.module
+            {
+                collect_ranges(&module.body, out);
             }
         }
     }

@@ -10,80 +10,87 @@ use crate::ast::Expr;
 /// Lowers an expression node. `bare_names` reads a lone column-like name as an
 /// identifier (`EXEC sp_configure show_advanced`), which only an EXEC argument means.
 pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
-    let r = range(node);
-    match node.kind() {
-        "literal" => literal(cx, node),
-        "term" | "parameter" => match node.child_by_field_name("value") {
-            Some(value) if node.child_by_field_name("alias").is_none() => {
-                lower(cx, value, bare_names)
+    crate::deep(|| {
+        let r = range(node);
+        match node.kind() {
+            "literal" => literal(cx, node),
+            "term" | "parameter" => match node.child_by_field_name("value") {
+                Some(value) if node.child_by_field_name("alias").is_none() => {
+                    lower(cx, value, bare_names)
+                }
+                _ => other(cx, node),
+            },
+            "parenthesized_expression" => match named_children(node).as_slice() {
+                [inner] => lower(cx, *inner, bare_names),
+                _ => other(cx, node),
+            },
+            "field" | "object_reference" => {
+                let text = cx.slice(node).trim();
+                let simple = node.kind() == "object_reference"
+                    || node.child_by_field_name("name").is_some_and(|name| {
+                        named_children(node).len() == 1 && name.byte_range() == node.byte_range()
+                    });
+                if simple && text.starts_with("@@") {
+                    Expr::Other {
+                        variables: Vec::new(),
+                        range: r,
+                    }
+                } else if simple && text.starts_with('@') {
+                    Expr::Variable(text.to_lowercase(), r)
+                } else if bare_names {
+                    Expr::Identifier(text.to_owned(), r)
+                } else {
+                    other(cx, node)
+                }
             }
-            _ => other(cx, node),
-        },
-        "parenthesized_expression" => match named_children(node).as_slice() {
-            [inner] => lower(cx, *inner, bare_names),
-            _ => other(cx, node),
-        },
-        "field" | "object_reference" => {
-            let text = cx.slice(node).trim();
-            let simple = node.kind() == "object_reference"
-                || node.child_by_field_name("name").is_some_and(|name| {
-                    named_children(node).len() == 1 && name.byte_range() == node.byte_range()
-                });
-            if simple && text.starts_with("@@") {
-                Expr::Other {
-                    variables: Vec::new(),
+            "identifier"
+                if cx.slice(node).starts_with('@') && !cx.slice(node).starts_with("@@") =>
+            {
+                Expr::Variable(cx.slice(node).to_lowercase(), r)
+            }
+            "identifier" if bare_names => Expr::Identifier(cx.slice(node).to_owned(), r),
+            "keyword_default" | "keyword_null" => {
+                Expr::Identifier(cx.slice(node).to_uppercase(), r)
+            }
+            "unary_expression" => {
+                let text: String = cx.slice(node).split_whitespace().collect();
+                let operand = node.child_by_field_name("operand");
+                if operand.is_some_and(|o| o.kind() == "literal")
+                    && !text.starts_with(['~', 'N', 'n'])
+                {
+                    Expr::Number(text, r)
+                } else {
+                    other(cx, node)
+                }
+            }
+            "binary_expression" if is_plus(cx, node) => {
+                let mut operands = Vec::new();
+                flatten_plus(cx, node, &mut operands);
+                Expr::Concat(operands, r)
+            }
+            "invocation" => {
+                let mut children = named_children(node).into_iter();
+                let Some(name) = children.next() else {
+                    return other(cx, node);
+                };
+                let name_text: String = cx
+                    .slice(name)
+                    .split_whitespace()
+                    .collect::<String>()
+                    .to_lowercase();
+                let arguments = children
+                    .filter(|child| node_is_argument(*child))
+                    .map(|child| lower(cx, child, false))
+                    .collect();
+                Expr::Call {
+                    name: name_text,
+                    arguments,
                     range: r,
                 }
-            } else if simple && text.starts_with('@') {
-                Expr::Variable(text.to_lowercase(), r)
-            } else if bare_names {
-                Expr::Identifier(text.to_owned(), r)
-            } else {
-                other(cx, node)
             }
+            _ => other(cx, node),
         }
-        "identifier" if cx.slice(node).starts_with('@') && !cx.slice(node).starts_with("@@") => {
-            Expr::Variable(cx.slice(node).to_lowercase(), r)
-        }
-        "identifier" if bare_names => Expr::Identifier(cx.slice(node).to_owned(), r),
-        "keyword_default" | "keyword_null" => Expr::Identifier(cx.slice(node).to_uppercase(), r),
-        "unary_expression" => {
-            let text: String = cx.slice(node).split_whitespace().collect();
-            let operand = node.child_by_field_name("operand");
-            if operand.is_some_and(|o| o.kind() == "literal") && !text.starts_with(['~', 'N', 'n'])
-            {
-                Expr::Number(text, r)
-            } else {
-                other(cx, node)
-            }
-        }
-        "binary_expression" if is_plus(cx, node) => {
-            let mut operands = Vec::new();
-            flatten_plus(cx, node, &mut operands);
-            Expr::Concat(operands, r)
-        }
-        "invocation" => {
-            let mut children = named_children(node).into_iter();
-            let Some(name) = children.next() else {
-                return other(cx, node);
-            };
-            let name_text: String = cx
-                .slice(name)
-                .split_whitespace()
-                .collect::<String>()
-                .to_lowercase();
-            let arguments = children
-                .filter(|child| node_is_argument(*child))
-                .map(|child| lower(cx, child, false))
-                .collect();
-            Expr::Call {
-                name: name_text,
-                arguments,
-                range: r,
-            }
-        }
-        _ => other(cx, node),
-    }
+    })
 }
 
 fn node_is_argument(node: Node<'_>) -> bool {
@@ -97,17 +104,19 @@ fn is_plus(cx: &Cx<'_>, node: Node<'_>) -> bool {
 }
 
 fn flatten_plus(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Expr>) {
-    let mut side = |field: &str| {
-        if let Some(child) = node.child_by_field_name(field) {
-            if child.kind() == "binary_expression" && is_plus(cx, child) {
-                flatten_plus(cx, child, out);
-            } else {
-                out.push(lower(cx, child, false));
+    crate::deep(|| {
+        let mut side = |field: &str| {
+            if let Some(child) = node.child_by_field_name(field) {
+                if child.kind() == "binary_expression" && is_plus(cx, child) {
+                    flatten_plus(cx, child, out);
+                } else {
+                    out.push(lower(cx, child, false));
+                }
             }
-        }
-    };
-    side("left");
-    side("right");
+        };
+        side("left");
+        side("right");
+    })
 }
 
 fn literal(cx: &Cx<'_>, node: Node<'_>) -> Expr {

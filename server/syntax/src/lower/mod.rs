@@ -14,19 +14,53 @@ mod statements;
 
 use tree_sitter::Node;
 
-use crate::ast::{self, Comment, Ident, QualifiedName, TextRange};
+use crate::ast::{
+    self, Comment, CreateObject, Ident, QualifiedName, Statement, StatementKind, TextRange,
+};
 use crate::names;
 
 /// Lowers the tree of `text` whose root is `root`.
 pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
     let cx = Cx { text };
     let mut script = ast::Script::default();
-    let mut cursor = root.walk();
-    for batch in root.named_children(&mut cursor) {
-        if batch.kind() == "batch" {
-            script.batches.push(range(batch));
+    let items = named_children(root);
+    let mut index = 0;
+    while let Some(&item) = items.get(index) {
+        index += 1;
+        if item.kind() != "ERROR" {
+            if item.kind() == "batch" {
+                script.batches.push(range(item));
+            }
+            statements::lower_items(&cx, item, &mut script.statements);
+            continue;
         }
-        statements::lower_items(&cx, batch, &mut script.statements);
+        let mut recovered = Vec::new();
+        statements::lower_error(&cx, item, &mut recovered);
+        // A module header the grammar could not finish (`CREATE PROCEDURE p … BEGIN`
+        // without `AS`) leaves its body as the next batch; the body runs to `GO`, so
+        // that batch is the module's.
+        if let Some(next) = items.get(index).filter(|next| next.kind() == "batch")
+            && let Some(Statement {
+                range: statement_range,
+                kind:
+                    StatementKind::CreateObject(CreateObject {
+                        module: Some(module),
+                        ..
+                    }),
+                ..
+            }) = recovered.last_mut()
+            && module.body.is_empty()
+        {
+            statements::lower_items(&cx, *next, &mut module.body);
+            if let Some(last) = module.body.last() {
+                *statement_range = statement_range.cover(last.range);
+            }
+            script
+                .batches
+                .push(TextRange::new(item.start_byte(), next.end_byte()));
+            index += 1;
+        }
+        script.statements.extend(recovered);
     }
     collect_comments(&cx, root, &mut script.comments);
     script
@@ -165,17 +199,19 @@ pub(crate) fn tokens<'a>(node: Node<'a>) -> Vec<Node<'a>> {
 }
 
 fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
-    if is_trivia(node) {
-        return;
-    }
-    if !root && (node.child_count() == 0 || ATOMS.contains(&node.kind())) {
-        out.push(node);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        push_tokens(child, out, false);
-    }
+    crate::deep(|| {
+        if is_trivia(node) {
+            return;
+        }
+        if !root && (node.child_count() == 0 || ATOMS.contains(&node.kind())) {
+            out.push(node);
+            return;
+        }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            push_tokens(child, out, false);
+        }
+    })
 }
 
 /// Collects every comment under `node` (comments are extras and may stand anywhere).

@@ -130,33 +130,35 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     fn visit(&mut self, node: Node<'n>) {
-        let saved = self.scope;
-        if SCOPES.contains(&node.kind()) {
-            self.scope = Some(node);
-        }
-        match node.kind() {
-            "relation" => self.relation(node),
-            "apply_join" => self.apply(node),
-            "invocation" => self.call(node),
-            "next_value_for" => {
-                if let Some(name) = child_of_kind(node, "object_reference") {
-                    self.add(name, Access::Update, None);
-                }
+        crate::deep(|| {
+            let saved = self.scope;
+            if SCOPES.contains(&node.kind()) {
+                self.scope = Some(node);
             }
-            "insert" => self.insert(node),
-            "update" => self.update(node),
-            "delete" => self.delete(node),
-            "merge" => self.merge(node),
-            "execute_statement" => self.exec(node),
-            "output_clause" => self.output(node),
-            "bulk_insert_statement" => {
-                if let Some(name) = child_of_kind(node, "object_reference") {
-                    self.add(name, Access::Insert, None);
+            match node.kind() {
+                "relation" => self.relation(node),
+                "apply_join" => self.apply(node),
+                "invocation" => self.call(node),
+                "next_value_for" => {
+                    if let Some(name) = child_of_kind(node, "object_reference") {
+                        self.add(name, Access::Update, None);
+                    }
                 }
+                "insert" => self.insert(node),
+                "update" => self.update(node),
+                "delete" => self.delete(node),
+                "merge" => self.merge(node),
+                "execute_statement" => self.exec(node),
+                "output_clause" => self.output(node),
+                "bulk_insert_statement" => {
+                    if let Some(name) = child_of_kind(node, "object_reference") {
+                        self.add(name, Access::Insert, None);
+                    }
+                }
+                _ => self.visit_children(node),
             }
-            _ => self.visit_children(node),
-        }
-        self.scope = saved;
+            self.scope = saved;
+        })
     }
 
     fn visit_children(&mut self, node: Node<'n>) {
@@ -633,99 +635,103 @@ impl<'n> Refs<'_, '_, 'n> {
         nested: bool,
         info: &mut ScopeInfo,
     ) {
-        let child_nested = nested || (child != scope && NESTED.contains(&child.kind()));
-        match child.kind() {
-            "relation" | "apply_join" if !nested => {
-                info.relations += 1;
-                self.scan_scope(scope, child, nested, info);
-            }
-            "field" => {
-                let Some(name) = child.child_by_field_name("name") else {
-                    return;
-                };
-                let text = self.cx.slice(name).trim();
-                if text.is_empty() || text.starts_with(['@', '$']) {
-                    return;
+        crate::deep(|| {
+            let child_nested = nested || (child != scope && NESTED.contains(&child.kind()));
+            match child.kind() {
+                "relation" | "apply_join" if !nested => {
+                    info.relations += 1;
+                    self.scan_scope(scope, child, nested, info);
                 }
-                let qualifier = child_of_kind(child, "object_reference")
-                    .map(|q| names::key(&self.qname(q).object().value));
-                info.fields.push(FieldUse {
-                    qualifier,
-                    name: names::unquote(text),
-                    nested,
-                });
-            }
-            "all_fields" => {
-                if nested {
-                    return;
+                "field" => {
+                    let Some(name) = child.child_by_field_name("name") else {
+                        return;
+                    };
+                    let text = self.cx.slice(name).trim();
+                    if text.is_empty() || text.starts_with(['@', '$']) {
+                        return;
+                    }
+                    let qualifier = child_of_kind(child, "object_reference")
+                        .map(|q| names::key(&self.qname(q).object().value));
+                    info.fields.push(FieldUse {
+                        qualifier,
+                        name: names::unquote(text),
+                        nested,
+                    });
                 }
-                match child_of_kind(child, "object_reference") {
-                    Some(q) => info
-                        .qualified_stars
-                        .push(names::key(&self.qname(q).object().value)),
-                    None => info.star = true,
-                }
-            }
-            "term" if !nested => {
-                if let Some(alias) = child.child_by_field_name("alias") {
-                    info.aliases
-                        .push(names::key(&names::unquote(self.cx.slice(alias))));
-                }
-                self.scan_scope(scope, child, nested, info);
-            }
-            "invocation" => {
-                // `COUNT(*)` uses no column; `DATEADD(day, …)` names a date part.
-                let parts = named_children(child);
-                let name = parts
-                    .first()
-                    .map(|n| names::key(self.cx.slice(*n).trim()))
-                    .unwrap_or_default();
-                let skip = usize::from(DATE_PART_FUNCTIONS.contains(&name.as_str()));
-                for part in parts.into_iter().skip(1 + skip) {
-                    let star = part.kind() == "term"
-                        && part
-                            .child_by_field_name("value")
-                            .is_some_and(|v| v.kind() == "all_fields");
-                    if !star {
-                        self.scan_child(scope, "invocation", part, nested, info);
+                "all_fields" => {
+                    if nested {
+                        return;
+                    }
+                    match child_of_kind(child, "object_reference") {
+                        Some(q) => info
+                            .qualified_stars
+                            .push(names::key(&self.qname(q).object().value)),
+                        None => info.star = true,
                     }
                 }
-            }
-            "assignment" => {
-                // A SET target is written, not read.
-                if let Some(right) = child.child_by_field_name("right") {
-                    self.scan_child(scope, "assignment", right, nested, info);
+                "term" if !nested => {
+                    if let Some(alias) = child.child_by_field_name("alias") {
+                        info.aliases
+                            .push(names::key(&names::unquote(self.cx.slice(alias))));
+                    }
+                    self.scan_scope(scope, child, nested, info);
                 }
+                "invocation" => {
+                    // `COUNT(*)` uses no column; `DATEADD(day, …)` names a date part.
+                    let parts = named_children(child);
+                    let name = parts
+                        .first()
+                        .map(|n| names::key(self.cx.slice(*n).trim()))
+                        .unwrap_or_default();
+                    let skip = usize::from(DATE_PART_FUNCTIONS.contains(&name.as_str()));
+                    for part in parts.into_iter().skip(1 + skip) {
+                        let star = part.kind() == "term"
+                            && part
+                                .child_by_field_name("value")
+                                .is_some_and(|v| v.kind() == "all_fields");
+                        if !star {
+                            self.scan_child(scope, "invocation", part, nested, info);
+                        }
+                    }
+                }
+                "assignment" => {
+                    // A SET target is written, not read.
+                    if let Some(right) = child.child_by_field_name("right") {
+                        self.scan_child(scope, "assignment", right, nested, info);
+                    }
+                }
+                "list"
+                    if matches!(parent_kind, "merge_when_clause" | "insert")
+                        && named_children(child).iter().all(|c| c.kind() == "column") =>
+                {
+                    // The column list of an INSERT names written columns.
+                }
+                _ => self.scan_scope(scope, child, child_nested, info),
             }
-            "list"
-                if matches!(parent_kind, "merge_when_clause" | "insert")
-                    && named_children(child).iter().all(|c| c.kind() == "column") =>
-            {
-                // The column list of an INSERT names written columns.
-            }
-            _ => self.scan_scope(scope, child, child_nested, info),
-        }
+        })
     }
 }
 
 /// Calls `f(name, alias)` for every table source directly in a FROM clause (joins
 /// included, subqueries not).
 fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n>>)) {
-    for child in named_children(node) {
-        match child.kind() {
-            "relation" => {
-                let alias = child.child_by_field_name("alias");
-                if let Some(name) = named_children(child)
-                    .into_iter()
-                    .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
-                {
-                    f(name, alias);
+    crate::deep(|| {
+        for child in named_children(node) {
+            match child.kind() {
+                "relation" => {
+                    let alias = child.child_by_field_name("alias");
+                    if let Some(name) = named_children(child)
+                        .into_iter()
+                        .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
+                    {
+                        f(name, alias);
+                    }
                 }
+                "subquery" | "cte" | "query_specification" => {}
+                _ => walk_relations(child, f),
             }
-            "subquery" | "cte" | "query_specification" => {}
-            _ => walk_relations(child, f),
         }
-    }
+    })
 }
 
 fn child_index(parent: Node<'_>, child: Node<'_>) -> u32 {

@@ -21,7 +21,7 @@ pub(crate) fn lower_items(cx: &Cx<'_>, container: Node<'_>, out: &mut Vec<Statem
 }
 
 fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
-    match node.kind() {
+    crate::deep(|| match node.kind() {
         "statement" => lower_statement(cx, node, out),
         "block" | "try_catch_statement" | "try_block" | "catch_block" | "else_clause" => {
             lower_items(cx, node, out)
@@ -45,7 +45,7 @@ fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
         }),
         "ERROR" => lower_error(cx, node, out),
         _ => {}
-    }
+    })
 }
 
 /// The kind of the statement's main node, past a leading `WITH` CTE list.
@@ -584,18 +584,20 @@ fn trigger_target(cx: &Cx<'_>, main: Node<'_>, name_node: Option<Node<'_>>, modu
 
 /// The first node of `kind` under `node`, not looking into statements.
 fn find_outside_statements<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
-    for child in named_children(node) {
-        if child.kind() == kind {
-            return Some(child);
+    crate::deep(|| {
+        for child in named_children(node) {
+            if child.kind() == kind {
+                return Some(child);
+            }
+            if matches!(child.kind(), "statement" | "block") {
+                continue;
+            }
+            if let Some(found) = find_outside_statements(child, kind) {
+                return Some(found);
+            }
         }
-        if matches!(child.kind(), "statement" | "block") {
-            continue;
-        }
-        if let Some(found) = find_outside_statements(child, kind) {
-            return Some(found);
-        }
-    }
-    None
+        None
+    })
 }
 
 fn execute_as_clause(cx: &Cx<'_>, clause: Node<'_>) -> ExecuteAsClause {
@@ -1148,7 +1150,7 @@ fn include_path(cx: &Cx<'_>, node: Node<'_>) -> String {
 
 /// Keeps what parsed inside an error region: its statements, and a module header
 /// (`CREATE PROCEDURE name …`) whose body the grammar could not finish.
-fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
+pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
     let kids = named_children(node);
     let module_kind = kids.windows(2).find_map(|pair| {
         let starts = matches!(
@@ -1167,7 +1169,7 @@ fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
     let name = kids.iter().find(|c| c.kind() == "object_reference");
     if let (Some(kind), Some(name)) = (module_kind, name) {
         let mut module = Module {
-            header_range: TextRange::new(node.start_byte(), name.end_byte()),
+            header_range: range(node),
             ..Module::default()
         };
         if let Some(arguments) = find_outside_statements(node, "function_arguments") {
@@ -1198,11 +1200,13 @@ fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
 }
 
 fn collect_error_body(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
-    for child in named_children(node) {
-        match child.kind() {
-            "statement" | "block" | "try_catch_statement" => lower_item(cx, child, out),
-            "procedure_body" | "function_body" | "ERROR" => collect_error_body(cx, child, out),
-            _ => {}
+    crate::deep(|| {
+        for child in named_children(node) {
+            match child.kind() {
+                "statement" | "block" | "try_catch_statement" => lower_item(cx, child, out),
+                "procedure_body" | "function_body" | "ERROR" => collect_error_body(cx, child, out),
+                _ => {}
+            }
         }
-    }
+    })
 }

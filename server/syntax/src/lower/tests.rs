@@ -672,6 +672,28 @@ SELECT 1;
             error "unexpected `WHERE`" «WHERE»
         "#]],
     );
+    // The header lost its `AS`: the header is an error region and the body a batch of
+    // its own, which still belongs to the procedure.
+    check(
+        "CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER
+BEGIN
+  SELECT a FROM dbo.t;
+  GRANT SELECT ON dbo.t TO r;
+END
+GO
+SELECT 2;
+",
+        expect![[r#"
+            Create Procedure dbo.p «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER BEGIN SELECT...»
+              module header«CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER» execute_as=Owner«EXECUTE AS OWNER»
+                Dml «SELECT a FROM dbo.t»
+                  -> Select dbo.t [a]
+                Grant [SELECT] on=-::dbo.t to=[r] «GRANT SELECT ON dbo.t TO r»
+            Dml «SELECT 2»
+            batches «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER BEGIN SELECT...» «SELECT 2;»
+            error "unexpected `CREATE`" «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER»
+        "#]],
+    );
     check(
         "SELECT 'unterminated FROM dbo.t;
 ",
