@@ -511,30 +511,39 @@ impl<'a> Loader<'a> {
             .into_iter()
             .filter(|f| !nested.iter().any(|dir| f.starts_with(dir)))
             .collect();
-        let mut lists: BTreeMap<ItemKindKey, Vec<(PathBuf, bool)>> = BTreeMap::new();
+        let mut lists: BTreeMap<ItemKindKey, ItemList> = BTreeMap::new();
         if parsed.sdk {
-            let sql: Vec<(PathBuf, bool)> = own_files
+            let mut sql = ItemList::default();
+            for file in own_files
                 .iter()
                 .filter(|f| discovery::has_extension(f, "sql"))
-                .map(|f| (f.clone(), false))
-                .collect();
-            claimed.extend(sql.iter().map(|(f, _)| f.clone()));
+            {
+                claimed.insert(file.clone());
+                sql.push(file.clone(), false);
+            }
             lists.insert(ItemKindKey(ItemKind::Build), sql);
         }
         for item in &parsed.items {
             let list = lists.entry(ItemKindKey(item.kind)).or_default();
-            for pattern in &item.include {
+            for written in &item.include {
+                // An MSBuild property that only a build could evaluate says nothing
+                // certain about the file: such an item is left alone, not reported.
+                let Some(expanded) = expand_msbuild(written, &root) else {
+                    continue;
+                };
+                let pattern = &expanded;
                 if is_wildcard(pattern) {
-                    let excludes: Vec<String> = item.exclude.clone();
+                    let Some(matcher) = item_glob(pattern) else {
+                        continue;
+                    };
+                    let excludes: Vec<globset::GlobMatcher> =
+                        item.exclude.iter().filter_map(|x| item_glob(x)).collect();
                     for file in &own_files {
                         let Some(rel) = includes::relative_slash(file, &root) else {
                             continue;
                         };
-                        if glob_matches(pattern, &rel)
-                            && !excludes.iter().any(|x| glob_matches(x, &rel))
-                            && !list.iter().any(|(f, _)| f == file)
-                        {
-                            list.push((file.clone(), true));
+                        if matcher.is_match(&rel) && !excludes.iter().any(|x| x.is_match(&rel)) {
+                            list.push(file.clone(), true);
                         }
                     }
                     continue;
@@ -543,9 +552,7 @@ impl<'a> Loader<'a> {
                 match includes::resolve(&root, pattern, &exists) {
                     Some(file) => {
                         let file = std::fs::canonicalize(&file).unwrap_or(file);
-                        if !list.iter().any(|(f, _)| f == &file) {
-                            list.push((file, true));
-                        }
+                        list.push(file, true);
                     }
                     None => {
                         let display = self.files.get(project_file).path.display().to_string();
@@ -562,9 +569,11 @@ impl<'a> Loader<'a> {
                 }
             }
             for pattern in &item.remove {
-                list.retain(|(file, _)| {
-                    includes::relative_slash(file, &root)
-                        .is_none_or(|rel| !glob_matches(pattern, &rel))
+                let Some(matcher) = item_glob(pattern) else {
+                    continue;
+                };
+                list.retain(|file| {
+                    includes::relative_slash(file, &root).is_none_or(|rel| !matcher.is_match(&rel))
                 });
             }
         }
@@ -572,17 +581,22 @@ impl<'a> Loader<'a> {
         let not_built: HashSet<PathBuf> =
             [ItemKind::None, ItemKind::PreDeploy, ItemKind::PostDeploy]
                 .into_iter()
-                .flat_map(|k| lists.get(&ItemKindKey(k)).cloned().unwrap_or_default())
-                .map(|(f, _)| f)
+                .filter_map(|k| lists.get(&ItemKindKey(k)))
+                .flat_map(|list| list.present.iter().cloned())
                 .collect();
         if let Some(build) = lists.get_mut(&ItemKindKey(ItemKind::Build)) {
-            build.retain(|(f, _)| !not_built.contains(f));
+            build.retain(|f| !not_built.contains(f));
         }
+        let entries = |kind: ItemKind| -> Vec<(PathBuf, bool)> {
+            lists
+                .get(&ItemKindKey(kind))
+                .map(|list| list.entries.clone())
+                .unwrap_or_default()
+        };
 
         let all: Vec<PathBuf> = lists
             .values()
-            .flatten()
-            .map(|(path, _)| path.clone())
+            .flat_map(|list| list.entries.iter().map(|(path, _)| path.clone()))
             .collect();
         self.prefetch(&all);
         let mut candidates = Vec::new();
@@ -591,7 +605,7 @@ impl<'a> Loader<'a> {
             (ItemKind::Build, ScriptRole::Build),
             (ItemKind::PostDeploy, ScriptRole::PostDeploy),
         ] {
-            for (path, explicit) in lists.get(&ItemKindKey(kind)).cloned().unwrap_or_default() {
+            for (path, explicit) in entries(kind) {
                 claimed.insert(path.clone());
                 if self.config.excludes(&path) {
                     continue;
@@ -604,22 +618,14 @@ impl<'a> Loader<'a> {
                 });
             }
         }
-        for (path, _) in lists
-            .get(&ItemKindKey(ItemKind::None))
-            .cloned()
-            .unwrap_or_default()
-        {
+        for (path, _) in entries(ItemKind::None) {
             claimed.insert(path.clone());
             if discovery::has_extension(&path, "sql") {
                 let file = self.load_file(&path, true);
                 project.none_items.push(file);
             }
         }
-        for (path, _) in lists
-            .get(&ItemKindKey(ItemKind::Compile))
-            .cloned()
-            .unwrap_or_default()
-        {
+        for (path, _) in entries(ItemKind::Compile) {
             let file = self.load_file(&path, false);
             project.compile_items.push(file);
         }
@@ -962,17 +968,72 @@ fn role_by_name(path: &Path) -> ScriptRole {
     }
 }
 
+/// Replaces the MSBuild properties that name the project's folder; `None` when another
+/// property remains.
+fn expand_msbuild(pattern: &str, root: &Path) -> Option<String> {
+    if !pattern.contains("$(") {
+        return Some(pattern.to_owned());
+    }
+    let folder = root.to_string_lossy();
+    let mut out = pattern.to_owned();
+    for (name, trailing) in [
+        ("$(MSBuildProjectDirectory)", ""),
+        ("$(MSBuildThisFileDirectory)", "/"),
+        ("$(ProjectDir)", "/"),
+    ] {
+        let value = format!("{folder}{trailing}");
+        let mut from = 0;
+        while let Some(found) = out[from..]
+            .to_ascii_lowercase()
+            .find(&name.to_ascii_lowercase())
+        {
+            let at = from + found;
+            out.replace_range(at..at + name.len(), &value);
+            from = at + value.len();
+        }
+    }
+    (!out.contains("$(")).then_some(out)
+}
+
 fn is_wildcard(pattern: &str) -> bool {
     pattern.contains(['*', '?'])
 }
 
 /// MSBuild's item matching: `\` or `/`, without case, `**` across folders.
-fn glob_matches(pattern: &str, rel: &str) -> bool {
+fn item_glob(pattern: &str) -> Option<globset::GlobMatcher> {
     let pattern = pattern.replace('\\', "/");
     let pattern = pattern.trim_start_matches("./");
     globset::GlobBuilder::new(pattern)
         .case_insensitive(true)
         .literal_separator(true)
         .build()
-        .is_ok_and(|g| g.compile_matcher().is_match(rel))
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+/// One kind of item's files in MSBuild order, each once.
+#[derive(Clone, Debug, Default)]
+struct ItemList {
+    /// The file, and whether an item names it (rather than the SDK's default glob).
+    entries: Vec<(PathBuf, bool)>,
+    present: HashSet<PathBuf>,
+}
+
+impl ItemList {
+    fn push(&mut self, path: PathBuf, explicit: bool) {
+        if self.present.insert(path.clone()) {
+            self.entries.push((path, explicit));
+        }
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
+        let present = &mut self.present;
+        self.entries.retain(|(path, _)| {
+            let kept = keep(path);
+            if !kept {
+                present.remove(path);
+            }
+            kept
+        });
+    }
 }

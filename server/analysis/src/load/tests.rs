@@ -116,6 +116,8 @@ const SSDT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
     <PreDeploy Include="Scripts\Script.PreDeployment1.sql" />
     <PostDeploy Include="Scripts\Script.PostDeployment1.sql" />
     <Build Include="Tables\Missing.sql" />
+    <Build Include="$(MSBuildProjectDirectory)\Tables\Orders.sql" />
+    <Build Include="$(SomeSharedFolder)\Shared.sql" />
   </ItemGroup>
   <ItemGroup>
     <SqlCmdVariable Include="Env">
