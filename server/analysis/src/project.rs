@@ -97,6 +97,14 @@ impl Project {
             .map(|(_, &target)| target)
     }
 
+    /// A variable's value by name, without case (sqlcmd's names are case-insensitive).
+    pub fn variable(&self, name: &str) -> Option<&str> {
+        self.variables
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// True when `file` is one of this project's scripts, included files or `None` items.
     pub fn reaches(&self, file: FileId) -> bool {
         self.scripts.iter().any(|s| s.file == file)

@@ -115,6 +115,7 @@ const SSDT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
     <None Include="Scripts\Data.sql" />
     <PreDeploy Include="Scripts\Script.PreDeployment1.sql" />
     <PostDeploy Include="Scripts\Script.PostDeployment1.sql" />
+    <Compile Include="clr\proc.cs" />
     <Build Include="Tables\Missing.sql" />
     <Build Include="$(MSBuildProjectDirectory)\Tables\Orders.sql" />
     <Build Include="$(SomeSharedFolder)\Shared.sql" />
@@ -141,6 +142,7 @@ fn classic_ssdt_project() {
             "PRINT 'post';\r\n:r .\\Data.sql\r\nGO\r\n",
         ),
         ("Unlisted.sql", "SELECT 1;\n"),
+        ("Clr/Proc.cs", "public class P {}\n"),
     ]);
     let ws = load_dir(dir.path(), &LoadOptions::default());
     assert_eq!(
@@ -187,11 +189,18 @@ fn classic_ssdt_project() {
     );
     assert_eq!(project.properties["PermissionSet"].value, "UNSAFE");
     assert_eq!(project.variables["Env"], "dev");
+    assert_eq!(project.variable("ENV"), Some("dev"));
+    assert_eq!(project.variable("Nope"), None);
+    assert_eq!(paths(&ws, &project.compile_items), ["Clr/Proc.cs"]);
+    assert_eq!(
+        ws.files.get(project.compile_items[0]).text,
+        "public class P {}\n"
+    );
     assert_eq!(project.variables["DatabaseName"], "Sales");
     assert_eq!(
         findings(&ws),
         [
-            "SQL004 Sales.sqlproj:15:5 Sales.sqlproj: the Build item `Tables\\Missing.sql` names a file that does not exist"
+            "SQL004 Sales.sqlproj:16:5 Sales.sqlproj: the Build item `Tables\\Missing.sql` names a file that does not exist"
         ]
     );
     // Every SQL file is parsed, the `None` item included; the project file is not.
