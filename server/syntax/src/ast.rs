@@ -120,7 +120,9 @@ pub struct Statement {
     /// Every static object reference anywhere in the statement (subqueries, CTE bodies,
     /// `EXEC` targets, function calls), with the access it needs. Names that the
     /// statement itself defines as CTEs, and `@table` variables and `#temp` tables, are
-    /// left out.
+    /// left out. A `CREATE` of a module has none: its references are on the statements of
+    /// [`Module::body`]. An `IF`/`WHILE` head carries its condition's references; the
+    /// statements it guards follow it as statements of their own.
     pub references: Vec<Reference>,
 }
 
@@ -137,6 +139,7 @@ pub enum StatementKind {
     CreateLogin(CreateLogin),
     /// `ALTER ROLE r ADD|DROP MEMBER m`, `ALTER SERVER ROLE …`; the `sp_addrolemember`
     /// family arrives as [`StatementKind::Exec`] and is interpreted by the analysis.
+    /// (`CREATE SERVER ROLE` is `Other`: a server role is not a database principal.)
     RoleMembership(RoleMembership),
 
     // ---- schemas, objects, ownership --------------------------------------------------
@@ -174,11 +177,16 @@ pub enum StatementKind {
     /// `EXEC proc …`, `EXEC @rc = proc …`, `EXEC (…)`, `EXEC sp_executesql …`.
     Exec(Exec),
     /// `DECLARE @v … = expr`, `SET @v = expr`, `SELECT @v = expr`: one statement per
-    /// assigned variable.
+    /// assigned variable (all with the statement's range; the statement's references go
+    /// with the first).
     Assign {
+        /// Lower-cased, with its `@`.
         variable: String,
+        /// The value; when `append` is set, what is appended (`x` in `@v = @v + x`).
+        /// `SET @v -= x` and the other compound operators give an `Expr::Other` that
+        /// lists `@v` among its variables.
         value: Expr,
-        /// `SET @v += expr` and `SELECT @v = @v + …` append rather than replace.
+        /// `SET @v += expr` and `SET`/`SELECT @v = @v + …` append rather than replace.
         append: bool,
     },
     /// A query or DML statement; its objects are in [`Statement::references`].
@@ -257,6 +265,7 @@ pub enum ObjectKind {
     /// A scalar function.
     ScalarFunction,
     InlineTableFunction,
+    /// A multi-statement table-valued function, or a CLR one (`RETURNS TABLE (cols)`).
     MultiStatementTableFunction,
     Trigger,
     Type,
@@ -271,7 +280,8 @@ pub struct CreateObject {
     pub name: QualifiedName,
     /// `ALTER` (or `CREATE OR ALTER`) rather than a plain `CREATE`.
     pub alter: bool,
-    /// Present for views, procedures, functions and triggers.
+    /// Present for views, procedures, functions and triggers; for CLR types and
+    /// aggregates, a module that carries only the `external_name`.
     pub module: Option<Module>,
     /// For a synonym, the object it stands for.
     pub synonym_for: Option<QualifiedName>,
@@ -294,7 +304,8 @@ pub struct Module {
     /// The body's statements, flattened (see [`Statement`]). A view's or an inline
     /// function's query is one `Dml` statement.
     pub body: Vec<Statement>,
-    /// The header up to `AS`, where findings about the module as a whole point.
+    /// The header up to (not including) the `AS` before the body, where findings about
+    /// the module as a whole point.
     pub header_range: TextRange,
 }
 
@@ -541,7 +552,8 @@ impl Expr {
     }
 }
 
-/// The kind of access a reference needs.
+/// The kind of access a reference needs. `References` is never produced by the lowering
+/// (it is what `EXTERNAL NAME` needs on an assembly; the analysis derives that).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Access {
     Execute,
@@ -571,7 +583,10 @@ pub struct Reference {
     pub name: QualifiedName,
     pub access: Access,
     /// The columns the reference uses, when they can be told (`None` for `*` or an
-    /// unknown set).
+    /// unknown set): unquoted, as first written, without repeats. For UPDATE the
+    /// columns set, for INSERT the column list, for SELECT the columns read in the
+    /// statement's query scope (through the table's alias or name, or unqualified when
+    /// it is the scope's only table). DELETE and EXECUTE have `None`.
     pub columns: Option<Vec<String>>,
     /// Where the referenced name stands (what PRM001/PRM002/PRM004 point at).
     pub range: TextRange,
