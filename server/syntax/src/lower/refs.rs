@@ -283,19 +283,44 @@ impl<'n> Refs<'_, '_, 'n> {
 
     /// `OUTPUT … INTO t`: the INTO target receives rows.
     fn output(&mut self, node: Node<'n>) {
-        let mut after_into = false;
-        for child in named_children(node) {
-            if child.kind() == "keyword_into" {
-                after_into = true;
-                continue;
-            }
-            if after_into && child.kind() == "object_reference" {
-                self.add(child, Access::Insert, None);
-                after_into = false;
+        let children = named_children(node);
+        let mut index = 0;
+        while let Some(&child) = children.get(index) {
+            index += 1;
+            if child.kind() == "keyword_into"
+                && let Some(&target) = children.get(index)
+                && target.kind() == "object_reference"
+            {
+                index += 1;
+                // `OUTPUT … INTO t (a, b)`: the column list follows the target.
+                let mut columns = None;
+                if let Some(list) = children.get(index).filter(|list| list.kind() == "list") {
+                    index += 1;
+                    columns = Some(self.column_list(*list));
+                } else {
+                    // The grammar gives the list's names as bare identifiers.
+                    while let Some(column) =
+                        children.get(index).filter(|c| c.kind() == "identifier")
+                    {
+                        index += 1;
+                        let names = columns.get_or_insert_with(Vec::new);
+                        push_unique(names, names::unquote(self.cx.slice(*column).trim()));
+                    }
+                }
+                self.add(target, Access::Insert, columns);
                 continue;
             }
             self.visit(child);
         }
+    }
+
+    /// The names in a column list `(a, [b])`.
+    fn column_list(&self, list: Node<'_>) -> Vec<String> {
+        let mut names = Vec::new();
+        for column in named_children(list) {
+            push_unique(&mut names, names::unquote(self.cx.slice(column).trim()));
+        }
+        names
     }
 
     fn insert(&mut self, node: Node<'n>) {
@@ -313,13 +338,7 @@ impl<'n> Refs<'_, '_, 'n> {
                 .skip_while(|child| *child != target)
                 .nth(1)
                 .filter(|child| child.kind() == "list");
-            let columns = columns_list.map(|list| {
-                let mut names = Vec::new();
-                for column in named_children(list) {
-                    push_unique(&mut names, names::unquote(self.cx.slice(column).trim()));
-                }
-                names
-            });
+            let columns = columns_list.map(|list| self.column_list(list));
             self.add(target, Access::Insert, columns);
         }
         for child in children {

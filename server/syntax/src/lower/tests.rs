@@ -576,7 +576,7 @@ TRUNCATE TABLE dbo.t;
             Dml «UPDATE dbo.t SET a = 1 OUTPUT inserted.a, deleted.b INTO ...»
               -> Select dbo.t [a,b]
               -> Update dbo.t [a]
-              -> Insert dbo.audit ?
+              -> Insert dbo.audit [a,b]
             Dml «DELETE FROM dbo.t»
               -> Delete dbo.t ?
             Dml «DELETE dbo.t WHERE id = 3»
@@ -716,6 +716,54 @@ SELECT 2;
         expect![[r#"
             CreateUser  source=login: schema=- «CREATE USER»
             error "missing name" «»
+        "#]],
+    );
+}
+
+#[test]
+fn more_query_shapes() {
+    check(
+        "SELECT a INTO #x FROM dbo.t WITH (NOLOCK) WHERE b = 1;
+DECLARE c CURSOR LOCAL FOR SELECT a FROM dbo.t (NOLOCK);
+DECLARE @tv TABLE (a int);
+INSERT INTO dbo.t (a) OUTPUT inserted.a INTO dbo.log (a) VALUES (1);
+SELECT a FROM dbo.t UNION SELECT a FROM dbo.u ORDER BY a;
+SELECT ROW_NUMBER() OVER (PARTITION BY g ORDER BY d) AS rn, CASE WHEN x = 1 THEN CAST(y AS int) END FROM dbo.t;
+SELECT value FROM STRING_SPLIT(@s, ',') s JOIN dbo.t t ON t.a = s.value;
+SELECT a FROM srv.db.dbo.t CROSS JOIN dbo.syn;
+SELECT sys.fn_varbintohexstr(0x01), dbo.f(a) FROM dbo.t;
+MERGE dbo.t AS t USING dbo.s AS s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v OUTPUT $action, inserted.id;
+EXEC dbo.p WITH RESULT SETS ((a int));
+",
+        expect![[r#"
+            Dml «SELECT a INTO #x FROM dbo.t WITH (NOLOCK) WHERE b = 1»
+              -> Select dbo.t [a,b]
+            Dml «DECLARE c CURSOR LOCAL FOR SELECT a FROM dbo.t (NOLOCK)»
+              -> Select dbo.t [a]
+            Other «DECLARE @tv TABLE (a int)»
+            Dml «INSERT INTO dbo.t (a) OUTPUT inserted.a INTO dbo.log (a) ...»
+              -> Insert dbo.t [a]
+              -> Insert dbo.log [a]
+            Dml «SELECT a FROM dbo.t UNION SELECT a FROM dbo.u ORDER BY a»
+              -> Select dbo.t [a]
+              -> Select dbo.u [a]
+            Dml «SELECT ROW_NUMBER() OVER (PARTITION BY g ORDER BY d) AS r...»
+              -> Select dbo.t [g,d,x,y]
+            Dml «SELECT value FROM STRING_SPLIT(@s, ',') s JOIN dbo.t t ON...»
+              -> Select dbo.t ?
+            Dml «SELECT a FROM srv.db.dbo.t CROSS JOIN dbo.syn»
+              -> Select srv.db.dbo.t ?
+              -> Select dbo.syn ?
+            Dml «SELECT sys.fn_varbintohexstr(0x01), dbo.f(a) FROM dbo.t»
+              -> Execute sys.fn_varbintohexstr ?
+              -> Execute dbo.f ?
+              -> Select dbo.t [a]
+            Dml «MERGE dbo.t AS t USING dbo.s AS s ON t.id = s.id WHEN MAT...»
+              -> Select dbo.t [id]
+              -> Update dbo.t [v]
+              -> Select dbo.s [id,v]
+            Exec«EXEC» dbo.p () «EXEC dbo.p WITH RESULT SETS ((a int))»
+              -> Execute dbo.p ?
         "#]],
     );
 }
