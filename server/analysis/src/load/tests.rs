@@ -709,3 +709,23 @@ fn p09_shape_utf16_deployment_script_including_a_loose_file() {
         Some(&id_of(&ws, "Scripts/grants.sql"))
     );
 }
+
+#[test]
+fn include_chains_are_cut_at_a_depth_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..105 {
+        let next = format!(":r f{:03}.sql\n", i + 1);
+        std::fs::write(dir.path().join(format!("f{i:03}.sql")), next).unwrap();
+    }
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    let found = findings(&ws);
+    assert_eq!(
+        found,
+        [
+            "SQL004 f099.sql:1:1 `:r f100.sql` in f099.sql nests includes more than 100 deep; the rest is not read",
+            "SQL004 f104.sql:1:1 `:r f105.sql` in f104.sql names a file that does not exist: f105.sql (paths are relative to the including file's folder)",
+        ]
+    );
+    // The file past the limit starts a chain of its own.
+    assert_eq!(scripts(&ws, 0), ["build f000.sql", "build f100.sql"]);
+}
