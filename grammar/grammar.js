@@ -8,7 +8,13 @@
 // spells them, so a rename here is a breaking change there.
 import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
-import { make_keyword, comma_list } from './base/grammar/helpers.js';
+import {
+  make_keyword,
+  comma_list,
+  paren_list,
+  wrapped_in_parenthesis,
+  optional_parenthesis,
+} from './base/grammar/helpers.js';
 
 // The keywords that end a permission list rather than continue a permission name.
 const PERMISSION_LIST_ENDS = [
@@ -34,6 +40,22 @@ const PERMISSION_WORDS = Object.keys(base_keywords).filter((name) => {
     return false;
   }
 });
+
+// The index tail of an inline PRIMARY KEY or UNIQUE column constraint.
+function column_index_spec($) {
+  return [optional($._index_kind), optional($.with_options), optional($.on_filegroup)];
+}
+
+// FROM / WHERE / GROUP BY / HAVING / WINDOW after a SELECT list, each optional.
+function query_rest($) {
+  return [
+    optional($.from),
+    optional($.where),
+    optional($.group_by),
+    optional($.having),
+    optional($.window_clause),
+  ];
+}
 
 // A keyword added by this grammar. The base's keywords win ties against `_identifier`
 // because they are declared before it; ours are declared after, so they need lexical
@@ -63,6 +85,38 @@ export default grammar(base, {
     keyword_credential: (_) => keyword('credential'),
     keyword_application: (_) => keyword('application'),
     keyword_cryptographic: (_) => keyword('cryptographic'),
+    keyword_checkpoint: (_) => keyword('checkpoint'),
+    keyword_result: (_) => keyword('result'),
+    keyword_none: (_) => keyword('none'),
+    keyword_undefined: (_) => keyword('undefined'),
+    keyword_restore: (_) => keyword('restore'),
+    keyword_filegroup: (_) => keyword('filegroup'),
+    keyword_contains: (_) => keyword('contains'),
+    keyword_rollup: (_) => keyword('rollup'),
+    keyword_cube: (_) => keyword('cube'),
+    keyword_atomic: (_) => keyword('atomic'),
+    keyword_node: (_) => keyword('node'),
+    keyword_edge: (_) => keyword('edge'),
+    keyword_object: (_) => keyword('object'),
+    keyword_path: (_) => keyword('path'),
+    keyword_property: (_) => keyword('property'),
+    keyword_resource: (_) => keyword('resource'),
+    keyword_pool: (_) => keyword('pool'),
+    keyword_binding: (_) => keyword('binding'),
+    keyword_priority: (_) => keyword('priority'),
+    keyword_endpoint: (_) => keyword('endpoint'),
+    keyword_stoplist: (_) => keyword('stoplist'),
+    keyword_rule: (_) => keyword('rule'),
+    keyword_notification: (_) => keyword('notification'),
+    keyword_specification: (_) => keyword('specification'),
+    keyword_broker: (_) => keyword('broker'),
+    keyword_library: (_) => keyword('library'),
+    keyword_language: (_) => keyword('language'),
+    keyword_search: (_) => keyword('search'),
+    keyword_list: (_) => keyword('list'),
+    keyword_availability: (_) => keyword('availability'),
+    keyword_workload: (_) => keyword('workload'),
+    keyword_classifier: (_) => keyword('classifier'),
 
     // ---------------------------------------------------------------------------------
     // Script structure: SQLCMD lines are batch items beside statements, like the base's
@@ -70,10 +124,19 @@ export default grammar(base, {
     batch: ($) =>
       choice(
         prec.right(
-          seq(repeat1(choice(seq(choice($.statement, $.block), optional(';')), $._sqlcmd_line)), optional($.go_statement)),
+          seq(
+            choice(
+              seq(alias($._bare_procedure_call, $.execute_statement), optional(';')),
+              $._batch_item,
+            ),
+            repeat($._batch_item),
+            optional($.go_statement),
+          ),
         ),
         $.go_statement,
       ),
+
+    _batch_item: ($) => choice(seq(choice($.statement, $.block), optional(';')), $._sqlcmd_line),
 
     _sqlcmd_line: ($) => choice($.sqlcmd_setvar, $.sqlcmd_include, $.sqlcmd_command),
 
@@ -107,7 +170,7 @@ export default grammar(base, {
         field('command', alias(sqlcmd_command_name('quit'), ':quit')),
         field('command', alias(sqlcmd_command_name('reset'), ':reset')),
         field('command', alias(sqlcmd_command_name('list'), ':list')),
-        seq(field('command', '!!'), optional(field('shell', alias(/[^\r\n]+/, $.literal)))),
+        seq(field('command', choice('!!', ':!!')), optional(field('shell', alias(/[^\r\n]+/, $.literal)))),
       ),
 
     // `-U login`, `-P password`, `-l 30` after `:connect`.
@@ -138,6 +201,429 @@ export default grammar(base, {
     template_parameter: (_) => token(prec(1, /<[@A-Za-z_][^,<>\r\n]*,[^,<>\r\n]*,[^<>\r\n]*>/)),
 
     identifier: ($, original) => choice(original, $.template_parameter),
+
+    // Where only a constant is allowed (`SAMPLE <percentage, , 50> PERCENT`, a default
+    // value), a template parameter or a SQLCMD variable is the constant. In an expression
+    // the identifier reading wins, so they stay `field`s there.
+    literal: ($, original) => choice(original, prec(-1, choice($.template_parameter, $.sqlcmd_variable))),
+
+    // A template parameter or a SQLCMD variable may stand for a whole statement:
+    // `<function_body, , RETURN @p1 + @p2>`, `$(ExecuteStatement)`.
+    statement: ($, original) =>
+      choice(
+        original,
+        $.add_signature_statement,
+        $.drop_signature_statement,
+        $.checkpoint_statement,
+        $.restore_statement,
+        prec(-1, $.template_parameter),
+        prec(-1, $.sqlcmd_variable),
+      ),
+
+    // CHECKPOINT [duration]
+    checkpoint_statement: ($) =>
+      prec.right(seq($.keyword_checkpoint, optional(field('duration', $.literal)))),
+
+    // BEGIN TRY; ... END TRY — a semicolon after BEGIN TRY or BEGIN CATCH is legal and
+    // common in generated code.
+    try_block: ($) =>
+      seq($.keyword_begin, $.keyword_try, optional(';'), repeat($._body_item), $.keyword_end, $.keyword_try),
+    catch_block: ($) =>
+      seq($.keyword_begin, $.keyword_catch, optional(';'), repeat($._body_item), $.keyword_end, $.keyword_catch),
+
+    // ---------------------------------------------------------------------------------
+    // SQLCMD's own commands are case-insensitive (`:SETVAR`, `:R`), unlike the base's
+    // tokens; the shapes stay the base's.
+    sqlcmd_setvar: ($) =>
+      prec.right(
+        seq(
+          alias(sqlcmd_command_name('setvar'), ':setvar'),
+          field('name', $.identifier),
+          optional(field('value', choice($.object_reference, $.literal))),
+        ),
+      ),
+    sqlcmd_include: ($) =>
+      seq(alias(sqlcmd_command_name('r'), ':r'), alias($._sqlcmd_path, $.identifier)),
+
+    // ---------------------------------------------------------------------------------
+    // EXEC[UTE], overridden for WITH RESULT SETS (and WITH RECOMPILE beside it) on both
+    // the procedure form and the dynamic-SQL form. Shapes and fields are the base's.
+    execute_statement: ($) =>
+      prec.right(
+        seq(
+          choice($.keyword_exec, $.keyword_execute),
+          choice(
+            seq(
+              optional(seq(field('return_status', $.identifier), '=')),
+              field('procedure', $.object_reference),
+              optional($._exec_arguments),
+              optional($._execute_options),
+            ),
+            seq(
+              wrapped_in_parenthesis(comma_list($._expression, true)),
+              optional(
+                choice(
+                  seq($.keyword_at, $.identifier),
+                  seq($.keyword_as, choice($.keyword_user, $.keyword_login), '=', $._expression),
+                ),
+              ),
+              optional($._execute_options),
+            ),
+          ),
+        ),
+      ),
+
+    _execute_options: ($) =>
+      seq($.keyword_with, comma_list(choice($.keyword_recompile, $.result_sets), true)),
+
+    // RESULT SETS { UNDEFINED | NONE | ( definition [, ...] ) }
+    result_sets: ($) =>
+      seq(
+        $.keyword_result,
+        $.keyword_sets,
+        choice($.keyword_undefined, $.keyword_none, paren_list($.result_set_definition, true)),
+      ),
+
+    // ( column type [NULL | NOT NULL] [, ...] ) | AS OBJECT name | AS TYPE name | AS FOR XML
+    result_set_definition: ($) =>
+      choice(
+        paren_list($.result_set_column, true),
+        seq($.keyword_as, choice($.keyword_object, $.keyword_type), $.object_reference),
+        seq($.keyword_as, $.keyword_for, $.keyword_xml),
+      ),
+
+    result_set_column: ($) =>
+      seq(
+        field('name', $.identifier),
+        field('type', $._type),
+        optional(seq($.keyword_collate, $.identifier)),
+        optional(choice($.keyword_null, $._not_null)),
+      ),
+
+    // A batch's first statement may call a procedure without EXEC (`sp_who`, `sp_help
+    // 't'`): the server treats a leading name as a procedure call. Only system procedure
+    // names (`sp_`, `xp_`) are read that way, so a misspelt keyword or a stray ELSE at the
+    // start of a batch stays an error instead of becoming a call.
+    _bare_procedure_call: ($) =>
+      prec.right(
+        seq(
+          field('procedure', alias($._bare_procedure_name, $.object_reference)),
+          optional($._exec_arguments),
+        ),
+      ),
+    _bare_procedure_name: ($) =>
+      field('name', alias(token(prec(1, /[sSxX][pP]_[0-9A-Za-z_#$]*/)), $.identifier)),
+
+    // ---------------------------------------------------------------------------------
+    // Queries.
+    //
+    // WHERE, GROUP BY and HAVING without FROM are legal (`SELECT 1 WHERE @a = 1`), so the
+    // query body is overridden to make each clause independent; the tree is unchanged.
+    _query_specification_core: ($) =>
+      seq($.select, optional(seq($.keyword_into, $.object_reference)), ...query_rest($)),
+    _query_specification_later: ($) => optional_parenthesis(seq($.select, ...query_rest($))),
+
+    // GROUP BY ... WITH ROLLUP | WITH CUBE (the pre-2008 spelling).
+    group_by: ($, original) =>
+      prec.right(seq(original, optional(seq($.keyword_with, choice($.keyword_rollup, $.keyword_cube))))),
+
+    // A parenthesized join as a row source: `a JOIN (b JOIN c ON ...) ON ...`.
+    relation: ($, original) => choice(original, $.parenthesized_join),
+    parenthesized_join: ($) =>
+      seq('(', $._relation_with_hint, repeat1(choice($.join, $.cross_join, $.apply_join)), ')'),
+
+    // `type::Method(...)`: a static method of a CLR type (`geography::Point(...)`) and the
+    // old `::fn_name(...)` system-function spelling.
+    _expression: ($, original) => choice(original, $.static_method_call),
+    static_method_call: ($) =>
+      prec(
+        2,
+        seq(
+          optional(field('type', $.object_reference)),
+          '::',
+          field('method', $.identifier),
+          paren_list(field('argument', $._expression)),
+        ),
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // RESTORE { DATABASE | LOG } name [FROM device [, ...]] [WITH option [, ...]]
+    // RESTORE { FILELISTONLY | HEADERONLY | VERIFYONLY | LABELONLY } FROM device [WITH ...]
+    restore_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_restore,
+          choice(
+            seq(choice($.keyword_database, $.keyword_log), field('name', $.identifier)),
+            $.identifier,
+          ),
+          optional(seq($.keyword_from, comma_list($.option, true))),
+          optional(seq($.keyword_with, comma_list(choice($.restore_move, $.option), true))),
+        ),
+      ),
+
+    // MOVE 'logical_file' TO 'physical_path'
+    restore_move: ($) =>
+      seq($.keyword_move, field('file', $._option_literal), $.keyword_to, field('path', $._option_literal)),
+    _option_literal: ($) => choice($.literal, $.identifier),
+
+    // ---------------------------------------------------------------------------------
+    // CREATE [PRIMARY] XML INDEX name ON table (column)
+    //   [USING XML INDEX primary [FOR { VALUE | PATH | PROPERTY }]] [WITH (options)]
+    create_xml_index: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          optional($.keyword_primary),
+          $.keyword_xml,
+          $.keyword_index,
+          field('name', $.identifier),
+          $.keyword_on,
+          field('table', $.object_reference),
+          paren_list(field('column', $.identifier), true),
+          optional(
+            seq(
+              $.keyword_using,
+              $.keyword_xml,
+              $.keyword_index,
+              field('using', $.identifier),
+              optional(seq($.keyword_for, choice($.keyword_value, $.keyword_path, $.keyword_property))),
+            ),
+          ),
+          optional($.with_options),
+        ),
+      ),
+
+    // The memory-optimized index kind NONCLUSTERED HASH. (CREATE INDEX reads a following
+    // COLUMNSTORE itself.)
+    _index_kind: ($, original) => choice(original, seq($.keyword_nonclustered, $.keyword_hash)),
+
+    // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list.
+    constraint: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_clustered,
+            $.keyword_columnstore,
+            optional($.with_options),
+            optional($.on_filegroup),
+          ),
+        ),
+      ),
+
+    // CREATE TABLE ... AS NODE | AS EDGE (graph tables) and the Synapse / PDW
+    // `CREATE TABLE t WITH (DISTRIBUTION = ...) [AS SELECT ...]` forms.
+    create_table: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_create,
+            $.keyword_table,
+            field('name', $.object_reference),
+            optional($.column_definitions),
+            $.keyword_as,
+            choice($.keyword_node, $.keyword_edge),
+            optional($.on_filegroup),
+          ),
+        ),
+        prec.right(
+          seq(
+            $.keyword_create,
+            $.keyword_table,
+            field('name', $.object_reference),
+            optional($.column_definitions),
+            $.with_options,
+            optional(seq($.keyword_as, $._dml_read)),
+          ),
+        ),
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // CREATE DATABASE name [CONTAINMENT = x] [ON [PRIMARY] file [, ...]] [LOG ON file [, ...]]
+    //   [COLLATE name] [WITH option [, ...]] [FOR ATTACH] [AS SNAPSHOT OF source]
+    create_database: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_database,
+          field('name', $.identifier),
+          repeat(
+            choice(
+              $.option,
+              seq($.keyword_on, optional($.keyword_primary), comma_list($.database_file, true)),
+              seq($.keyword_log, $.keyword_on, comma_list($.database_file, true)),
+              seq($.keyword_collate, field('collation', $.identifier)),
+              $.with_clause,
+              seq($.keyword_for, $.identifier),
+              seq($.keyword_as, $.keyword_snapshot, $.keyword_of, field('source', $.identifier)),
+            ),
+          ),
+        ),
+      ),
+
+    // ( NAME = x, FILENAME = 'path', SIZE = 5MB, ... ) or FILEGROUP name [CONTAINS x] [DEFAULT]
+    database_file: ($) =>
+      choice(
+        paren_list($.option, true),
+        prec.right(
+          seq(
+            $.keyword_filegroup,
+            field('filegroup', $.identifier),
+            optional(seq($.keyword_contains, $.identifier)),
+            optional($.keyword_default),
+            paren_list($.option, true),
+          ),
+        ),
+      ),
+
+    // ALTER DATABASE { name | CURRENT } { ADD FILEGROUP | ADD [LOG] FILE | MODIFY FILEGROUP
+    //   | MODIFY FILE | MODIFY NAME | REMOVE FILE | REMOVE FILEGROUP } beside the base's SET,
+    //   MODIFY option and COLLATE forms.
+    alter_database: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_database,
+            field('name', $.identifier),
+            choice(
+              seq(
+                $.keyword_add,
+                $.keyword_filegroup,
+                field('filegroup', $.identifier),
+                optional(seq($.keyword_contains, $.identifier)),
+              ),
+              seq(
+                $.keyword_add,
+                optional($.keyword_log),
+                $.keyword_file,
+                comma_list(paren_list($.option, true), true),
+                optional(seq($.keyword_to, $.keyword_filegroup, field('filegroup', $.identifier))),
+              ),
+              seq(
+                $.keyword_modify,
+                $.keyword_filegroup,
+                field('filegroup', $.identifier),
+                choice($.keyword_default, $.option),
+              ),
+              seq($.keyword_modify, $.keyword_file, paren_list($.option, true)),
+              seq($.keyword_modify, $.keyword_name, '=', field('new_name', $.identifier)),
+              seq($.keyword_remove, choice($.keyword_file, $.keyword_filegroup), $.identifier),
+            ),
+          ),
+        ),
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // DROP for the object classes the base has no rule for. Each is one node with the
+    // class words and the dropped names.
+    drop_object: ($) =>
+      prec.right(
+        seq(
+          $.keyword_drop,
+          field('class', alias($._droppable_class, $.securable_class)),
+          optional($._if_exists),
+          comma_list(field('name', $.object_reference), true),
+          optional(
+            seq(
+              $.keyword_on,
+              choice($.keyword_database, seq($.keyword_all, $.keyword_server), $.keyword_server, $.object_reference),
+            ),
+          ),
+        ),
+      ),
+
+    _droppable_class: ($) =>
+      choice(
+        seq($.keyword_external, choice(
+          seq($.keyword_data, $.keyword_source),
+          seq($.keyword_file, $.keyword_format),
+          $.keyword_table,
+          seq($.keyword_resource, $.keyword_pool),
+          $.keyword_library,
+          $.keyword_language,
+        )),
+        seq($.keyword_server, $.keyword_audit, optional($.keyword_specification)),
+        seq($.keyword_database, $.keyword_audit, $.keyword_specification),
+        seq($.keyword_event, $.keyword_notification),
+        seq($.keyword_message, $.keyword_type),
+        seq($.keyword_remote, $.keyword_service, $.keyword_binding),
+        seq($.keyword_broker, $.keyword_priority),
+        seq($.keyword_partition, choice($.keyword_function, $.keyword_scheme)),
+        seq($.keyword_fulltext, choice($.keyword_catalog, $.keyword_stoplist)),
+        seq($.keyword_search, $.keyword_property, $.keyword_list),
+        seq($.keyword_resource, $.keyword_pool),
+        seq($.keyword_workload, $.keyword_group),
+        seq($.keyword_availability, $.keyword_group),
+        $.keyword_service,
+        $.keyword_contract,
+        $.keyword_queue,
+        $.keyword_route,
+        $.keyword_endpoint,
+        $.keyword_default,
+        $.keyword_rule,
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // Column constraints, overridden for DEFAULT: its value is a constant expression, and
+    // reading it as any expression made `DEFAULT (0) NOT NULL` continue into `NOT IN` /
+    // `NOT LIKE` and fail at NULL. The other alternatives keep the base's shapes.
+    _column_constraint: ($) =>
+      prec.right(
+        choice(
+          $.keyword_null,
+          $._not_null,
+          $._not_for_replication,
+          seq(
+            $.keyword_identity,
+            optional(wrapped_in_parenthesis(seq(field('seed', $._expression), ',', field('increment', $._expression)))),
+          ),
+          seq(
+            optional(seq($.keyword_constraint, field('name', $.identifier))),
+            choice(
+              seq($.keyword_default, $._default_value),
+              seq($._primary_key, ...column_index_spec($)),
+              seq($.keyword_unique, ...column_index_spec($)),
+              seq(
+                optional(seq($.keyword_foreign, $.keyword_key)),
+                $.keyword_references,
+                $.object_reference,
+                optional(paren_list($.identifier, true)),
+                repeat($.referential_action),
+              ),
+              seq($.keyword_check, optional($._not_for_replication), wrapped_in_parenthesis($._expression)),
+            ),
+          ),
+          $.masked_with,
+          $.encrypted_with,
+          $.identifier,
+        ),
+      ),
+
+    // A column default: a constant, a signed constant, a parenthesized expression, a
+    // function call, NEXT VALUE FOR, or a niladic function (CURRENT_TIMESTAMP).
+    _default_value: ($) =>
+      choice(
+        $.literal,
+        $.unary_expression,
+        $.parenthesized_expression,
+        $.invocation,
+        $.next_value_for,
+        $.cast,
+        alias($._qualified_field, $.field),
+      ),
+
+    // A cursor parameter: `@c CURSOR VARYING OUTPUT`.
+    function_argument: ($, original) =>
+      choice(
+        original,
+        seq($.identifier, $.keyword_cursor, $.keyword_varying, choice($.keyword_out, $.keyword_output)),
+      ),
 
     // ---------------------------------------------------------------------------------
     // CLR modules: `AS EXTERNAL NAME assembly.class.method` (procedures, functions and
@@ -191,10 +677,10 @@ export default grammar(base, {
       seq($.keyword_drop, $.keyword_aggregate, optional($._if_exists), field('name', $.object_reference)),
 
     _create_statement: ($, original) =>
-      choice(original, $.create_aggregate, $.create_application_role, $.create_credential),
+      choice(original, $.create_aggregate, $.create_application_role, $.create_credential, $.create_xml_index),
     _alter_statement: ($, original) => choice(original, $.alter_application_role, $.alter_credential),
     _drop_statement: ($, original) =>
-      choice(original, $.drop_aggregate, $.drop_application_role, $.drop_credential),
+      choice(original, $.drop_aggregate, $.drop_application_role, $.drop_credential, $.drop_object),
 
     // ---------------------------------------------------------------------------------
     // Permissions.
@@ -309,7 +795,6 @@ export default grammar(base, {
         ),
       ),
 
-    statement: ($, original) => choice(original, $.add_signature_statement, $.drop_signature_statement),
 
     // ---------------------------------------------------------------------------------
     // Keys and certificates: FROM EXECUTABLE FILE = 'path' beside the base's sources.

@@ -243,8 +243,15 @@ fn excerpt(node: &Node, text: &str) -> String {
     }
     let body = text.get(node.start_byte()..node.end_byte()).unwrap_or("");
     let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    let short: String = flat.chars().take(100).collect();
-    format!("ERROR {short}")
+    // A long error covers what recovery skipped; its end is usually where parsing failed,
+    // so both ends are shown.
+    let chars: Vec<char> = flat.chars().collect();
+    if chars.len() <= 100 {
+        return format!("ERROR {flat}");
+    }
+    let head: String = chars[..50].iter().collect();
+    let tail: String = chars[chars.len() - 50..].iter().collect();
+    format!("ERROR {head} … {tail}")
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
