@@ -25,6 +25,7 @@ pub(crate) fn references(cx: &Cx<'_>, node: Node<'_>) -> Vec<Reference> {
     let mut refs = Refs {
         cx,
         ctes: Vec::new(),
+        cte_nodes: Vec::new(),
         scopes: HashMap::new(),
         scope: None,
         out: Vec::new(),
@@ -109,6 +110,8 @@ struct Refs<'c, 't, 'n> {
     cx: &'c Cx<'t>,
     /// Keys of the CTE names defined in the statement.
     ctes: Vec<String>,
+    /// The CTE nodes, beside their keys in `ctes`.
+    cte_nodes: Vec<Node<'n>>,
     scopes: HashMap<usize, ScopeInfo>,
     scope: Option<Node<'n>>,
     out: Vec<Reference>,
@@ -124,6 +127,7 @@ impl<'n> Refs<'_, '_, 'n> {
             {
                 let key = names::key(&names::unquote(self.cx.slice(*name)));
                 self.ctes.push(key);
+                self.cte_nodes.push(current);
             }
             stack.extend(current.named_children(&mut cursor));
         }
@@ -377,6 +381,26 @@ impl<'n> Refs<'_, '_, 'n> {
         found
     }
 
+    /// `WITH c AS (SELECT … FROM t) UPDATE c …` writes to `t` when the CTE reads from
+    /// exactly one table.
+    fn resolve_cte(&self, target: Node<'n>) -> Option<Node<'n>> {
+        let name = self.qname(target);
+        if name.parts.len() != 1 {
+            return None;
+        }
+        let key = names::key(&name.object().value);
+        let index = self.ctes.iter().position(|cte| *cte == key)?;
+        let cte = *self.cte_nodes.get(index)?;
+        let mut tables = Vec::new();
+        walk_relations_deep(cte, &mut |relation_name| tables.push(relation_name));
+        match tables.as_slice() {
+            [only] if only.kind() == "object_reference" && !self.excluded(&self.qname(*only)) => {
+                Some(*only)
+            }
+            _ => None,
+        }
+    }
+
     fn update(&mut self, node: Node<'n>) {
         let children = named_children(node);
         let target = children
@@ -385,7 +409,9 @@ impl<'n> Refs<'_, '_, 'n> {
             .find(|child| child.kind() == "object_reference");
         let from = child_of_kind(node, "from");
         if let Some(target) = target {
-            let resolved = self.resolve_target(target, from);
+            let resolved = self
+                .resolve_target(target, from)
+                .or_else(|| self.resolve_cte(target));
             let name_node = resolved.unwrap_or(target);
             let mut set_columns = Vec::new();
             let mut reads = child_of_kind(node, "output_clause").is_some();
@@ -433,7 +459,9 @@ impl<'n> Refs<'_, '_, 'n> {
             .find(|child| child.kind() == "object_reference");
         let from = child_of_kind(node, "from");
         if let Some(target) = target {
-            let resolved = self.resolve_target(target, from);
+            let resolved = self
+                .resolve_target(target, from)
+                .or_else(|| self.resolve_cte(target));
             let name_node = resolved.unwrap_or(target);
             let mut reads = child_of_kind(node, "output_clause").is_some();
             if let Some(where_clause) = child_of_kind(node, "where") {
@@ -748,6 +776,26 @@ fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n
                 }
                 "subquery" | "cte" | "query_specification" => {}
                 _ => walk_relations(child, f),
+            }
+        }
+    })
+}
+
+/// Every table source under `node`, subqueries included (for a CTE's body).
+fn walk_relations_deep<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>)) {
+    crate::deep(|| {
+        for child in named_children(node) {
+            match child.kind() {
+                "relation" | "apply_join" => {
+                    if let Some(name) = named_children(child)
+                        .into_iter()
+                        .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
+                    {
+                        f(name);
+                    }
+                    walk_relations_deep(child, f);
+                }
+                _ => walk_relations_deep(child, f),
             }
         }
     })

@@ -553,6 +553,8 @@ MERGE dbo.tgt AS t USING dbo.src s ON t.id = s.id
   WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v);
 MERGE dbo.tgt USING (SELECT id FROM dbo.src2) s ON tgt.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE;
 WITH c AS (SELECT id FROM dbo.t) UPDATE c SET id = 1;
+WITH c AS (SELECT TOP 10 id FROM dbo.t ORDER BY id) DELETE FROM c;
+WITH c AS (SELECT a.id FROM dbo.t a JOIN dbo.u b ON a.id = b.id) DELETE FROM c;
 UPDATE @tv SET a = 1;
 TRUNCATE TABLE dbo.t;
 ",
@@ -601,6 +603,13 @@ TRUNCATE TABLE dbo.t;
               -> Select dbo.src2 [id]
             Dml «WITH c AS (SELECT id FROM dbo.t) UPDATE c SET id = 1»
               -> Select dbo.t [id]
+              -> Update dbo.t [id]
+            Dml «WITH c AS (SELECT TOP 10 id FROM dbo.t ORDER BY id) DELET...»
+              -> Select dbo.t [id]
+              -> Delete dbo.t ?
+            Dml «WITH c AS (SELECT a.id FROM dbo.t a JOIN dbo.u b ON a.id ...»
+              -> Select dbo.t [id]
+              -> Select dbo.u [id]
             Dml «UPDATE @tv SET a = 1»
             Dml «TRUNCATE TABLE dbo.t»
         "#]],
