@@ -729,3 +729,111 @@ fn include_chains_are_cut_at_a_depth_limit() {
     // The file past the limit starts a chain of its own.
     assert_eq!(scripts(&ws, 0), ["build f000.sql", "build f100.sql"]);
 }
+
+/// Writes a multi-file fixture and checks that loading reports exactly the findings its
+/// markers expect. `=== file: PATH [utf8bom|utf16le|utf16be|latin1]` starts a file; a line
+/// ending in `--!expect CODE` must get a finding of that code on that line (the marker
+/// is removed before the file is written, as in `shared/examples`).
+fn check(fixture: &str) -> Workspace {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    let mut current: Option<(String, String, Vec<String>)> = None;
+    let mut flush = |file: Option<(String, String, Vec<String>)>| {
+        let Some((path, encoding, lines)) = file else {
+            return;
+        };
+        let text = lines.join("\n");
+        let bytes = match encoding.as_str() {
+            "utf16le" => {
+                let mut out = vec![0xFF, 0xFE];
+                out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+                out
+            }
+            "utf16be" => {
+                let mut out = vec![0xFE, 0xFF];
+                out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+                out
+            }
+            "utf8bom" => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            // Latin-1: every character below U+0100 as one byte.
+            "latin1" => text.chars().map(|c| c as u32 as u8).collect(),
+            _ => text.into_bytes(),
+        };
+        let full = dir.path().join(&path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, bytes).unwrap();
+    };
+    for line in fixture.lines() {
+        if let Some(header) = line.strip_prefix("=== file: ") {
+            flush(current.take());
+            let mut words = header.split_whitespace();
+            let path = words.next().unwrap().to_owned();
+            let encoding = words.next().unwrap_or("utf8").to_owned();
+            current = Some((path, encoding, Vec::new()));
+            continue;
+        }
+        let Some((path, _, lines)) = current.as_mut() else {
+            continue;
+        };
+        match line.split_once("--!expect ") {
+            Some((code, marker)) => {
+                expected.push(format!("{} {}:{}", marker.trim(), path, lines.len() + 1));
+                lines.push(code.trim_end().to_owned());
+            }
+            None => lines.push(line.to_owned()),
+        }
+    }
+    flush(current.take());
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    let mut actual: Vec<String> = ws
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = ws.files.get(d.location.file);
+            let line = file.line_index.utf8(d.location.range.start).line + 1;
+            format!("{} {}:{}", d.code, slash(&file.path), line)
+        })
+        .collect();
+    actual.sort();
+    expected.sort();
+    assert_eq!(actual, expected, "{:#?}", findings(&ws));
+    ws
+}
+
+#[test]
+fn fixture_deployment_scripts_in_every_encoding() {
+    check(
+        "
+=== file: Scripts/Script.PreDeployment.sql utf16be
+:setvar Schema app
+:r .\\schema.sql
+=== file: Scripts/schema.sql utf8bom
+CREATE SCHEMA [$(Schema)];
+:r .\\missing.sql --!expect SQL004
+=== file: Scripts/Script.PostDeployment.sql utf16le
+:r .\\grants.sql
+:r .\\cafe.sql
+=== file: Scripts/grants.sql
+GRANT EXECUTE ON SCHEMA::[$(Schema)] TO [$(Role)]; --!expect SQL002
+=== file: Scripts/cafe.sql latin1
+PRINT 'café'; --!expect SQL004
+",
+    );
+}
+
+#[test]
+fn fixture_cycles_are_reported_once_at_the_closing_include() {
+    let ws = check(
+        "
+=== file: Script.PostDeployment.sql
+:r a.sql
+:r b.sql
+=== file: a.sql
+:r b.sql
+=== file: b.sql
+SELECT 1;
+:r a.sql --!expect SQL004
+",
+    );
+    assert_eq!(scripts(&ws, 0), ["post Script.PostDeployment.sql"]);
+}
