@@ -738,7 +738,7 @@ fn check(fixture: &str) -> Workspace {
     let dir = tempfile::tempdir().unwrap();
     let mut expected = Vec::new();
     let mut current: Option<(String, String, Vec<String>)> = None;
-    let mut flush = |file: Option<(String, String, Vec<String>)>| {
+    let flush = |file: Option<(String, String, Vec<String>)>| {
         let Some((path, encoding, lines)) = file else {
             return;
         };
