@@ -203,6 +203,10 @@ type Prefetched = (Result<String, String>, Vec<Directive>);
 
 /// Reads and decodes a file; the error completes a sentence that starts with its path.
 fn read_text(path: &Path) -> Result<String, String> {
+    // A pipe or a device named like a script would block the run or never end.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err("is not a regular file".to_owned());
+    }
     match std::fs::read(path) {
         Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
         Err(e) => Err(format!("cannot be read: {e}")),

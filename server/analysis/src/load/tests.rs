@@ -837,3 +837,22 @@ SELECT 1;
     );
     assert_eq!(scripts(&ws, 0), ["post Script.PostDeployment.sql"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_named_like_a_script_does_not_block_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.sql");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        return;
+    }
+    std::fs::write(dir.path().join("ok.sql"), "SELECT 1;").unwrap();
+    let ws = load(&[fifo, dir.path().join("ok.sql")], &LoadOptions::default()).unwrap();
+    // Paths given as absolute paths are shown as given.
+    let shown = slash(&dir.path().join("pipe.sql"));
+    assert_eq!(
+        findings(&ws),
+        [format!("SQL004 {shown}:1:1 {shown} is not a regular file")]
+    );
+}
