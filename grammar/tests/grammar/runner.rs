@@ -102,11 +102,10 @@ fn corpus() {
                 failed += 1;
                 let _ = writeln!(
                     failures,
-                    "\n=== {name}:{} {:?}: {why}\n--- expected\n{}\n--- actual\n{}",
+                    "\n=== {name}:{} {:?}: {why}\n{}",
                     case.line,
                     case.title,
-                    pretty(expected),
-                    pretty(actual)
+                    show(expected, actual)
                 );
             };
             if !titles.insert(case.title.clone()) {
@@ -202,6 +201,51 @@ fn corpus() {
     );
 }
 
+/// The expected and the actual tree of a failure: a line diff when both are present.
+fn show(expected: &str, actual: &str) -> String {
+    let (expected, actual) = (pretty(expected), pretty(actual));
+    if expected.is_empty() || actual.is_empty() {
+        return format!("--- expected\n{expected}\n--- actual\n{actual}");
+    }
+    let mut out = String::from("--- expected\n+++ actual\n");
+    for line in line_diff(&expected, &actual) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A line diff from the longest common subsequence: ` ` kept, `-` expected only, `+` actual
+/// only. Trees are small, so the quadratic table is fine.
+fn line_diff(a: &str, b: &str) -> Vec<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push(format!(" {}", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push(format!("+{}", b[j]));
+            j += 1;
+        } else {
+            out.push(format!("-{}", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Each ERROR or MISSING node with its position and the text it covers, for failure messages.
 pub fn describe_errors(node: tree_sitter::Node<'_>, source: &str) -> String {
     let mut out = String::new();
@@ -228,6 +272,14 @@ pub fn describe_errors(node: tree_sitter::Node<'_>, source: &str) -> String {
         }
     }
     out
+}
+
+#[test]
+fn line_diff_marks_removed_and_added_lines() {
+    assert_eq!(
+        line_diff("a\nb\nc", "a\nx\nc\nd"),
+        vec![" a", "+x", "-b", " c", "+d"]
+    );
 }
 
 /// Replaces expected trees in their files, from the end of each file backwards so earlier
