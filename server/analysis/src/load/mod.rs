@@ -516,7 +516,7 @@ impl<'a> Loader<'a> {
             .filter(|f| !nested.iter().any(|dir| f.starts_with(dir)))
             .collect();
         let mut lists: BTreeMap<ItemKindKey, ItemList> = BTreeMap::new();
-        if parsed.sdk {
+        if parsed.sdk && parsed.default_items {
             let mut sql = ItemList::default();
             for file in own_files
                 .iter()

@@ -69,8 +69,12 @@ pub struct SqlCmdVariable {
 /// What a `.sqlproj` says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SqlProj {
-    /// An SDK-style (`Microsoft.Build.Sql`) project.
+    /// An SDK-style (`Microsoft.Build.Sql`, or the community `MSBuild.Sdk.SqlProj`)
+    /// project.
     pub sdk: bool,
+    /// An SDK-style project's `**/*.sql` default, unless `<EnableDefaultSqlItems>` is
+    /// `false`.
+    pub default_items: bool,
     pub items: Vec<Item>,
     /// Properties in document order; an unconditional `PropertyGroup` wins over one with
     /// a `Condition` (a build configuration), then the first element wins.
@@ -111,6 +115,7 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
     let root = doc.root_element();
     let mut proj = SqlProj {
         sdk: is_sdk(root),
+        default_items: true,
         ..SqlProj::default()
     };
     let mut conditional = Vec::new();
@@ -119,6 +124,10 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
         let parent = node.parent_element();
         let parent_name = parent.map(|p| p.tag_name().name()).unwrap_or_default();
         if parent_name.eq_ignore_ascii_case("PropertyGroup") {
+            if name.eq_ignore_ascii_case("EnableDefaultSqlItems") {
+                let value = node.text().unwrap_or_default().trim();
+                proj.default_items = !value.eq_ignore_ascii_case("false");
+            }
             if let Some(&canonical) = PROPERTIES.iter().find(|p| p.eq_ignore_ascii_case(name)) {
                 let property = PropertyElement {
                     name: canonical,
@@ -164,7 +173,10 @@ impl SqlProj {
 }
 
 fn is_sdk(root: roxmltree::Node<'_, '_>) -> bool {
-    let names_sql_sdk = |value: &str| value.to_ascii_lowercase().contains("microsoft.build.sql");
+    let names_sql_sdk = |value: &str| {
+        let value = value.to_ascii_lowercase();
+        value.contains("microsoft.build.sql") || value.contains("msbuild.sdk.sqlproj")
+    };
     if attr(root, "Sdk").is_some_and(names_sql_sdk) {
         return true;
     }
@@ -320,6 +332,11 @@ mod tests {
             r#"<Project><Import Project="Sdk.props" Sdk="microsoft.build.sql"/></Project>"#;
         assert!(parse(import).unwrap().sdk);
         assert!(!parse("<Project Sdk=\"Microsoft.NET.Sdk\"/>").unwrap().sdk);
+        let community = r#"<Project Sdk="MSBuild.Sdk.SqlProj/3.0.0"><PropertyGroup><EnableDefaultSqlItems>False</EnableDefaultSqlItems></PropertyGroup></Project>"#;
+        let proj = parse(community).unwrap();
+        assert!(proj.sdk);
+        assert!(!proj.default_items);
+        assert!(parse(attr).unwrap().default_items);
     }
 
     #[test]
