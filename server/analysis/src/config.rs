@@ -66,7 +66,7 @@ struct RawConfig {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    variables: BTreeMap<String, String>,
+    variables: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     default_schema: Option<Spanned<String>>,
 }
@@ -125,7 +125,7 @@ impl Config {
         let mut config = Config {
             select: selectors(raw.select, "select")?,
             ignore: selectors(raw.ignore, "ignore")?,
-            variables: raw.variables,
+            variables: BTreeMap::new(),
             default_schema: raw.default_schema.map(|s| s.into_inner().trim().to_owned()),
             ..Config::default()
         };
@@ -155,6 +155,22 @@ impl Config {
             check_glob(glob.get_ref()).map_err(|m| (glob.span().start, m))?;
             let codes = selectors(codes, "per-file-ignores")?;
             config.per_path_ignores.push((glob.into_inner(), codes));
+        }
+        for (name, value) in raw.variables {
+            // sqlcmd substitutes text, so a number or a boolean stands for its digits.
+            let text = match value.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Float(f) => f.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                _ => {
+                    return Err((
+                        value.span().start,
+                        format!("`variables`: `{name}` must be a string, a number or a boolean"),
+                    ));
+                }
+            };
+            config.variables.insert(name, text);
         }
         for glob in raw.exclude {
             check_glob(glob.get_ref()).map_err(|m| (glob.span().start, m))?;
@@ -331,6 +347,7 @@ PRM007 = "warning"
 
 [variables]
 Env = "dev"
+Port = 1433
 "#,
         )
         .unwrap();
@@ -347,6 +364,10 @@ Env = "dev"
             vec![("migrations/**".to_owned(), vec!["PRM005".to_owned()])]
         );
         assert_eq!(config.variables.get("Env").map(String::as_str), Some("dev"));
+        assert_eq!(
+            config.variables.get("Port").map(String::as_str),
+            Some("1433")
+        );
         assert!(config.selects(Code::Prm001));
         assert!(config.selects(Code::Clr001));
         assert!(!config.selects(Code::Clr002));
@@ -376,6 +397,10 @@ Env = "dev"
 
         let err = error_of("[per-file-ignores]\n\"x/**\" = [\"NOPE\"]\n");
         assert!(err.contains("sqlwarden.toml:2:11:"), "{err}");
+
+        let err = error_of("[variables]\nok = 1433\nbad = [1]\n");
+        assert!(err.contains("sqlwarden.toml:3:7:"), "{err}");
+        assert!(err.contains("`bad` must be a string"), "{err}");
 
         let err = error_of("select = \n");
         assert!(err.contains("sqlwarden.toml:1:"), "{err}");
