@@ -47,8 +47,9 @@ struct Unit {
 }
 
 /// The statement-level units of a tree: the named children of every batch and the named
-/// children of the root that are not batches (comments between batches).
-fn units(tree: &Tree) -> Vec<Unit> {
+/// children of the root that are not batches (comments between batches); with `nested`, also
+/// every `statement` node inside them (the statements of bodies and blocks).
+fn units(tree: &Tree, nested: bool) -> Vec<Unit> {
     let root = tree.root_node();
     let unit = |n: Node<'_>| Unit {
         start: n.start_byte(),
@@ -63,6 +64,16 @@ fn units(tree: &Tree) -> Vec<Unit> {
             out.extend(child.named_children(&mut inner).map(unit));
         } else {
             out.push(unit(child));
+        }
+    }
+    if nested {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "statement" && node.parent().is_some_and(|p| p.kind() != "batch") {
+                out.push(unit(node));
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
         }
     }
     out.sort_by_key(|u| u.start);
@@ -88,17 +99,35 @@ fn damage(node: Node<'_>, out: &mut Vec<(usize, String)>) {
     }
 }
 
-/// Whether the tree holds a node with exactly this range and S-expression.
-fn contains(node: Node<'_>, unit: &Unit) -> bool {
+/// The node of the tree with exactly this range and S-expression, if there is one.
+fn find<'t>(node: Node<'t>, unit: &Unit) -> Option<Node<'t>> {
     if node.start_byte() > unit.start || node.end_byte() < unit.end {
-        return false;
+        return None;
     }
     if node.start_byte() == unit.start && node.end_byte() == unit.end && node.to_sexp() == unit.sexp
     {
-        return true;
+        return Some(node);
     }
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| contains(c, unit))
+    let found = node.children(&mut cursor).find_map(|c| find(c, unit));
+    found
+}
+
+/// Whether the tree holds a node with exactly this range and S-expression.
+fn contains(node: Node<'_>, unit: &Unit) -> bool {
+    find(node, unit).is_some()
+}
+
+/// Whether an ancestor of the node, other than a root ERROR, is an ERROR.
+fn inside_error(node: Node<'_>) -> bool {
+    let mut parent = node.parent();
+    while let Some(p) = parent {
+        if p.is_error() && p.parent().is_some() {
+            return true;
+        }
+        parent = p.parent();
+    }
+    false
 }
 
 fn char_boundary_at_or_before(text: &str, mut i: usize) -> usize {
@@ -122,6 +151,7 @@ fn check_cuts(
     name: &str,
     source: &str,
     count: usize,
+    nested: bool,
     rng: &mut SplitMix64,
     failures: &mut String,
 ) -> Tally {
@@ -137,7 +167,7 @@ fn check_cuts(
         tally.failed = 1;
         return tally;
     }
-    let units = units(&full);
+    let units = units(&full, nested);
     for _ in 0..count.min(source.len()) {
         tally.cuts += 1;
         let cut = char_boundary_at_or_before(source, 1 + rng.below(source.len()));
@@ -157,20 +187,31 @@ fn check_cuts(
             for child in root.children(&mut cursor) {
                 damage(child, &mut found);
             }
-            problem = units
-                .iter()
-                .filter(|u| u.end <= limit)
-                .find(|u| !contains(root, u))
-                .map(|u| {
-                    format!(
-                        "the statement at bytes {}..{} did not survive the root ERROR intact",
-                        u.start, u.end
-                    )
-                });
         } else {
             damage(root, &mut found);
         }
-        if problem.is_none() {
+        if root.has_error() && (root.is_error() || nested) {
+            // Every complete statement before the cut statement must survive with the same
+            // range and shape, and (with `nested`) outside any ERROR but a root one. Without
+            // an error the prefix is valid SQL that may legitimately read differently (a cut
+            // `SELECT 1 SEL` makes `SEL` an alias), so there is nothing to check.
+            // With `nested`, the statement just before the cut may absorb a partial token
+            // (`SELECT 1` then `SELEC` reads as an alias), so it is not held to this.
+            let last = units.iter().filter(|u| u.end <= limit).map(|u| u.end).max();
+            let held = |u: &&Unit| u.end <= limit && !(nested && Some(u.end) == last);
+            problem = units.iter().filter(held).find_map(|u| match find(root, u) {
+                None => Some(format!(
+                    "the statement at bytes {}..{} did not survive intact",
+                    u.start, u.end
+                )),
+                Some(node) if nested && inside_error(node) => Some(format!(
+                    "the statement at bytes {}..{} was moved into an ERROR",
+                    u.start, u.end
+                )),
+                Some(_) => None,
+            });
+        }
+        if problem.is_none() && !nested {
             problem = found.iter().find(|(at, _)| *at < limit).map(|(at, node)| {
                 let line = source[..*at].matches('\n').count() + 1;
                 let node: String = node.chars().take(60).collect();
@@ -195,8 +236,8 @@ fn check_cuts(
     tally
 }
 
-#[test]
-fn cuts_damage_only_the_cut_statement() {
+/// Cuts every source and returns the tally and the failure report.
+fn cut_everything(nested: bool) -> (Tally, usize, String) {
     let mut rng = SplitMix64(0x5EED_F5A1_u64);
     let mut failures = String::new();
     let mut total = Tally::default();
@@ -217,7 +258,14 @@ fn cuts_damage_only_the_cut_statement() {
             case.line,
             case.title
         );
-        add(check_cuts(&name, &case.source, 6, &mut rng, &mut failures));
+        add(check_cuts(
+            &name,
+            &case.source,
+            6,
+            nested,
+            &mut rng,
+            &mut failures,
+        ));
         sources += 1;
     }
 
@@ -238,10 +286,23 @@ fn cuts_damage_only_the_cut_statement() {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        add(check_cuts(&name, &text, 300, &mut rng, &mut failures));
+        add(check_cuts(
+            &name,
+            &text,
+            300,
+            nested,
+            &mut rng,
+            &mut failures,
+        ));
         sources += 1;
     }
 
+    (total, sources, failures)
+}
+
+#[test]
+fn cuts_damage_only_the_cut_statement() {
+    let (total, sources, failures) = cut_everything(false);
     eprintln!(
         "{} cuts of {sources} sources; {} ended in tree-sitter's end-of-file root ERROR",
         total.cuts, total.wrapped
@@ -250,6 +311,26 @@ fn cuts_damage_only_the_cut_statement() {
     assert!(
         total.failed == 0,
         "{} of {} cuts damaged earlier statements (at most three shown per source):\n{failures}",
+        total.failed,
+        total.cuts
+    );
+}
+
+/// The same property one level down: a cut inside a procedure, trigger or block must leave the
+/// complete statements before it in the same body intact and outside any ERROR (an ERROR may
+/// still start at an enclosing statement that contains the cut). The grammar does not meet this
+/// yet (a half-written statement empties the whole body into an ERROR; see known-gaps.txt,
+/// "Recovery: a half-written statement inside a body keeps the body"), so the test is ignored
+/// until it does: `cargo test -p tree-sitter-sqlwarden --test grammar -- --ignored` shows the
+/// extent.
+#[test]
+#[ignore = "recovery inside bodies damages earlier statements of the body (known gap)"]
+fn cuts_inside_bodies_damage_only_the_cut_statement() {
+    let (total, _, failures) = cut_everything(true);
+    assert!(
+        total.failed == 0,
+        "{} of {} cuts damaged earlier statements of the same body (at most three shown per \
+         source):\n{failures}",
         total.failed,
         total.cuts
     );
@@ -268,7 +349,7 @@ fn bound_is_the_start_of_the_statement_containing_the_cut() {
 fn damage_and_intact_statements_are_detected() {
     let mut parser = parser();
     let full = parser.parse("SELECT 1\nSELECT 2", None).expect("a tree");
-    let units = units(&full);
+    let units = units(&full, false);
     assert_eq!(units.len(), 2);
     assert!(contains(full.root_node(), &units[0]));
     let moved = Unit {
