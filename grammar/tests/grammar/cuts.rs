@@ -109,8 +109,7 @@ fn find<'t>(node: Node<'t>, unit: &Unit) -> Option<Node<'t>> {
         return Some(node);
     }
     let mut cursor = node.walk();
-    let found = node.children(&mut cursor).find_map(|c| find(c, unit));
-    found
+    node.children(&mut cursor).find_map(|c| find(c, unit))
 }
 
 /// Whether the tree holds a node with exactly this range and S-expression.
