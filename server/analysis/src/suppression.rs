@@ -344,7 +344,8 @@ mod tests {
     #[test]
     fn a_suppression_silences_the_next_statement_only() {
         check(
-            "-- sqlwarden-ignore CLR001: the vendor's assembly, reviewed in SEC-12\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             -- sqlwarden-ignore CLR001: the vendor's assembly, reviewed in SEC-12\n\
              CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n\
              CREATE ASSEMBLY Ours FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
         );
@@ -353,7 +354,8 @@ mod tests {
     #[test]
     fn a_trailing_suppression_silences_its_own_line() {
         check(
-            "CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; -- sqlwarden-ignore CLR001: reviewed\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; -- sqlwarden-ignore CLR001: reviewed\n\
              CREATE ASSEMBLY Ours FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
         );
     }
@@ -372,7 +374,8 @@ mod tests {
     #[test]
     fn a_suppression_without_reason_silences_nothing_and_is_reported() {
         check(
-            "-- sqlwarden-ignore CLR001 --! SQL003: The suppression gives no reason, so it silences nothing; write why after a colon: `-- sqlwarden-ignore CLR001: reason`.\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             -- sqlwarden-ignore CLR001 --! SQL003: The suppression gives no reason, so it silences nothing; write why after a colon: `-- sqlwarden-ignore CLR001: reason`.\n\
              CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
         );
     }
@@ -380,7 +383,8 @@ mod tests {
     #[test]
     fn unused_and_unknown_suppressions_are_reported() {
         check(
-            "-- sqlwarden-ignore CLR002: not external access --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             -- sqlwarden-ignore CLR002: not external access --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
              CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n\
              -- sqlwarden-ignore XYZ123, CLR001: typo --! SQL003: The suppression names 'XYZ123', which is not a sqlwarden code or group; name a code such as PRM001 or a group such as PRM.\n\
              CREATE ASSEMBLY B FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n",
@@ -390,7 +394,8 @@ mod tests {
     #[test]
     fn only_the_unused_codes_of_a_suppression_are_reported() {
         check(
-            "-- sqlwarden-ignore CLR001, CLR002: reviewed --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             -- sqlwarden-ignore CLR001, CLR002: reviewed --! SQL003: Unused suppression: nothing here reports CLR002, so the suppression of CLR002 silences nothing; remove it from the comment.\n\
              CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n",
         );
     }
@@ -420,7 +425,8 @@ mod tests {
     #[test]
     fn comment_markers_inside_strings_are_not_suppressions() {
         check(
-            "SELECT '-- sqlwarden-ignore CLR001: no';\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             SELECT '-- sqlwarden-ignore CLR001: no';\n\
              CREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
         );
     }

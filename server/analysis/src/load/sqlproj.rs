@@ -89,6 +89,7 @@ pub const PROPERTIES: &[&str] = &[
     "DBChainingOn",
     "PermissionSet",
     "DSP",
+    "AssemblyName",
 ];
 
 /// A `.sqlproj` that is not well-formed XML.

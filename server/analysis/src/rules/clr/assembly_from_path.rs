@@ -68,7 +68,8 @@ mod tests {
     #[test]
     fn file_paths_are_reported_and_bits_are_not() {
         check(
-            "CREATE ASSEMBLY Helpers FROM 'C:\\deploy\\Helpers.dll' WITH PERMISSION_SET = SAFE; --! CLR011: Assembly 'Helpers' is loaded from the file 'C:\\deploy\\Helpers.dll': the deployment depends on a file outside the project, and whoever can write to it decides what code the server runs. Build the assembly in the project or embed its bits (FROM 0x…).\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             CREATE ASSEMBLY Helpers FROM 'C:\\deploy\\Helpers.dll' WITH PERMISSION_SET = SAFE; --! CLR011: Assembly 'Helpers' is loaded from the file 'C:\\deploy\\Helpers.dll': the deployment depends on a file outside the project, and whoever can write to it decides what code the server runs. Build the assembly in the project or embed its bits (FROM 0x…).\n\
              CREATE ASSEMBLY Shared FROM N'\\\\fileserver\\drop\\Shared.dll'; --! CLR011\n\
              CREATE ASSEMBLY Embedded FROM 0x4D5A900003000000;\n",
         );

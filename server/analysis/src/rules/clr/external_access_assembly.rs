@@ -58,7 +58,8 @@ mod tests {
     #[test]
     fn external_access_assemblies_are_reported() {
         check(
-            "CREATE ASSEMBLY Mailer FROM 0x4D5A WITH PERMISSION_SET = EXTERNAL_ACCESS; --! CLR002: Assembly 'Mailer' is created WITH PERMISSION_SET = EXTERNAL_ACCESS: its code reaches files, network and registry as the SQL Server service account, which is as much trust as UNSAFE. Use PERMISSION_SET = SAFE unless the code needs more, and sign the assembly with a certificate or asymmetric key whose login holds only the permission it needs.\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             CREATE ASSEMBLY Mailer FROM 0x4D5A WITH PERMISSION_SET = EXTERNAL_ACCESS; --! CLR002: Assembly 'Mailer' is created WITH PERMISSION_SET = EXTERNAL_ACCESS: its code reaches files, network and registry as the SQL Server service account, which is as much trust as UNSAFE. Use PERMISSION_SET = SAFE unless the code needs more, and sign the assembly with a certificate or asymmetric key whose login holds only the permission it needs.\n\
              ALTER ASSEMBLY Mailer WITH PERMISSION_SET = SAFE;\n",
         );
     }
@@ -67,7 +68,7 @@ mod tests {
     fn an_external_access_property_is_reported_at_its_element() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
              <PermissionSet>EXTERNAL_ACCESS</PermissionSet> --! CLR002\n\
              </PropertyGroup></Project>\n",
         );

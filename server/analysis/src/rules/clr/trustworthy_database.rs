@@ -101,13 +101,13 @@ mod tests {
     fn the_trustworthy_property_is_reported_at_its_element() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
              <Trustworthy>True</Trustworthy> --! CLR003\n\
              </PropertyGroup></Project>\n",
         );
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup><Trustworthy>False</Trustworthy></PropertyGroup></Project>\n",
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><Trustworthy>False</Trustworthy></PropertyGroup></Project>\n",
         );
     }
 }

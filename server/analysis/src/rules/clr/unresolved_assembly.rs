@@ -91,7 +91,7 @@ mod tests {
     fn the_projects_own_assembly_resolves() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup></Project>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup></Project>\n\
              === file: p.sql\n\
              CREATE FUNCTION dbo.f (@x int) RETURNS int AS EXTERNAL NAME DbClr.[Db.Functions].F;\n\
              GO\n\

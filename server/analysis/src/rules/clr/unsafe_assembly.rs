@@ -57,7 +57,8 @@ mod tests {
     #[test]
     fn unsafe_assemblies_are_reported_at_the_permission_set() {
         check(
-            "CREATE ASSEMBLY Interop FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001: Assembly 'Interop' is created WITH PERMISSION_SET = UNSAFE: its code runs unrestricted, with the rights of the SQL Server service account. Use PERMISSION_SET = SAFE unless the code needs more, and sign the assembly with a certificate or asymmetric key whose login holds only the permission it needs.\n\
+            "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
+             CREATE ASSEMBLY Interop FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001: Assembly 'Interop' is created WITH PERMISSION_SET = UNSAFE: its code runs unrestricted, with the rights of the SQL Server service account. Use PERMISSION_SET = SAFE unless the code needs more, and sign the assembly with a certificate or asymmetric key whose login holds only the permission it needs.\n\
              GO\n\
              create assembly [Lower] authorization dbo\n\
              from 0x4D5A\n\
@@ -74,7 +75,7 @@ mod tests {
     fn an_unsafe_permission_set_property_is_reported_at_its_element() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\">\n\
              <PropertyGroup>\n\
              <PermissionSet>UNSAFE</PermissionSet> --! CLR001\n\
              </PropertyGroup>\n\
@@ -88,7 +89,7 @@ mod tests {
     fn a_safe_permission_set_property_is_not_reported() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup><PermissionSet>SAFE</PermissionSet></PropertyGroup></Project>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><PermissionSet>SAFE</PermissionSet></PropertyGroup></Project>\n\
              === file: t.sql\n\
              CREATE TABLE dbo.t (id int);\n",
         );

@@ -123,7 +123,7 @@ mod tests {
     fn the_chaining_property_is_reported_at_its_element() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
              <DBChainingOn>True</DBChainingOn> --! IMP005\n\
              </PropertyGroup></Project>\n",
         );

@@ -169,7 +169,7 @@ mod tests {
     fn the_trustworthy_property_counts() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project><PropertyGroup><Trustworthy>True</Trustworthy></PropertyGroup></Project> --! CLR003\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><Trustworthy>True</Trustworthy></PropertyGroup></Project> --! CLR003\n\
              === file: p.sql\n\
              CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS SELECT 1; --! IMP001\n",
         );

@@ -5,27 +5,21 @@
 //! code on that line; `--! CODE: message` also fixes the exact message; several
 //! expectations on one line are separated by ` | `. The markers are cut from the text
 //! before it is parsed, so they change neither the statements nor the comments.
-//! A `.sqlproj` file becomes the project file, and its `Trustworthy`, `DBChainingOn`,
-//! `PermissionSet`, `DefaultSchema` and `AssemblyName` elements its properties. Files
-//! that another file includes with `:r` are not project scripts of their own.
+//! The files are written to a temporary folder and loaded as `sqlwarden check FOLDER`
+//! would load them, so a `.sqlproj` among them is a real project.
 //!
-//! [`check`] runs the CLR, IMP and SQL rules, applies suppressions and compares every
-//! finding of those groups with the expectations: same file, line, code and (when given)
-//! message, and nothing more.
+//! [`check`] runs the CLR, IMP and SQL rules, adds the loader's findings, applies
+//! suppressions and compares every finding of those groups with the expectations: same
+//! file, line, code and (when given) message, and nothing more.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use syntax::ast::StatementKind;
-
-use crate::diagnostic::{Code, Diagnostic, FileId, Location};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Model;
-use crate::project::{ParsedFile, Project, Property, ScriptFile, ScriptRole, Workspace};
+use crate::project::{LoadOptions, Workspace};
 use crate::rules::{Context, Rule, clr, imp, sql};
 
 /// One expected finding: file path, one-based line, code and maybe the exact message.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Expected {
+pub(crate) struct Expected {
     path: String,
     line: usize,
     code: Code,
@@ -55,6 +49,7 @@ pub(crate) fn findings(workspace: &Workspace) -> Vec<Diagnostic> {
             (rule.check)(&context, &mut diagnostics);
         }
     }
+    diagnostics.extend(workspace.diagnostics.iter().cloned());
     crate::suppression::apply(workspace, diagnostics)
 }
 
@@ -66,7 +61,9 @@ fn own_rules() -> impl Iterator<Item = &'static Rule> {
         .copied()
 }
 
-/// The fixture as a workspace of one project, and its expectations.
+/// The fixture's files written to a temporary folder and loaded by the real loader (so
+/// `.sqlproj` items and properties, `:r` and deployment-script names behave as in a
+/// run), and its expectations.
 pub(crate) fn load(fixture: &str) -> (Workspace, Vec<Expected>) {
     let mut files: Vec<(String, String)> = Vec::new();
     for line in fixture.lines() {
@@ -85,15 +82,8 @@ pub(crate) fn load(fixture: &str) -> (Workspace, Vec<Expected>) {
         text.push('\n');
     }
 
-    let mut workspace = Workspace::default();
+    let folder = tempfile::tempdir().expect("a temporary folder");
     let mut expected = Vec::new();
-    let mut project = Project {
-        name: "fixture".to_owned(),
-        root: PathBuf::from("/fixture"),
-        default_schema: "dbo".to_owned(),
-        ..Project::default()
-    };
-    let mut ids = Vec::new();
     for (path, text) in &files {
         let mut clean = String::new();
         for (index, line) in text.lines().enumerate() {
@@ -119,101 +109,16 @@ pub(crate) fn load(fixture: &str) -> (Workspace, Vec<Expected>) {
             }
             clean.push('\n');
         }
-        let absolute = Path::new("/fixture").join(path);
-        let id = workspace
-            .files
-            .add(PathBuf::from(path), absolute, clean.clone());
-        if path.ends_with(".sqlproj") {
-            project.project_file = Some(id);
-            project.properties = properties(id, &clean);
-        } else {
-            let (script, errors) = syntax::parse_script(&clean);
-            workspace.scripts.insert(id, ParsedFile { script, errors });
-            ids.push((id, path.clone()));
+        let target = folder.path().join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).expect("a fixture folder");
         }
+        std::fs::write(&target, clean).expect("a fixture file");
     }
-
-    // Resolve `:r` relative to the including file's folder.
-    let mut included = Vec::new();
-    for (id, path) in &ids {
-        let statements = &workspace.scripts[id].script.statements;
-        for statement in statements {
-            if let StatementKind::Include { path: target } = &statement.kind {
-                let folder = Path::new(path).parent().unwrap_or(Path::new(""));
-                let wanted = normalise(&folder.join(target.replace('\\', "/")));
-                if let Some((target_id, _)) =
-                    ids.iter().find(|(_, p)| normalise(Path::new(p)) == wanted)
-                {
-                    project
-                        .includes
-                        .insert((*id, statement.range.start), *target_id);
-                    included.push(*target_id);
-                }
-            }
-        }
-    }
-    project.scripts = ids
-        .iter()
-        .filter(|(id, _)| !included.contains(id))
-        .map(|(id, path)| ScriptFile {
-            file: *id,
-            role: if path.contains("PostDeployment") {
-                ScriptRole::PostDeploy
-            } else if path.contains("PreDeployment") {
-                ScriptRole::PreDeploy
-            } else {
-                ScriptRole::Build
-            },
-        })
-        .collect();
-    workspace.projects.push(project);
+    let workspace = crate::load::load(&[folder.path().to_path_buf()], &LoadOptions::default())
+        .expect("the fixture loads");
     expected.sort();
     (workspace, expected)
-}
-
-fn normalise(path: &Path) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for component in path.components() {
-        match component.as_os_str().to_string_lossy().as_ref() {
-            "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part.to_lowercase()),
-        }
-    }
-    parts.join("/")
-}
-
-/// The properties of a fixture `.sqlproj`, found by their elements' text.
-fn properties(file: FileId, text: &str) -> BTreeMap<String, Property> {
-    let mut out = BTreeMap::new();
-    for name in [
-        "Trustworthy",
-        "DBChainingOn",
-        "PermissionSet",
-        "DefaultSchema",
-        "AssemblyName",
-    ] {
-        let open = format!("<{name}>");
-        let close = format!("</{name}>");
-        if let Some(start) = text.find(&open)
-            && let Some(len) = text[start..].find(&close)
-        {
-            let end = start + len + close.len();
-            out.insert(
-                name.to_owned(),
-                Property {
-                    value: text[start + open.len()..start + len].trim().to_owned(),
-                    location: Location {
-                        file,
-                        range: syntax::TextRange::new(start, end),
-                    },
-                },
-            );
-        }
-    }
-    out
 }
 
 fn compare(workspace: &Workspace, actual: &[Diagnostic], expected: &[Expected]) {
