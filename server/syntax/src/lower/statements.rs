@@ -130,9 +130,7 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
     let one = |kind| (Lowered::One(Box::new(kind)), Vec::new());
     match main.kind() {
         "create_user" | "alter_user" => one(create_user(cx, main)),
-        "create_role" | "create_application_role" | "alter_application_role" => {
-            one(create_role(cx, main))
-        }
+        "create_role" | "create_application_role" => one(create_role(cx, main)),
         "alter_role" | "alter_server_role" => one(role_membership(cx, main)),
         "create_login" => one(create_login(cx, main)),
         "create_schema" => one(create_schema(cx, main)),

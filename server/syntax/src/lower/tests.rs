@@ -776,3 +776,30 @@ EXEC dbo.p WITH RESULT SETS ((a int));
         "#]],
     );
 }
+
+#[test]
+fn sqlcmd_variables_and_templates_in_names() {
+    check(
+        "EXEC $(Schema).usp_Load @db = N'$(DatabaseName)';
+SELECT a FROM $(OtherDb).dbo.t;
+CREATE PROCEDURE <Schema_Name, sysname, dbo>.<Procedure_Name, sysname, ProcedureName>
+    <@Param1, sysname, @p1> int = 0
+AS SELECT <@Param1, sysname, @p1>;
+GO
+GRANT EXECUTE ON SCHEMA::[$(Schema)] TO $(AppRole);
+ALTER APPLICATION ROLE ar WITH NAME = ar2;
+",
+        expect![[r#"
+            Exec«EXEC» $(Schema).usp_Load (@db="$(DatabaseName)") «EXEC $(Schema).usp_Load @db = N'$(DatabaseName)'»
+              -> Execute $(Schema).usp_Load ?
+            Dml «SELECT a FROM $(OtherDb).dbo.t»
+              -> Select $(OtherDb).dbo.t [a]
+            Create Procedure <Schema_Name, sysname, dbo>.<Procedure_Name, sysname, ProcedureName> «CREATE PROCEDURE <Schema_Name, sysname, dbo>.<Procedure_N...»
+              module header«CREATE PROCEDURE <Schema_Name, sysname, dbo>.<Procedure_N...» params=<@param1, sysname, @p1>
+                Dml «SELECT <@Param1, sysname, @p1>»
+            Grant [EXECUTE] on=SCHEMA::$(Schema)«[$(Schema)]» to=[$(AppRole)] «GRANT EXECUTE ON SCHEMA::[$(Schema)] TO $(AppRole)»
+            Other «ALTER APPLICATION ROLE ar WITH NAME = ar2»
+            batches «EXEC $(Schema).usp_Load @db = N'$(DatabaseName)'; SELECT ...» «GRANT EXECUTE ON SCHEMA::[$(Schema)] TO $(AppRole); ALTER...»
+        "#]],
+    );
+}
