@@ -13,11 +13,14 @@
 //! Suppressions run before the configuration's `select`/`ignore`, so a suppression of a
 //! code that the configuration turns off still counts as used.
 
+use std::collections::BTreeSet;
+
 use syntax::TextRange;
 use syntax::ast::{Statement, StatementKind};
 
 use crate::diagnostic::{Code, Diagnostic, FileId, Location, Severity};
 use crate::project::Workspace;
+use crate::rules::walk;
 
 const FILE_DIRECTIVE: &str = "sqlwarden-ignore-file";
 const DIRECTIVE: &str = "sqlwarden-ignore";
@@ -149,7 +152,17 @@ fn report(file: FileId, range: TextRange, message: String) -> Diagnostic {
 fn collect(workspace: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut suppressions = Vec::new();
     let mut problems = Vec::new();
+    // Only the files that some project analyses: a suppression in a file that nothing
+    // analyses (a `None` item) would otherwise always look unused.
+    let analysed: BTreeSet<FileId> = workspace
+        .projects
+        .iter()
+        .flat_map(|project| walk::files(workspace, project))
+        .collect();
     for (&file, parsed) in &workspace.scripts {
+        if !analysed.contains(&file) {
+            continue;
+        }
         let text = &workspace.files.get(file).text;
         let script = &parsed.script;
         for comment in &script.comments {
@@ -203,7 +216,7 @@ fn collect(workspace: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
             let scope = if directive.file_wide {
                 Scope::File
             } else if let Some(line) = code_line(text, range) {
-                Scope::Range(line)
+                Scope::Range(trailing_scope(&script.statements, line))
             } else {
                 next_statement(&script.statements, range.end)
                     .map_or(Scope::Nothing, |statement| Scope::Range(statement.range))
@@ -276,6 +289,29 @@ fn code_line(text: &str, comment: TextRange) -> Option<TextRange> {
     }
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     Some(TextRange::new(line_start, line_end))
+}
+
+/// A trailing suppression covers its line and, when a statement that is not a module
+/// definition ends on that line, the whole statement: a finding about a statement
+/// written over several lines points at its first line.
+fn trailing_scope(statements: &[Statement], line: TextRange) -> TextRange {
+    let mut scope = line;
+    let mut consider = |statement: &Statement| {
+        if line.start <= statement.range.end && statement.range.end <= line.end {
+            scope = scope.cover(statement.range);
+        }
+    };
+    for statement in statements {
+        match &statement.kind {
+            StatementKind::CreateObject(object) if object.module.is_some() => {
+                if let Some(module) = &object.module {
+                    module.body.iter().for_each(&mut consider);
+                }
+            }
+            _ => consider(statement),
+        }
+    }
+    scope
 }
 
 /// The first statement, at any depth, that starts after `offset`: for a comment inside a
@@ -357,6 +393,39 @@ mod tests {
             "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
              CREATE ASSEMBLY Vendor FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; -- sqlwarden-ignore CLR001: reviewed\n\
              CREATE ASSEMBLY Ours FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n",
+        );
+    }
+
+    #[test]
+    fn a_trailing_suppression_covers_the_statement_that_ends_on_its_line() {
+        check(
+            "GRANT IMPERSONATE ON USER::loader\n\
+                 TO helpdesk; -- sqlwarden-ignore IMP002: the help desk resets the loader's jobs\n\
+             GRANT IMPERSONATE ON USER::loader --! IMP002\n\
+                 TO other;\n",
+        );
+    }
+
+    #[test]
+    fn a_trailing_suppression_after_a_modules_end_does_not_cover_the_module() {
+        check(
+            "CREATE PROCEDURE dbo.p AS\n\
+             BEGIN\n\
+                 EXECUTE AS LOGIN = 'agent'; --! IMP008\n\
+                 REVERT;\n\
+             END -- sqlwarden-ignore IMP008: not here --! SQL003\n",
+        );
+    }
+
+    #[test]
+    fn suppressions_in_included_files_apply_to_their_findings() {
+        check(
+            "=== file: Script.PostDeployment.sql\n\
+             :r .\\security.sql\n\
+             === file: security.sql\n\
+             -- sqlwarden-ignore IMP002: the loader is impersonated by design\n\
+             GRANT IMPERSONATE ON USER::loader TO helpdesk;\n\
+             GRANT IMPERSONATE ON USER::loader TO other; --! IMP002\n",
         );
     }
 
