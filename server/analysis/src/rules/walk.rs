@@ -318,7 +318,95 @@ const CONFIGURATION_OPTIONS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::configuration_option;
+    use syntax::TextRange;
+    use syntax::ast::{Argument, Expr, Ident, QualifiedName};
+
+    use super::{argument, configuration_option, integer, is_system_procedure};
+
+    fn name(parts: &[&str]) -> QualifiedName {
+        QualifiedName {
+            parts: parts
+                .iter()
+                .map(|part| Ident {
+                    value: (*part).to_owned(),
+                    range: TextRange::default(),
+                })
+                .collect(),
+            range: TextRange::default(),
+        }
+    }
+
+    #[test]
+    fn system_procedures_are_recognised_in_every_qualification() {
+        for parts in [
+            &["sp_configure"][..],
+            &["SP_CONFIGURE"],
+            &["sys", "sp_configure"],
+            &["SYS", "Sp_Configure"],
+            &["dbo", "sp_configure"],
+            &["master", "sys", "sp_configure"],
+            &["master", "", "sp_configure"],
+        ] {
+            assert!(
+                is_system_procedure(&name(parts), "sp_configure"),
+                "{parts:?}"
+            );
+        }
+        for parts in [
+            &["app", "sp_configure"][..],
+            &["msdb", "dbo", "sp_configure"],
+            &["srv", "master", "sys", "sp_configure"],
+            &["sp_configure_x"],
+        ] {
+            assert!(
+                !is_system_procedure(&name(parts), "sp_configure"),
+                "{parts:?}"
+            );
+        }
+    }
+
+    fn arg(name: Option<&str>, value: &str) -> Argument {
+        Argument {
+            name: name.map(str::to_owned),
+            value: Expr::String(value.to_owned(), TextRange::default()),
+            output: false,
+            range: TextRange::default(),
+        }
+    }
+
+    #[test]
+    fn arguments_are_found_by_name_or_by_leading_position() {
+        let positional = [arg(None, "a"), arg(None, "b")];
+        assert_eq!(
+            argument(&positional, 1, "@second").and_then(|a| a.value.literal_text()),
+            Some("b")
+        );
+        let named = [arg(Some("@second"), "b"), arg(Some("@first"), "a")];
+        assert_eq!(
+            argument(&named, 0, "@first").and_then(|a| a.value.literal_text()),
+            Some("a")
+        );
+        // After a named argument, position no longer counts.
+        let mixed = [arg(Some("@first"), "a"), arg(None, "b")];
+        assert!(argument(&mixed, 1, "@second").is_none());
+        assert!(argument(&positional, 2, "@third").is_none());
+    }
+
+    #[test]
+    fn integers_are_read_from_numbers_and_strings() {
+        assert_eq!(
+            integer(&Expr::Number("1".into(), TextRange::default())),
+            Some(1)
+        );
+        assert_eq!(
+            integer(&Expr::String(" 0 ".into(), TextRange::default())),
+            Some(0)
+        );
+        assert_eq!(
+            integer(&Expr::String("on".into(), TextRange::default())),
+            None
+        );
+    }
 
     // sp_configure's documentation: "The SQL Server Database Engine recognizes any
     // unique string that is part of the configuration name."

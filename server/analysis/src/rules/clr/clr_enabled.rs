@@ -66,7 +66,11 @@ mod tests {
              exec SYS.sp_configure @configname='clr enabled', @configvalue=1 --! CLR010\n\
              EXEC sp_configure 'clr enab', '1'; --! CLR010\n\
              EXEC sp_configure 'clr enabled', 0;\n\
-             EXEC sp_configure 'clr enabled';\n",
+             EXEC sp_configure 'clr enabled';\n\
+             GO\n\
+             CREATE PROCEDURE dbo.enable_clr AS\n\
+                 EXEC sp_configure 'clr enabled', 1; --! CLR010\n\
+             GO\n",
         );
     }
 }

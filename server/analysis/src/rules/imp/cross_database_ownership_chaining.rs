@@ -105,6 +105,7 @@ mod tests {
     fn database_chaining_is_reported() {
         check(
             "ALTER DATABASE CURRENT SET DB_CHAINING ON; --! IMP005: ALTER DATABASE CURRENT sets DB_CHAINING ON: modules in other databases with the same owner then reach its objects without any permission check. Leave it off, and grant the cross-database permissions to the callers or sign the module with a certificate instead.\n\
+             alter database [$(DatabaseName)] set db_chaining on; --! IMP005\n\
              ALTER DATABASE CURRENT SET DB_CHAINING OFF;\n",
         );
     }

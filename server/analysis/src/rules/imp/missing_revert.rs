@@ -150,6 +150,25 @@ mod tests {
     }
 
     #[test]
+    fn cookies_case_and_caller_are_understood() {
+        check(
+            "DECLARE @c varbinary(8000);\n\
+             execute as user = N'loader' with cookie into @c;\n\
+             revert with cookie = @c;\n\
+             GO\n\
+             EXECUTE AS CALLER;\n",
+        );
+    }
+
+    #[test]
+    fn a_revert_before_any_execute_as_undoes_nothing_later() {
+        check(
+            "REVERT;\n\
+             EXECUTE AS USER = 'late'; --! IMP003\n",
+        );
+    }
+
+    #[test]
     fn no_revert_is_always_reported() {
         check(
             "EXECUTE AS USER = 'loader' WITH NO REVERT; --! IMP003: EXECUTE AS USER = 'loader' WITH NO REVERT can never be undone: the session keeps that context until it ends. Remove NO REVERT and add REVERT after the statements that need the context.\n\

@@ -63,7 +63,10 @@ mod tests {
     fn setuser_with_a_name_is_reported() {
         check(
             "SETUSER 'loader'; --! IMP006: SETUSER 'loader' is deprecated and impersonates 'loader' without the checks of EXECUTE AS. Use EXECUTE AS USER = 'loader' with a REVERT, or a module that runs with only the permissions it needs.\n\
-             SETUSER;\n",
+             SETUSER;\n\
+             GO\n\
+             setuser N'Loader' --! IMP006\n\
+             GO\n",
         );
     }
 }
