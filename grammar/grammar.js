@@ -57,6 +57,10 @@ function query_rest($) {
   ];
 }
 
+// One SSMS template parameter: `<name, type, default>`; the type and the default may be
+// empty and the default may hold spaces and punctuation, but none of them spans a line.
+const TEMPLATE_PARAMETER = '<[@A-Za-z_][^,<>\\r\\n]*,[^,<>\\r\\n]*,[^<>\\r\\n]*>';
+
 // A keyword added by this grammar. The base's keywords win ties against `_identifier`
 // because they are declared before it; ours are declared after, so they need lexical
 // precedence to be extracted as keywords at all. Like every keyword, it only displaces an
@@ -117,6 +121,11 @@ export default grammar(base, {
     keyword_availability: (_) => keyword('availability'),
     keyword_workload: (_) => keyword('workload'),
     keyword_classifier: (_) => keyword('classifier'),
+    keyword_governor: (_) => keyword('governor'),
+    keyword_connection: (_) => keyword('connection'),
+    keyword_filetable: (_) => keyword('filetable'),
+    keyword_validation: (_) => keyword('validation'),
+    keyword_state: (_) => keyword('state'),
 
     // ---------------------------------------------------------------------------------
     // Script structure: SQLCMD lines are batch items beside statements, like the base's
@@ -198,9 +207,19 @@ export default grammar(base, {
     // Template Parameters" before the script runs. Hundreds of sample scripts and many
     // project files are templates, so a parameter stands wherever a name or a value can.
     // The type and default may be empty; the default may hold spaces and punctuation.
-    template_parameter: (_) => token(prec(1, /<[@A-Za-z_][^,<>\r\n]*,[^,<>\r\n]*,[^<>\r\n]*>/)),
+    // Text glued to a parameter belongs to the same name (`df_<column_name, sysname, c>`,
+    // `fn_cdc_get_all_changes_<capture_instance, sysname, ci>`), so the token takes it.
+    template_parameter: (_) =>
+      token(
+        prec(
+          1,
+          new RegExp(
+            `([@#A-Za-z_][0-9A-Za-z_@#$]*)?(${TEMPLATE_PARAMETER}[0-9A-Za-z_@#$]*)+`,
+          ),
+        ),
+      ),
 
-    identifier: ($, original) => choice(original, $.template_parameter),
+    identifier: ($, original) => choice(original, $.template_parameter, $._graph_pseudo_column),
 
     // Where only a constant is allowed (`SAMPLE <percentage, , 50> PERCENT`, a default
     // value), a template parameter or a SQLCMD variable is the constant. In an expression
@@ -216,6 +235,13 @@ export default grammar(base, {
         $.drop_signature_statement,
         $.checkpoint_statement,
         $.restore_statement,
+        $.broker_priority_statement,
+        $.remote_service_binding_statement,
+        $.endpoint_statement,
+        $.resource_governor_statement,
+        $.fulltext_stoplist_statement,
+        $.audit_specification_statement,
+        $.backup_key_statement,
         prec(-1, $.template_parameter),
         prec(-1, $.sqlcmd_variable),
       ),
@@ -328,7 +354,8 @@ export default grammar(base, {
       prec.right(seq(original, optional(seq($.keyword_with, choice($.keyword_rollup, $.keyword_cube))))),
 
     // A parenthesized join as a row source: `a JOIN (b JOIN c ON ...) ON ...`.
-    relation: ($, original) => choice(original, $.parenthesized_join),
+    relation: ($, original) =>
+      choice(original, $.parenthesized_join, prec.right(seq($.static_method_call, optional($._alias)))),
     parenthesized_join: ($) =>
       seq('(', $._relation_with_hint, repeat1(choice($.join, $.cross_join, $.apply_join)), ')'),
 
@@ -398,10 +425,31 @@ export default grammar(base, {
     // COLUMNSTORE itself.)
     _index_kind: ($, original) => choice(original, seq($.keyword_nonclustered, $.keyword_hash)),
 
-    // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list.
+    // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list, and
+    // INDEX name UNIQUE [kind] (columns) is a unique inline index.
     constraint: ($, original) =>
       choice(
         original,
+        // CONSTRAINT name CONNECTION (from_node TO to_node [, ...]) [ON DELETE action]
+        prec.right(
+          seq(
+            optional(seq($.keyword_constraint, field('name', $.identifier))),
+            $.keyword_connection,
+            paren_list(seq(field('from', $.object_reference), $.keyword_to, field('to', $.object_reference)), true),
+            optional($.referential_action),
+          ),
+        ),
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_unique,
+            optional($._index_kind),
+            $.ordered_columns,
+            optional($.with_options),
+            optional($.on_filegroup),
+          ),
+        ),
         prec.right(
           seq(
             $.keyword_index,
@@ -426,8 +474,9 @@ export default grammar(base, {
             field('name', $.object_reference),
             optional($.column_definitions),
             $.keyword_as,
-            choice($.keyword_node, $.keyword_edge),
+            choice($.keyword_node, $.keyword_edge, $.keyword_filetable),
             optional($.on_filegroup),
+            optional($.with_options),
           ),
         ),
         prec.right(
@@ -570,6 +619,372 @@ export default grammar(base, {
       ),
 
     // ---------------------------------------------------------------------------------
+    // Tables and indexes.
+    //
+    // SQL Server accepts a trailing comma after the last column definition.
+    column_definitions: ($) =>
+      seq(
+        '(',
+        comma_list(choice($.column_definition, $.constraint, $.period_for_system_time), true),
+        optional(','),
+        ')',
+      ),
+
+    // ALTER TABLE t ALTER COLUMN c type [COLLATE x] ENCRYPTED WITH (...) [NOT NULL]
+    //   [WITH (ONLINE = ON)] — Always Encrypted column changes, beside the base's forms.
+    alter_table: ($, original) =>
+      choice(
+        original,
+        // { ENABLE | DISABLE } CHANGE_TRACKING [WITH (TRACK_COLUMNS_UPDATED = ON)]
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            choice($.keyword_enable, $.keyword_disable),
+            $.identifier,
+            optional($.with_options),
+          ),
+        ),
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            $.keyword_alter,
+            $.keyword_column,
+            field('name', $.identifier),
+            field('type', $._type),
+            optional(seq($.keyword_collate, $.identifier)),
+            choice(
+              seq($.encrypted_with, optional(choice($.keyword_null, $._not_null)), optional($.with_options)),
+              seq(optional(choice($.keyword_null, $._not_null)), $.with_options),
+            ),
+          ),
+        ),
+      ),
+
+    // ALTER INDEX ... REBUILD PARTITION = { ALL | n } [WITH (options)]
+    alter_index: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_index,
+            choice($.keyword_all, field('name', $.identifier)),
+            $.keyword_on,
+            $.object_reference,
+            $.keyword_rebuild,
+            $.keyword_partition,
+            '=',
+            choice($.keyword_all, field('partition', $._expression)),
+            optional($.with_options),
+          ),
+        ),
+      ),
+
+    // SET STATISTICS { IO | TIME | XML | PROFILE } [, ...] { ON | OFF }
+    set_statement: ($, original) =>
+      choice(
+        original,
+        $._cursor_assignment,
+        seq(
+          $.keyword_set,
+          $.keyword_statistics,
+          comma_list(choice($.identifier, $.keyword_xml), true),
+          choice($.keyword_on, $.keyword_off),
+        ),
+      ),
+
+    // Graph pseudo-columns: $node_id, $edge_id, $from_id, $to_id.
+    _graph_pseudo_column: (_) => token(prec(1, /\$([nN][oO][dD][eE]|[eE][dD][gG][eE]|[fF][rR][oO][mM]|[tT][oO])_[iI][dD]/)),
+
+    // ---------------------------------------------------------------------------------
+    // Service Broker, audit, resource governor and other server objects the base lacks.
+    //
+    // CREATE SERVICE name [AUTHORIZATION owner] ON QUEUE queue [(contract [, ...])]
+    create_service: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_service,
+          field('name', $.identifier),
+          optional(seq($.keyword_authorization, field('owner', $.identifier))),
+          $.keyword_on,
+          $.keyword_queue,
+          field('queue', $.object_reference),
+          optional(paren_list(field('contract', $.identifier), true)),
+        ),
+      ),
+
+    // ALTER SERVICE name [ON QUEUE queue] [( { ADD | DROP } CONTRACT c [, ...] )]
+    alter_service: ($) =>
+      prec.right(
+        seq(
+          $.keyword_alter,
+          $.keyword_service,
+          field('name', $.identifier),
+          optional(seq($.keyword_on, $.keyword_queue, field('queue', $.object_reference))),
+          optional(
+            paren_list(
+              seq(choice($.keyword_add, $.keyword_drop), $.keyword_contract, field('contract', $.identifier)),
+              true,
+            ),
+          ),
+        ),
+      ),
+
+    // { CREATE | ALTER } BROKER PRIORITY name FOR CONVERSATION SET (options)
+    broker_priority_statement: ($) =>
+      seq(
+        choice($.keyword_create, $.keyword_alter),
+        $.keyword_broker,
+        $.keyword_priority,
+        field('name', $.identifier),
+        $.keyword_for,
+        $.keyword_conversation,
+        $.keyword_set,
+        paren_list($.option, true),
+      ),
+
+    // { CREATE | ALTER } REMOTE SERVICE BINDING name [AUTHORIZATION owner]
+    //   [TO SERVICE 'name'] WITH USER = user [, ANONYMOUS = { ON | OFF }]
+    remote_service_binding_statement: ($) =>
+      seq(
+        choice($.keyword_create, $.keyword_alter),
+        $.keyword_remote,
+        $.keyword_service,
+        $.keyword_binding,
+        field('name', $.identifier),
+        optional(seq($.keyword_authorization, field('owner', $.identifier))),
+        optional(seq($.keyword_to, $.keyword_service, field('service', $.literal))),
+        $.keyword_with,
+        comma_list(choice(seq($.keyword_user, '=', field('user', $.identifier)), $.option), true),
+      ),
+
+    // { CREATE | ALTER } ENDPOINT name [AUTHORIZATION login] [STATE = state]
+    //   [AS protocol (options)] [FOR payload (options)]
+    endpoint_statement: ($) =>
+      prec.right(
+        seq(
+          choice($.keyword_create, $.keyword_alter),
+          $.keyword_endpoint,
+          field('name', $.identifier),
+          optional(seq($.keyword_authorization, field('owner', $.identifier))),
+          optional(seq($.keyword_state, '=', $.identifier)),
+          optional(seq($.keyword_as, field('protocol', $.identifier), paren_list($.option, true))),
+          optional(seq($.keyword_for, field('payload', $.identifier), paren_list($.option, true))),
+        ),
+      ),
+
+    // ALTER MESSAGE TYPE name VALIDATION = x [WITH SCHEMA COLLECTION c]
+    alter_message_type: ($) =>
+      prec.right(
+        seq(
+          $.keyword_alter,
+          $.keyword_message,
+          $.keyword_type,
+          field('name', $.identifier),
+          $.keyword_validation,
+          '=',
+          $.identifier,
+          optional(seq($.keyword_with, $.keyword_schema, $.keyword_collection, $.object_reference)),
+        ),
+      ),
+
+    // CREATE RULE name AS condition | CREATE DEFAULT name AS constant (both deprecated)
+    create_rule: ($) =>
+      seq(
+        $.keyword_create,
+        choice($.keyword_rule, $.keyword_default),
+        field('name', $.object_reference),
+        $.keyword_as,
+        field('value', $._expression),
+      ),
+
+    // { CREATE | ALTER } [EXTERNAL] RESOURCE POOL name [WITH (options)]
+    // { CREATE | ALTER } WORKLOAD GROUP name [WITH (options)] [USING pool [, EXTERNAL pool]]
+    // ALTER RESOURCE GOVERNOR { RECONFIGURE | DISABLE | RESET STATISTICS | WITH (options) }
+    resource_governor_statement: ($) =>
+      prec.right(
+        choice(
+          seq(
+            choice($.keyword_create, $.keyword_alter),
+            optional($.keyword_external),
+            $.keyword_resource,
+            $.keyword_pool,
+            field('name', $.identifier),
+            optional($.with_options),
+          ),
+          seq(
+            choice($.keyword_create, $.keyword_alter),
+            $.keyword_workload,
+            $.keyword_group,
+            field('name', $.identifier),
+            optional($.with_options),
+            optional(
+              seq(
+                $.keyword_using,
+                comma_list(seq(optional($.keyword_external), field('pool', $.identifier)), true),
+              ),
+            ),
+          ),
+          seq(
+            $.keyword_alter,
+            $.keyword_resource,
+            $.keyword_governor,
+            choice(
+              $.keyword_reconfigure,
+              $.keyword_disable,
+              seq($.identifier, $.keyword_statistics),
+              $.with_options,
+            ),
+          ),
+        ),
+      ),
+
+    // CREATE EVENT NOTIFICATION name ON { SERVER | DATABASE | QUEUE q } [WITH FAN_IN]
+    //   FOR event [, ...] TO SERVICE 'service', { 'broker_instance' | 'current database' }
+    create_event_notification: ($) =>
+      seq(
+        $.keyword_create,
+        $.keyword_event,
+        $.keyword_notification,
+        field('name', $.identifier),
+        $.keyword_on,
+        choice($.keyword_server, $.keyword_database, seq($.keyword_queue, $.object_reference)),
+        optional(seq($.keyword_with, $.identifier)),
+        $.keyword_for,
+        comma_list(field('event', $.identifier), true),
+        $.keyword_to,
+        $.keyword_service,
+        field('service', $._option_literal),
+        ',',
+        field('broker_instance', $._option_literal),
+      ),
+
+    // { CREATE | ALTER } FULLTEXT STOPLIST name [FROM source | FROM SYSTEM STOPLIST]
+    //   [AUTHORIZATION owner] | ALTER ... { ADD | DROP } 'word' LANGUAGE x
+    fulltext_stoplist_statement: ($) =>
+      prec.right(
+        seq(
+          choice($.keyword_create, $.keyword_alter),
+          $.keyword_fulltext,
+          $.keyword_stoplist,
+          field('name', $.identifier),
+          repeat(
+            choice(
+              seq($.keyword_from, $.object_reference, optional($.keyword_stoplist)),
+              seq($.keyword_authorization, field('owner', $.identifier)),
+              seq(choice($.keyword_add, $.keyword_drop), $._option_literal, $.keyword_language, $._option_literal),
+            ),
+          ),
+        ),
+      ),
+
+    // { CREATE | ALTER } { SERVER | DATABASE } AUDIT SPECIFICATION name
+    //   [FOR SERVER AUDIT audit] [{ ADD | DROP } ( group | actions ON securable BY principals )
+    //   [, ...]] [WITH (STATE = { ON | OFF })]
+    audit_specification_statement: ($) =>
+      prec.right(
+        seq(
+          choice($.keyword_create, $.keyword_alter),
+          choice($.keyword_server, $.keyword_database),
+          $.keyword_audit,
+          $.keyword_specification,
+          field('name', $.identifier),
+          optional(seq($.keyword_for, $.keyword_server, $.keyword_audit, field('audit', $.identifier))),
+          optional(comma_list($.audit_action, true)),
+          optional($.with_options),
+        ),
+      ),
+
+    audit_action: ($) =>
+      seq(
+        choice($.keyword_add, $.keyword_drop),
+        '(',
+        choice(
+          field('group', $.identifier),
+          seq(
+            comma_list(field('action', $.permission), true),
+            $.keyword_on,
+            optional(seq(field('class', $.securable_class), '::')),
+            field('securable', $.object_reference),
+            $.keyword_by,
+            comma_list(field('principal', $.identifier), true),
+          ),
+        ),
+        ')',
+      ),
+
+    // ALTER EXTERNAL DATA SOURCE name SET option [, ...]
+    alter_external_data_source: ($) =>
+      seq(
+        $.keyword_alter,
+        $.keyword_external,
+        $.keyword_data,
+        $.keyword_source,
+        field('name', $.identifier),
+        $.keyword_set,
+        comma_list($.option, true),
+      ),
+
+    // BACKUP CERTIFICATE c TO FILE = 'path' [WITH PRIVATE KEY (...)]
+    // BACKUP [SERVICE] MASTER KEY TO FILE = 'path' ENCRYPTION BY PASSWORD = 'x'
+    backup_key_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_backup,
+          choice(
+            seq($.keyword_certificate, field('name', $.identifier)),
+            seq(optional($.keyword_service), $.keyword_master, $.keyword_key),
+          ),
+          $.keyword_to,
+          $.keyword_file,
+          '=',
+          field('file', $.literal),
+          optional(choice($.private_key_clause, $.encryption_mechanism)),
+        ),
+      ),
+
+    // BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'English')
+    // ... END — the body of a natively compiled module.
+    block: ($, original) =>
+      choice(
+        original,
+        seq(
+          $.keyword_begin,
+          $.keyword_atomic,
+          $.keyword_with,
+          paren_list($.atomic_option, true),
+          repeat($._body_item),
+          $.keyword_end,
+        ),
+      ),
+    atomic_option: ($) =>
+      choice(
+        seq($.keyword_transaction, $.keyword_isolation, $.keyword_level, '=', choice($.identifier, $.keyword_snapshot, $.keyword_serializable)),
+        $.option,
+      ),
+
+    // Natively compiled procedures declare NATIVE_COMPILATION and SCHEMABINDING.
+    procedure_option: ($, original) => choice(original, $.keyword_schemabinding, $.identifier),
+    function_option: ($, original) => choice(original, $.identifier),
+
+    // SET @cursor = CURSOR [options] FOR query
+    _cursor_assignment: ($) =>
+      seq(
+        $.keyword_set,
+        field('variable', $.object_reference),
+        $.assignment_operator,
+        $.keyword_cursor,
+        repeat($.identifier),
+        $.keyword_for,
+        $._dml_read,
+      ),
+
+    // ---------------------------------------------------------------------------------
     // Column constraints, overridden for DEFAULT: its value is a constant expression, and
     // reading it as any expression made `DEFAULT (0) NOT NULL` continue into `NOT IN` /
     // `NOT LIKE` and fail at NULL. The other alternatives keep the base's shapes.
@@ -677,8 +1092,25 @@ export default grammar(base, {
       seq($.keyword_drop, $.keyword_aggregate, optional($._if_exists), field('name', $.object_reference)),
 
     _create_statement: ($, original) =>
-      choice(original, $.create_aggregate, $.create_application_role, $.create_credential, $.create_xml_index),
-    _alter_statement: ($, original) => choice(original, $.alter_application_role, $.alter_credential),
+      choice(
+        original,
+        $.create_aggregate,
+        $.create_application_role,
+        $.create_credential,
+        $.create_xml_index,
+        $.create_service,
+        $.create_rule,
+        $.create_event_notification,
+      ),
+    _alter_statement: ($, original) =>
+      choice(
+        original,
+        $.alter_application_role,
+        $.alter_credential,
+        $.alter_service,
+        $.alter_message_type,
+        $.alter_external_data_source,
+      ),
     _drop_statement: ($, original) =>
       choice(original, $.drop_aggregate, $.drop_application_role, $.drop_credential, $.drop_object),
 
@@ -991,7 +1423,12 @@ export default grammar(base, {
       prec.right(seq($.keyword_setuser, optional(seq(field('user', $.literal), optional(seq($.keyword_with, $.identifier)))))),
 
     // A qualified option value: queue activation's `PROCEDURE_NAME = dbo.usp_Process`.
-    _option_value: ($, original) => choice(original, alias($._qualified_option_value, $.object_reference)),
+    _option_value: ($, original) =>
+      choice(
+        original,
+        prec.right(seq(alias($._qualified_option_value, $.object_reference), optional(paren_list($.option, true)))),
+        seq($.literal, '%'),
+      ),
     _qualified_option_value: ($) =>
       seq(
         optional(seq(field('database', $.identifier), '.')),
@@ -1000,8 +1437,16 @@ export default grammar(base, {
         field('name', $.identifier),
       ),
 
+    // SET QUERY_STORE CLEAR ALL
     // Queue activation `ACTIVATION (..., EXECUTE AS SELF)` lists the execution context
     // among ordinary options.
-    option: ($, original) => choice(original, $.execute_as_clause),
+    option: ($, original) =>
+      choice(
+        original,
+        $.execute_as_clause,
+        seq(field('name', $.identifier), field('value', $.identifier), $.keyword_all),
+        // CLEANUP_POLICY = (STALE_QUERY_THRESHOLD_DAYS = 30)
+        seq(field('name', $.identifier), '=', paren_list($.option, true)),
+      ),
   },
 });
