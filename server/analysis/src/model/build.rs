@@ -13,7 +13,7 @@ use super::{
     OptionSetting, OptionState, PermissionChange, Principal, PrincipalId, PrincipalKind, Resolved,
     Schema, SchemaId, Scope, ServerConfig, StmtId, TrustedAssembly,
 };
-use crate::diagnostic::{FileId, Location};
+use crate::diagnostic::Location;
 use crate::project::{Project, Workspace};
 
 const BUILTIN_USERS: &[&str] = &["dbo", "guest", "sys", "INFORMATION_SCHEMA"];
@@ -217,23 +217,6 @@ impl Builder {
             }
         }
         self.model.builtin = ids;
-        // `dbo` belongs to `db_owner`, and `sa` to `sysadmin`; the model records those
-        // memberships as built in (no statement), so that queries need no special case.
-        // The location of a built-in fact is the start of no file; it is never shown.
-        let nowhere = Location {
-            file: FileId(u32::MAX),
-            range: syntax::TextRange::default(),
-        };
-        self.model
-            .member_of
-            .entry(ids.dbo)
-            .or_default()
-            .insert(ids.db_owner, nowhere);
-        self.model
-            .member_of
-            .entry(ids.sa)
-            .or_default()
-            .insert(ids.sysadmin, nowhere);
         // The built-in schemas: `dbo` and `guest` owned by those users, `sys` and
         // `INFORMATION_SCHEMA` by theirs, and one schema per fixed database role.
         for name in BUILTIN_USERS.iter().chain(FIXED_DATABASE_ROLES) {
@@ -290,45 +273,45 @@ impl Builder {
     }
 
     fn definition(&mut self, id: StmtId, statement: &Statement) {
+        // A second CREATE of a name the project already defines changes nothing: the
+        // first definition stays (the deployment of the second one would fail).
         match &statement.kind {
-            StatementKind::CreateUser(user) if !user.alter => {
-                if self.model.database_principal(&user.name.value).is_none() {
-                    let location = self.at(id, user.name.range);
-                    self.add_principal(Principal {
-                        name: user.name.value.clone(),
-                        kind: PrincipalKind::User(user.source.clone()),
-                        location: Some(location),
-                        login: None,
-                    });
-                }
+            StatementKind::CreateUser(user)
+                if !user.alter && self.model.database_principal(&user.name.value).is_none() =>
+            {
+                let location = self.at(id, user.name.range);
+                self.add_principal(Principal {
+                    name: user.name.value.clone(),
+                    kind: PrincipalKind::User(user.source.clone()),
+                    location: Some(location),
+                    login: None,
+                });
             }
             StatementKind::CreateRole {
                 name, application, ..
-            } => {
-                if self.model.database_principal(&name.value).is_none() {
-                    let location = self.at(id, name.range);
-                    self.add_principal(Principal {
-                        name: name.value.clone(),
-                        kind: if *application {
-                            PrincipalKind::ApplicationRole
-                        } else {
-                            PrincipalKind::Role
-                        },
-                        location: Some(location),
-                        login: None,
-                    });
-                }
+            } if self.model.database_principal(&name.value).is_none() => {
+                let location = self.at(id, name.range);
+                self.add_principal(Principal {
+                    name: name.value.clone(),
+                    kind: if *application {
+                        PrincipalKind::ApplicationRole
+                    } else {
+                        PrincipalKind::Role
+                    },
+                    location: Some(location),
+                    login: None,
+                });
             }
-            StatementKind::CreateLogin(login) => {
-                if self.model.server_principal(&login.name.value).is_none() {
-                    let location = self.at(id, login.name.range);
-                    self.add_principal(Principal {
-                        name: login.name.value.clone(),
-                        kind: PrincipalKind::Login(login.source.clone()),
-                        location: Some(location),
-                        login: None,
-                    });
-                }
+            StatementKind::CreateLogin(login)
+                if self.model.server_principal(&login.name.value).is_none() =>
+            {
+                let location = self.at(id, login.name.range);
+                self.add_principal(Principal {
+                    name: login.name.value.clone(),
+                    kind: PrincipalKind::Login(login.source.clone()),
+                    location: Some(location),
+                    login: None,
+                });
             }
             StatementKind::CreateSchema { name, .. } => {
                 let location = self.at(id, name.range);
@@ -354,43 +337,41 @@ impl Builder {
                 }
             }
             StatementKind::CreateObject(create) => self.define_object(id, create),
-            StatementKind::CreateAssembly(assembly) if !assembly.alter => {
-                if self.model.assembly_named(&assembly.name.value).is_none() {
-                    let location = self.at(id, assembly.name.range);
-                    let (permission_set, permission_set_location) = match &assembly.permission_set {
-                        Some((set, range)) => (set.clone(), Some(self.at(id, *range))),
-                        None => (PermissionSet::Safe, None),
-                    };
-                    let assembly_id = AssemblyId(self.model.assemblies.len() as u32);
-                    self.model
-                        .assembly_index
-                        .insert(fold(&assembly.name.value), assembly_id);
-                    let dbo = self.model.builtin.dbo;
-                    self.model.assemblies.push(Assembly {
-                        name: assembly.name.value.clone(),
-                        location,
-                        statement: id,
-                        owner: dbo,
-                        owner_location: None,
-                        permission_set,
-                        permission_set_location,
-                        sources: assembly.from.clone(),
-                    });
-                }
+            StatementKind::CreateAssembly(assembly)
+                if !assembly.alter && self.model.assembly_named(&assembly.name.value).is_none() =>
+            {
+                let location = self.at(id, assembly.name.range);
+                let (permission_set, permission_set_location) = match &assembly.permission_set {
+                    Some((set, range)) => (set.clone(), Some(self.at(id, *range))),
+                    None => (PermissionSet::Safe, None),
+                };
+                let assembly_id = AssemblyId(self.model.assemblies.len() as u32);
+                self.model
+                    .assembly_index
+                    .insert(fold(&assembly.name.value), assembly_id);
+                let dbo = self.model.builtin.dbo;
+                self.model.assemblies.push(Assembly {
+                    name: assembly.name.value.clone(),
+                    location,
+                    statement: id,
+                    owner: dbo,
+                    owner_location: None,
+                    permission_set,
+                    permission_set_location,
+                    sources: assembly.from.clone(),
+                });
             }
-            StatementKind::CreateKey(key) => {
-                if self.model.key_named(&key.name.value).is_none() {
-                    let key_id = KeyId(self.model.keys.len() as u32);
-                    self.model.key_index.insert(fold(&key.name.value), key_id);
-                    let location = self.at(id, key.name.range);
-                    self.model.keys.push(Key {
-                        name: key.name.value.clone(),
-                        certificate: key.certificate,
-                        source: key.source.clone(),
-                        from_assembly: None,
-                        location,
-                    });
-                }
+            StatementKind::CreateKey(key) if self.model.key_named(&key.name.value).is_none() => {
+                let key_id = KeyId(self.model.keys.len() as u32);
+                self.model.key_index.insert(fold(&key.name.value), key_id);
+                let location = self.at(id, key.name.range);
+                self.model.keys.push(Key {
+                    name: key.name.value.clone(),
+                    certificate: key.certificate,
+                    source: key.source.clone(),
+                    from_assembly: None,
+                    location,
+                });
             }
             _ => {}
         }
@@ -430,8 +411,9 @@ impl Builder {
         let schema = self.schema_for(&create.name, trigger_target);
         let key = (schema, fold(&create.name.object().value));
         let location = self.at(id, create.name.range);
-        match self.model.object_index.get(&key) {
+        match self.model.object_index.get(&key).copied() {
             Some(existing) => {
+                self.model.statement_objects.insert(id, existing);
                 // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
                 let object = &mut self.model.objects[existing.0 as usize];
                 object.statement = id;
@@ -442,6 +424,7 @@ impl Builder {
             None => {
                 let object_id = ObjectId(self.model.objects.len() as u32);
                 self.model.object_index.insert(key, object_id);
+                self.model.statement_objects.insert(id, object_id);
                 self.model.objects.push(Object {
                     schema,
                     name: create.name.object().value.clone(),

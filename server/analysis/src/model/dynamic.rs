@@ -142,6 +142,7 @@ mod tests {
                 target: ExecTarget::Dynamic { text },
                 at_server: None,
                 keyword_range: r(50),
+                return_status: None,
             }),
             references: Vec::new(),
         }

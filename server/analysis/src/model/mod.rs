@@ -32,6 +32,8 @@ mod names;
 mod permissions;
 mod reach;
 mod stream;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -567,6 +569,8 @@ pub struct Model {
     schema_index: HashMap<String, SchemaId>,
     objects: Vec<Object>,
     object_index: HashMap<(SchemaId, String), ObjectId>,
+    /// Every `CREATE`/`ALTER` statement of an object, to the object.
+    statement_objects: HashMap<StmtId, ObjectId>,
     assemblies: Vec<Assembly>,
     assembly_index: HashMap<String, AssemblyId>,
     keys: Vec<Key>,
@@ -643,18 +647,10 @@ impl Model {
         })
     }
 
-    /// The object a module-defining top-level statement defines.
+    /// The object a `CREATE`/`ALTER` top-level statement defines, when the model knows
+    /// it (not for an object in another database).
     pub fn module_object_of(&self, id: StmtId) -> Option<ObjectId> {
-        let item = self.items.get(id.0 as usize)?;
-        match &item.statement.kind {
-            syntax::ast::StatementKind::CreateObject(create) => {
-                match self.resolve_exact(&create.name, None) {
-                    Resolved::Object(object) => Some(object),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
+        self.statement_objects.get(&id).copied()
     }
 
     // ---- principals -----------------------------------------------------------------
@@ -722,11 +718,9 @@ impl Model {
         let mut seen = BTreeSet::new();
         let mut stack = vec![principal];
         while let Some(p) = stack.pop() {
-            if let Some(roles) = self.member_of.get(&p) {
-                for role in roles.keys() {
-                    if *role != principal && seen.insert(*role) {
-                        stack.push(*role);
-                    }
+            for role in self.direct_role_ids(p) {
+                if role != principal && seen.insert(role) {
+                    stack.push(role);
                 }
             }
         }
@@ -736,16 +730,34 @@ impl Model {
         seen.into_iter().collect()
     }
 
+    /// Direct roles in the final state, with the built-in memberships (`dbo` in
+    /// `db_owner`, `sa` in `sysadmin`) that no statement records.
+    fn direct_role_ids(&self, principal: PrincipalId) -> Vec<PrincipalId> {
+        let mut roles: Vec<PrincipalId> = self
+            .member_of
+            .get(&principal)
+            .map(|roles| roles.keys().copied().collect())
+            .unwrap_or_default();
+        if principal == self.builtin.dbo {
+            roles.push(self.builtin.db_owner);
+        }
+        if principal == self.builtin.sa {
+            roles.push(self.builtin.sysadmin);
+        }
+        roles
+    }
+
     /// True when `principal` is `role`, or belongs to it (transitively) in the final
-    /// state; every database principal belongs to `public`, and `dbo` to `db_owner`.
+    /// state; every database principal belongs to `public`, `dbo` to `db_owner` and `sa`
+    /// to `sysadmin`.
     pub fn is_member_of(&self, principal: PrincipalId, role: PrincipalId) -> bool {
-        principal == role
-            || (role == self.builtin.db_owner && principal == self.builtin.dbo)
-            || self.roles_of(principal).contains(&role)
+        principal == role || self.roles_of(principal).contains(&role)
     }
 
     /// The chain of direct memberships from `principal` to `role` (the statements that
-    /// added them), when it belongs to it; empty when it is the role itself.
+    /// added them), when it belongs to it through statements; empty when it is the role
+    /// itself. Built-in memberships (`public`, `dbo` in `db_owner`) have no statement and
+    /// give no path.
     pub fn membership_path(
         &self,
         principal: PrincipalId,

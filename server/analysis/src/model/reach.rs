@@ -95,9 +95,10 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
 }
 
 impl Walker<'_> {
-    /// `dbo`, `db_owner` members and sysadmins pass every check: nothing to walk.
+    /// `dbo` and sysadmins pass every check, DENY or not: nothing to walk. (`db_owner`
+    /// members are walked: a DENY binds them.)
     fn always_allowed(&self, principal: PrincipalId) -> bool {
-        self.model.is_db_owner(principal) || self.model.is_sysadmin(principal)
+        principal == self.model.dbo() || self.model.is_sysadmin(principal)
     }
 
     /// The references a module makes, static ones first, then those in known dynamic SQL

@@ -1,6 +1,113 @@
-//! The PRM rules of the catalogue.
+//! The PRM rules of the catalogue: permissions and ownership chains.
+//!
+//! PRM001, PRM002 and PRM004 read the model's [`reaches`](crate::model::Model::reaches)
+//! through [`chain`]; the others judge the GRANT/DENY/REVOKE and role-membership
+//! statements the model records in order.
+//!
+//! Broken-chain findings are reported once per (call site, execution context, object):
+//! when a module runs as its caller, every principal granted the entry point is its own
+//! context and gets its own finding, naming it; when a module runs `WITH EXECUTE AS`, all
+//! callers share that context and one finding names the first of them.
 
 use super::Rule;
+use crate::diagnostic::{Diagnostic, Location, Related};
+use crate::rule::RuleMeta;
+
+mod chain;
+mod db_owner_membership;
+mod dynamic_sql_needs_direct_permission;
+mod grant_inside_module;
+mod grant_option;
+mod grant_to_public;
+mod guest_access;
+mod high_privilege_permission;
+mod missing_execute_permission;
+mod missing_object_permission;
+mod missing_references_on_assembly;
+mod unresolved_security_reference;
+
+#[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
+mod tests;
 
 /// The PRM rules, registered.
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &missing_execute_permission::RULE,
+    &missing_object_permission::RULE,
+    &missing_references_on_assembly::RULE,
+    &dynamic_sql_needs_direct_permission::RULE,
+    &grant_to_public::RULE,
+    &unresolved_security_reference::RULE,
+    &grant_option::RULE,
+    &high_privilege_permission::RULE,
+    &db_owner_membership::RULE,
+    &guest_access::RULE,
+    &grant_inside_module::RULE,
+];
+
+/// A finding of the rule `meta` at `location`, with its default severity.
+pub(crate) fn finding(meta: &RuleMeta, location: Location, message: String) -> Diagnostic {
+    Diagnostic {
+        code: meta.code,
+        severity: meta.severity,
+        message,
+        location,
+        related: Vec::new(),
+        fix: None,
+    }
+}
+
+pub(crate) fn related(location: Location, message: impl Into<String>) -> Related {
+    Related {
+        location,
+        message: message.into(),
+    }
+}
+
+/// One part of a name as T-SQL needs it written: bare when it is a regular
+/// identifier, else bracketed.
+pub(crate) fn sql_part(name: &str) -> String {
+    let regular = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '#' | '$'));
+    if regular {
+        name.to_owned()
+    } else {
+        format!("[{}]", name.replace(']', "]]"))
+    }
+}
+
+/// `schema.object` written for a statement.
+pub(crate) fn sql_object(schema: &str, object: &str) -> String {
+    format!("{}.{}", sql_part(schema), sql_part(object))
+}
+
+/// "A", "A and B", "A, B and C".
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// How a message names a securable: "`dbo.t`", "schema `hr`", "assembly `Geo`".
+pub(crate) fn securable_phrase(model: &crate::model::Model, scope: &crate::model::Scope) -> String {
+    use crate::model::Scope;
+    match scope {
+        Scope::Object(object) => format!("`{}`", model.object_name(*object)),
+        Scope::Schema(schema) => format!("schema `{}`", model.schema(*schema).name),
+        Scope::Assembly(assembly) => format!("assembly `{}`", model.assembly(*assembly).name),
+        Scope::Principal(principal) => format!("`{}`", model.principal_name(*principal)),
+        Scope::Database => "the database".to_owned(),
+        Scope::Server => "the server".to_owned(),
+        Scope::Other { class, name } => format!("{} `{name}`", class.to_lowercase()),
+        Scope::Unresolved { name, .. } => format!("`{name}`"),
+        Scope::OtherDatabase => "an object in another database".to_owned(),
+    }
+}

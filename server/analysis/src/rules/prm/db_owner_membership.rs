@@ -1,0 +1,71 @@
+//! PRM009 db-owner-membership: adding a member to `db_owner` or `sysadmin`.
+
+use super::{finding, related};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::rule::RuleMeta;
+use crate::rules::{Context, Rule};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: Code::Prm009,
+        name: "db-owner-membership",
+        severity: Severity::Warning,
+        summary: "A member is added to db_owner or sysadmin",
+        doc: r#"## What it does
+Reports `ALTER ROLE db_owner ADD MEMBER`, `sp_addrolemember 'db_owner', …`, `ALTER SERVER
+ROLE sysadmin ADD MEMBER` and `sp_addsrvrolemember …, 'sysadmin'`.
+
+## Why is this bad?
+A `db_owner` member can do anything in the database, including changing permissions,
+altering any module and dropping the database; in a TRUSTWORTHY database it can reach
+server scope. A `sysadmin` member can do anything on the server. Such membership should
+be granted by an administrator outside the application's deployment.
+
+## Example
+```sql
+CREATE USER ops WITHOUT LOGIN;
+GO
+ALTER ROLE db_owner ADD MEMBER ops;
+```
+
+## How to fix
+Grant the permissions the principal needs (or membership in narrower roles such as
+`db_datareader`), instead of `db_owner`.
+
+## References
+- [Database-level roles](https://learn.microsoft.com/sql/relational-databases/security/authentication-access/database-level-roles)
+- [Server-level roles](https://learn.microsoft.com/sql/relational-databases/security/authentication-access/server-level-roles)
+"#,
+    },
+    check,
+};
+
+fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    for change in model.membership_changes() {
+        if !change.add || (change.role != model.db_owner() && change.role != model.sysadmin()) {
+            continue;
+        }
+        let role = model.principal_name(change.role);
+        let member = model.principal_name(change.member);
+        let scope = if change.role == model.sysadmin() {
+            "anything on the server"
+        } else {
+            "anything in the database, including changing permissions and dropping it"
+        };
+        let mut diagnostic = finding(
+            &RULE.meta,
+            change.location,
+            format!("`{member}` is added to `{role}`: it can do {scope}"),
+        );
+        diagnostic.fix = Some(format!(
+            "grant `{member}` the specific permissions it needs instead of membership in `{role}`"
+        ));
+        if let Some(location) = model.principal(change.member).location {
+            diagnostic
+                .related
+                .push(related(location, format!("`{member}` is created here")));
+        }
+        out.push(diagnostic);
+    }
+}

@@ -1,0 +1,61 @@
+//! PRM002 missing-object-permission: a granted call path reads or changes a table,
+//! view or table-valued function across a broken ownership chain, and the execution
+//! context lacks the permission.
+
+use super::chain::{self, Kind};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::rule::RuleMeta;
+use crate::rules::{Context, Rule};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: Code::Prm002,
+        name: "missing-object-permission",
+        severity: Severity::Error,
+        summary: "A module reads or changes an object across a broken ownership chain without the permission",
+        doc: r#"## What it does
+Follows every module, view and table-valued function that a principal may use, and every
+DML trigger that a principal's INSERT/UPDATE/DELETE permission on its table fires, and
+reports a SELECT, INSERT, UPDATE or DELETE of an object whose owner differs from the
+module's owner when the execution context lacks that permission. `UPDATE` and `DELETE`
+that read the target's columns also need `SELECT`; a column-level grant counts only when
+it covers every column used.
+
+## Why is this bad?
+Where the owners differ the ownership chain is broken and SQL Server checks the caller's
+own permissions on the object: the statement fails at run time with error 229 ("The
+SELECT permission was denied") even though the principal may run the module.
+
+## Example
+```sql
+CREATE USER hr_owner WITHOUT LOGIN;
+CREATE ROLE payroll;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (employee_id int PRIMARY KEY, amount money NOT NULL);
+GO
+CREATE PROCEDURE dbo.raise_salary @id int
+AS
+    UPDATE hr.salaries SET amount = amount * 1.1 WHERE employee_id = @id;
+GO
+GRANT EXECUTE ON dbo.raise_salary TO payroll;
+```
+
+## How to fix
+Grant the permission on the object (or its schema) to the principal, or give the module
+and the object the same owner so the chain holds, or sign the module with a certificate
+whose user holds the permission.
+
+## References
+- [Ownership chains](https://learn.microsoft.com/sql/relational-databases/security/ownership-chains)
+- [GRANT object permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-object-permissions-transact-sql)
+- [DML triggers: security](https://learn.microsoft.com/sql/relational-databases/triggers/manage-trigger-security)
+"#,
+    },
+    check,
+};
+
+fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    chain::report(context, out, &RULE.meta, Kind::Object);
+}

@@ -1,0 +1,800 @@
+//! Data-driven tests of the PRM rules and of the model facts they rest on.
+
+use super::testing::check;
+
+#[test]
+fn example_p01_chain_break() {
+    check(
+        "=== file: security.sql
+CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+=== file: procs.sql
+CREATE PROCEDURE pricing.current_price @sku nvarchar(40) AS SELECT @sku;
+GO
+CREATE PROCEDURE dbo.quote @sku nvarchar(40)
+AS
+BEGIN
+    EXEC pricing.current_price @sku;   --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`
+END
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GO
+",
+    );
+}
+
+#[test]
+fn example_p02_chain_fixed_by_schema_grant() {
+    check(
+        "=== file: security.sql
+CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+GRANT EXECUTE ON SCHEMA::pricing TO sales_app;
+GO
+=== file: procs.sql
+CREATE PROCEDURE pricing.current_price @sku nvarchar(40) AS SELECT @sku;
+GO
+CREATE PROCEDURE dbo.quote @sku nvarchar(40)
+AS
+BEGIN
+    EXEC pricing.current_price @sku;
+END
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GO
+",
+    );
+}
+
+#[test]
+fn example_p03_update_needs_update_and_select() {
+    check(
+        "CREATE USER hr_owner WITHOUT LOGIN;
+CREATE ROLE payroll;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (employee_id int PRIMARY KEY, amount money NOT NULL);
+GO
+CREATE PROCEDURE dbo.raise_salary @id int, @pct decimal(5,2)
+AS
+    UPDATE hr.salaries SET amount = amount * (1 + @pct / 100) WHERE employee_id = @id;   --! PRM002: `payroll` can execute `dbo.raise_salary`, which updates `hr.salaries` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `payroll` lacks SELECT and UPDATE on `hr.salaries`
+GO
+GRANT EXECUTE ON dbo.raise_salary TO payroll;
+GO
+",
+    );
+}
+
+#[test]
+fn example_p04_gated_link() {
+    check(
+        "CREATE USER geo_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA geo AUTHORIZATION geo_owner;
+GO
+CREATE ASSEMBLY GeoLib FROM 0x4D5A900003000000 WITH PERMISSION_SET = SAFE;
+GO
+CREATE FUNCTION geo.distance (@a float, @b float) RETURNS float
+AS EXTERNAL NAME GeoLib.[GeoLib.Functions].Distance;   --! PRM003: `geo.distance` is owned by `geo_owner`, but assembly `GeoLib` is owned by `dbo` and `geo_owner` lacks REFERENCES on it: the CREATE fails
+GO
+",
+    );
+}
+
+#[test]
+fn example_p08_grants_hygiene() {
+    check(
+        "CREATE TABLE dbo.audit_log (id int PRIMARY KEY, msg nvarchar(4000));
+CREATE ROLE auditors;
+CREATE USER ops WITHOUT LOGIN;
+GO
+GRANT SELECT ON dbo.audit_log TO public;   --! PRM005: SELECT on `dbo.audit_log` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+GRANT SELECT ON dbo.audit_log TO auditors WITH GRANT OPTION;   --! PRM007: `auditors` may grant SELECT on `dbo.audit_log` to anyone (WITH GRANT OPTION): who holds it is no longer decided by the project
+GRANT TAKE OWNERSHIP ON SCHEMA::dbo TO ops;   --! PRM008: `ops` is granted TAKE OWNERSHIP on schema `dbo`: the grantee can make itself the owner and then do anything with it
+ALTER ROLE db_owner ADD MEMBER ops;   --! PRM009: `ops` is added to `db_owner`: it can do anything in the database, including changing permissions and dropping it
+GRANT EXECUTE ON dbo.does_not_exist TO auditors;   --! PRM006: GRANT names the object `dbo.does_not_exist`, which the project does not define
+GO
+",
+    );
+}
+
+#[test]
+fn example_p09_variables_in_principal_names_resolve() {
+    check(
+        "=== file: Scripts/Script.PostDeployment.sql
+:setvar AppRole app_role
+:r .\\grants.sql
+GO
+=== file: Scripts/grants.sql
+GRANT IMPERSONATE ON USER::dbo TO [$(AppRole)];
+GRANT EXECUTE ON SCHEMA::dbo TO [$(AppRole)];
+GO
+=== file: roles.sql
+CREATE ROLE app_role;
+GO
+",
+    );
+}
+
+/// The security scaffolding most chain tests share: a role, a second owner and its
+/// schema, a callee there and a caller in `dbo` granted to the role.
+const CHAIN: &str = "=== file: security.sql
+CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+=== file: procs.sql
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote
+AS
+    EXEC pricing.current_price;
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GO
+";
+
+/// `CHAIN` with `extra` appended as a last file, `grants.sql`, and the expected finding
+/// at the call (line 4 of `procs.sql`) when `broken`.
+fn chain_with(extra: &str, broken: bool) {
+    let mut fixture = CHAIN.to_owned();
+    if broken {
+        fixture = fixture.replace(
+            "    EXEC pricing.current_price;\n",
+            "    EXEC pricing.current_price; --! PRM001\n",
+        );
+    }
+    fixture.push_str("=== file: grants.sql\n");
+    fixture.push_str(extra);
+    check(&fixture);
+}
+
+#[test]
+fn a_grant_on_the_callee_fixes_the_chain() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app;\n",
+        false,
+    );
+}
+
+#[test]
+fn a_database_wide_grant_fixes_the_chain() {
+    chain_with("GRANT EXECUTE TO sales_app;\n", false);
+}
+
+#[test]
+fn a_control_grant_on_the_schema_fixes_the_chain() {
+    chain_with(
+        "GRANT CONTROL ON SCHEMA::pricing TO sales_app; --! PRM008\n",
+        false,
+    );
+}
+
+#[test]
+fn a_grant_to_another_principal_does_not_fix_the_chain() {
+    chain_with(
+        "CREATE ROLE other_app;\nGO\nGRANT EXECUTE ON pricing.current_price TO other_app;\n",
+        true,
+    );
+}
+
+#[test]
+fn aligning_owners_with_alter_authorization_on_the_schema_fixes_the_chain() {
+    chain_with("ALTER AUTHORIZATION ON SCHEMA::pricing TO dbo;\n", false);
+}
+
+#[test]
+fn aligning_owners_with_alter_authorization_on_the_object_fixes_the_chain() {
+    chain_with(
+        "ALTER AUTHORIZATION ON OBJECT::pricing.current_price TO dbo;\n",
+        false,
+    );
+}
+
+#[test]
+fn moving_the_caller_to_the_callees_owner_fixes_the_chain() {
+    chain_with(
+        "ALTER AUTHORIZATION ON dbo.quote TO pricing_owner;\n",
+        false,
+    );
+}
+
+#[test]
+fn alter_authorization_drops_the_grants_made_before_it() {
+    // ALTER AUTHORIZATION (Transact-SQL), Remarks: "If the target entity is not a
+    // database and the entity is being transferred to a new owner, all permissions on
+    // the target will be dropped." The schema grant made before the transfer is gone.
+    chain_with(
+        "GRANT EXECUTE ON SCHEMA::pricing TO sales_app;\nGO\nCREATE USER pricing_owner2 WITHOUT LOGIN;\nGO\nALTER AUTHORIZATION ON SCHEMA::pricing TO pricing_owner2;\n",
+        true,
+    );
+}
+
+#[test]
+fn a_grant_after_alter_authorization_stays() {
+    chain_with(
+        "CREATE USER pricing_owner2 WITHOUT LOGIN;\nGO\nALTER AUTHORIZATION ON SCHEMA::pricing TO pricing_owner2;\nGO\nGRANT EXECUTE ON SCHEMA::pricing TO sales_app;\n",
+        false,
+    );
+}
+
+#[test]
+fn a_later_revoke_undoes_a_grant() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app;\nGO\nREVOKE EXECUTE ON pricing.current_price FROM sales_app;\n",
+        true,
+    );
+}
+
+#[test]
+fn a_later_grant_replaces_a_deny() {
+    chain_with(
+        "DENY EXECUTE ON pricing.current_price TO sales_app;\nGO\nGRANT EXECUTE ON pricing.current_price TO sales_app;\n",
+        false,
+    );
+}
+
+#[test]
+fn a_deny_on_the_object_wins_over_a_schema_grant() {
+    let fixture = format!(
+        "{CHAIN}=== file: grants.sql\nGRANT EXECUTE ON SCHEMA::pricing TO sales_app;\nDENY EXECUTE ON pricing.current_price TO sales_app;\n"
+    )
+    .replace(
+        "    EXEC pricing.current_price;\n",
+        "    EXEC pricing.current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` is denied EXECUTE on `pricing.current_price`\n",
+    );
+    check(&fixture);
+}
+
+#[test]
+fn a_deny_on_the_schema_wins_over_an_object_grant() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app;\nDENY EXECUTE ON SCHEMA::pricing TO sales_app;\n",
+        true,
+    );
+}
+
+#[test]
+fn a_database_wide_deny_also_denies_the_entry_point() {
+    // A database-wide DENY EXECUTE covers dbo.quote itself: sales_app cannot start the
+    // call, so there is no call path to report.
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app;\nDENY EXECUTE TO sales_app;\n",
+        false,
+    );
+}
+
+#[test]
+fn a_database_wide_deny_wins_over_an_object_grant() {
+    check(
+        "CREATE ROLE payroll;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE PROCEDURE dbo.total AS SELECT SUM(amount) FROM hr.salaries; --! PRM002: `payroll` can execute `dbo.total`, which reads `hr.salaries` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `payroll` is denied SELECT on `hr.salaries`
+GO
+GRANT EXECUTE ON dbo.total TO payroll;
+GRANT SELECT ON hr.salaries TO payroll;
+DENY SELECT TO payroll;
+",
+    );
+}
+
+#[test]
+fn a_deny_to_public_binds_every_role() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app;\nDENY EXECUTE ON pricing.current_price TO public;\n",
+        true,
+    );
+}
+
+#[test]
+fn a_grant_to_public_reaches_every_principal() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO public; --! PRM005\n",
+        false,
+    );
+}
+
+#[test]
+fn role_membership_is_transitive() {
+    chain_with(
+        "CREATE ROLE base_role;\nCREATE ROLE mid_role;\nGO\nGRANT EXECUTE ON pricing.current_price TO base_role;\nALTER ROLE base_role ADD MEMBER mid_role;\nEXEC sp_addrolemember 'mid_role', 'sales_app';\n",
+        false,
+    );
+}
+
+#[test]
+fn a_dropped_membership_no_longer_counts() {
+    chain_with(
+        "CREATE ROLE base_role;\nGO\nGRANT EXECUTE ON pricing.current_price TO base_role;\nALTER ROLE base_role ADD MEMBER sales_app;\nGO\nEXEC sp_droprolemember @rolename = N'base_role', @membername = N'sales_app';\n",
+        true,
+    );
+}
+
+#[test]
+fn db_owner_members_pass_every_check_but_not_a_deny() {
+    // The catalogue: "DENY does not bind the securable's owner, dbo or sysadmins; it
+    // does bind db_owner members".
+    chain_with(
+        "ALTER ROLE db_owner ADD MEMBER sales_app; --! PRM009\n",
+        false,
+    );
+    chain_with(
+        "ALTER ROLE db_owner ADD MEMBER sales_app; --! PRM009\nDENY EXECUTE ON pricing.current_price TO sales_app;\n",
+        true,
+    );
+}
+
+#[test]
+fn the_first_file_may_grant_on_objects_defined_later() {
+    check(
+        "=== file: a_grants.sql
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GRANT EXECUTE ON pricing.current_price TO sales_app;
+GO
+=== file: b_security.sql
+CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+=== file: c_procs.sql
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC pricing.current_price;
+GO
+",
+    );
+}
+
+#[test]
+fn each_principal_granted_the_entry_point_gets_its_own_finding() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE ROLE web_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC pricing.current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price` | PRM001: `web_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `web_app` lacks EXECUTE on `pricing.current_price`
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app, web_app;
+GRANT EXECUTE ON pricing.current_price TO dbo;
+GO
+",
+    );
+}
+
+#[test]
+fn modules_nobody_may_execute_are_not_reported() {
+    check(
+        "CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC pricing.current_price;
+GO
+",
+    );
+}
+
+#[test]
+fn nested_calls_report_the_call_that_breaks_the_chain() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.inner_quote AS EXEC pricing.current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which leads to `dbo.inner_quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`
+GO
+CREATE PROCEDURE dbo.quote AS EXEC dbo.inner_quote;
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GO
+",
+    );
+}
+
+#[test]
+fn recursive_calls_end() {
+    check(
+        "CREATE ROLE app;
+GO
+CREATE PROCEDURE dbo.ping AS EXEC dbo.pong;
+GO
+CREATE PROCEDURE dbo.pong AS EXEC dbo.ping;
+GO
+GRANT EXECUTE ON dbo.ping TO app;
+",
+    );
+}
+
+#[test]
+fn execute_as_owner_checks_the_owner_after_the_switch() {
+    // EXECUTE AS clause: "OWNER: the statements inside the module execute in the
+    // context of the current owner of the module". The caller still needs EXECUTE on
+    // pricing.report (the chain from dbo.quote is broken there); inside it,
+    // pricing_owner is the context, and it lacks SELECT on hr.salaries.
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE PROCEDURE pricing.report
+WITH EXECUTE AS OWNER
+AS
+    SELECT id, amount FROM hr.salaries; --! PRM002: `sales_app` can execute `pricing.report`, which reads `hr.salaries` owned by `hr_owner` (not `pricing_owner`): the ownership chain is broken and its execution context `pricing_owner` lacks SELECT on `hr.salaries`
+GO
+CREATE PROCEDURE dbo.quote AS EXEC pricing.report;
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GRANT EXECUTE ON pricing.report TO sales_app;
+GO
+",
+    );
+}
+
+#[test]
+fn execute_as_self_runs_as_dbo() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE PROCEDURE dbo.report
+WITH EXECUTE AS SELF
+AS
+    SELECT id, amount FROM hr.salaries;
+GO
+GRANT EXECUTE ON dbo.report TO sales_app;
+",
+    );
+}
+
+#[test]
+fn execute_as_a_user_checks_that_user() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER hr_owner WITHOUT LOGIN;
+CREATE USER reader WITHOUT LOGIN;
+CREATE USER writer WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE PROCEDURE dbo.report
+WITH EXECUTE AS 'reader'
+AS
+    SELECT id, amount FROM hr.salaries;
+GO
+CREATE PROCEDURE dbo.report2
+WITH EXECUTE AS 'writer'
+AS
+    SELECT id, amount FROM hr.salaries; --! PRM002: `sales_app` can execute `dbo.report2`, which reads `hr.salaries` owned by `hr_owner` (not `dbo`): the ownership chain is broken and its execution context `writer` lacks SELECT on `hr.salaries`
+GO
+GRANT EXECUTE ON dbo.report TO sales_app;
+GRANT EXECUTE ON dbo.report2 TO sales_app;
+GRANT SELECT ON hr.salaries TO reader;
+",
+    );
+}
+
+#[test]
+fn views_are_entry_points_and_run_as_the_caller() {
+    check(
+        "CREATE ROLE analysts;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE VIEW dbo.salary_report
+AS
+SELECT id, amount FROM hr.salaries; --! PRM002: `analysts` can select from `dbo.salary_report`, which reads `hr.salaries` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `analysts` lacks SELECT on `hr.salaries`
+GO
+CREATE VIEW hr.salary_view AS SELECT id, amount FROM hr.salaries;
+GO
+GRANT SELECT ON dbo.salary_report TO analysts;
+GRANT SELECT ON hr.salary_view TO analysts;
+",
+    );
+}
+
+#[test]
+fn a_view_in_a_procedure_continues_the_chain_with_the_views_owner() {
+    check(
+        "CREATE ROLE analysts;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (id int PRIMARY KEY, amount money);
+GO
+CREATE TABLE dbo.bonus (id int PRIMARY KEY, amount money);
+GO
+CREATE VIEW hr.pay AS SELECT s.id, b.amount FROM hr.salaries AS s JOIN dbo.bonus AS b ON b.id = s.id; --! PRM002
+GO
+CREATE PROCEDURE dbo.pay_report AS SELECT id, amount FROM hr.pay;
+GO
+GRANT EXECUTE ON dbo.pay_report TO analysts;
+GRANT SELECT ON hr.pay TO analysts;
+",
+    );
+}
+
+#[test]
+fn triggers_fired_by_a_dml_permission_are_checked() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER audit_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA audit AUTHORIZATION audit_owner;
+GO
+CREATE TABLE audit.log (msg nvarchar(100));
+GO
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE TRIGGER dbo.orders_audit ON dbo.orders AFTER INSERT
+AS
+    INSERT INTO audit.log (msg) VALUES (N'insert'); --! PRM002: `clerks` can insert into `dbo.orders`, which fires the trigger `dbo.orders_audit`, which inserts into `audit.log` owned by `audit_owner` (not `dbo`): the ownership chain is broken and `clerks` lacks INSERT on `audit.log`
+GO
+GRANT INSERT ON dbo.orders TO clerks;
+GRANT DELETE ON dbo.orders TO clerks;
+",
+    );
+}
+
+#[test]
+fn a_procedure_that_inserts_fires_the_trigger_in_its_context() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER audit_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA audit AUTHORIZATION audit_owner;
+GO
+CREATE TABLE audit.log (msg nvarchar(100));
+GO
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE TRIGGER dbo.orders_audit ON dbo.orders AFTER INSERT
+AS
+    INSERT INTO audit.log (msg) VALUES (N'insert'); --! PRM002: `clerks` can execute `dbo.add_order`, which leads to `dbo.orders_audit`, which inserts into `audit.log` owned by `audit_owner` (not `dbo`): the ownership chain is broken and `clerks` lacks INSERT on `audit.log`
+GO
+CREATE PROCEDURE dbo.add_order @id int AS INSERT INTO dbo.orders (id) VALUES (@id);
+GO
+GRANT EXECUTE ON dbo.add_order TO clerks;
+",
+    );
+}
+
+#[test]
+fn synonyms_resolve_to_their_target() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE SYNONYM dbo.price FOR pricing.current_price;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC dbo.price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+",
+    );
+}
+
+#[test]
+fn names_match_whatever_the_quoting_and_case() {
+    check(
+        "CREATE ROLE [Sales App];
+CREATE USER \"Pricing_Owner\" WITHOUT LOGIN;
+GO
+CREATE SCHEMA [Pricing] AUTHORIZATION [pricing_owner];
+GO
+CREATE PROCEDURE [PRICING].[Current Price] AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.Quote AS EXEC pricing.[current price]; --! PRM001: `Sales App` can execute `dbo.Quote`, which calls `Pricing.Current Price` owned by `Pricing_Owner` (not `dbo`): the ownership chain is broken and `Sales App` lacks EXECUTE on `Pricing.Current Price`
+GO
+GRANT EXECUTE ON [DBO].[QUOTE] TO [sales app];
+",
+    );
+}
+
+#[test]
+fn the_fix_names_the_grant_in_valid_sql() {
+    let (workspace, _) = super::testing::load(
+        "CREATE ROLE [Sales App];
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.[Current Price] AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC pricing.[Current Price];
+GO
+GRANT EXECUTE ON dbo.quote TO [Sales App];
+",
+    );
+    let findings = super::testing::findings(&workspace);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(
+        findings[0].fix.as_deref(),
+        Some(
+            "GRANT EXECUTE ON pricing.[Current Price] TO [Sales App], or give `pricing.Current Price` the owner of `dbo.quote`"
+        )
+    );
+    let related: Vec<(usize, &str)> = findings[0]
+        .related
+        .iter()
+        .map(|r| {
+            (
+                super::testing::line_of(&workspace, r.location),
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            (10, "`Sales App` is granted EXECUTE on `dbo.quote` here"),
+            (8, "`dbo.quote` is defined here, owned by `dbo`"),
+            (6, "`pricing.Current Price` is defined here"),
+            (4, "`pricing_owner` owns `pricing.Current Price` from here"),
+        ]
+    );
+}
+
+#[test]
+fn one_part_names_resolve_in_the_modules_schema_first() {
+    // Name resolution in SQL Server 2005 and later: inside a module, an unqualified
+    // name is looked up in the module's schema first, then in dbo.
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE pricing.quote AS EXEC current_price;
+GO
+CREATE PROCEDURE dbo.current_price AS SELECT 2;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC current_price;
+GO
+GRANT EXECUTE ON pricing.quote TO sales_app;
+GRANT EXECUTE ON dbo.quote TO sales_app;
+",
+    );
+}
+
+#[test]
+fn the_projects_default_schema_places_unqualified_objects() {
+    check(
+        "=== default-schema: app
+=== file: all.sql
+CREATE ROLE sales_app;
+CREATE USER app_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA app AUTHORIZATION app_owner;
+GO
+CREATE PROCEDURE current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `app.current_price` owned by `app_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `app.current_price`
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GRANT EXECUTE ON current_price TO app_owner;
+",
+    );
+}
+
+#[test]
+fn names_in_other_databases_are_outside_the_model() {
+    check(
+        "=== var: Archive=archive_db
+=== file: all.sql
+CREATE ROLE sales_app;
+GO
+CREATE PROCEDURE dbo.quote
+AS
+BEGIN
+    EXEC archive_db.pricing.current_price;
+    EXEC [$(Archive)].pricing.current_price;
+    SELECT * FROM [linked].archive.dbo.prices;
+END
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+GRANT SELECT ON archive_db.dbo.prices TO sales_app;
+",
+    );
+}
+
+#[test]
+fn the_database_name_variable_is_this_database() {
+    check(
+        "CREATE ROLE sales_app;
+CREATE USER pricing_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
+GO
+CREATE PROCEDURE pricing.current_price AS SELECT 1;
+GO
+CREATE PROCEDURE dbo.quote AS EXEC [$(DatabaseName)].pricing.current_price; --! PRM001
+GO
+GRANT EXECUTE ON dbo.quote TO sales_app;
+",
+    );
+}
+
+#[test]
+fn known_dynamic_sql_needs_direct_permission_even_with_one_owner() {
+    check(
+        "CREATE ROLE reporting;
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+CREATE TABLE dbo.customers (id int PRIMARY KEY);
+GO
+CREATE PROCEDURE dbo.count_orders
+AS
+BEGIN
+    DECLARE @sql nvarchar(max) = N'SELECT COUNT(*) FROM ';
+    SET @sql = @sql + N'dbo.orders'; --! PRM004: `reporting` can execute `dbo.count_orders`, which runs dynamic SQL that reads `dbo.orders`: ownership chaining does not apply inside dynamic SQL and `reporting` lacks SELECT on `dbo.orders`
+    EXEC sp_executesql @sql;
+    EXEC (N'SELECT * FROM dbo.customers');
+END
+GO
+GRANT EXECUTE ON dbo.count_orders TO reporting;
+GRANT SELECT ON dbo.customers TO reporting;
+",
+    );
+}
+
+#[test]
+fn dynamic_sql_built_from_parameters_is_not_guessed() {
+    check(
+        "CREATE ROLE reporting;
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE PROCEDURE dbo.run @table sysname
+AS
+BEGIN
+    DECLARE @sql nvarchar(max) = N'SELECT * FROM ' + QUOTENAME(@table);
+    EXEC (@sql);
+END
+GO
+GRANT EXECUTE ON dbo.run TO reporting;
+",
+    );
+}

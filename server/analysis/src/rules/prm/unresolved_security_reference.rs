@@ -1,0 +1,131 @@
+//! PRM006 unresolved-security-reference: a GRANT/DENY/REVOKE or role membership that
+//! names a database principal, schema or object the project does not define.
+
+use std::collections::BTreeSet;
+
+use syntax::ast::PermissionAction;
+
+use super::finding;
+use crate::diagnostic::{Code, Diagnostic, Location, Severity};
+use crate::model::{Model, PrincipalId, PrincipalKind, Scope};
+use crate::rule::RuleMeta;
+use crate::rules::{Context, Rule};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: Code::Prm006,
+        name: "unresolved-security-reference",
+        severity: Severity::Error,
+        summary: "A permission or role-membership statement names something the project does not define",
+        doc: r#"## What it does
+Reports a `GRANT`, `DENY`, `REVOKE`, `ALTER ROLE … ADD/DROP MEMBER` or `sp_addrolemember`
+that names a database user or role, a schema or an object that the project does not
+create and that is not built in (`dbo`, `public`, `guest`, the fixed roles, the `sys` and
+`INFORMATION_SCHEMA` schemas and their objects). Logins and server roles are never
+reported: they are usually created outside a database project. Names in other databases
+are outside the project and never reported.
+
+## Why is this bad?
+The statement fails at deployment ("Cannot find the user", "Cannot find the object"),
+or, when something else creates the name first, the permission goes to a principal or
+object nobody reviewed in this project.
+
+## Example
+```sql
+CREATE ROLE auditors;
+GO
+GRANT EXECUTE ON dbo.does_not_exist TO auditors;
+```
+
+## How to fix
+Correct the name, or add the missing `CREATE` to the project.
+
+## References
+- [GRANT object permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-object-permissions-transact-sql)
+- [ALTER ROLE](https://learn.microsoft.com/sql/t-sql/statements/alter-role-transact-sql)
+"#,
+    },
+    check,
+};
+
+fn undeclared(model: &Model, principal: PrincipalId) -> bool {
+    model.principal(principal).kind == PrincipalKind::Undeclared { server: false }
+        && !model.principal_name(principal).contains("$(")
+}
+
+fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let model = context.model;
+    let mut seen: BTreeSet<Location> = BTreeSet::new();
+    let mut report = |out: &mut Vec<Diagnostic>, location: Location, message: String| {
+        if seen.insert(location) {
+            out.push(finding(&RULE.meta, location, message));
+        }
+    };
+    for change in model.permission_changes() {
+        let verb = match change.action {
+            PermissionAction::Grant => "GRANT",
+            PermissionAction::Deny => "DENY",
+            PermissionAction::Revoke => "REVOKE",
+        };
+        if undeclared(model, change.principal) {
+            report(
+                out,
+                change.principal_location,
+                format!(
+                    "{verb} names `{}`, which is not a user or role of the project nor built in",
+                    model.principal_name(change.principal)
+                ),
+            );
+        }
+        let location = change.securable_location.unwrap_or(change.location);
+        match &change.scope {
+            Scope::Unresolved { class, name } if !name.contains("$(") => {
+                let what = match class.as_str() {
+                    "SCHEMA" => "schema",
+                    "ASSEMBLY" => "assembly",
+                    "TYPE" => "type",
+                    _ => "object",
+                };
+                report(
+                    out,
+                    location,
+                    format!("{verb} names the {what} `{name}`, which the project does not define"),
+                );
+            }
+            Scope::Principal(p) if undeclared(model, *p) => report(
+                out,
+                location,
+                format!(
+                    "{verb} names `{}`, which is not a user or role of the project nor built in",
+                    model.principal_name(*p)
+                ),
+            ),
+            _ => {}
+        }
+    }
+    for change in model.membership_changes() {
+        if change.server {
+            continue;
+        }
+        if undeclared(model, change.role) {
+            report(
+                out,
+                change.role_location,
+                format!(
+                    "the role `{}` is not a role of the project nor built in",
+                    model.principal_name(change.role)
+                ),
+            );
+        }
+        if undeclared(model, change.member) {
+            report(
+                out,
+                change.member_location,
+                format!(
+                    "the member `{}` is not a user or role of the project nor built in",
+                    model.principal_name(change.member)
+                ),
+            );
+        }
+    }
+}
