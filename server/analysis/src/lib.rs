@@ -9,6 +9,7 @@ pub mod model;
 pub mod project;
 pub mod rule;
 pub mod rules;
+pub mod run;
 pub mod suppression;
 
 pub use diagnostic::{

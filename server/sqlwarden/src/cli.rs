@@ -1,0 +1,191 @@
+//! The command line, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A security analyser for SQL Server database projects.
+#[derive(Debug, Parser)]
+#[command(name = "sqlwarden", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse database projects, folders of scripts or single files.
+    Check(CheckArgs),
+    /// Print the documentation of one rule.
+    Rule {
+        /// The rule's code, such as PRM001.
+        code: String,
+    },
+    /// List every rule: code, name, default severity and summary.
+    Rules,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// `.sqlproj` files, folders or `.sql` files to check.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the findings to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Exit with status 0 even when there are findings (2 still means the tool failed).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// A SQLCMD variable; wins over `:setvar`, the `.sqlproj` and the config file.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
+    pub variables: Vec<(String, String)>,
+
+    /// Use this configuration file instead of searching upward for `sqlwarden.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Report only these codes or prefixes (comma-separated); replaces the config's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+
+    /// Never report these codes or prefixes (comma-separated); added to the config's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Option<Vec<String>>,
+
+    /// The schema that one-part names resolve to (wins over the config and `.sqlproj`).
+    #[arg(long, value_name = "SCHEMA")]
+    pub default_schema: Option<String>,
+
+    /// Record today's findings in FILE, to report only new ones later with `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only the findings that FILE (written by `--write-baseline`) does not hold.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Never colour text output (the same as `--color never`).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Code frames for people, with a summary line.
+    Text,
+    /// A stable JSON document (see `format::json`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as annotations on pull requests.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    pub fn severity(self) -> analysis::Severity {
+        match self {
+            FailOn::Error => analysis::Severity::Error,
+            FailOn::Warning => analysis::Severity::Warning,
+            FailOn::Note => analysis::Severity::Note,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses `NAME=VALUE`; the value may be empty, the name may not.
+fn parse_variable(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, found `{text}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &[&str]) -> CheckArgs {
+        let cli = Cli::try_parse_from(std::iter::once("sqlwarden").chain(args.iter().copied()))
+            .expect("arguments parse");
+        match cli.command {
+            Command::Check(args) => args,
+            other => panic!("expected check, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let args = check(&["check"]);
+        assert_eq!(args.paths, vec![PathBuf::from(".")]);
+        assert_eq!(args.format, Format::Text);
+        assert_eq!(args.fail_on, FailOn::Warning);
+        assert_eq!(args.color, ColorChoice::Auto);
+        assert!(args.select.is_none() && args.ignore.is_none());
+    }
+
+    #[test]
+    fn lists_and_variables() {
+        let args = check(&[
+            "check",
+            "a",
+            "b.sql",
+            "--select",
+            "PRM,IMP001",
+            "--var",
+            "Db=x=y",
+            "--var",
+            "E=",
+        ]);
+        assert_eq!(args.paths.len(), 2);
+        assert_eq!(
+            args.select,
+            Some(vec!["PRM".to_string(), "IMP001".to_string()])
+        );
+        assert_eq!(
+            args.variables,
+            vec![("Db".into(), "x=y".into()), ("E".into(), String::new())]
+        );
+    }
+
+    #[test]
+    fn bad_variables_and_conflicting_baselines_are_usage_errors() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("sqlwarden").chain(args.iter().copied()))
+        };
+        assert!(parse(&["check", "--var", "novalue"]).is_err());
+        assert!(parse(&["check", "--var", "=1"]).is_err());
+        assert!(parse(&["check", "--baseline", "a", "--write-baseline", "b"]).is_err());
+        assert!(parse(&["check", "--format", "xml"]).is_err());
+    }
+}

@@ -1,0 +1,447 @@
+//! SARIF 2.1.0 for code-scanning services: one `run`, the rules with their documentation,
+//! results with relative URIs under `%SRCROOT%`, related locations, and partial
+//! fingerprints that do not change when lines move.
+//!
+//! Columns count Unicode code points (`columnKind: unicodeCodePoints`, stated
+//! explicitly although it is SARIF's default); `endColumn` is the column just after the
+//! range, as §3.30.8 of the specification defines it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use url::Url;
+
+use crate::report::{Place, Report};
+use analysis::{Code, RuleMeta, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of our fingerprint in `partialFingerprints`; the suffix is its version.
+pub const FINGERPRINT_KEY: &str = "sqlwarden/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    short_description: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Help>,
+    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_configuration: Option<Configuration>,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: &'static str,
+    markdown: &'static str,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: [Location<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<MessageRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct MessageRef<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+/// Where a rule's documentation lives on the web.
+pub fn help_uri(code: Code) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{}.md",
+        env!("CARGO_PKG_REPOSITORY"),
+        code.as_str().to_ascii_lowercase()
+    )
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// The first paragraph of the doc's *What it does* section, or the summary.
+fn full_description(meta: &RuleMeta) -> String {
+    let mut lines = meta.doc.lines().skip_while(|line| {
+        !(line.starts_with('#') && line.to_ascii_lowercase().contains("what it does"))
+    });
+    if lines.next().is_none() {
+        return meta.summary.to_string();
+    }
+    let paragraph: Vec<&str> = lines
+        .skip_while(|line| line.trim().is_empty())
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    if paragraph.is_empty() {
+        meta.summary.to_string()
+    } else {
+        paragraph.join(" ")
+    }
+}
+
+fn rule(meta: &RuleMeta) -> Rule {
+    Rule {
+        id: meta.code.as_str(),
+        name: Some(meta.name),
+        short_description: Some(Text {
+            text: meta.summary.to_string(),
+        }),
+        full_description: Some(Text {
+            text: full_description(meta),
+        }),
+        help: Some(Help {
+            text: meta.doc,
+            markdown: meta.doc,
+        }),
+        help_uri: help_uri(meta.code),
+        default_configuration: Some(Configuration {
+            level: level(meta.severity),
+        }),
+        properties: RuleProperties {
+            tags: tags(meta.code),
+        },
+    }
+}
+
+fn tags(code: Code) -> Vec<String> {
+    let mut tags = vec![code.group().to_ascii_lowercase()];
+    if code.group() != "SQL" {
+        tags.push("security".to_string());
+    }
+    tags
+}
+
+/// The run's root as a file URI ending in `/`, as `originalUriBaseIds` requires.
+fn root_uri(report: &Report<'_>) -> Option<String> {
+    let root = report.root.as_ref()?;
+    Url::from_directory_path(root).ok().map(String::from)
+}
+
+fn artifact(report: &Report<'_>, place: &Place) -> ArtifactLocation {
+    if place.relative {
+        let uri = match report.root.as_ref().and_then(|root| {
+            let base = Url::from_directory_path(root).ok()?;
+            let file = Url::from_file_path(root.join(&place.path)).ok()?;
+            base.make_relative(&file)
+        }) {
+            Some(uri) => uri,
+            None => place.path.clone(),
+        };
+        ArtifactLocation {
+            uri,
+            uri_base_id: Some(SRCROOT),
+        }
+    } else {
+        let uri = Url::from_file_path(&place.path)
+            .map(String::from)
+            .unwrap_or_else(|()| place.path.clone());
+        ArtifactLocation {
+            uri,
+            uri_base_id: None,
+        }
+    }
+}
+
+fn physical(report: &Report<'_>, place: &Place) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: artifact(report, place),
+        region: Region {
+            start_line: place.start.line,
+            start_column: place.start.column,
+            end_line: place.end.line,
+            end_column: place.end.column,
+        },
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let mut rules: Vec<Rule> = analysis::rules::all()
+        .into_iter()
+        .map(|registered| rule(&registered.meta))
+        .collect();
+    let mut index: BTreeMap<Code, usize> = analysis::rules::all()
+        .into_iter()
+        .enumerate()
+        .map(|(i, registered)| (registered.meta.code, i))
+        .collect();
+
+    let mut results = Vec::with_capacity(report.findings.len());
+    for finding in &report.findings {
+        let code = finding.code();
+        // A code without a registered rule still gets a descriptor, so that every
+        // `ruleIndex` points at an entry.
+        let rule_index = *index.entry(code).or_insert_with(|| {
+            rules.push(Rule {
+                id: code.as_str(),
+                name: None,
+                short_description: None,
+                full_description: None,
+                help: None,
+                help_uri: help_uri(code),
+                default_configuration: None,
+                properties: RuleProperties { tags: tags(code) },
+            });
+            rules.len() - 1
+        });
+        let mut text = finding.message().to_string();
+        if let Some(fix) = &finding.diagnostic.fix {
+            text.push_str(if text.ends_with('.') {
+                " Fix: "
+            } else {
+                ". Fix: "
+            });
+            text.push_str(fix);
+        }
+        results.push(SarifResult {
+            rule_id: code.as_str(),
+            rule_index,
+            level: level(finding.severity()),
+            message: Message { text },
+            locations: [Location {
+                id: None,
+                physical_location: physical(report, &finding.place),
+                message: None,
+            }],
+            related_locations: finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, related)| Location {
+                    id: Some(i + 1),
+                    physical_location: physical(report, &related.place),
+                    message: Some(MessageRef {
+                        text: &related.message,
+                    }),
+                })
+                .collect(),
+            partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint.as_str())]),
+        });
+    }
+
+    let original_uri_base_ids = root_uri(report)
+        .map(|uri| {
+            BTreeMap::from([(
+                SRCROOT,
+                ArtifactLocation {
+                    uri,
+                    uri_base_id: None,
+                },
+            )])
+        })
+        .unwrap_or_default();
+
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    rules,
+                },
+            },
+            original_uri_base_ids,
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample;
+    use serde_json::{Value, json};
+    use std::path::PathBuf;
+
+    #[test]
+    fn results_locations_and_fingerprints() {
+        let (files, diagnostics) = sample();
+        let report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
+        let log: Value = serde_json::from_str(&render(&report)).expect("valid JSON");
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file:///proj/"
+        );
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let first = &run["results"][0];
+        assert_eq!(first["ruleId"], "PRM001");
+        assert_eq!(first["level"], "error");
+        let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+        let index = first["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(rules[index]["id"], "PRM001");
+        assert_eq!(
+            first["locations"][0]["physicalLocation"],
+            json!({
+                "artifactLocation": {"uri": "procs.sql", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 31}
+            })
+        );
+        assert_eq!(first["relatedLocations"][0]["id"], 1);
+        assert_eq!(
+            first["relatedLocations"][0]["message"]["text"],
+            "the grant that lets sales_app execute dbo.quote"
+        );
+        assert!(first["message"]["text"].as_str().is_some_and(|text| {
+            text.ends_with("chain. Fix: GRANT EXECUTE ON pricing.current_price TO sales_app;")
+        }));
+        assert_eq!(
+            first["partialFingerprints"][FINGERPRINT_KEY],
+            report.findings[0].fingerprint.as_str()
+        );
+        assert!(run["results"][1].get("relatedLocations").is_none());
+    }
+
+    #[test]
+    fn paths_with_spaces_are_percent_encoded_and_outsiders_are_absolute() {
+        let mut files = analysis::SourceFiles::default();
+        let inside = files.add(
+            PathBuf::from("my dir/a#1.sql"),
+            PathBuf::from("/proj/my dir/a#1.sql"),
+            "x".into(),
+        );
+        let outside = files.add(
+            PathBuf::from("/other/b.sql"),
+            PathBuf::from("/other/b.sql"),
+            "y".into(),
+        );
+        let diagnostic = |file| analysis::Diagnostic {
+            code: Code::Sql001,
+            severity: Severity::Error,
+            message: "m".into(),
+            location: analysis::Location {
+                file,
+                range: syntax::TextRange::new(0, 1),
+            },
+            related: vec![],
+            fix: None,
+        };
+        let diagnostics = vec![diagnostic(inside), diagnostic(outside)];
+        let report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
+        let log: Value = serde_json::from_str(&render(&report)).expect("valid JSON");
+        let uri = |i: usize| {
+            log["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]
+                .clone()
+        };
+        assert_eq!(
+            uri(0),
+            json!({"uri": "my%20dir/a%231.sql", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(uri(1), json!({"uri": "file:///other/b.sql"}));
+    }
+}
