@@ -289,7 +289,11 @@ pub fn describe_errors(node: tree_sitter::Node<'_>, source: &str) -> String {
         // The kinds of the tokens the ERROR swallowed show how the lexer read them, which
         // is often the cause (a broad token outranking the keywords).
         let mut cursor = node.walk();
-        let kinds: Vec<&str> = node.children(&mut cursor).map(|c| c.kind()).take(12).collect();
+        let kinds: Vec<&str> = node
+            .children(&mut cursor)
+            .map(|c| c.kind())
+            .take(12)
+            .collect();
         if !kinds.is_empty() {
             let _ = write!(out, " [{}]", kinds.join(" "));
         }
