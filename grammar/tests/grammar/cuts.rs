@@ -23,10 +23,10 @@ use tree_sitter::{Node, Tree};
 use crate::runner::{all_cases, parser};
 
 /// SplitMix64: a small deterministic PRNG, so every run cuts at the same points.
-struct SplitMix64(u64);
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -34,7 +34,7 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
@@ -268,23 +268,7 @@ fn cut_everything(nested: bool) -> (Tally, usize, String) {
         sources += 1;
     }
 
-    let scripts = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("scripts");
-    let mut files: Vec<_> = fs::read_dir(&scripts)
-        .expect("tests/scripts is readable")
-        .map(|e| e.expect("a readable directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "tests/scripts has no .sql script");
-    for file in files {
-        let text = fs::read_to_string(&file).expect("a script is UTF-8");
-        let name = file
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+    for (name, text) in scripts() {
         add(check_cuts(
             &name,
             &text,
@@ -295,8 +279,33 @@ fn cut_everything(nested: bool) -> (Tally, usize, String) {
         ));
         sources += 1;
     }
-
     (total, sources, failures)
+}
+
+/// The scripts of `tests/scripts/*.sql` as (file name, text), sorted by name.
+pub fn scripts() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("scripts");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .expect("tests/scripts is readable")
+        .map(|e| e.expect("a readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "tests/scripts has no .sql script");
+    files
+        .into_iter()
+        .map(|file| {
+            let text = fs::read_to_string(&file).expect("a script is UTF-8");
+            let name = file
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, text)
+        })
+        .collect()
 }
 
 #[test]
