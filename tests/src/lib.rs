@@ -1,1 +1,71 @@
-//! Whole-program tests.
+//! Whole-program tests: fixture projects in, rendered output out.
+//!
+//! This library holds what the integration tests in `tests/tests/` share: the `.case`
+//! format of `../shared/README.md` ([`case`]), running the program ([`Program`]), and
+//! reading and validating SARIF logs ([`sarif`]).
+
+pub mod case;
+pub mod sarif;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace's root folder (the parent of this package).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The folder of this package's fixtures and case files.
+pub fn package_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The program under test, by path (integration tests pass
+/// `env!("CARGO_BIN_EXE_sqlwarden-under-test")`).
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub path: PathBuf,
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Program {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Program { path: path.into() }
+    }
+
+    /// Runs the program with `args` in `cwd`, with colour and the user's environment
+    /// variables that change output out of the way.
+    pub fn run(&self, cwd: &Path, args: &[&str]) -> Run {
+        let output: Output = Command::new(&self.path)
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", self.path.display()));
+        Run {
+            // A run killed by a signal has no code; -1 never equals an expected status.
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// The codes of the rules this build registers (from `sqlwarden rules`).
+    pub fn registered_codes(&self) -> Vec<String> {
+        let run = self.run(&workspace_root(), &["rules"]);
+        assert_eq!(run.status, 0, "`sqlwarden rules` failed: {}", run.stderr);
+        run.stdout
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .map(str::to_string)
+            .collect()
+    }
+}

@@ -19,7 +19,10 @@ pub struct Outcome {
 /// not exist, a bad configuration file, a bad option); its message names the file.
 pub fn run(paths: &[PathBuf], options: &LoadOptions) -> Result<Outcome, LoadError> {
     let workspace = load(paths, options)?;
-    let diagnostics = crate::check::analyze(&workspace);
+    // Loading reports its findings (SQL002, SQL004) into the workspace; the rules report
+    // the rest.
+    let mut diagnostics = workspace.diagnostics.clone();
+    diagnostics.extend(crate::check::analyze(&workspace));
     // Suppressions first, so that a suppression of a code the configuration turns off
     // still counts as used (see `suppression`).
     let diagnostics = crate::suppression::apply(&workspace, diagnostics);

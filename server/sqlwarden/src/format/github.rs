@@ -97,12 +97,20 @@ mod tests {
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3, "{out}");
+        // The title names the rule when the rule is registered.
+        let title = analysis::rules::find(analysis::Code::Prm001)
+            .map_or("PRM001".to_string(), |rule| {
+                format!("PRM001 {}", rule.meta.name)
+            });
         assert_eq!(
             lines[0],
-            "::error file=procs.sql,line=3,endLine=3,col=10,endColumn=30,title=PRM001::\
-             sales_app may execute dbo.quote, which calls pricing.current_price across a broken ownership chain\
-             %0Asecurity.sql:2:1: the grant that lets sales_app execute dbo.quote\
-             %0AFix: GRANT EXECUTE ON pricing.current_price TO sales_app;"
+            format!(
+                "::error file=procs.sql,line=3,endLine=3,col=10,endColumn=30,title={}::\
+                 sales_app may execute dbo.quote, which calls pricing.current_price across a broken ownership chain\
+                 %0Asecurity.sql:2:1: the grant that lets sales_app execute dbo.quote\
+                 %0AFix: GRANT EXECUTE ON pricing.current_price TO sales_app;",
+                escape_property(&title)
+            )
         );
         assert!(lines[1].starts_with("::warning file=security.sql,line=4,"));
         assert!(lines[1].ends_with("every user, 100%25 of them, gets it,%0Aand guests too"));

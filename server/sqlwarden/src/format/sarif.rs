@@ -48,7 +48,8 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule>,
 }
 
@@ -64,7 +65,8 @@ struct Rule {
     full_description: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<Help>,
-    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     default_configuration: Option<Configuration>,
     properties: RuleProperties,
@@ -148,13 +150,19 @@ struct Region {
     end_column: u32,
 }
 
+/// The project's home page, when the package declares one.
+fn information_uri() -> Option<&'static str> {
+    Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
+}
+
 /// Where a rule's documentation lives on the web.
-pub fn help_uri(code: Code) -> String {
-    format!(
-        "{}/blob/main/docs/rules/{}.md",
-        env!("CARGO_PKG_REPOSITORY"),
-        code.as_str().to_ascii_lowercase()
-    )
+pub fn help_uri(code: Code) -> Option<String> {
+    information_uri().map(|repository| {
+        format!(
+            "{repository}/blob/main/docs/rules/{}.md",
+            code.as_str().to_ascii_lowercase()
+        )
+    })
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -345,7 +353,7 @@ pub fn render(report: &Report<'_>) -> String {
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    information_uri: information_uri(),
                     rules,
                 },
             },
@@ -379,6 +387,13 @@ mod tests {
             "file:///proj/"
         );
         assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let driver = &run["tool"]["driver"];
+        assert!(
+            driver["informationUri"]
+                .as_str()
+                .is_some_and(|uri| uri.starts_with("https://"))
+        );
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
         let first = &run["results"][0];
         assert_eq!(first["ruleId"], "PRM001");
         assert_eq!(first["level"], "error");
