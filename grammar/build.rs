@@ -94,17 +94,17 @@ fn base_grammar_dir(manifest_dir: &Path) -> PathBuf {
     let cargo_home = env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
-    if let Some(registry) = cargo_home.map(|home| home.join("registry").join("src")) {
-        if let Ok(indexes) = fs::read_dir(&registry) {
-            let mut candidates: Vec<PathBuf> = indexes
-                .filter_map(Result::ok)
-                .map(|entry| entry.path().join(&folder))
-                .filter(|path| path.join("grammar.js").is_file())
-                .collect();
-            candidates.sort();
-            if let Some(found) = candidates.into_iter().next() {
-                return found;
-            }
+    if let Some(registry) = cargo_home.map(|home| home.join("registry").join("src"))
+        && let Ok(indexes) = fs::read_dir(&registry)
+    {
+        let mut candidates: Vec<PathBuf> = indexes
+            .filter_map(Result::ok)
+            .map(|entry| entry.path().join(&folder))
+            .filter(|path| path.join("grammar.js").is_file())
+            .collect();
+        candidates.sort();
+        if let Some(found) = candidates.into_iter().next() {
+            return found;
         }
     }
     from_cargo_metadata(manifest_dir).unwrap_or_else(|| {

@@ -135,7 +135,8 @@ export default grammar(base, {
         prec.right(
           seq(
             choice(
-              seq(alias($._bare_procedure_call, $.execute_statement), optional(';')),
+              // A `;` after it is an empty statement.
+              alias($._bare_procedure_call, $.execute_statement),
               $._batch_item,
             ),
             repeat($._batch_item),
@@ -145,7 +146,10 @@ export default grammar(base, {
         $.go_statement,
       ),
 
-    _batch_item: ($) => choice(seq(choice($.statement, $.block), optional(';')), $._sqlcmd_line),
+    // A lone `;` is an empty statement (`;WITH cte AS ...` after GO, a stray `;` line).
+    _batch_item: ($) =>
+      choice(prec.right(seq(choice($.statement, $.block), optional(';'))), $._sqlcmd_line, ';'),
+    _body_item: ($, original) => choice(original, ';'),
 
     _sqlcmd_line: ($) => choice($.sqlcmd_setvar, $.sqlcmd_include, $.sqlcmd_command),
 
@@ -250,12 +254,6 @@ export default grammar(base, {
     checkpoint_statement: ($) =>
       prec.right(seq($.keyword_checkpoint, optional(field('duration', $.literal)))),
 
-    // BEGIN TRY; ... END TRY — a semicolon after BEGIN TRY or BEGIN CATCH is legal and
-    // common in generated code.
-    try_block: ($) =>
-      seq($.keyword_begin, $.keyword_try, optional(';'), repeat($._body_item), $.keyword_end, $.keyword_try),
-    catch_block: ($) =>
-      seq($.keyword_begin, $.keyword_catch, optional(';'), repeat($._body_item), $.keyword_end, $.keyword_catch),
 
     // ---------------------------------------------------------------------------------
     // SQLCMD's own commands are case-insensitive (`:SETVAR`, `:R`), unlike the base's
@@ -437,6 +435,16 @@ export default grammar(base, {
             $.keyword_connection,
             paren_list(seq(field('from', $.object_reference), $.keyword_to, field('to', $.object_reference)), true),
             optional($.referential_action),
+          ),
+        ),
+        // INDEX name HASH (columns) WITH (BUCKET_COUNT = n)
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_hash,
+            $.ordered_columns,
+            optional($.with_options),
           ),
         ),
         prec.right(

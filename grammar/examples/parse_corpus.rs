@@ -27,9 +27,9 @@ use tree_sitter::{Node, Parser, Tree};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
-        [flag, files @ ..] if flag == "--tree" && !files.is_empty() => {
-            files.iter().try_for_each(|file| print_tree(Path::new(file)))
-        }
+        [flag, files @ ..] if flag == "--tree" && !files.is_empty() => files
+            .iter()
+            .try_for_each(|file| print_tree(Path::new(file))),
         [dir] => run(Path::new(dir), false),
         [dir, flag] | [flag, dir] if flag == "--failures" => run(Path::new(dir), true),
         _ => {
@@ -60,11 +60,7 @@ fn print_tree(file: &Path) -> Result<(), Box<dyn Error>> {
         .ok_or_else(|| format!("{}: the parser returned no tree", file.display()))?;
     println!("{}", tree.root_node().to_sexp());
     for (offset, snippet) in errors(&tree, &text) {
-        eprintln!(
-            "{}:{}: {snippet}",
-            file.display(),
-            line_of(&text, offset)
-        );
+        eprintln!("{}:{}: {snippet}", file.display(), line_of(&text, offset));
     }
     Ok(())
 }
@@ -78,6 +74,8 @@ struct Totals {
     clean_batches: usize,
     bytes: usize,
     parse_time: Duration,
+    /// CPU time of the parse calls, where the platform reports it (Linux).
+    parse_cpu: Option<Duration>,
 }
 
 fn run(dir: &Path, show_failures: bool) -> Result<(), Box<dyn Error>> {
@@ -88,18 +86,28 @@ fn run(dir: &Path, show_failures: bool) -> Result<(), Box<dyn Error>> {
     let mut totals = Totals::default();
     for file in &files {
         let text = read_sql(file)?;
+        let cpu_before = thread_cpu_time();
         let started = Instant::now();
         let tree = parser
             .parse(&text, None)
             .ok_or_else(|| format!("{}: the parser returned no tree", file.display()))?;
         totals.parse_time += started.elapsed();
+        totals.parse_cpu = match (cpu_before, thread_cpu_time(), totals.parse_cpu) {
+            (Some(before), Some(after), Some(sum)) => Some(sum + after.saturating_sub(before)),
+            (Some(before), Some(after), None) if totals.files == 0 => {
+                Some(after.saturating_sub(before))
+            }
+            _ => None,
+        };
         totals.bytes += text.len();
 
         let starts = batch_starts(&text);
         // The first error of each batch, if any, by batch index.
         let mut first_errors: Vec<Option<(usize, String)>> = vec![None; starts.len()];
         for (offset, snippet) in errors(&tree, &text) {
-            let batch = starts.partition_point(|&start| start <= offset).saturating_sub(1);
+            let batch = starts
+                .partition_point(|&start| start <= offset)
+                .saturating_sub(1);
             if first_errors[batch].is_none() {
                 first_errors[batch] = Some((offset, snippet));
             }
@@ -151,13 +159,32 @@ fn report(totals: &Totals) {
         totals.files
     );
     println!(
-        "throughput:    {:.1} MB/s ({megabytes:.1} MB in {seconds:.2} s of parsing)",
+        "throughput:    {:.1} MB/s ({megabytes:.1} MB in {seconds:.2} s of parsing, wall clock)",
         if seconds > 0.0 {
             megabytes / seconds
         } else {
             0.0
         }
     );
+    // On a shared machine the wall clock also counts time the thread spent waiting for a
+    // core; the CPU time of the parsing thread does not.
+    if let Some(cpu) = totals.parse_cpu {
+        let cpu_seconds = cpu.as_secs_f64();
+        if cpu_seconds > 0.0 {
+            println!(
+                "cpu:           {:.1} MB/s ({cpu_seconds:.2} s of CPU time in the parser)",
+                megabytes / cpu_seconds
+            );
+        }
+    }
+}
+
+/// The CPU time the current thread has used, from `/proc/thread-self/schedstat` (Linux);
+/// `None` elsewhere.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanoseconds))
 }
 
 fn collect_sql_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<dyn Error>> {
