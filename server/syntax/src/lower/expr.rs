@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{Cx, named_children, range};
+use super::{Cx, NodeExt, named_children, range};
 use crate::ast::Expr;
 
 /// Lowers an expression node. `bare_names` reads a lone column-like name as an
@@ -12,12 +12,10 @@ use crate::ast::Expr;
 pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
     crate::deep(|| {
         let r = range(node);
-        match node.kind() {
+        match node.k() {
             "literal" => literal(cx, node),
-            "term" | "parameter" => match node.child_by_field_name("value") {
-                Some(value) if node.child_by_field_name("alias").is_none() => {
-                    lower(cx, value, bare_names)
-                }
+            "term" | "parameter" => match node.field("value") {
+                Some(value) if node.field("alias").is_none() => lower(cx, value, bare_names),
                 _ => other(cx, node),
             },
             "parenthesized_expression" => match named_children(node).as_slice() {
@@ -26,8 +24,8 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
             },
             "field" | "object_reference" => {
                 let text = cx.slice(node).trim();
-                let simple = node.kind() == "object_reference"
-                    || node.child_by_field_name("name").is_some_and(|name| {
+                let simple = node.k() == "object_reference"
+                    || node.field("name").is_some_and(|name| {
                         named_children(node).len() == 1 && name.byte_range() == node.byte_range()
                     });
                 if simple && text.starts_with("@@") {
@@ -54,9 +52,8 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
             }
             "unary_expression" => {
                 let text: String = cx.slice(node).split_whitespace().collect();
-                let operand = node.child_by_field_name("operand");
-                if operand.is_some_and(|o| o.kind() == "literal")
-                    && !text.starts_with(['~', 'N', 'n'])
+                let operand = node.field("operand");
+                if operand.is_some_and(|o| o.k() == "literal") && !text.starts_with(['~', 'N', 'n'])
                 {
                     Expr::Number(text, r)
                 } else {
@@ -94,20 +91,20 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
 }
 
 fn node_is_argument(node: Node<'_>) -> bool {
-    !node.kind().starts_with("keyword_")
-        && !matches!(node.kind(), "window_specification" | "order_by" | "filter")
+    !node.k().starts_with("keyword_")
+        && !matches!(node.k(), "window_specification" | "order_by" | "filter")
 }
 
 fn is_plus(cx: &Cx<'_>, node: Node<'_>) -> bool {
-    node.child_by_field_name("operator")
+    node.field("operator")
         .is_some_and(|operator| cx.slice(operator) == "+")
 }
 
 fn flatten_plus(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Expr>) {
     crate::deep(|| {
         let mut side = |field: &str| {
-            if let Some(child) = node.child_by_field_name(field) {
-                if child.kind() == "binary_expression" && is_plus(cx, child) {
+            if let Some(child) = node.field(field) {
+                if child.k() == "binary_expression" && is_plus(cx, child) {
                     flatten_plus(cx, child, out);
                 } else {
                     out.push(lower(cx, child, false));
@@ -153,7 +150,7 @@ pub(crate) fn variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
     let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
-        if current.kind() == "identifier" {
+        if current.k() == "identifier" {
             let text = cx.slice(current);
             if text.starts_with('@') && !text.starts_with("@@") {
                 let name = text.to_lowercase();

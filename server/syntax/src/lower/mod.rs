@@ -12,7 +12,11 @@ mod expr;
 mod refs;
 mod statements;
 
-use tree_sitter::Node;
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node, TreeCursor};
 
 use crate::ast::{
     self, Comment, CreateObject, Ident, QualifiedName, Statement, StatementKind, TextRange,
@@ -27,8 +31,8 @@ pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
     let mut index = 0;
     while let Some(&item) = items.get(index) {
         index += 1;
-        if item.kind() != "ERROR" {
-            if item.kind() == "batch" {
+        if item.k() != "ERROR" {
+            if item.k() == "batch" {
                 script.batches.push(range(item));
             }
             statements::lower_items(&cx, item, &mut script.statements);
@@ -39,7 +43,7 @@ pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
         // A module header the grammar could not finish (`CREATE PROCEDURE p … BEGIN`
         // without `AS`) leaves its body as the next batch; the body runs to `GO`, so
         // that batch is the module's.
-        if let Some(next) = items.get(index).filter(|next| next.kind() == "batch")
+        if let Some(next) = items.get(index).filter(|next| next.k() == "batch")
             && let Some(Statement {
                 range: statement_range,
                 kind:
@@ -66,6 +70,71 @@ pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
     script
 }
 
+/// Fast access to a node's kind and fields. `Node::kind` validates the kind's UTF-8 on
+/// every call and `Node::child_by_field_name` looks the field's name up among all field
+/// names; both are hot in the lowering, so kinds and field ids are read once per process.
+pub(crate) trait NodeExt<'a> {
+    /// The node's kind, as `Node::kind` spells it.
+    fn k(&self) -> &'static str;
+    /// The child in field `name`, as `Node::child_by_field_name`.
+    fn field(&self, name: &str) -> Option<Node<'a>>;
+    /// The children in field `name`, as `Node::children_by_field_name`.
+    fn fields(&self, name: &str, cursor: &mut TreeCursor<'a>) -> Vec<Node<'a>>;
+}
+
+struct Tables {
+    kinds: Vec<String>,
+    fields: HashMap<String, NonZeroU16>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let language: Language = tree_sitter_sqlwarden::LANGUAGE.into();
+        let kinds = (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect();
+        let fields = (1..=language.field_count())
+            .filter_map(|id| {
+                let id = NonZeroU16::new(u16::try_from(id).ok()?)?;
+                Some((language.field_name_for_id(id.get())?.to_owned(), id))
+            })
+            .collect();
+        Tables { kinds, fields }
+    })
+}
+
+impl<'a> NodeExt<'a> for Node<'a> {
+    fn k(&self) -> &'static str {
+        if self.is_error() {
+            // ERROR's kind id is outside the language's table.
+            return "ERROR";
+        }
+        tables()
+            .kinds
+            .get(usize::from(self.kind_id()))
+            .map_or("", String::as_str)
+    }
+
+    fn field(&self, name: &str) -> Option<Node<'a>> {
+        let id = tables().fields.get(name)?;
+        self.child_by_field_id(id.get())
+    }
+
+    fn fields(&self, name: &str, cursor: &mut TreeCursor<'a>) -> Vec<Node<'a>> {
+        match tables().fields.get(name) {
+            Some(id) => self.children_by_field_id(*id, cursor).collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
 /// The text being lowered and the helpers that read it.
 pub(crate) struct Cx<'t> {
     pub text: &'t str,
@@ -87,13 +156,13 @@ impl<'t> Cx<'t> {
 
     /// A one- to four-part name from an `object_reference` (or a lone name part).
     pub fn qname(&self, node: Node<'_>) -> QualifiedName {
-        if node.kind() != "object_reference" {
+        if node.k() != "object_reference" {
             return QualifiedName {
                 parts: vec![self.ident(node)],
                 range: range(node),
             };
         }
-        let field = |name| node.child_by_field_name(name);
+        let field = |name| node.field(name);
         let Some(object) = field("name") else {
             return QualifiedName {
                 parts: vec![self.ident(node)],
@@ -136,7 +205,7 @@ impl<'t> Cx<'t> {
     /// The word a token spells, upper-cased: a keyword, or an identifier written without
     /// quotes. `None` for quoted names, literals, variables and punctuation.
     pub fn word(&self, node: Node<'_>) -> Option<String> {
-        let kind = node.kind();
+        let kind = node.k();
         if kind.starts_with("keyword_") || (kind == "identifier" && node.child_count() == 0) {
             let text = self.slice(node);
             if text.starts_with(['[', '"', '@', '#']) || text.is_empty() {
@@ -169,14 +238,14 @@ pub(crate) fn children<'a>(node: Node<'a>) -> Vec<Node<'a>> {
 }
 
 pub(crate) fn is_trivia(node: Node<'_>) -> bool {
-    matches!(node.kind(), "comment" | "marginalia")
+    matches!(node.k(), "comment" | "marginalia")
 }
 
 /// The first named child of the given kind.
 pub(crate) fn child_of_kind<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .find(|child| child.kind() == kind)
+        .find(|child| child.k() == kind)
 }
 
 /// Kinds read as one token by [`tokens`]: names, literals and SQLCMD/template stand-ins.
@@ -203,7 +272,7 @@ fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
         if is_trivia(node) {
             return;
         }
-        if !root && (node.child_count() == 0 || ATOMS.contains(&node.kind())) {
+        if !root && (node.child_count() == 0 || ATOMS.contains(&node.k())) {
             out.push(node);
             return;
         }
@@ -219,7 +288,7 @@ fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
     let mut cursor = node.walk();
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
-        match current.kind() {
+        match current.k() {
             "comment" => {
                 let text = cx.slice(current);
                 out.push(Comment {

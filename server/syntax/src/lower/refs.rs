@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{Cx, child_of_kind, named_children};
+use super::{Cx, NodeExt, child_of_kind, named_children};
 use crate::ast::{Access, QualifiedName, Reference};
 use crate::names;
 
@@ -122,7 +122,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut cursor = node.walk();
         let mut stack = vec![node];
         while let Some(current) = stack.pop() {
-            if current.kind() == "cte"
+            if current.k() == "cte"
                 && let Some(name) = named_children(current).first()
             {
                 let key = names::key(&names::unquote(self.cx.slice(*name)));
@@ -136,10 +136,10 @@ impl<'n> Refs<'_, '_, 'n> {
     fn visit(&mut self, node: Node<'n>) {
         crate::deep(|| {
             let saved = self.scope;
-            if SCOPES.contains(&node.kind()) {
+            if SCOPES.contains(&node.k()) {
                 self.scope = Some(node);
             }
-            match node.kind() {
+            match node.k() {
                 "relation" => self.relation(node),
                 "apply_join" => self.apply(node),
                 "invocation" => self.call(node),
@@ -205,10 +205,10 @@ impl<'n> Refs<'_, '_, 'n> {
     /// derived table whose own relations are visited.
     fn relation(&mut self, node: Node<'n>) {
         let alias = node
-            .child_by_field_name("alias")
+            .field("alias")
             .map(|alias| names::key(&names::unquote(self.cx.slice(alias))));
         for child in named_children(node) {
-            match child.kind() {
+            match child.k() {
                 "object_reference" => {
                     let columns = self.columns_for(child, alias.as_deref(), &[]);
                     self.add(child, Access::Select, columns);
@@ -223,10 +223,10 @@ impl<'n> Refs<'_, '_, 'n> {
     /// `CROSS APPLY f(x) a` names its function directly, without a relation node.
     fn apply(&mut self, node: Node<'n>) {
         let alias = node
-            .child_by_field_name("alias")
+            .field("alias")
             .map(|alias| names::key(&names::unquote(self.cx.slice(alias))));
         for child in named_children(node) {
-            match child.kind() {
+            match child.k() {
                 "invocation" => self.table_function(child, alias.as_deref()),
                 "object_reference" => {
                     let columns = self.columns_for(child, alias.as_deref(), &[]);
@@ -243,7 +243,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let Some(name_node) = children.first().copied() else {
             return;
         };
-        if name_node.kind() == "object_reference" {
+        if name_node.k() == "object_reference" {
             let name = self.qname(name_node);
             let built_in = name.parts.len() == 1
                 && BUILT_IN_ROWSET_FUNCTIONS.contains(&names::key(&name.object().value).as_str());
@@ -262,7 +262,7 @@ impl<'n> Refs<'_, '_, 'n> {
     fn call(&mut self, node: Node<'n>) {
         let children = named_children(node);
         if let Some(name_node) = children.first().copied()
-            && name_node.kind() == "object_reference"
+            && name_node.k() == "object_reference"
             && self.qname(name_node).parts.len() >= 2
         {
             self.add(name_node, Access::Execute, None);
@@ -273,13 +273,13 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     fn exec(&mut self, node: Node<'n>) {
-        if let Some(procedure) = node.child_by_field_name("procedure")
-            && procedure.kind() == "object_reference"
+        if let Some(procedure) = node.field("procedure")
+            && procedure.k() == "object_reference"
         {
             self.add(procedure, Access::Execute, None);
         }
         for child in named_children(node) {
-            if node.child_by_field_name("procedure") != Some(child) {
+            if node.field("procedure") != Some(child) {
                 self.visit(child);
             }
         }
@@ -291,21 +291,19 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut index = 0;
         while let Some(&child) = children.get(index) {
             index += 1;
-            if child.kind() == "keyword_into"
+            if child.k() == "keyword_into"
                 && let Some(&target) = children.get(index)
-                && target.kind() == "object_reference"
+                && target.k() == "object_reference"
             {
                 index += 1;
                 // `OUTPUT … INTO t (a, b)`: the column list follows the target.
                 let mut columns = None;
-                if let Some(list) = children.get(index).filter(|list| list.kind() == "list") {
+                if let Some(list) = children.get(index).filter(|list| list.k() == "list") {
                     index += 1;
                     columns = Some(self.column_list(*list));
                 } else {
                     // The grammar gives the list's names as bare identifiers.
-                    while let Some(column) =
-                        children.get(index).filter(|c| c.kind() == "identifier")
-                    {
+                    while let Some(column) = children.get(index).filter(|c| c.k() == "identifier") {
                         index += 1;
                         let names = columns.get_or_insert_with(Vec::new);
                         push_unique(names, names::unquote(self.cx.slice(*column).trim()));
@@ -332,7 +330,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let target = children
             .iter()
             .copied()
-            .find(|child| child.kind() == "object_reference");
+            .find(|child| child.k() == "object_reference");
         let mut columns_list = None;
         if let Some(target) = target {
             // The column list follows the target directly.
@@ -341,7 +339,7 @@ impl<'n> Refs<'_, '_, 'n> {
                 .copied()
                 .skip_while(|child| *child != target)
                 .nth(1)
-                .filter(|child| child.kind() == "list");
+                .filter(|child| child.k() == "list");
             let columns = columns_list.map(|list| self.column_list(list));
             self.add(target, Access::Insert, columns);
         }
@@ -370,11 +368,11 @@ impl<'n> Refs<'_, '_, 'n> {
             let matches = match alias {
                 Some(alias) => names::key(&names::unquote(self.cx.slice(alias))) == key,
                 None => {
-                    relation_name.kind() == "object_reference"
+                    relation_name.k() == "object_reference"
                         && names::key(&self.qname(relation_name).object().value) == key
                 }
             };
-            if matches && relation_name.kind() == "object_reference" {
+            if matches && relation_name.k() == "object_reference" {
                 found = Some(relation_name);
             }
         });
@@ -394,7 +392,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut tables = Vec::new();
         walk_relations_deep(cte, &mut |relation_name| tables.push(relation_name));
         match tables.as_slice() {
-            [only] if only.kind() == "object_reference" && !self.excluded(&self.qname(*only)) => {
+            [only] if only.k() == "object_reference" && !self.excluded(&self.qname(*only)) => {
                 Some(*only)
             }
             _ => None,
@@ -406,7 +404,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let target = children
             .iter()
             .copied()
-            .find(|child| child.kind() == "object_reference");
+            .find(|child| child.k() == "object_reference");
         let from = child_of_kind(node, "from");
         if let Some(target) = target {
             let resolved = self
@@ -415,14 +413,14 @@ impl<'n> Refs<'_, '_, 'n> {
             let name_node = resolved.unwrap_or(target);
             let mut set_columns = Vec::new();
             let mut reads = child_of_kind(node, "output_clause").is_some();
-            for assignment in children.iter().filter(|c| c.kind() == "assignment") {
+            for assignment in children.iter().filter(|c| c.k() == "assignment") {
                 if let Some(column) = assignment
-                    .child_by_field_name("left")
+                    .field("left")
                     .and_then(|left| self.field_name(left))
                 {
                     push_unique(&mut set_columns, column);
                 }
-                if let Some(right) = assignment.child_by_field_name("right") {
+                if let Some(right) = assignment.field("right") {
                     reads |= self.mentions_column(right);
                 }
             }
@@ -438,8 +436,8 @@ impl<'n> Refs<'_, '_, 'n> {
                 if child == target {
                     continue;
                 }
-                if child.kind() == "assignment" {
-                    if let Some(right) = child.child_by_field_name("right") {
+                if child.k() == "assignment" {
+                    if let Some(right) = child.field("right") {
                         self.visit(right);
                     }
                     continue;
@@ -456,7 +454,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let target = children
             .iter()
             .copied()
-            .find(|child| child.kind() == "object_reference");
+            .find(|child| child.k() == "object_reference");
         let from = child_of_kind(node, "from");
         if let Some(target) = target {
             let resolved = self
@@ -492,7 +490,7 @@ impl<'n> Refs<'_, '_, 'n> {
         for (index, child) in all.iter().enumerate() {
             let is_alias = node.field_name_for_child(child_index(node, *child)) == Some("alias");
             let _ = index;
-            match child.kind() {
+            match child.k() {
                 "keyword_using" => after_using = true,
                 "object_reference" if !after_using && target.is_none() => target = Some(*child),
                 "object_reference" if after_using && source.is_none() => source = Some(*child),
@@ -516,21 +514,21 @@ impl<'n> Refs<'_, '_, 'n> {
             self.add(target, Access::Select, columns);
             for clause in named_children(node)
                 .into_iter()
-                .filter(|c| c.kind() == "merge_when_clause")
+                .filter(|c| c.k() == "merge_when_clause")
             {
                 let parts = named_children(clause);
                 if let Some(action) = parts.iter().find(|part| {
                     matches!(
-                        part.kind(),
+                        part.k(),
                         "keyword_update" | "keyword_insert" | "keyword_delete"
                     )
                 }) {
-                    match action.kind() {
+                    match action.k() {
                         "keyword_update" => {
                             let mut columns = Vec::new();
-                            for assignment in parts.iter().filter(|p| p.kind() == "assignment") {
+                            for assignment in parts.iter().filter(|p| p.k() == "assignment") {
                                 if let Some(column) = assignment
-                                    .child_by_field_name("left")
+                                    .field("left")
                                     .and_then(|left| self.field_name(left))
                                 {
                                     push_unique(&mut columns, column);
@@ -539,10 +537,10 @@ impl<'n> Refs<'_, '_, 'n> {
                             self.add(target, Access::Update, Some(columns));
                         }
                         "keyword_insert" => {
-                            let columns = parts.iter().find(|p| p.kind() == "list").map(|list| {
+                            let columns = parts.iter().find(|p| p.k() == "list").map(|list| {
                                 let mut names = Vec::new();
                                 for column in named_children(*list) {
-                                    if column.kind() == "column" {
+                                    if column.k() == "column" {
                                         push_unique(
                                             &mut names,
                                             names::unquote(self.cx.slice(column).trim()),
@@ -562,10 +560,10 @@ impl<'n> Refs<'_, '_, 'n> {
             if Some(child) == target || Some(child) == source {
                 continue;
             }
-            if child.kind() == "merge_when_clause" {
+            if child.k() == "merge_when_clause" {
                 for part in named_children(child) {
-                    if part.kind() == "assignment" {
-                        if let Some(right) = part.child_by_field_name("right") {
+                    if part.k() == "assignment" {
+                        if let Some(right) = part.field("right") {
                             self.visit(right);
                         }
                     } else {
@@ -580,7 +578,7 @@ impl<'n> Refs<'_, '_, 'n> {
 
     /// The column a `SET` target names (`c`, `t.c`); `None` for `@v`.
     fn field_name(&self, node: Node<'_>) -> Option<String> {
-        let name = node.child_by_field_name("name").unwrap_or(node);
+        let name = node.field("name").unwrap_or(node);
         let text = self.cx.slice(name).trim();
         (!text.starts_with('@') && !text.is_empty()).then(|| names::unquote(text))
     }
@@ -590,7 +588,7 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut cursor = node.walk();
         let mut stack = vec![node];
         while let Some(current) = stack.pop() {
-            if matches!(current.kind(), "field" | "all_fields") {
+            if matches!(current.k(), "field" | "all_fields") {
                 let text = self.cx.slice(current).trim();
                 if !text.starts_with('@') {
                     return true;
@@ -647,19 +645,19 @@ impl<'n> Refs<'_, '_, 'n> {
     fn scope_info(&self, scope: Node<'_>) -> ScopeInfo {
         let mut info = ScopeInfo::default();
         self.scan_scope(scope, scope, false, &mut info);
-        if scope.kind() == "query_specification" {
+        if scope.k() == "query_specification" {
             // ORDER BY and the like stand beside the query in its statement.
             if let Some(parent) = scope.parent()
-                && !SCOPES.contains(&parent.kind())
+                && !SCOPES.contains(&parent.k())
             {
                 for sibling in named_children(parent) {
-                    if sibling.kind() == "order_by" {
+                    if sibling.k() == "order_by" {
                         self.scan_scope(scope, sibling, false, &mut info);
                     }
                 }
             }
         }
-        match scope.kind() {
+        match scope.k() {
             "merge" => info.relations = info.relations.max(2),
             _ => info.relations = info.relations.max(1),
         }
@@ -668,7 +666,7 @@ impl<'n> Refs<'_, '_, 'n> {
 
     fn scan_scope(&self, scope: Node<'_>, node: Node<'_>, nested: bool, info: &mut ScopeInfo) {
         for child in named_children(node) {
-            self.scan_child(scope, node.kind(), child, nested, info);
+            self.scan_child(scope, node.k(), child, nested, info);
         }
     }
 
@@ -683,14 +681,14 @@ impl<'n> Refs<'_, '_, 'n> {
         info: &mut ScopeInfo,
     ) {
         crate::deep(|| {
-            let child_nested = nested || (child != scope && NESTED.contains(&child.kind()));
-            match child.kind() {
+            let child_nested = nested || (child != scope && NESTED.contains(&child.k()));
+            match child.k() {
                 "relation" | "apply_join" if !nested => {
                     info.relations += 1;
                     self.scan_scope(scope, child, nested, info);
                 }
                 "field" => {
-                    let Some(name) = child.child_by_field_name("name") else {
+                    let Some(name) = child.field("name") else {
                         return;
                     };
                     let text = self.cx.slice(name).trim();
@@ -717,7 +715,7 @@ impl<'n> Refs<'_, '_, 'n> {
                     }
                 }
                 "term" if !nested => {
-                    if let Some(alias) = child.child_by_field_name("alias") {
+                    if let Some(alias) = child.field("alias") {
                         info.aliases
                             .push(names::key(&names::unquote(self.cx.slice(alias))));
                     }
@@ -732,10 +730,8 @@ impl<'n> Refs<'_, '_, 'n> {
                         .unwrap_or_default();
                     let skip = usize::from(DATE_PART_FUNCTIONS.contains(&name.as_str()));
                     for part in parts.into_iter().skip(1 + skip) {
-                        let star = part.kind() == "term"
-                            && part
-                                .child_by_field_name("value")
-                                .is_some_and(|v| v.kind() == "all_fields");
+                        let star = part.k() == "term"
+                            && part.field("value").is_some_and(|v| v.k() == "all_fields");
                         if !star {
                             self.scan_child(scope, "invocation", part, nested, info);
                         }
@@ -743,13 +739,13 @@ impl<'n> Refs<'_, '_, 'n> {
                 }
                 "assignment" => {
                     // A SET target is written, not read.
-                    if let Some(right) = child.child_by_field_name("right") {
+                    if let Some(right) = child.field("right") {
                         self.scan_child(scope, "assignment", right, nested, info);
                     }
                 }
                 "list"
                     if matches!(parent_kind, "merge_when_clause" | "insert")
-                        && named_children(child).iter().all(|c| c.kind() == "column") =>
+                        && named_children(child).iter().all(|c| c.k() == "column") =>
                 {
                     // The column list of an INSERT names written columns.
                 }
@@ -764,12 +760,12 @@ impl<'n> Refs<'_, '_, 'n> {
 fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n>>)) {
     crate::deep(|| {
         for child in named_children(node) {
-            match child.kind() {
+            match child.k() {
                 "relation" => {
-                    let alias = child.child_by_field_name("alias");
+                    let alias = child.field("alias");
                     if let Some(name) = named_children(child)
                         .into_iter()
-                        .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
+                        .find(|c| matches!(c.k(), "object_reference" | "invocation"))
                     {
                         f(name, alias);
                     }
@@ -785,11 +781,11 @@ fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n
 fn walk_relations_deep<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>)) {
     crate::deep(|| {
         for child in named_children(node) {
-            match child.kind() {
+            match child.k() {
                 "relation" | "apply_join" => {
                     if let Some(name) = named_children(child)
                         .into_iter()
-                        .find(|c| matches!(c.kind(), "object_reference" | "invocation"))
+                        .find(|c| matches!(c.k(), "object_reference" | "invocation"))
                     {
                         f(name);
                     }

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use super::expr;
 use super::refs::references;
-use super::{Cx, child_of_kind, children, named_children, range, tokens};
+use super::{Cx, NodeExt, child_of_kind, children, named_children, range, tokens};
 use crate::ast::*;
 use crate::names;
 
@@ -21,7 +21,7 @@ pub(crate) fn lower_items(cx: &Cx<'_>, container: Node<'_>, out: &mut Vec<Statem
 }
 
 fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
-    crate::deep(|| match node.kind() {
+    crate::deep(|| match node.k() {
         "statement" => lower_statement(cx, node, out),
         "block" | "try_catch_statement" | "try_block" | "catch_block" | "else_clause" => {
             lower_items(cx, node, out)
@@ -52,7 +52,7 @@ fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
 fn main_node(statement: Node<'_>) -> Option<Node<'_>> {
     named_children(statement)
         .into_iter()
-        .find(|child| !matches!(child.kind(), "keyword_with" | "cte"))
+        .find(|child| !matches!(child.k(), "keyword_with" | "cte"))
 }
 
 fn lower_statement(cx: &Cx<'_>, statement: Node<'_>, out: &mut Vec<Statement>) {
@@ -60,29 +60,23 @@ fn lower_statement(cx: &Cx<'_>, statement: Node<'_>, out: &mut Vec<Statement>) {
         out.push(simple(statement, StatementKind::Other, Vec::new()));
         return;
     };
-    match main.kind() {
+    match main.k() {
         "if_statement" | "while_statement" => {
-            let condition = main.child_by_field_name("condition");
-            let head_end = condition.map_or(main.start_byte(), |c| {
-                // Include a closing parenthesis around the condition.
-                let after = cx.text.get(c.end_byte()..).unwrap_or("");
-                let trimmed = after.trim_start();
-                let gap = after.len() - trimmed.len();
-                if trimmed.starts_with(')')
-                    && cx.slice(main)[..c.start_byte() - main.start_byte()].contains('(')
-                {
-                    c.end_byte() + gap + 1
-                } else {
-                    c.end_byte()
-                }
-            });
+            let condition = main.field("condition");
+            // The head runs to the end of the condition, its parenthesis included.
+            let guarded = main.field("consequence").or_else(|| main.field("body"));
+            let head_end = children(main)
+                .into_iter()
+                .take_while(|child| Some(*child) != guarded)
+                .last()
+                .map_or(main.end_byte(), |last| last.end_byte());
             out.push(Statement {
                 range: TextRange::new(statement.start_byte(), head_end.max(main.start_byte())),
                 kind: StatementKind::Other,
                 references: condition.map_or_else(Vec::new, |c| references(cx, c)),
             });
             for field in ["consequence", "body", "alternative"] {
-                if let Some(child) = main.child_by_field_name(field) {
+                if let Some(child) = main.field(field) {
                     lower_item(cx, child, out);
                 }
             }
@@ -128,7 +122,7 @@ enum Lowered {
 
 fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
     let one = |kind| (Lowered::One(Box::new(kind)), Vec::new());
-    match main.kind() {
+    match main.k() {
         "create_user" | "alter_user" => one(create_user(cx, main)),
         "create_role" | "create_application_role" => one(create_role(cx, main)),
         "alter_role" | "alter_server_role" => one(role_membership(cx, main)),
@@ -175,7 +169,7 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
         },
         "use_statement" => match named_children(main)
             .into_iter()
-            .find(|c| c.kind() != "keyword_use")
+            .find(|c| c.k() != "keyword_use")
         {
             Some(name) => one(StatementKind::Use {
                 database: cx.qname(name).object().clone(),
@@ -261,7 +255,7 @@ impl<'c, 't, 'n> Toks<'c, 't, 'n> {
 
     /// A token read as a one-part name (an object reference gives its last part).
     fn name(&self, node: Node<'_>) -> Option<Ident> {
-        match node.kind() {
+        match node.k() {
             "object_reference" => Some(self.cx.qname(node).object().clone()),
             "identifier" | "sqlcmd_variable" | "template_parameter" => Some(self.cx.ident(node)),
             "literal" => {
@@ -279,7 +273,7 @@ impl<'c, 't, 'n> Toks<'c, 't, 'n> {
 
 /// The statement's `name` field, else the name after `words`.
 fn name_of(cx: &Cx<'_>, main: Node<'_>, toks: &Toks<'_, '_, '_>, words: &[&str]) -> Ident {
-    main.child_by_field_name("name")
+    main.field("name")
         .map(|name| cx.qname(name).object().clone())
         .or_else(|| toks.name_after(words))
         .unwrap_or_else(|| Ident {
@@ -292,9 +286,9 @@ fn name_of(cx: &Cx<'_>, main: Node<'_>, toks: &Toks<'_, '_, '_>, words: &[&str])
 
 fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let toks = Toks::new(cx, main);
-    let alter = main.kind() == "alter_user" || toks.is(0, "ALTER");
+    let alter = main.k() == "alter_user" || toks.is(0, "ALTER");
     let name = name_of(cx, main, &toks, &["USER"]);
-    let field = |name: &str| main.child_by_field_name(name).map(|node| cx.ident(node));
+    let field = |name: &str| main.field(name).map(|node| cx.ident(node));
     let source = if let Some(login) = field("login").or_else(|| toks.name_after(&["LOGIN", "="])) {
         UserSource::Login(login)
     } else if toks.has(&["WITHOUT", "LOGIN"]) {
@@ -327,7 +321,7 @@ fn create_role(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     StatementKind::CreateRole {
         name: name_of(cx, main, &toks, &["ROLE"]),
         owner: toks.name_after(&["AUTHORIZATION"]),
-        application: toks.has(&["APPLICATION", "ROLE"]) || main.kind().contains("application"),
+        application: toks.has(&["APPLICATION", "ROLE"]) || main.k().contains("application"),
     }
 }
 
@@ -368,7 +362,7 @@ fn create_login(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 fn create_schema(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let toks = Toks::new(cx, main);
     let owner = toks.name_after(&["AUTHORIZATION"]);
-    let name = match (main.child_by_field_name("name"), &owner) {
+    let name = match (main.field("name"), &owner) {
         (Some(name), _) => cx.ident(name),
         // `CREATE SCHEMA AUTHORIZATION u` names the schema after its owner.
         (None, Some(owner)) => owner.clone(),
@@ -381,13 +375,11 @@ fn create_schema(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 
 fn function_kind(main: Node<'_>) -> ObjectKind {
     let kids = named_children(main);
-    let returns = kids
-        .iter()
-        .position(|child| child.kind() == "keyword_returns");
+    let returns = kids.iter().position(|child| child.k() == "keyword_returns");
     let after = |offset: usize| {
         returns
             .and_then(|index| kids.get(index + offset))
-            .map(|n| n.kind())
+            .map(|n| n.k())
     };
     match after(1) {
         // A CLR table-valued function declares its columns: `RETURNS TABLE (v int)`.
@@ -405,23 +397,21 @@ fn body_start(main: Node<'_>) -> Option<Node<'_>> {
     let kids = named_children(main);
     if let Some(body) = kids
         .iter()
-        .find(|child| matches!(child.kind(), "procedure_body" | "function_body"))
+        .find(|child| matches!(child.k(), "procedure_body" | "function_body"))
     {
         return Some(*body);
     }
-    if main.kind().ends_with("_view") {
-        return kids.into_iter().find(|child| child.kind() == "keyword_as");
+    if main.k().ends_with("_view") {
+        return kids.into_iter().find(|child| child.k() == "keyword_as");
     }
     None
 }
 
 fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
     let kids = named_children(main);
-    let name_node = main.child_by_field_name("name").or_else(|| {
-        kids.iter()
-            .copied()
-            .find(|c| c.kind() == "object_reference")
-    });
+    let name_node = main
+        .field("name")
+        .or_else(|| kids.iter().copied().find(|c| c.k() == "object_reference"));
     let name = name_node.map_or_else(
         || QualifiedName {
             parts: vec![Ident {
@@ -432,14 +422,14 @@ fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
         },
         |node| cx.qname(node),
     );
-    let alter = main.kind().starts_with("alter_")
-        || (kids.first().is_some_and(|k| k.kind() == "keyword_create")
-            && kids.get(1).is_some_and(|k| k.kind() == "keyword_or"));
+    let alter = main.k().starts_with("alter_")
+        || (kids.first().is_some_and(|k| k.k() == "keyword_create")
+            && kids.get(1).is_some_and(|k| k.k() == "keyword_or"));
     let synonym_for = (kind == ObjectKind::Synonym)
         .then(|| {
             kids.iter()
                 .copied()
-                .filter(|c| c.kind() == "object_reference")
+                .filter(|c| c.k() == "object_reference")
                 .nth(1)
                 .map(|target| cx.qname(target))
         })
@@ -485,7 +475,7 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
         if Some(child) == body {
             break;
         }
-        match child.kind() {
+        match child.k() {
             "function_arguments" => {
                 for argument in named_children(child) {
                     if let Some(name) = named_children(argument).first() {
@@ -500,7 +490,7 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
             }
             "execute_as_clause" => module.execute_as = Some(execute_as_clause(cx, child)),
             "trigger_event" => {
-                let event = named_children(child).first().map(|e| e.kind());
+                let event = named_children(child).first().map(|e| e.k());
                 let access = match event {
                     Some("keyword_insert") => Some(Access::Insert),
                     Some("keyword_update") => Some(Access::Update),
@@ -525,9 +515,10 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
                 .skip(1)
                 .collect();
             // `WITH CHECK OPTION` ends the view; a leading `WITH` opens its CTEs.
-            if let Some(check) = query.windows(2).position(|pair| {
-                pair[0].kind() == "keyword_with" && pair[1].kind() == "keyword_check"
-            }) {
+            if let Some(check) = query
+                .windows(2)
+                .position(|pair| pair[0].k() == "keyword_with" && pair[1].k() == "keyword_check")
+            {
                 query.truncate(check);
             }
             if let (Some(first), Some(last)) = (query.first(), query.last()) {
@@ -539,12 +530,12 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
             }
         }
         (_, Some(body))
-            if body.kind() == "function_body" && child_of_kind(body, "keyword_begin").is_none() =>
+            if body.k() == "function_body" && child_of_kind(body, "keyword_begin").is_none() =>
         {
             // An inline function: `RETURN [WITH …] SELECT …`.
             let query: Vec<Node<'_>> = named_children(body)
                 .into_iter()
-                .skip_while(|c| c.kind() != "keyword_return")
+                .skip_while(|c| c.k() != "keyword_return")
                 .skip(1)
                 .collect();
             if let (Some(first), Some(last)) = (query.first(), query.last()) {
@@ -563,17 +554,17 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
 
 fn trigger_target(cx: &Cx<'_>, main: Node<'_>, name_node: Option<Node<'_>>, module: &mut Module) {
     let kids = named_children(main);
-    let Some(on) = kids.iter().position(|c| c.kind() == "keyword_on") else {
+    let Some(on) = kids.iter().position(|c| c.k() == "keyword_on") else {
         return;
     };
     match kids.get(on + 1) {
-        Some(next) if next.kind() == "keyword_database" => {
+        Some(next) if next.k() == "keyword_database" => {
             module.trigger_scope = Some(TriggerScope::Database)
         }
-        Some(next) if next.kind() == "keyword_all" => {
+        Some(next) if next.k() == "keyword_all" => {
             module.trigger_scope = Some(TriggerScope::AllServer)
         }
-        Some(next) if next.kind() == "object_reference" && Some(*next) != name_node => {
+        Some(next) if next.k() == "object_reference" && Some(*next) != name_node => {
             module.trigger_target = Some(cx.qname(*next))
         }
         _ => {}
@@ -584,10 +575,10 @@ fn trigger_target(cx: &Cx<'_>, main: Node<'_>, name_node: Option<Node<'_>>, modu
 fn find_outside_statements<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
     crate::deep(|| {
         for child in named_children(node) {
-            if child.kind() == kind {
+            if child.k() == kind {
                 return Some(child);
             }
-            if matches!(child.kind(), "statement" | "block") {
+            if matches!(child.k(), "statement" | "block") {
                 continue;
             }
             if let Some(found) = find_outside_statements(child, kind) {
@@ -601,9 +592,9 @@ fn find_outside_statements<'a>(node: Node<'a>, kind: &str) -> Option<Node<'a>> {
 fn execute_as_clause(cx: &Cx<'_>, clause: Node<'_>) -> ExecuteAsClause {
     let kids = named_children(clause);
     let context = match kids.last() {
-        Some(last) if last.kind() == "keyword_caller" => ExecutionContext::Caller,
-        Some(last) if last.kind() == "keyword_self" => ExecutionContext::SelfUser,
-        Some(last) if last.kind() == "keyword_owner" => ExecutionContext::Owner,
+        Some(last) if last.k() == "keyword_caller" => ExecutionContext::Caller,
+        Some(last) if last.k() == "keyword_self" => ExecutionContext::SelfUser,
+        Some(last) if last.k() == "keyword_owner" => ExecutionContext::Owner,
         Some(last) => {
             let text = cx.slice(*last);
             ExecutionContext::User(expr::string_value(text).unwrap_or_else(|| names::unquote(text)))
@@ -620,7 +611,7 @@ fn execute_as_clause(cx: &Cx<'_>, clause: Node<'_>) -> ExecuteAsClause {
 /// the text when the grammar left it in an error region.
 fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
     if let Some(node) = find_outside_statements(main, "external_name") {
-        let field = |name| node.child_by_field_name(name).map(|part| cx.ident(part));
+        let field = |name| node.field(name).map(|part| cx.ident(part));
         let assembly =
             field("assembly").or_else(|| named_children(node).first().map(|p| cx.ident(*p)))?;
         return Some(ExternalName {
@@ -694,17 +685,13 @@ fn split_keep_ranges(text: &str) -> Vec<(usize, &str)> {
 }
 
 fn alter_authorization(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
-    let Some(securable) = main.child_by_field_name("securable") else {
+    let Some(securable) = main.field("securable") else {
         return StatementKind::Other;
     };
     StatementKind::AlterAuthorization(AlterAuthorization {
-        class: main
-            .child_by_field_name("class")
-            .map(|class| class_name(cx, class)),
+        class: main.field("class").map(|class| class_name(cx, class)),
         securable: cx.qname(securable),
-        owner: main
-            .child_by_field_name("principal")
-            .map(|principal| cx.ident(principal)),
+        owner: main.field("principal").map(|principal| cx.ident(principal)),
     })
 }
 
@@ -712,7 +699,7 @@ fn alter_authorization(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 
 fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let toks = Toks::new(cx, main);
-    let alter = main.kind() == "alter_assembly";
+    let alter = main.k() == "alter_assembly";
     let name = name_of(cx, main, &toks, &["ASSEMBLY"]);
     let mut from = Vec::new();
     let mut index = 0;
@@ -725,7 +712,7 @@ fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
                     index += 1;
                     continue;
                 }
-                if node.kind() == "literal" {
+                if node.k() == "literal" {
                     let text = cx.slice(node);
                     from.push(match expr::string_value(text) {
                         Some(path) => AssemblySource::Path(path, range(node)),
@@ -735,7 +722,7 @@ fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
                         None => AssemblySource::Other(range(node)),
                     });
                     index += 1;
-                } else if node.kind() == "identifier" && cx.slice(node).starts_with('@') {
+                } else if node.k() == "identifier" && cx.slice(node).starts_with('@') {
                     from.push(AssemblySource::Other(range(node)));
                     index += 1;
                 } else {
@@ -768,7 +755,7 @@ fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 
 fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let toks = Toks::new(cx, main);
-    let certificate = main.kind() == "create_certificate";
+    let certificate = main.k() == "create_certificate";
     let name = name_of(
         cx,
         main,
@@ -783,7 +770,7 @@ fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         let start = toks.after(words)?;
         (start..toks.nodes.len())
             .filter_map(|i| toks.node(i))
-            .find(|n| n.kind() == "literal")
+            .find(|n| n.k() == "literal")
             .and_then(|n| expr::string_value(cx.slice(n)))
     };
     let source = if let Some(assembly) = toks.name_after(&["FROM", "ASSEMBLY"]) {
@@ -816,14 +803,15 @@ fn class_name(cx: &Cx<'_>, node: Node<'_>) -> String {
 
 fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let mut cursor = main.walk();
-    let field = |name: &str| main.child_by_field_name(name);
-    let action = match field("verb").map(|verb| verb.kind()) {
+    let field = |name: &str| main.field(name);
+    let action = match field("verb").map(|verb| verb.k()) {
         Some("keyword_deny") => PermissionAction::Deny,
         Some("keyword_revoke") => PermissionAction::Revoke,
         _ => PermissionAction::Grant,
     };
     let permissions = main
-        .children_by_field_name("permission", &mut cursor)
+        .fields("permission", &mut cursor)
+        .into_iter()
         .map(|node| permission(cx, node))
         .collect();
     let securable = field("securable").map(|name| Securable {
@@ -834,7 +822,8 @@ fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         }),
     });
     let principals = main
-        .children_by_field_name("principal", &mut cursor)
+        .fields("principal", &mut cursor)
+        .into_iter()
         .map(|node| cx.ident(node))
         .collect();
     StatementKind::Permission(PermissionStatement {
@@ -853,7 +842,7 @@ fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
     let mut words = Vec::new();
     let mut columns = Vec::new();
     for child in named_children(node) {
-        if child.kind() == "list" {
+        if child.k() == "list" {
             columns.extend(named_children(child).iter().map(|c| cx.ident(*c)));
         } else {
             words.extend(cx.slice(child).split_whitespace().map(str::to_uppercase));
@@ -870,29 +859,27 @@ fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
 
 fn alter_database(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let kids = named_children(main);
-    if !kids.iter().any(|c| c.kind() == "keyword_set") {
+    if !kids.iter().any(|c| c.k() == "keyword_set") {
         return StatementKind::Other;
     }
     let database = main
-        .child_by_field_name("name")
+        .field("name")
         .map(|name| cx.qname(name).object().clone())
         .filter(|name| !name.value.eq_ignore_ascii_case("CURRENT"));
     let options = kids
         .iter()
-        .filter(|c| c.kind() == "option")
+        .filter(|c| c.k() == "option")
         .map(|option| {
             let name = option
-                .child_by_field_name("name")
+                .field("name")
                 .map_or_else(String::new, |n| cx.slice(n).to_uppercase());
-            let value = option
-                .child_by_field_name("value")
-                .map_or_else(String::new, |v| {
-                    cx.slice(v)
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .to_uppercase()
-                });
+            let value = option.field("value").map_or_else(String::new, |v| {
+                cx.slice(v)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_uppercase()
+            });
             DatabaseOption {
                 name,
                 value,
@@ -931,23 +918,21 @@ fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
     let keyword = kids.first().copied().unwrap_or(main);
     let mut keyword_range = range(keyword);
     let return_status = main
-        .child_by_field_name("return_status")
+        .field("return_status")
         .map(|status| cx.slice(status).to_lowercase());
-    let target = if let Some(procedure) = main.child_by_field_name("procedure") {
+    let target = if let Some(procedure) = main.field("procedure") {
         let arguments = kids
             .iter()
-            .filter(|c| c.kind() == "exec_argument")
+            .filter(|c| c.k() == "exec_argument")
             .map(|argument| Argument {
-                name: argument
-                    .child_by_field_name("name")
-                    .map(|n| cx.slice(n).to_lowercase()),
-                value: argument.child_by_field_name("value").map_or_else(
+                name: argument.field("name").map(|n| cx.slice(n).to_lowercase()),
+                value: argument.field("value").map_or_else(
                     || expr::other(cx, *argument),
                     |value| expr::lower(cx, value, true),
                 ),
                 output: named_children(*argument)
                     .iter()
-                    .any(|c| matches!(c.kind(), "keyword_out" | "keyword_output")),
+                    .any(|c| matches!(c.k(), "keyword_out" | "keyword_output")),
                 range: range(*argument),
             })
             .collect();
@@ -967,7 +952,7 @@ fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
         let text = kids
             .iter()
             .copied()
-            .find(|c| !c.kind().starts_with("keyword_"))
+            .find(|c| !c.k().starts_with("keyword_"))
             .map_or_else(
                 || Expr::Other {
                     variables: Vec::new(),
@@ -979,7 +964,7 @@ fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
     };
     let at_server = kids
         .iter()
-        .position(|c| c.kind() == "keyword_at")
+        .position(|c| c.k() == "keyword_at")
         .and_then(|at| kids.get(at + 1))
         .map(|server| cx.ident(*server));
     Exec {
@@ -997,7 +982,7 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
     let mut refs = Vec::new();
     for declaration in named_children(main)
         .into_iter()
-        .filter(|c| c.kind() == "var_declaration")
+        .filter(|c| c.k() == "var_declaration")
     {
         let all = children(declaration);
         let Some(equals) = all.iter().position(|c| cx.slice(*c) == "=") else {
@@ -1026,9 +1011,7 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
 /// `SET @v = e` / `SET @v += e`; returns the kind and the value's node.
 fn set_variable<'a>(cx: &Cx<'_>, main: Node<'a>) -> Option<(StatementKind, Node<'a>)> {
     let kids = named_children(main);
-    let operator_at = kids
-        .iter()
-        .position(|c| c.kind() == "assignment_operator")?;
+    let operator_at = kids.iter().position(|c| c.k() == "assignment_operator")?;
     let target = kids.get(operator_at.checked_sub(1)?)?;
     let variable = cx.slice(*target).trim().to_lowercase();
     if !variable.starts_with('@') {
@@ -1096,15 +1079,12 @@ fn select_assignments(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<StatementKind>
     let list = child_of_kind(select, "select_expression")?;
     let mut kinds = Vec::new();
     for term in named_children(list) {
-        let value = term.child_by_field_name("value").unwrap_or(term);
-        if value.kind() != "binary_expression" {
+        let value = term.field("value").unwrap_or(term);
+        if value.k() != "binary_expression" {
             return None;
         }
-        let operator = value.child_by_field_name("operator")?;
-        let (left, right) = (
-            value.child_by_field_name("left")?,
-            value.child_by_field_name("right")?,
-        );
+        let operator = value.field("operator")?;
+        let (left, right) = (value.field("left")?, value.field("right")?);
         let variable = cx.slice(left).trim().to_lowercase();
         if cx.slice(operator) != "=" || !variable.starts_with('@') || variable.contains('.') {
             return None;
@@ -1125,11 +1105,9 @@ fn setvar(cx: &Cx<'_>, node: Node<'_>) -> StatementKind {
     };
     StatementKind::SetVar {
         name: node
-            .child_by_field_name("name")
+            .field("name")
             .map_or_else(String::new, |n| cx.slice(n).to_owned()),
-        value: node
-            .child_by_field_name("value")
-            .map(|v| unquote_value(cx.slice(v))),
+        value: node.field("value").map(|v| unquote_value(cx.slice(v))),
     }
 }
 
@@ -1152,10 +1130,10 @@ pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>)
     let kids = named_children(node);
     let module_kind = kids.windows(2).find_map(|pair| {
         let starts = matches!(
-            pair[0].kind(),
+            pair[0].k(),
             "keyword_create" | "keyword_alter" | "keyword_or"
         );
-        let kind = match pair[1].kind() {
+        let kind = match pair[1].k() {
             "keyword_procedure" | "keyword_proc" => Some(ObjectKind::Procedure),
             "keyword_function" => Some(ObjectKind::ScalarFunction),
             "keyword_trigger" => Some(ObjectKind::Trigger),
@@ -1164,7 +1142,7 @@ pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>)
         };
         kind.filter(|_| starts)
     });
-    let name = kids.iter().find(|c| c.kind() == "object_reference");
+    let name = kids.iter().find(|c| c.k() == "object_reference");
     if let (Some(kind), Some(name)) = (module_kind, name) {
         let mut module = Module {
             header_range: range(node),
@@ -1186,7 +1164,7 @@ pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>)
             kind: StatementKind::CreateObject(CreateObject {
                 kind,
                 name: cx.qname(*name),
-                alter: kids.iter().any(|c| c.kind() == "keyword_alter"),
+                alter: kids.iter().any(|c| c.k() == "keyword_alter"),
                 module: Some(module),
                 synonym_for: None,
             }),
@@ -1200,7 +1178,7 @@ pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>)
 fn collect_error_body(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
     crate::deep(|| {
         for child in named_children(node) {
-            match child.kind() {
+            match child.k() {
                 "statement" | "block" | "try_catch_statement" => lower_item(cx, child, out),
                 "procedure_body" | "function_body" | "ERROR" => collect_error_body(cx, child, out),
                 _ => {}
