@@ -505,6 +505,11 @@ impl Builder {
                 let schema = self.model.objects[index].schema;
                 if let Resolved::Object(table) = self.model.resolve(&target, Some(schema)) {
                     self.model.objects[index].trigger_on = Some(table);
+                    self.model
+                        .triggers
+                        .entry(table)
+                        .or_default()
+                        .push(ObjectId(index as u32));
                 }
             }
         }

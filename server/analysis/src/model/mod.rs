@@ -569,6 +569,8 @@ pub struct Model {
     schema_index: HashMap<String, SchemaId>,
     objects: Vec<Object>,
     object_index: HashMap<(SchemaId, String), ObjectId>,
+    /// Tables and views to their DML triggers.
+    triggers: HashMap<ObjectId, Vec<ObjectId>>,
     /// Every `CREATE`/`ALTER` statement of an object, to the object.
     statement_objects: HashMap<StmtId, ObjectId>,
     assemblies: Vec<Assembly>,
@@ -879,11 +881,8 @@ impl Model {
     }
 
     /// The DML triggers on a table or view.
-    pub fn triggers_on(&self, table: ObjectId) -> Vec<ObjectId> {
-        self.objects()
-            .filter(|(_, o)| o.trigger_on == Some(table))
-            .map(|(id, _)| id)
-            .collect()
+    pub fn triggers_on(&self, table: ObjectId) -> &[ObjectId] {
+        self.triggers.get(&table).map_or(&[], Vec::as_slice)
     }
 
     /// Whose permissions a module's statements are checked against.

@@ -224,7 +224,7 @@ impl Walker<'_> {
                 found.access,
                 Access::Insert | Access::Update | Access::Delete
             ) {
-                for trigger in model.triggers_on(target) {
+                for &trigger in model.triggers_on(target) {
                     let fires = model
                         .module(trigger)
                         .is_some_and(|m| m.trigger_events.contains(&found.access));

@@ -798,3 +798,205 @@ GRANT EXECUTE ON dbo.run TO reporting;
 ",
     );
 }
+
+#[test]
+fn column_grants_cover_a_query_only_when_they_cover_every_column() {
+    // GRANT Object Permissions: a column-level grant covers a query that uses only the
+    // granted columns. Where the columns cannot be told (`*`), it does not count.
+    check(
+        "CREATE ROLE analysts;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int PRIMARY KEY, name nvarchar(100), salary money);
+GO
+CREATE PROCEDURE dbo.names AS SELECT id, name FROM hr.people;
+GO
+CREATE PROCEDURE dbo.salaries AS SELECT id, salary FROM hr.people; --! PRM002: `analysts` can execute `dbo.salaries`, which reads `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `analysts` lacks SELECT on `hr.people` (a column-level grant does not cover every column used)
+GO
+CREATE PROCEDURE dbo.everything AS SELECT * FROM hr.people; --! PRM002
+GO
+GRANT EXECUTE ON dbo.names TO analysts;
+GRANT EXECUTE ON dbo.salaries TO analysts;
+GRANT EXECUTE ON dbo.everything TO analysts;
+GRANT SELECT ON hr.people (id, name) TO analysts;
+",
+    );
+}
+
+#[test]
+fn db_datareader_covers_reads_and_db_denydatareader_refuses_them() {
+    check(
+        "CREATE ROLE analysts;
+CREATE ROLE blocked;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int PRIMARY KEY);
+GO
+CREATE PROCEDURE dbo.count_people AS SELECT COUNT(*) FROM hr.people; --! PRM002: `blocked` can execute `dbo.count_people`, which reads `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `blocked` is denied SELECT on `hr.people` by membership in `db_denydatareader`
+GO
+GRANT EXECUTE ON dbo.count_people TO analysts, blocked;
+ALTER ROLE db_datareader ADD MEMBER analysts;
+ALTER ROLE db_datareader ADD MEMBER blocked;
+ALTER ROLE db_denydatareader ADD MEMBER blocked;
+",
+    );
+}
+
+#[test]
+fn db_datawriter_covers_writes_but_not_the_select_they_need() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int PRIMARY KEY, active bit);
+GO
+CREATE PROCEDURE dbo.add_person @id int AS INSERT INTO hr.people (id) VALUES (@id);
+GO
+CREATE PROCEDURE dbo.retire @id int AS UPDATE hr.people SET active = 0 WHERE id = @id; --! PRM002: `clerks` can execute `dbo.retire`, which reads `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `clerks` lacks SELECT on `hr.people`
+GO
+GRANT EXECUTE ON SCHEMA::dbo TO clerks;
+ALTER ROLE db_datawriter ADD MEMBER clerks;
+",
+    );
+}
+
+#[test]
+fn prm006_names_each_unknown_principal_schema_and_object() {
+    check(
+        "=== var: Archive=archive_db
+=== file: all.sql
+CREATE ROLE readers;
+CREATE TABLE dbo.t (id int);
+GO
+GRANT SELECT ON dbo.t TO ghost_user; --! PRM006: GRANT names `ghost_user`, which is not a user or role of the project nor built in
+GRANT SELECT ON SCHEMA::ghost_schema TO readers; --! PRM006: GRANT names the schema `ghost_schema`, which the project does not define
+DENY SELECT ON dbo.ghost_table TO readers; --! PRM006: DENY names the object `dbo.ghost_table`, which the project does not define
+REVOKE IMPERSONATE ON USER::ghost_user FROM readers; --! PRM006
+ALTER ROLE ghost_role ADD MEMBER readers; --! PRM006: the role `ghost_role` is not a role of the project nor built in
+EXEC sp_addrolemember 'readers', 'ghost_member'; --! PRM006: the member `ghost_member` is not a user or role of the project nor built in
+GRANT SELECT ON sys.objects TO readers;
+GRANT SELECT ON INFORMATION_SCHEMA.TABLES TO readers;
+GRANT SELECT ON SCHEMA::sys TO readers;
+GRANT VIEW DEFINITION TO public;
+GRANT SELECT ON dbo.t TO guest, db_datareader;
+GRANT VIEW SERVER STATE TO [DOMAIN\\monitoring];
+GRANT UNSAFE ASSEMBLY TO some_login;
+ALTER SERVER ROLE sysadmin ADD MEMBER [DOMAIN\\admins]; --! PRM009
+GRANT SELECT ON archive_db.dbo.t TO readers;
+GRANT SELECT ON [$(Archive)].dbo.t TO readers;
+",
+    );
+}
+
+#[test]
+fn prm009_every_form_of_adding_to_db_owner_or_sysadmin() {
+    check(
+        "CREATE USER ops WITHOUT LOGIN;
+CREATE LOGIN ops_login WITH PASSWORD = 'x';
+GO
+EXEC sp_addrolemember 'db_owner', 'ops'; --! PRM009
+EXEC sys.sp_addrolemember @rolename = N'DB_OWNER', @membername = N'ops'; --! PRM009
+ALTER ROLE [db_owner] ADD MEMBER [ops]; --! PRM009
+ALTER ROLE db_owner DROP MEMBER ops;
+EXEC sp_addsrvrolemember 'ops_login', 'sysadmin'; --! PRM009: `ops_login` is added to `sysadmin`: it can do anything on the server
+ALTER SERVER ROLE sysadmin ADD MEMBER ops_login; --! PRM009
+ALTER ROLE db_datareader ADD MEMBER ops;
+",
+    );
+}
+
+#[test]
+fn prm008_reports_high_privileges_only() {
+    check(
+        "CREATE USER ops WITHOUT LOGIN;
+CREATE TABLE dbo.t (id int);
+CREATE LOGIN ops_login WITH PASSWORD = 'x';
+GO
+GRANT CONTROL TO ops; --! PRM008: `ops` is granted CONTROL: it grants every permission in the database
+GRANT CONTROL ON DATABASE::fixture TO ops; --! PRM008
+GRANT CONTROL ON SCHEMA::dbo TO ops; --! PRM008
+GRANT CONTROL ON dbo.t TO ops;
+GRANT TAKE OWNERSHIP ON dbo.t TO ops; --! PRM008
+GRANT ALTER ANY USER, ALTER ANY ROLE TO ops; --! PRM008 | PRM008
+GRANT ALTER ANY SCHEMA TO ops; --! PRM008
+GRANT ALTER ANY ASSEMBLY TO ops; --! PRM008
+GRANT CONTROL SERVER TO ops_login; --! PRM008: `ops_login` is granted CONTROL SERVER: it is nearly equivalent to sysadmin
+GRANT ALTER ANY LOGIN TO ops_login; --! PRM008
+DENY CONTROL TO ops;
+REVOKE ALTER ANY USER FROM ops;
+GRANT SELECT, INSERT ON dbo.t TO ops;
+",
+    );
+}
+
+#[test]
+fn prm005_prm007_prm010_statement_rules() {
+    check(
+        "CREATE TABLE dbo.t (id int);
+CREATE ROLE r;
+GO
+GRANT SELECT, INSERT ON dbo.t TO public; --! PRM005: SELECT and INSERT on `dbo.t` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+GRANT EXECUTE ON SCHEMA::dbo TO [Public]; --! PRM005
+GRANT VIEW DEFINITION TO public;
+DENY SELECT ON dbo.t TO public;
+GRANT SELECT ON dbo.t TO r, public WITH GRANT OPTION; --! PRM005 | PRM007: `r` and `public` may grant SELECT on `dbo.t` to anyone (WITH GRANT OPTION): who holds it is no longer decided by the project
+GRANT CONNECT TO guest; --! PRM010: CONNECT is granted to `guest`: every login of the server without a user here can enter the database as `guest`
+REVOKE CONNECT FROM guest;
+GRANT CONNECT TO r;
+",
+    );
+}
+
+#[test]
+fn prm011_a_grant_that_lost_its_go_is_part_of_the_module() {
+    check(
+        "CREATE ROLE app;
+GO
+CREATE PROCEDURE dbo.touch
+AS
+    SELECT 1;
+GRANT EXECUTE ON dbo.touch TO app; --! PRM011: This GRANT is part of the body of `dbo.touch`: it runs each time the module runs instead of once at deployment; a `GO` is probably missing before it
+GO
+CREATE PROCEDURE dbo.other AS SELECT 2;
+GO
+GRANT EXECUTE ON dbo.other TO app;
+",
+    );
+}
+
+#[test]
+fn prm003_references_or_matching_owners_open_the_gated_link() {
+    check(
+        "CREATE USER geo_owner WITHOUT LOGIN;
+CREATE USER math_owner WITHOUT LOGIN;
+CREATE USER stats_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA geo AUTHORIZATION geo_owner;
+GO
+CREATE SCHEMA math AUTHORIZATION math_owner;
+GO
+CREATE SCHEMA stats AUTHORIZATION stats_owner;
+GO
+CREATE ASSEMBLY GeoLib AUTHORIZATION geo_owner FROM 0x4D5A WITH PERMISSION_SET = SAFE;
+CREATE ASSEMBLY MathLib FROM 0x4D5A WITH PERMISSION_SET = SAFE;
+GO
+CREATE FUNCTION geo.distance (@a float) RETURNS float AS EXTERNAL NAME GeoLib.[GeoLib.Functions].Distance;
+GO
+CREATE FUNCTION math.root (@a float) RETURNS float AS EXTERNAL NAME MathLib.[MathLib.F].Root;
+GO
+CREATE FUNCTION stats.mean (@a float) RETURNS float AS EXTERNAL NAME MathLib.[MathLib.F].Mean; --! PRM003
+GO
+CREATE FUNCTION dbo.ext (@a float) RETURNS float AS EXTERNAL NAME Missing.[M].F;
+GO
+CREATE FUNCTION dbo.cube (@a float) RETURNS float AS EXTERNAL NAME MathLib.[MathLib.F].Cube;
+GO
+GRANT REFERENCES ON ASSEMBLY::MathLib TO math_owner;
+",
+    );
+}
