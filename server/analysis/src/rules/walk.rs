@@ -79,15 +79,7 @@ pub fn files(workspace: &Workspace, project: &Project) -> Vec<FileId> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for script in &project.scripts {
-        let mut including = Vec::new();
-        reach(
-            workspace,
-            project,
-            script.file,
-            &mut including,
-            &mut seen,
-            &mut out,
-        );
+        reach(workspace, project, script.file, &mut seen, &mut out);
     }
     out
 }
@@ -96,29 +88,25 @@ fn reach(
     workspace: &Workspace,
     project: &Project,
     file: FileId,
-    including: &mut Vec<FileId>,
     seen: &mut HashSet<FileId>,
     out: &mut Vec<FileId>,
 ) {
-    // A cycle is reported by the loader (SQL004); here it only has to end.
-    if including.contains(&file) {
+    // A file reached before has had its includes followed already; this also ends a
+    // cycle, which the loader reports (SQL004).
+    if !seen.insert(file) {
         return;
     }
-    if seen.insert(file) {
-        out.push(file);
-    }
+    out.push(file);
     let Some(parsed) = workspace.scripts.get(&file) else {
         return;
     };
-    including.push(file);
     for statement in &parsed.script.statements {
         if let StatementKind::Include { .. } = statement.kind
             && let Some(&target) = project.includes.get(&(file, statement.range.start))
         {
-            reach(workspace, project, target, including, seen, out);
+            reach(workspace, project, target, seen, out);
         }
     }
-    including.pop();
 }
 
 /// True when `name` calls the system procedure `procedure` (given in lower case): in
@@ -155,10 +143,12 @@ pub fn system_call<'a>(exec: &'a Exec, procedure: &str) -> Option<&'a [Argument]
 /// The argument for parameter `name` (lower case, with `@`), written either by name or
 /// in position `index` (zero-based) among the leading unnamed arguments.
 pub fn argument<'a>(arguments: &'a [Argument], index: usize, name: &str) -> Option<&'a Argument> {
-    if let Some(named) = arguments
-        .iter()
-        .find(|argument| argument.name.as_deref() == Some(name))
-    {
+    if let Some(named) = arguments.iter().find(|argument| {
+        argument
+            .name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }) {
         return Some(named);
     }
     let positional = arguments.get(index)?;

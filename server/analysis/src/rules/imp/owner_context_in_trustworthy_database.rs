@@ -155,6 +155,32 @@ mod tests {
     }
 
     #[test]
+    fn ownership_moves_and_nested_roles_are_followed() {
+        check(
+            "ALTER DATABASE CURRENT SET TRUSTWORTHY ON; --! CLR003\n\
+             GO\n\
+             CREATE USER runner WITHOUT LOGIN;\n\
+             CREATE USER ops WITHOUT LOGIN;\n\
+             CREATE ROLE admins;\n\
+             ALTER ROLE admins ADD MEMBER ops;\n\
+             EXEC sp_addrolemember 'db_owner', 'admins';\n\
+             GO\n\
+             CREATE SCHEMA app AUTHORIZATION runner;\n\
+             GO\n\
+             CREATE SCHEMA tools AUTHORIZATION runner;\n\
+             GO\n\
+             ALTER AUTHORIZATION ON SCHEMA::app TO dbo;\n\
+             GO\n\
+             CREATE PROCEDURE app.moved WITH EXECUTE AS OWNER AS SELECT 1; --! IMP001\n\
+             GO\n\
+             CREATE PROCEDURE tools.kept WITH EXECUTE AS OWNER AS SELECT 1;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.nested WITH EXECUTE AS 'ops' AS SELECT 1; --! IMP001\n\
+             GO\n",
+        );
+    }
+
+    #[test]
     fn nothing_is_reported_when_trustworthy_is_turned_off_again() {
         check(
             "ALTER DATABASE CURRENT SET TRUSTWORTHY ON; --! CLR003\n\
