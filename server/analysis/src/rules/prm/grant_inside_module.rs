@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use syntax::ast::PermissionAction;
+use syntax::ast::{PermissionAction, StatementKind};
 
 use super::{finding, related};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
@@ -62,14 +62,30 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let name = module
             .map(|m| format!("`{}`", model.object_name(m)))
             .unwrap_or_else(|| "the module".to_owned());
-        let mut diagnostic = finding(
-            &RULE.meta,
-            change.location,
+        // A permission statement followed only by more of them ends the body: the
+        // signature of a missing `GO`. One followed by other statements is deliberate,
+        // and still applies at run time rather than at deployment.
+        let trailing = module.and_then(|m| model.module(m)).is_some_and(|m| {
+            m.body
+                .iter()
+                .skip_while(|s| s.range != change.location.range)
+                .all(|s| matches!(s.kind, StatementKind::Permission(_)))
+        });
+        let message = if trailing {
             format!(
                 "This {verb} is part of the body of {name}: it runs each time the module runs instead of once at deployment; a `GO` is probably missing before it"
-            ),
-        );
-        diagnostic.fix = Some(format!("add GO before the {verb}"));
+            )
+        } else {
+            format!(
+                "This {verb} runs each time {name} runs, not once at deployment: the permission changes at run time, outside what the deployment scripts show"
+            )
+        };
+        let mut diagnostic = finding(&RULE.meta, change.location, message);
+        diagnostic.fix = Some(if trailing {
+            format!("add GO before the {verb}")
+        } else {
+            format!("move the {verb} to the deployment scripts")
+        });
         if let Some(module) = module {
             diagnostic.related.push(related(
                 model.object(module).location,

@@ -889,6 +889,7 @@ GRANT VIEW SERVER STATE TO [DOMAIN\\monitoring];
 GRANT UNSAFE ASSEMBLY TO some_login;
 ALTER SERVER ROLE sysadmin ADD MEMBER [DOMAIN\\admins]; --! PRM009
 GRANT SELECT ON archive_db.dbo.t TO readers;
+GRANT TAKE OWNERSHIP ON SCHEMA::<schema_name, sysname, Production> TO <role_name, sysname, Owner>; --! PRM008
 GRANT SELECT ON [$(Archive)].dbo.t TO readers;
 ",
     );
@@ -966,6 +967,17 @@ GO
 CREATE PROCEDURE dbo.other AS SELECT 2;
 GO
 GRANT EXECUTE ON dbo.other TO app;
+GO
+CREATE PROCEDURE dbo.test_as_temp_user
+AS
+BEGIN
+    CREATE USER temp_user WITHOUT LOGIN;
+    GRANT EXECUTE ON dbo.other TO temp_user; --! PRM011: This GRANT runs each time `dbo.test_as_temp_user` runs, not once at deployment: the permission changes at run time, outside what the deployment scripts show
+    EXECUTE AS USER = 'temp_user';
+    EXEC dbo.other;
+    REVERT;
+END
+GO
 ",
     );
 }

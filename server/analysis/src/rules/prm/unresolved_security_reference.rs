@@ -23,7 +23,9 @@ that names a database user or role, a schema or an object that the project does 
 create and that is not built in (`dbo`, `public`, `guest`, the fixed roles, the `sys` and
 `INFORMATION_SCHEMA` schemas and their objects). Logins and server roles are never
 reported: they are usually created outside a database project. Names in other databases
-are outside the project and never reported.
+are outside the project and never reported, and so are statements inside a module body
+(they run later, against what the module itself creates; PRM011 reports them) and names
+that are placeholders (`$(Var)`, SSMS template parameters `<name, type, default>`).
 
 ## Why is this bad?
 The statement fails at deployment ("Cannot find the user", "Cannot find the object"),
@@ -48,9 +50,16 @@ Correct the name, or add the missing `CREATE` to the project.
     check,
 };
 
+/// Names that a later step fills in: an unknown SQLCMD variable (SQL002 reports it) or
+/// an SSMS template parameter such as `<role_name, sysname, Owner>`.
+fn placeholder(name: &str) -> bool {
+    let name = name.trim();
+    name.contains("$(") || (name.contains('<') && name.contains('>') && name.contains(','))
+}
+
 fn undeclared(model: &Model, principal: PrincipalId) -> bool {
     model.principal(principal).kind == PrincipalKind::Undeclared { server: false }
-        && !model.principal_name(principal).contains("$(")
+        && !placeholder(model.principal_name(principal))
 }
 
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -62,6 +71,12 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     for change in model.permission_changes() {
+        // A statement inside a module runs when the module runs, against whatever the
+        // module itself created by then (tSQLt tests create a user and grant to it):
+        // PRM011 reports it, and its names are not judged against the deployment.
+        if change.in_module {
+            continue;
+        }
         let verb = match change.action {
             PermissionAction::Grant => "GRANT",
             PermissionAction::Deny => "DENY",
@@ -79,7 +94,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let location = change.securable_location.unwrap_or(change.location);
         match &change.scope {
-            Scope::Unresolved { class, name } if !name.contains("$(") => {
+            Scope::Unresolved { class, name } if !placeholder(name) => {
                 let what = match class.as_str() {
                     "SCHEMA" => "schema",
                     "ASSEMBLY" => "assembly",
