@@ -218,8 +218,8 @@ fn collect(workspace: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
             } else if let Some(line) = code_line(text, range) {
                 Scope::Range(trailing_scope(&script.statements, line))
             } else {
-                next_statement(&script.statements, range.end)
-                    .map_or(Scope::Nothing, |statement| Scope::Range(statement.range))
+                next_target(&script.statements, &parsed.errors, range.end)
+                    .map_or(Scope::Nothing, Scope::Range)
             };
             suppressions.push(Suppression {
                 file,
@@ -312,6 +312,27 @@ fn trailing_scope(statements: &[Statement], line: TextRange) -> TextRange {
         }
     }
     scope
+}
+
+/// What a suppression on its own line covers: the next statement, with the broken text
+/// that follows it up to the statement after (an error region is not a statement, and a
+/// half-parsed statement's tail is an error region of its own).
+fn next_target(
+    statements: &[Statement],
+    errors: &[syntax::SyntaxError],
+    offset: usize,
+) -> Option<TextRange> {
+    let statement = next_statement(statements, offset).map(|statement| statement.range);
+    let until = statement
+        .and_then(|range| next_statement(statements, range.end.max(range.start + 1)))
+        .map_or(usize::MAX, |following| following.range.start);
+    errors
+        .iter()
+        .map(|error| error.range)
+        .filter(|range| range.start >= offset && range.start < until)
+        .fold(statement, |scope, error| {
+            Some(scope.map_or(error, |scope| scope.cover(error)))
+        })
 }
 
 /// The first statement, at any depth, that starts after `offset`: for a comment inside a
@@ -488,6 +509,16 @@ mod tests {
              EXECUTE AS LOGIN = 'other'; --! IMP008\n\
              REVERT; REVERT;\n\
              END\n",
+        );
+    }
+
+    #[test]
+    fn a_suppression_before_broken_text_covers_the_error() {
+        check(
+            "-- sqlwarden-ignore SQL001: a template the grammar does not read yet\n\
+             SELECT FROM FROM;\n\
+             GO\n\
+             SELECT FROM FROM; --! SQL001\n",
         );
     }
 
