@@ -2,6 +2,8 @@
 //! resolve against the whole project whatever the order of files), then every state
 //! change in apply order.
 
+use std::collections::HashMap;
+
 use syntax::ast::{
     self, Argument, ExecTarget, Expr, Ident, PermissionAction, PermissionSet, PermissionStatement,
     QualifiedName, Statement, StatementKind,
@@ -104,12 +106,17 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     for name in database_names {
         model.database_names.insert(fold(&name));
     }
-    let mut builder = Builder { model };
+    let mut builder = Builder {
+        model,
+        state: HashMap::new(),
+        sequence: 0,
+    };
     builder.builtins();
     builder.definitions();
     builder.resolve_definitions();
     builder.properties(project);
     builder.state_changes();
+    builder.finish_grants();
     let mut model = builder.model;
     model.reaches = super::reach::compute(&model);
     model
@@ -117,6 +124,11 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
 
 struct Builder {
     model: Model,
+    /// The permission state while statements apply, keyed by (principal, permission,
+    /// scope) so that each change touches only its own entries; each entry keeps the
+    /// sequence number of the statement that made it, for a deterministic final order.
+    state: HashMap<(PrincipalId, String, Scope), Vec<(usize, Grant)>>,
+    sequence: usize,
 }
 
 /// The value of an `sp_` procedure argument by position or by name.
@@ -891,42 +903,57 @@ impl Builder {
             name => vec![name.to_owned()],
         };
         for name in names {
-            let same = |g: &Grant| {
-                g.principal == change.principal && g.permission == name && g.scope == change.scope
-            };
+            let key = (change.principal, name.clone(), change.scope.clone());
+            let entries = self.state.entry(key).or_default();
             if change.action == PermissionAction::Revoke && change.grant_option_for {
-                for grant in self.model.grants.iter_mut().filter(|g| same(g)) {
+                for (_, grant) in entries.iter_mut() {
                     grant.with_grant_option = false;
                 }
                 continue;
             }
             if change.columns.is_empty() {
-                self.model.grants.retain(|g| !same(g));
+                entries.clear();
             } else {
-                let mut kept = Vec::with_capacity(self.model.grants.len());
-                for mut grant in std::mem::take(&mut self.model.grants) {
-                    if same(&grant) && !grant.columns.is_empty() {
-                        grant.columns.retain(|c| !change.columns.contains(c));
-                        if grant.columns.is_empty() {
-                            continue;
-                        }
+                // A column-level change touches only its columns: entries on the whole
+                // securable stay, and column entries it empties are gone.
+                entries.retain_mut(|(_, grant)| {
+                    if grant.columns.is_empty() {
+                        return true;
                     }
-                    kept.push(grant);
-                }
-                self.model.grants = kept;
+                    grant.columns.retain(|c| !change.columns.contains(c));
+                    !grant.columns.is_empty()
+                });
             }
             if change.action == PermissionAction::Revoke {
                 continue;
             }
-            self.model.grants.push(Grant {
-                principal: change.principal,
-                permission: name,
-                scope: change.scope.clone(),
-                columns: change.columns.clone(),
-                deny: change.action == PermissionAction::Deny,
-                with_grant_option: change.with_grant_option,
-                location: change.location,
-            });
+            self.sequence += 1;
+            entries.push((
+                self.sequence,
+                Grant {
+                    principal: change.principal,
+                    permission: name,
+                    scope: change.scope.clone(),
+                    columns: change.columns.clone(),
+                    deny: change.action == PermissionAction::Deny,
+                    with_grant_option: change.with_grant_option,
+                    location: change.location,
+                },
+            ));
+        }
+    }
+
+    /// The final state in the order its statements applied, and its index by scope.
+    fn finish_grants(&mut self) {
+        let mut all: Vec<(usize, Grant)> = self.state.drain().flat_map(|(_, v)| v).collect();
+        all.sort_by_key(|(sequence, _)| *sequence);
+        self.model.grants = all.into_iter().map(|(_, grant)| grant).collect();
+        for (i, grant) in self.model.grants.iter().enumerate() {
+            self.model
+                .grants_by_scope
+                .entry(grant.scope.clone())
+                .or_default()
+                .push(i);
         }
     }
 
@@ -976,7 +1003,11 @@ impl Builder {
         // "If the target entity is not a database and the entity is being transferred to
         // a new owner, all permissions on the target will be dropped" (ALTER
         // AUTHORIZATION, Remarks).
-        self.model.grants.retain(|g| g.scope != scope);
+        for ((_, _, entry_scope), entries) in self.state.iter_mut() {
+            if *entry_scope == scope {
+                entries.clear();
+            }
+        }
     }
 }
 

@@ -579,6 +579,8 @@ pub struct Model {
     key_index: HashMap<String, KeyId>,
     permission_changes: Vec<PermissionChange>,
     grants: Vec<Grant>,
+    /// Indexes into `grants` by scope.
+    grants_by_scope: HashMap<Scope, Vec<usize>>,
     options: DatabaseOptions,
     server_configs: Vec<ServerConfig>,
     trusted_assemblies: Vec<TrustedAssembly>,

@@ -34,6 +34,18 @@ fn token(model: &Model, principal: PrincipalId) -> Vec<PrincipalId> {
     token
 }
 
+/// The indexes of the final grants at any of `scopes`, in apply order.
+fn at_scopes(model: &Model, scopes: &[Scope]) -> Vec<usize> {
+    let mut indexes: Vec<usize> = scopes
+        .iter()
+        .filter_map(|scope| model.grants_by_scope.get(scope))
+        .flatten()
+        .copied()
+        .collect();
+    indexes.sort_unstable();
+    indexes
+}
+
 /// The common part of [`holds`] and [`holds_on`], once owners are handled: denies,
 /// `db_owner`, grants and fixed roles over `scopes`.
 fn check_scopes(
@@ -49,7 +61,9 @@ fn check_scopes(
             && scopes.contains(&g.scope)
             && implies(&g.permission, permission)
     };
-    for (i, grant) in model.grants.iter().enumerate() {
+    let candidates = at_scopes(model, scopes);
+    for &i in &candidates {
+        let grant = &model.grants[i];
         if !grant.deny || !applies(grant) {
             continue;
         }
@@ -73,7 +87,8 @@ fn check_scopes(
     }
     let mut covered: Vec<&String> = Vec::new();
     let mut column_grant = None;
-    for (i, grant) in model.grants.iter().enumerate() {
+    for &i in &candidates {
+        let grant = &model.grants[i];
         if grant.deny || !applies(grant) {
             continue;
         }
@@ -188,7 +203,8 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
         Scope::Database,
     ];
     let mut out: Vec<Executor> = Vec::new();
-    for (i, grant) in model.grants.iter().enumerate() {
+    for i in at_scopes(model, &scopes) {
+        let grant = &model.grants[i];
         if grant.deny
             || !scopes.contains(&grant.scope)
             || !implies(&grant.permission, &permission)
