@@ -8,6 +8,7 @@
 // spells them, so a rename here is a breaking change there.
 import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
+import { event_session_body } from './base/grammar/statements/create.js';
 import {
   make_keyword,
   comma_list,
@@ -126,6 +127,9 @@ export default grammar(base, {
     keyword_filetable: (_) => keyword('filetable'),
     keyword_validation: (_) => keyword('validation'),
     keyword_state: (_) => keyword('state'),
+    keyword_generated: (_) => keyword('generated'),
+    keyword_always: (_) => keyword('always'),
+    keyword_hidden: (_) => keyword('hidden'),
 
     // ---------------------------------------------------------------------------------
     // Script structure: SQLCMD lines are batch items beside statements, like the base's
@@ -638,6 +642,29 @@ export default grammar(base, {
         ')',
       ),
 
+    // name type [COLLATE x] [constraint ...] | name AS expression [PERSISTED] [NOT NULL]
+    // Overridden as right-associative: after ALTER TABLE t ADD c type, a following word is
+    // the column's flag (SPARSE, HIDDEN, GENERATED ALWAYS ...), not a new statement.
+    column_definition: ($) =>
+      prec.right(
+        seq(
+          field('name', $._column),
+          choice(
+            seq(
+              field('type', $._type),
+              optional(seq($.keyword_collate, $.identifier)),
+              repeat($._column_constraint),
+            ),
+            seq(
+              $.keyword_as,
+              field('expression', $._expression),
+              optional($.keyword_persisted),
+              optional($._not_null),
+            ),
+          ),
+        ),
+      ),
+
     // ALTER TABLE t ALTER COLUMN c type [COLLATE x] ENCRYPTED WITH (...) [NOT NULL]
     //   [WITH (ONLINE = ON)] — Always Encrypted column changes, beside the base's forms.
     alter_table: ($, original) =>
@@ -958,17 +985,15 @@ export default grammar(base, {
 
     // BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'English')
     // ... END — the body of a natively compiled module.
-    block: ($, original) =>
-      choice(
-        original,
-        seq(
-          $.keyword_begin,
-          $.keyword_atomic,
-          $.keyword_with,
-          paren_list($.atomic_option, true),
-          repeat($._body_item),
-          $.keyword_end,
-        ),
+    block: ($, original) => choice(original, $._atomic_block),
+    _atomic_block: ($) =>
+      seq(
+        $.keyword_begin,
+        $.keyword_atomic,
+        $.keyword_with,
+        paren_list($.atomic_option, true),
+        repeat($._body_item),
+        $.keyword_end,
       ),
     atomic_option: ($) =>
       choice(
@@ -978,6 +1003,21 @@ export default grammar(base, {
 
     // Natively compiled procedures declare NATIVE_COMPILATION and SCHEMABINDING.
     procedure_option: ($, original) => choice(original, $.keyword_schemabinding, $.identifier),
+    trigger_option: ($, original) => choice(original, $.keyword_schemabinding, $.identifier),
+
+    // `EXECUTE AS <execute-options,,SELF>` in a template.
+    execute_as_clause: ($, original) =>
+      choice(original, seq(choice($.keyword_exec, $.keyword_execute), $.keyword_as, $.template_parameter)),
+
+    // CREATE CONTRACT name [AUTHORIZATION owner] ( message SENT BY who [, ...] )
+    create_contract: ($) =>
+      seq(
+        $.keyword_create,
+        $.keyword_contract,
+        field('name', $.identifier),
+        optional(seq($.keyword_authorization, field('owner', $.identifier))),
+        paren_list($.contract_message, true),
+      ),
     function_option: ($, original) => choice(original, $.identifier),
 
     // SET @cursor = CURSOR [options] FOR query
@@ -990,6 +1030,53 @@ export default grammar(base, {
         repeat($.identifier),
         $.keyword_for,
         $._dml_read,
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // Query hints the base misses: `LABEL = 'x'`, `MIN_GRANT_PERCENT = 20`, `LOOP JOIN`,
+    // `HASH UNION`, `CONCAT UNION`, `ORDER GROUP`, `FORCE ORDER`, `USE HINT ('...')`.
+    query_hint: ($, original) =>
+      choice(
+        original,
+        seq(field('name', $.identifier), '=', field('value', choice($.literal, $.identifier))),
+        seq(
+          choice($.keyword_hash, $.keyword_loop, $.keyword_merge, $.keyword_order, $.identifier),
+          choice($.keyword_join, $.keyword_union, $.keyword_group),
+        ),
+        seq($.keyword_force, $.keyword_order),
+        seq($.keyword_use, $.identifier, paren_list($.literal, true)),
+      ),
+
+    // Extended events sessions on a database (Azure SQL Database) beside ON SERVER.
+    create_event_session: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_create,
+            $.keyword_event,
+            $.keyword_session,
+            field('name', $.identifier),
+            $.keyword_on,
+            $.keyword_database,
+            event_session_body($),
+          ),
+        ),
+      ),
+    alter_event_session: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_event,
+            $.keyword_session,
+            field('name', $.identifier),
+            $.keyword_on,
+            $.keyword_database,
+            choice(event_session_body($), $.option),
+          ),
+        ),
       ),
 
     // ---------------------------------------------------------------------------------
@@ -1024,6 +1111,19 @@ export default grammar(base, {
           ),
           $.masked_with,
           $.encrypted_with,
+          // GENERATED ALWAYS AS { ROW | TRANSACTION_ID | SEQUENCE_NUMBER } { START | END } [HIDDEN]
+          prec.right(
+            seq(
+              $.keyword_generated,
+              $.keyword_always,
+              $.keyword_as,
+              choice($.keyword_row, $.identifier),
+              choice($.keyword_start, $.keyword_end),
+              optional($.keyword_hidden),
+            ),
+          ),
+          // INDEX name [CLUSTERED | NONCLUSTERED [HASH]] [WITH (...)] on one column
+          prec.right(seq($.keyword_index, field('index', $.identifier), optional($._index_kind), optional($.with_options))),
           $.identifier,
         ),
       ),
@@ -1065,7 +1165,12 @@ export default grammar(base, {
     // Procedures and triggers share the body rule; a CLR module's body is its entry point.
     procedure_body: ($, original) => choice(original, seq($.keyword_as, $.external_name)),
 
-    function_body: ($, original) => choice(original, seq($.keyword_as, $.external_name)),
+    function_body: ($, original) =>
+      choice(
+        original,
+        seq($.keyword_as, $.external_name),
+        seq(optional($.keyword_as), alias($._atomic_block, $.block)),
+      ),
 
     // Overridden to add the CLR table-valued function's `RETURNS TABLE (columns)`.
     _function_definition: ($) =>
@@ -1436,6 +1541,8 @@ export default grammar(base, {
         original,
         prec.right(seq(alias($._qualified_option_value, $.object_reference), optional(paren_list($.option, true)))),
         seq($.literal, '%'),
+        // collect_statement = (1) in extended events sessions
+        wrapped_in_parenthesis($.literal),
       ),
     _qualified_option_value: ($) =>
       seq(
@@ -1453,6 +1560,16 @@ export default grammar(base, {
         original,
         $.execute_as_clause,
         seq(field('name', $.identifier), field('value', $.identifier), $.keyword_all),
+        // Synapse table options: CLUSTERED COLUMNSTORE INDEX [ORDER (cols)], CLUSTERED INDEX (cols)
+        prec.right(
+          seq(
+            $.keyword_clustered,
+            choice(
+              seq($.keyword_columnstore, $.keyword_index, optional(seq($.keyword_order, paren_list($.identifier, true)))),
+              seq($.keyword_index, $.ordered_columns),
+            ),
+          ),
+        ),
         // CLEANUP_POLICY = (STALE_QUERY_THRESHOLD_DAYS = 30)
         seq(field('name', $.identifier), '=', paren_list($.option, true)),
       ),
