@@ -82,3 +82,40 @@ fn every_rule_example_triggers_its_rule() {
         );
     }
 }
+
+/// The catalogue's names and default severities for the CLR, IMP and SQL groups
+/// (`rules.md`): codes are API, so a rename or a severity change must be deliberate.
+#[test]
+fn clr_imp_and_sql_rules_match_the_catalogue() {
+    use crate::diagnostic::{Code, Severity};
+    let catalogue: &[(Code, &str, Severity)] = &[
+        (Code::Clr001, "unsafe-assembly", Severity::Warning),
+        (Code::Clr002, "external-access-assembly", Severity::Warning),
+        (Code::Clr003, "trustworthy-database", Severity::Warning),
+        (Code::Clr004, "clr-strict-security-disabled", Severity::Warning),
+        (Code::Clr005, "assembly-permission-to-person", Severity::Warning),
+        (Code::Clr006, "trusted-assembly-list", Severity::Note),
+        (Code::Clr007, "unresolved-assembly", Severity::Error),
+        (Code::Clr008, "no-trust-path", Severity::Note),
+        (Code::Clr010, "clr-enabled", Severity::Note),
+        (Code::Clr011, "assembly-from-path", Severity::Note),
+        (Code::Imp001, "owner-context-in-trustworthy-database", Severity::Warning),
+        (Code::Imp002, "impersonate-permission", Severity::Warning),
+        (Code::Imp003, "missing-revert", Severity::Warning),
+        (Code::Imp004, "elevated-dynamic-sql", Severity::Error),
+        (Code::Imp005, "cross-database-ownership-chaining", Severity::Warning),
+        (Code::Imp006, "setuser", Severity::Warning),
+        (Code::Imp007, "external-access-under-impersonation", Severity::Warning),
+        (Code::Imp008, "execute-as-login", Severity::Warning),
+        (Code::Sql001, "syntax-error", Severity::Error),
+        (Code::Sql002, "unknown-sqlcmd-variable", Severity::Warning),
+        (Code::Sql003, "unused-suppression", Severity::Note),
+        (Code::Sql004, "unreadable-input", Severity::Error),
+    ];
+    let registered: Vec<_> = rules::all()
+        .into_iter()
+        .filter(|rule| matches!(rule.meta.code.group(), "CLR" | "IMP" | "SQL"))
+        .map(|rule| (rule.meta.code, rule.meta.name, rule.meta.severity))
+        .collect();
+    assert_eq!(registered, catalogue);
+}
