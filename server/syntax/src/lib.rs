@@ -5,6 +5,7 @@
 //! [`Parsed::lower`] produces it, and [`names`] normalises names for comparison.
 
 pub mod ast;
+pub mod batches;
 mod errors;
 pub mod line_index;
 mod lower;

@@ -8,18 +8,60 @@ use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 use crate::{SyntaxError, TextRange, ast, errors, lower};
 
 /// A parsed file: its text and the tree-sitter tree of that text.
+///
+/// SQL Server compiles each `GO` batch on its own, so an error in one batch never
+/// changes how another is read. Tree-sitter's recovery can let one broken statement
+/// swallow every batch after it; so when the whole-text tree has an error and the text
+/// has more than one batch, each batch is parsed again on its own (with included ranges,
+/// so offsets stay those of the whole text), and those trees are what errors and lowering
+/// read. The whole-text tree is kept for incremental reparsing.
 pub struct Parsed {
     text: String,
     tree: Tree,
+    /// Per-batch trees, when the whole-text tree has errors and there are several batches.
+    batches: Vec<Tree>,
 }
 
 /// Parses `text`. Never fails: text the grammar cannot read becomes error regions.
 pub fn parse(text: &str) -> Parsed {
     let tree = run_parser(text, None);
+    let batches = batch_trees(text, &tree);
     Parsed {
         text: text.to_owned(),
         tree,
+        batches,
     }
+}
+
+/// The per-batch trees of a text whose whole-text tree has an error (else none).
+fn batch_trees(text: &str, whole: &Tree) -> Vec<Tree> {
+    if !whole.root_node().has_error() {
+        return Vec::new();
+    }
+    let ranges = crate::batches::batch_ranges(text);
+    if ranges.len() < 2 {
+        return Vec::new();
+    }
+    let mut parser = new_parser();
+    let mut trees = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        let included = tree_sitter::Range {
+            start_byte: range.start,
+            end_byte: range.end,
+            start_point: point_at(text, range.start),
+            end_point: point_at(text, range.end),
+        };
+        // Ranges come from the text itself, in order and inside it, so tree-sitter accepts
+        // them; should it not, the whole-text tree still stands.
+        if parser.set_included_ranges(&[included]).is_err() {
+            return Vec::new();
+        }
+        match parser.parse(text, None) {
+            Some(tree) => trees.push(tree),
+            None => return Vec::new(),
+        }
+    }
+    trees
 }
 
 fn new_parser() -> Parser {
@@ -50,7 +92,9 @@ impl Parsed {
     /// One error per region the grammar could not parse, in text order, with messages
     /// such as "unexpected `WHERE`" or "missing `)`".
     pub fn errors(&self) -> Vec<SyntaxError> {
-        errors::collect(self.tree.root_node(), &self.text)
+        self.trees()
+            .flat_map(|tree| errors::collect(tree.root_node(), &self.text))
+            .collect()
     }
 
     /// Whether the text parsed without any error region.
@@ -60,7 +104,21 @@ impl Parsed {
 
     /// The lowered view of the whole file.
     pub fn lower(&self) -> ast::Script {
-        lower::lower(self.tree.root_node(), &self.text)
+        let mut script = ast::Script::default();
+        for tree in self.trees() {
+            let part = lower::lower(tree.root_node(), &self.text);
+            script.statements.extend(part.statements);
+            script.batches.extend(part.batches);
+            script.comments.extend(part.comments);
+        }
+        script
+    }
+
+    /// The trees that errors and lowering read: the per-batch trees when there are any,
+    /// else the whole-text tree.
+    fn trees(&self) -> impl Iterator<Item = &Tree> {
+        let whole = self.batches.is_empty().then_some(&self.tree);
+        whole.into_iter().chain(self.batches.iter())
     }
 
     /// Replaces the text in `range` with `replacement` and reparses incrementally, so an
@@ -83,17 +141,24 @@ impl Parsed {
             new_end_position,
         });
         self.tree = run_parser(&self.text, Some(&self.tree));
+        self.batches = batch_trees(&self.text, &self.tree);
     }
 
     /// The tree as tree-sitter's S-expression (node kinds and fields, no text), for tests.
     pub fn to_sexp(&self) -> String {
-        self.tree.root_node().to_sexp()
+        let sexps: Vec<String> = self
+            .trees()
+            .map(|tree| tree.root_node().to_sexp())
+            .collect();
+        sexps.join("\n")
     }
 
     /// The tree one node a line, with fields and the text of every leaf, for debugging.
     pub fn to_sexp_with_text(&self, text: &str) -> String {
         let mut out = String::new();
-        write_node(&mut out, self.tree.root_node(), None, text, 0);
+        for tree in self.trees() {
+            write_node(&mut out, tree.root_node(), None, text, 0);
+        }
         out
     }
 }
@@ -325,5 +390,39 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
                 collect_ranges(&module.body, out);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod batch_containment {
+    use super::parse;
+
+    /// An error in one batch leaves the other batches as they would parse alone, as SQL
+    /// Server compiles each batch on its own.
+    #[test]
+    fn an_error_stays_in_its_batch() {
+        let text = "CREATE PROCEDURE dbo.half_written @id int\nAS\nBEGIN\n    SELECT * FROM WHERE id = @id;\nEND\nGO\nCREATE USER helper WITHOUT LOGIN;\nGO\nGRANT IMPERSONATE ON USER::dbo TO helper;\nGO\n";
+        let parsed = parse(text);
+        let errors = parsed.errors();
+        let first_batch_end = text.find("GO\n").expect("a GO line") + 3;
+        assert!(!errors.is_empty());
+        assert!(
+            errors.iter().all(|e| e.range.end <= first_batch_end),
+            "{errors:?}"
+        );
+        let script = parsed.lower();
+        let grant = text.find("GRANT").expect("the grant");
+        assert!(
+            script.statements.iter().any(|s| s.range.start == grant
+                && matches!(s.kind, crate::ast::StatementKind::Permission(_))),
+            "{:#?}",
+            script.statements
+        );
+        assert!(
+            script
+                .statements
+                .iter()
+                .any(|s| matches!(s.kind, crate::ast::StatementKind::CreateUser(_)))
+        );
     }
 }

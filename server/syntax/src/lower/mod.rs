@@ -112,7 +112,7 @@ fn tables() -> &'static Tables {
 
 impl<'a> NodeExt<'a> for Node<'a> {
     fn k(&self) -> &'static str {
-        if self.is_error() {
+        if self.kind_id() == u16::MAX {
             // ERROR's kind id is outside the language's table.
             return "ERROR";
         }
@@ -284,10 +284,25 @@ fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
 }
 
 /// Collects every comment under `node` (comments are extras and may stand anywhere).
+/// Only subtrees whose text holds a `--` or `/*` are entered.
 fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
+    let bytes = cx.text.as_bytes();
+    let marks: Vec<usize> = bytes
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| *pair == b"--" || *pair == b"/*")
+        .map(|(at, _)| at)
+        .collect();
+    if marks.is_empty() {
+        return;
+    }
+    let holds_mark = |node: Node<'_>| {
+        let first = marks.partition_point(|&at| at < node.start_byte());
+        marks.get(first).is_some_and(|&at| at < node.end_byte())
+    };
     let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
+    loop {
+        let current = cursor.node();
         match current.k() {
             "comment" => {
                 let text = cx.slice(current);
@@ -299,7 +314,6 @@ fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
                         .trim_end()
                         .to_owned(),
                 });
-                continue;
             }
             "marginalia" => {
                 let text = cx.slice(current);
@@ -309,14 +323,21 @@ fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
                     range: range(current),
                     text: inner.to_owned(),
                 });
-                continue;
             }
+            _ if holds_mark(current) && cursor.goto_first_child() => continue,
             _ => {}
         }
-        let children: Vec<Node<'_>> = current.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        // The next node in document order that is not below the current one.
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                out.sort_by_key(|comment| comment.range.start);
+                return;
+            }
+        }
     }
-    out.sort_by_key(|comment| comment.range.start);
 }
 
 #[cfg(test)]

@@ -118,18 +118,34 @@ struct Refs<'c, 't, 'n> {
 }
 
 impl<'n> Refs<'_, '_, 'n> {
+    /// The CTEs a statement defines: `WITH` stands at the head of a statement, a view's
+    /// or inline function's query or a cursor's query, never inside a subquery.
     fn collect_ctes(&mut self, node: Node<'n>) {
-        let mut cursor = node.walk();
-        let mut stack = vec![node];
-        while let Some(current) = stack.pop() {
-            if current.k() == "cte"
-                && let Some(name) = named_children(current).first()
-            {
-                let key = names::key(&names::unquote(self.cx.slice(*name)));
-                self.ctes.push(key);
-                self.cte_nodes.push(current);
+        let mut stack = vec![(node, 0)];
+        while let Some((current, depth)) = stack.pop() {
+            if current.k() == "cte" {
+                if let Some(name) = named_children(current).first() {
+                    let key = names::key(&names::unquote(self.cx.slice(*name)));
+                    self.ctes.push(key);
+                    self.cte_nodes.push(current);
+                }
+                continue;
             }
-            stack.extend(current.named_children(&mut cursor));
+            let container = depth == 0
+                || matches!(
+                    current.k(),
+                    "statement"
+                        | "function_body"
+                        | "create_view"
+                        | "alter_view"
+                        | "declare_cursor_statement"
+                        | "ERROR"
+                );
+            if container && depth < 4 {
+                for child in named_children(current) {
+                    stack.push((child, depth + 1));
+                }
+            }
         }
     }
 
