@@ -29,6 +29,12 @@ pub fn finding(meta: &RuleMeta, file: FileId, range: TextRange, message: String)
     }
 }
 
+/// `diagnostic` with a concrete fix to show beside it.
+pub fn with_fix(mut diagnostic: Diagnostic, fix: impl Into<String>) -> Diagnostic {
+    diagnostic.fix = Some(fix.into());
+    diagnostic
+}
+
 /// A related location.
 pub fn related(file: FileId, range: TextRange, message: impl Into<String>) -> Related {
     Related {

@@ -50,11 +50,14 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && call.option == "clr strict security"
             && call.value == Some(0)
         {
-            out.push(walk::finding(
-                &RULE.meta,
-                stmt.file,
-                stmt.statement.range,
-                "sp_configure turns 'clr strict security' off: SAFE and EXTERNAL_ACCESS assemblies then load without a signature check, and code access security does not contain them. Keep it on, and sign the assemblies with a certificate or asymmetric key (or trust them with sys.sp_add_trusted_assembly).".to_owned(),
+            out.push(walk::with_fix(
+                walk::finding(
+                    &RULE.meta,
+                    stmt.file,
+                    stmt.statement.range,
+                    "sp_configure turns 'clr strict security' off: SAFE and EXTERNAL_ACCESS assemblies then load without a signature check, and code access security does not contain them. Keep it on, and sign the assemblies with a certificate or asymmetric key (or trust them with sys.sp_add_trusted_assembly).".to_owned(),
+                ),
+                "EXEC sp_configure 'clr strict security', 1;\nRECONFIGURE;",
             ));
         }
     }

@@ -57,13 +57,16 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .map_or("CURRENT", |d| d.value.as_str());
         for option in &alter.options {
             if option.name == "TRUSTWORTHY" && option.value == "ON" {
-                out.push(walk::finding(
-                    &RULE.meta,
-                    stmt.file,
-                    option.range,
-                    format!(
-                        "ALTER DATABASE {database} sets TRUSTWORTHY ON: the server then trusts every assembly and every module that runs as the database owner in it, up to server scope. Leave TRUSTWORTHY OFF and {ADVICE}"
+                out.push(walk::with_fix(
+                    walk::finding(
+                        &RULE.meta,
+                        stmt.file,
+                        option.range,
+                        format!(
+                            "ALTER DATABASE {database} sets TRUSTWORTHY ON: the server then trusts every assembly and every module that runs as the database owner in it, up to server scope. Leave TRUSTWORTHY OFF and {ADVICE}"
+                        ),
                     ),
+                    format!("ALTER DATABASE {database} SET TRUSTWORTHY OFF;"),
                 ));
             }
         }
@@ -71,14 +74,17 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(property) = context.project.properties.get("Trustworthy")
         && super::is_true(&property.value)
     {
-        out.push(walk::finding(
-            &RULE.meta,
-            property.location.file,
-            property.location.range,
-            format!(
-                "The project deploys the database with <Trustworthy>{}</Trustworthy>: the server then trusts every assembly and every module that runs as the database owner in it, up to server scope. Set it to False and {ADVICE}",
-                property.value
+        out.push(walk::with_fix(
+            walk::finding(
+                &RULE.meta,
+                property.location.file,
+                property.location.range,
+                format!(
+                    "The project deploys the database with <Trustworthy>{}</Trustworthy>: the server then trusts every assembly and every module that runs as the database owner in it, up to server scope. Set it to False and {ADVICE}",
+                    property.value
+                ),
             ),
+            "<Trustworthy>False</Trustworthy>",
         ));
     }
 }

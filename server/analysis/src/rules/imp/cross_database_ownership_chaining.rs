@@ -57,13 +57,16 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .map_or("CURRENT", |d| d.value.as_str());
             for option in &alter.options {
                 if option.name == "DB_CHAINING" && option.value == "ON" {
-                    out.push(walk::finding(
-                        &RULE.meta,
-                        stmt.file,
-                        option.range,
-                        format!(
-                            "ALTER DATABASE {database} sets DB_CHAINING ON: modules in other databases with the same owner then reach its objects without any permission check. {ADVICE}"
+                    out.push(walk::with_fix(
+                        walk::finding(
+                            &RULE.meta,
+                            stmt.file,
+                            option.range,
+                            format!(
+                                "ALTER DATABASE {database} sets DB_CHAINING ON: modules in other databases with the same owner then reach its objects without any permission check. {ADVICE}"
+                            ),
                         ),
+                        format!("ALTER DATABASE {database} SET DB_CHAINING OFF;"),
                     ));
                 }
             }
@@ -72,27 +75,33 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && call.option == "cross db ownership chaining"
             && call.value == Some(1)
         {
-            out.push(walk::finding(
-                &RULE.meta,
-                stmt.file,
-                stmt.statement.range,
-                format!(
-                    "sp_configure turns 'cross db ownership chaining' on for every database on the server: modules then reach objects in other databases with the same owner without any permission check. {ADVICE}"
+            out.push(walk::with_fix(
+                walk::finding(
+                    &RULE.meta,
+                    stmt.file,
+                    stmt.statement.range,
+                    format!(
+                        "sp_configure turns 'cross db ownership chaining' on for every database on the server: modules then reach objects in other databases with the same owner without any permission check. {ADVICE}"
+                    ),
                 ),
+                "EXEC sp_configure 'cross db ownership chaining', 0;\nRECONFIGURE;",
             ));
         }
     }
     if let Some(property) = context.project.properties.get("DBChainingOn")
         && is_true(&property.value)
     {
-        out.push(walk::finding(
-            &RULE.meta,
-            property.location.file,
-            property.location.range,
-            format!(
-                "The project deploys the database with <DBChainingOn>{}</DBChainingOn>: modules in other databases with the same owner then reach its objects without any permission check. {ADVICE}",
-                property.value
+        out.push(walk::with_fix(
+            walk::finding(
+                &RULE.meta,
+                property.location.file,
+                property.location.range,
+                format!(
+                    "The project deploys the database with <DBChainingOn>{}</DBChainingOn>: modules in other databases with the same owner then reach its objects without any permission check. {ADVICE}",
+                    property.value
+                ),
             ),
+            "<DBChainingOn>False</DBChainingOn>",
         ));
     }
 }

@@ -3,7 +3,7 @@
 
 use syntax::ast::{PermissionAction, StatementKind};
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Related, Severity};
 use crate::model::Model;
 use crate::rule::RuleMeta;
 use crate::rules::walk;
@@ -63,9 +63,13 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(", ");
         for granted in &permission.permissions {
-            let message = match (granted.name.as_str(), &permission.securable) {
-                ("IMPERSONATE ANY LOGIN", _) => format!(
-                    "GRANT IMPERSONATE ANY LOGIN TO {grantees} lets {grantees} act as any login, sa and every sysadmin included: this is full control of the server. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+            let mut membership = Vec::new();
+            let (message, revoke) = match (granted.name.as_str(), &permission.securable) {
+                ("IMPERSONATE ANY LOGIN", _) => (
+                    format!(
+                        "GRANT IMPERSONATE ANY LOGIN TO {grantees} lets {grantees} act as any login, sa and every sysadmin included: this is full control of the server. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+                    ),
+                    format!("REVOKE IMPERSONATE ANY LOGIN FROM {grantees};"),
                 ),
                 ("IMPERSONATE", Some(securable)) => {
                     let class = securable.class.as_deref().unwrap_or("");
@@ -76,25 +80,57 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     };
                     let target = securable.name.object().value.as_str();
                     let statement = format!("GRANT IMPERSONATE ON {class}::{target} TO {grantees}");
-                    match privilege(model, target, login) {
-                        Some(what) => format!(
-                            "{statement} lets {grantees} act as {target}, {what}. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
-                        ),
+                    let message = match privilege(model, target, login) {
+                        Some(what) => {
+                            membership = membership_path(model, target, login);
+                            format!(
+                                "{statement} lets {grantees} act as {target}, {what}. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+                            )
+                        }
                         None => format!(
                             "{statement} lets {grantees} act as {target}, with every permission {target} holds. Grant {grantees} only the permissions the task needs, or wrap the task in a module signed with a certificate."
                         ),
-                    }
+                    };
+                    (
+                        message,
+                        format!("REVOKE IMPERSONATE ON {class}::{target} FROM {grantees};"),
+                    )
                 }
                 _ => continue,
             };
-            out.push(walk::finding(
-                &RULE.meta,
-                stmt.file,
-                stmt.statement.range,
-                message,
-            ));
+            let mut diagnostic = walk::with_fix(
+                walk::finding(&RULE.meta, stmt.file, stmt.statement.range, message),
+                revoke,
+            );
+            diagnostic.related = membership;
+            out.push(diagnostic);
         }
     }
+}
+
+/// The role memberships that make the impersonated principal privileged, as related
+/// locations.
+fn membership_path(model: &Model, name: &str, login: bool) -> Vec<Related> {
+    let (principal, role, role_name) = if login {
+        match model.server_principal(name) {
+            Some(principal) => (principal, model.sysadmin(), "sysadmin"),
+            None => return Vec::new(),
+        }
+    } else {
+        match model.database_principal(name) {
+            Some(principal) => (principal, model.db_owner(), "db_owner"),
+            None => return Vec::new(),
+        }
+    };
+    model
+        .membership_path(principal, role)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|location| Related {
+            location,
+            message: format!("this membership makes {name} a member of {role_name}"),
+        })
+        .collect()
 }
 
 /// What impersonating `name` amounts to when it is a highly privileged principal.
@@ -122,7 +158,7 @@ fn privilege(model: &Model, name: &str, login: bool) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::sql::testing::check;
+    use crate::rules::sql::testing::{self, check};
 
     #[test]
     fn impersonating_an_ordinary_user_is_reported() {
@@ -146,6 +182,40 @@ mod tests {
              GO\n\
              GRANT IMPERSONATE ON USER::[DBO] TO helper; --! IMP002: GRANT IMPERSONATE ON USER::DBO TO helper lets helper act as DBO, the owner of the database: this is full control of the database. Remove the grant; give helper only the permissions the task needs, or a module signed with a certificate.\n\
              GRANT IMPERSONATE ON USER::admin TO helper; --! IMP002: GRANT IMPERSONATE ON USER::admin TO helper lets helper act as admin, a member of db_owner: this is full control of the database. Remove the grant; give helper only the permissions the task needs, or a module signed with a certificate.\n",
+        );
+    }
+
+    #[test]
+    fn the_finding_carries_the_membership_and_the_revoke() {
+        let (workspace, _) = testing::load(
+            "CREATE USER helper WITHOUT LOGIN;\n\
+             CREATE USER admin WITHOUT LOGIN;\n\
+             ALTER ROLE db_owner ADD MEMBER admin;\n\
+             GRANT IMPERSONATE ON USER::admin TO helper;\n",
+        );
+        let findings = testing::findings(&workspace);
+        let finding = findings
+            .iter()
+            .find(|d| d.code == crate::Code::Imp002)
+            .expect("IMP002 is reported");
+        assert_eq!(
+            finding.fix.as_deref(),
+            Some("REVOKE IMPERSONATE ON USER::admin FROM helper;")
+        );
+        let related: Vec<(usize, &str)> = finding
+            .related
+            .iter()
+            .map(|r| {
+                let file = workspace.files.get(r.location.file);
+                (
+                    file.line_index.line_of(r.location.range.start) + 1,
+                    r.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            related,
+            [(3, "this membership makes admin a member of db_owner")]
         );
     }
 

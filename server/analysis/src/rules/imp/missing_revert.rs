@@ -87,13 +87,16 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn report_open(open: &mut Vec<(Stmt<'_>, &ExecuteAsStatement)>, out: &mut Vec<Diagnostic>) {
     for (stmt, execute_as) in open.drain(..) {
         let who = describe(execute_as);
-        out.push(walk::finding(
-            &RULE.meta,
-            stmt.file,
-            stmt.statement.range,
-            format!(
-                "EXECUTE AS {who} is not undone by a REVERT before the script ends: the rest of the deployment runs in that context. Add REVERT after the statements that need it."
+        out.push(walk::with_fix(
+            walk::finding(
+                &RULE.meta,
+                stmt.file,
+                stmt.statement.range,
+                format!(
+                    "EXECUTE AS {who} is not undone by a REVERT before the script ends: the rest of the deployment runs in that context. Add REVERT after the statements that need it."
+                ),
             ),
+            "REVERT;",
         ));
     }
 }
