@@ -104,9 +104,41 @@ pub(crate) fn report(
             entry.lacking.push((reach.access, decision));
         }
     }
-    for missing in groups.into_values() {
-        out.push(diagnostic(model, meta, kind, missing));
+    // One finding per call site and object: the first context found tells the story,
+    // and the others affected at the same site are named after it.
+    let mut sites: BTreeMap<(Location, ObjectId), Vec<Missing<'_>>> = BTreeMap::new();
+    for ((location, _, target), missing) in groups {
+        sites.entry((location, target)).or_default().push(missing);
     }
+    for mut missing in sites.into_values() {
+        missing.sort_by_key(|m| reach_order(model, m.reach));
+        let mut all = missing.into_iter();
+        if let Some(first) = all.next() {
+            out.push(diagnostic(model, meta, kind, first, all.collect()));
+        }
+    }
+}
+
+/// Orders the contexts of one site by the grant that reaches them, so that the story
+/// told first is the one the project states first.
+fn reach_order(model: &Model, reach: &Reach) -> (usize, String) {
+    (
+        reach.executor.grant,
+        model.principal_name(reach.executor.principal).to_owned(),
+    )
+}
+
+/// "`a`, `b` and `c`", at most five names and a count of the rest.
+fn names(model: &Model, principals: &[PrincipalId]) -> String {
+    let mut shown: Vec<String> = principals
+        .iter()
+        .take(5)
+        .map(|p| format!("`{}`", model.principal_name(*p)))
+        .collect();
+    if principals.len() > 5 {
+        shown.push(format!("{} more", principals.len() - 5));
+    }
+    and_list(&shown)
 }
 
 /// How the executor reaches the entry point: "`sales_app` can execute `dbo.quote`".
@@ -151,7 +183,13 @@ fn grant_phrase(model: &Model, reach: &Reach) -> String {
     format!("`{who}` is granted {permission} {target} here")
 }
 
-fn diagnostic(model: &Model, meta: &RuleMeta, kind: Kind, missing: Missing<'_>) -> Diagnostic {
+fn diagnostic(
+    model: &Model,
+    meta: &RuleMeta,
+    kind: Kind,
+    missing: Missing<'_>,
+    others: Vec<Missing<'_>>,
+) -> Diagnostic {
     let reach = missing.reach;
     let target = model.object_name(reach.target);
     let module = model.object_name(reach.module);
@@ -219,6 +257,14 @@ fn diagnostic(model: &Model, meta: &RuleMeta, kind: Kind, missing: Missing<'_>) 
         }
     }
 
+    let other_contexts: Vec<PrincipalId> = others.iter().map(|m| m.context).collect();
+    if !other_contexts.is_empty() {
+        message.push_str(&format!(
+            "; the same goes for {}",
+            names(model, &other_contexts)
+        ));
+    }
+
     let object = model.object(reach.target);
     let schema = &model.schema(object.schema).name;
     let fix = match denied {
@@ -234,11 +280,15 @@ fn diagnostic(model: &Model, meta: &RuleMeta, kind: Kind, missing: Missing<'_>) 
             }
         ),
         None => {
+            let grantees: Vec<String> = std::iter::once(missing.context)
+                .chain(other_contexts.iter().copied())
+                .map(|p| sql_part(model.principal_name(p)))
+                .collect();
             let grant = format!(
                 "GRANT {} ON {} TO {}",
                 permissions.join(", "),
                 sql_object(schema, &object.name),
-                sql_part(context)
+                grantees.join(", ")
             );
             if kind == Kind::Dynamic {
                 grant
@@ -296,6 +346,12 @@ fn diagnostic(model: &Model, meta: &RuleMeta, kind: Kind, missing: Missing<'_>) 
                 "`{}` owns `{target}` from here",
                 model.principal_name(model.owner_of(reach.target))
             ),
+        ));
+    }
+    for other in &others {
+        diagnostic.related.push(related(
+            other.reach.executor.location,
+            grant_phrase(model, other.reach),
         ));
     }
     if let Some((i, None)) = denied

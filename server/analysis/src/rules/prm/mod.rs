@@ -4,10 +4,13 @@
 //! through [`chain`]; the others judge the GRANT/DENY/REVOKE and role-membership
 //! statements the model records in order.
 //!
-//! Broken-chain findings are reported once per (call site, execution context, object):
-//! when a module runs as its caller, every principal granted the entry point is its own
-//! context and gets its own finding, naming it; when a module runs `WITH EXECUTE AS`, all
-//! callers share that context and one finding names the first of them.
+//! Broken-chain findings are reported once per (call site, object). The execution
+//! context whose permissions count is the principal granted the entry point when the
+//! modules run as their caller, or the `EXECUTE AS` principal; the message tells the
+//! story of the first context found (in the order of the grants) and names the other
+//! contexts affected at the same site, the fix grants to all of them, and the related
+//! locations include each one's grant. Many principals reaching one broken call thus
+//! give one finding, not one per principal.
 
 use super::Rule;
 use crate::diagnostic::{Diagnostic, Location, Related};

@@ -360,7 +360,7 @@ GO
 }
 
 #[test]
-fn each_principal_granted_the_entry_point_gets_its_own_finding() {
+fn principals_affected_at_one_call_site_share_one_finding() {
     check(
         "CREATE ROLE sales_app;
 CREATE ROLE web_app;
@@ -370,7 +370,7 @@ CREATE SCHEMA pricing AUTHORIZATION pricing_owner;
 GO
 CREATE PROCEDURE pricing.current_price AS SELECT 1;
 GO
-CREATE PROCEDURE dbo.quote AS EXEC pricing.current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price` | PRM001: `web_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `web_app` lacks EXECUTE on `pricing.current_price`
+CREATE PROCEDURE dbo.quote AS EXEC pricing.current_price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`; the same goes for `web_app`
 GO
 GRANT EXECUTE ON dbo.quote TO sales_app, web_app;
 GRANT EXECUTE ON pricing.current_price TO dbo;
