@@ -281,7 +281,7 @@ fn is_quotename(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::sql::testing::check;
+    use crate::rules::sql::testing::{self, check};
 
     #[test]
     fn a_parameter_concatenated_through_a_variable_is_reported_at_the_exec() {
@@ -293,6 +293,46 @@ mod tests {
                  DECLARE @q nvarchar(max) = N'SELECT * FROM dbo.orders WHERE ' + @filter;\n\
                  EXEC sp_executesql @q; --! IMP004: dbo.run_report runs EXECUTE AS 'report_runner' and executes dynamic SQL built from @filter without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
              END\n",
+        );
+    }
+
+    #[test]
+    fn the_finding_relates_the_context_and_the_concatenation() {
+        let (workspace, _) = testing::load(
+            "CREATE PROCEDURE dbo.run_report @filter nvarchar(400)\n\
+             WITH EXECUTE AS OWNER\n\
+             AS\n\
+             BEGIN\n\
+                 DECLARE @where nvarchar(400) = N' WHERE ' + @filter;\n\
+                 DECLARE @q nvarchar(max) = N'SELECT * FROM dbo.orders' + @where;\n\
+                 EXEC sp_executesql @q;\n\
+             END\n",
+        );
+        let findings = testing::findings(&workspace);
+        let finding = findings
+            .iter()
+            .find(|d| d.code == crate::Code::Imp004)
+            .expect("IMP004 is reported");
+        let file = workspace.files.get(finding.location.file);
+        let line = |offset: usize| file.line_index.line_of(offset) + 1;
+        assert_eq!(line(finding.location.range.start), 7);
+        let related: Vec<(usize, &str)> = finding
+            .related
+            .iter()
+            .map(|r| (line(r.location.range.start), r.message.as_str()))
+            .collect();
+        assert_eq!(
+            related,
+            [
+                (2, "dbo.run_report runs EXECUTE AS OWNER here"),
+                (5, "@where is built from unquoted input here"),
+                (6, "@q is built from unquoted input here"),
+            ]
+        );
+        assert!(
+            finding
+                .message
+                .contains("built from @filter without QUOTENAME()")
         );
     }
 
