@@ -74,6 +74,50 @@ const BUILT_IN_ROWSET_FUNCTIONS: &[&str] = &[
     "semanticsimilaritydetailstable",
 ];
 
+/// The methods of the `xml` data type.
+const XML_METHODS: &[&str] = &["value", "query", "exist", "nodes", "modify"];
+
+/// Methods of the CLR system types `hierarchyid`, `geometry` and `geography` that do not
+/// start with `ST` (those are recognised by their prefix).
+const CLR_TYPE_METHODS: &[&str] = &[
+    "ToString",
+    "GetAncestor",
+    "GetDescendant",
+    "GetLevel",
+    "GetReparentedValue",
+    "IsDescendantOf",
+    "Read",
+    "Write",
+    "Lat",
+    "Long",
+    "HasZ",
+    "HasM",
+    "MakeValid",
+    "Reduce",
+    "BufferWithTolerance",
+    "BufferWithCurves",
+    "EnvelopeCenter",
+    "EnvelopeAngle",
+    "Filter",
+    "InstanceOf",
+    "IsValidDetailed",
+    "NumRings",
+    "RingN",
+    "AsGml",
+    "AsTextZM",
+    "ReorientObject",
+    "CurveToLineWithTolerance",
+    "MinDbCompatibilityLevel",
+];
+
+/// `STDistance`, `STAsText`, `STIntersects`: the OGC methods of the spatial types.
+fn is_spatial_method(method: &str) -> bool {
+    method
+        .strip_prefix("ST")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
 /// The node kinds that open a query scope for column attribution.
 const SCOPES: &[&str] = &["query_specification", "update", "delete", "merge"];
 
@@ -263,7 +307,7 @@ impl<'n> Refs<'_, '_, 'n> {
             let name = self.qname(name_node);
             let built_in = name.parts.len() == 1
                 && BUILT_IN_ROWSET_FUNCTIONS.contains(&names::key(&name.object().value).as_str());
-            if !built_in {
+            if !built_in && !self.is_method_call(node, &name) {
                 let columns = self.columns_for(name_node, alias, &[]);
                 self.add(name_node, Access::Select, columns);
             }
@@ -279,13 +323,57 @@ impl<'n> Refs<'_, '_, 'n> {
         let children = named_children(node);
         if let Some(name_node) = children.first().copied()
             && name_node.k() == "object_reference"
-            && self.qname(name_node).parts.len() >= 2
         {
-            self.add(name_node, Access::Execute, None);
+            let name = self.qname(name_node);
+            if name.parts.len() >= 2 && !self.is_method_call(node, &name) {
+                self.add(name_node, Access::Execute, None);
+            }
         }
         for child in children.into_iter().skip(1) {
             self.visit(child);
         }
+    }
+
+    /// Whether a dotted call is a method of a column or variable rather than a function:
+    /// `@x.nodes(…)`, `c.value(…)` (the `xml` methods), `@g.STDistance(…)` (CLR type
+    /// methods, whose names are case-sensitive), `t.c.exist(…)` (a column of a table
+    /// the statement names).
+    fn is_method_call(&self, call: Node<'_>, name: &QualifiedName) -> bool {
+        let first = &name.parts[0].value;
+        if first.starts_with('@') {
+            return true;
+        }
+        let method = name.object().value.as_str();
+        if name.parts.len() == 2
+            && (XML_METHODS.contains(&names::key(method).as_str())
+                || CLR_TYPE_METHODS.contains(&method)
+                || is_spatial_method(method))
+        {
+            return true;
+        }
+        if name.parts.len() >= 3 {
+            // `alias.column.method()`: the first part names a table source of the statement.
+            let key = names::key(first);
+            let mut statement = call;
+            while let Some(parent) = statement.parent() {
+                statement = parent;
+                if matches!(parent.k(), "statement" | "batch") {
+                    break;
+                }
+            }
+            let mut named = false;
+            walk_relations_deep(statement, &mut |relation_name| {
+                if let Some(relation) = relation_name.parent() {
+                    let alias = relation
+                        .field("alias")
+                        .map(|a| names::key(&names::unquote(self.cx.slice(a))));
+                    let object = names::key(&self.qname(relation_name).object().value);
+                    named |= alias.as_deref() == Some(key.as_str()) || object == key;
+                }
+            });
+            return named;
+        }
+        false
     }
 
     fn exec(&mut self, node: Node<'n>) {
@@ -745,6 +833,22 @@ impl<'n> Refs<'_, '_, 'n> {
                         .map(|n| names::key(self.cx.slice(*n).trim()))
                         .unwrap_or_default();
                     let skip = usize::from(DATE_PART_FUNCTIONS.contains(&name.as_str()));
+                    // `c.value(…)`, `t.c.exist(…)`: a method of a column uses the column.
+                    if let Some(callee) = parts.first().filter(|n| n.k() == "object_reference") {
+                        let callee = self.qname(*callee);
+                        if callee.parts.len() >= 2
+                            && !callee.parts[0].value.starts_with('@')
+                            && self.is_method_call(child, &callee)
+                        {
+                            let count = callee.parts.len();
+                            info.fields.push(FieldUse {
+                                qualifier: (count >= 3)
+                                    .then(|| names::key(&callee.parts[count - 3].value)),
+                                name: callee.parts[count - 2].value.clone(),
+                                nested,
+                            });
+                        }
+                    }
                     for part in parts.into_iter().skip(1 + skip) {
                         let star = part.k() == "term"
                             && part.field("value").is_some_and(|v| v.k() == "all_fields");

@@ -803,3 +803,22 @@ ALTER APPLICATION ROLE ar WITH NAME = ar2;
         "#]],
     );
 }
+
+#[test]
+fn method_calls_are_not_references() {
+    check(
+        "SELECT c.value('.', 'int'), x.query('/a'), t.c.exist('/b'), dbo.f(1), otherdb.dbo.g(2)
+FROM @x.nodes('/a') t(c) CROSS APPLY x.nodes('/r') r(n) CROSS APPLY dbo.tvf(1) f;
+SELECT @g.STDistance(@h), col.ToString(), s.STAsText(), dbo.Stats(1) FROM dbo.t s;
+",
+        expect![[r#"
+            Dml «SELECT c.value('.', 'int'), x.query('/a'), t.c.exist('/b'...»
+              -> Execute dbo.f ?
+              -> Execute otherdb.dbo.g ?
+              -> Select dbo.tvf ?
+            Dml «SELECT @g.STDistance(@h), col.ToString(), s.STAsText(), d...»
+              -> Execute dbo.Stats ?
+              -> Select dbo.t [col,s]
+        "#]],
+    );
+}
