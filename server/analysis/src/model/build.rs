@@ -118,6 +118,7 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     builder.state_changes();
     builder.finish_grants();
     let mut model = builder.model;
+    model.cache_roles();
     model.reaches = super::reach::compute(&model);
     model
 }

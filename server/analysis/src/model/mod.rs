@@ -458,8 +458,9 @@ pub struct Reach {
     pub context: Option<PrincipalId>,
     /// The module whose statement makes the reference (`entry` for a direct one).
     pub module: ObjectId,
-    /// The modules from the entry point to `module`, both included.
-    pub path: Vec<ObjectId>,
+    /// The module whose `EXECUTE AS` set `context`, when it is not the executor (the
+    /// module itself or one on the path that called it).
+    pub switched_by: Option<ObjectId>,
     /// The referenced object (synonyms followed).
     pub target: ObjectId,
     pub access: Access,
@@ -565,6 +566,8 @@ pub struct Model {
     /// Final direct memberships: member → role → the statement that added it.
     member_of: BTreeMap<PrincipalId, BTreeMap<PrincipalId, Location>>,
     memberships: Vec<MembershipChange>,
+    /// `roles_of` for every principal, computed once the final state is known.
+    role_cache: Vec<Vec<PrincipalId>>,
     schemas: Vec<Schema>,
     schema_index: HashMap<String, SchemaId>,
     objects: Vec<Object>,
@@ -719,6 +722,13 @@ impl Model {
     /// Every role `principal` belongs to in the final state, transitively, including
     /// `public` for a database principal; never `principal` itself.
     pub fn roles_of(&self, principal: PrincipalId) -> Vec<PrincipalId> {
+        if let Some(roles) = self.role_cache.get(principal.0 as usize) {
+            return roles.clone();
+        }
+        self.compute_roles_of(principal)
+    }
+
+    fn compute_roles_of(&self, principal: PrincipalId) -> Vec<PrincipalId> {
         let mut seen = BTreeSet::new();
         let mut stack = vec![principal];
         while let Some(p) = stack.pop() {
@@ -732,6 +742,15 @@ impl Model {
             seen.insert(self.builtin.public);
         }
         seen.into_iter().collect()
+    }
+
+    /// Fills the cache of [`Model::roles_of`] once membership is final.
+    pub(crate) fn cache_roles(&mut self) {
+        self.role_cache = Vec::new();
+        let all: Vec<Vec<PrincipalId>> = (0..self.principals.len())
+            .map(|i| self.compute_roles_of(PrincipalId(i as u32)))
+            .collect();
+        self.role_cache = all;
     }
 
     /// Direct roles in the final state, with the built-in memberships (`dbo` in

@@ -74,7 +74,7 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
                 continue;
             }
             let context = Some(executor.principal);
-            walker.walk(&executor, id, id, context, vec![id]);
+            walker.walk(&executor, id, id, context, None);
         }
     }
     for (id, object) in model.objects() {
@@ -87,7 +87,7 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
                     continue;
                 }
                 let context = Some(executor.principal);
-                walker.walk(&executor, id, id, context, vec![id]);
+                walker.walk(&executor, id, id, context, None);
             }
         }
     }
@@ -167,13 +167,13 @@ impl Walker<'_> {
         entry: ObjectId,
         module: ObjectId,
         caller: Option<PrincipalId>,
-        path: Vec<ObjectId>,
+        switched_by: Option<ObjectId>,
     ) {
         let model = self.model;
-        let context = match model.runs_as(module) {
-            RunsAs::Caller => caller,
-            RunsAs::Principal(p) => Some(p),
-            RunsAs::Unresolved(_) => None,
+        let (context, switched_by) = match model.runs_as(module) {
+            RunsAs::Caller => (caller, switched_by),
+            RunsAs::Principal(p) => (Some(p), Some(module)),
+            RunsAs::Unresolved(_) => (None, Some(module)),
         };
         if !self.visited.insert((module, context)) {
             return;
@@ -206,7 +206,7 @@ impl Walker<'_> {
                 entry,
                 context,
                 module,
-                path: path.clone(),
+                switched_by,
                 target,
                 access: found.access,
                 columns: found.columns.clone(),
@@ -216,9 +216,7 @@ impl Walker<'_> {
             });
             let kind = model.object(target).kind;
             if has_body(kind) && matches!(found.access, Access::Execute | Access::Select) {
-                let mut next = path.clone();
-                next.push(target);
-                self.walk(executor, entry, target, context, next);
+                self.walk(executor, entry, target, context, switched_by);
             }
             if matches!(
                 found.access,
@@ -229,9 +227,7 @@ impl Walker<'_> {
                         .module(trigger)
                         .is_some_and(|m| m.trigger_events.contains(&found.access));
                     if fires {
-                        let mut next = path.clone();
-                        next.push(trigger);
-                        self.walk(executor, entry, trigger, context, next);
+                        self.walk(executor, entry, trigger, context, switched_by);
                     }
                 }
             }

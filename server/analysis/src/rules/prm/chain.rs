@@ -319,10 +319,8 @@ fn diagnostic(
     ));
     if switched
         && let Some(clause) = reach
-            .path
-            .iter()
-            .rev()
-            .find_map(|m| model.module(*m)?.execute_as.as_ref().map(|c| (*m, c.range)))
+            .switched_by
+            .and_then(|m| model.module(m)?.execute_as.as_ref().map(|c| (m, c.range)))
     {
         let file = model.item(model.object(clause.0).statement).file;
         diagnostic.related.push(related(

@@ -1012,3 +1012,51 @@ GRANT REFERENCES ON ASSEMBLY::MathLib TO math_owner;
 ",
     );
 }
+
+#[test]
+fn the_execute_as_clause_in_force_is_a_related_location() {
+    let (workspace, _) = super::testing::load(
+        "CREATE ROLE app;
+CREATE USER runner WITHOUT LOGIN;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int);
+GO
+CREATE PROCEDURE dbo.inner_read AS SELECT id FROM hr.people;
+GO
+CREATE PROCEDURE dbo.outer_read
+WITH EXECUTE AS 'runner'
+AS EXEC dbo.inner_read;
+GO
+GRANT EXECUTE ON dbo.outer_read TO app;
+",
+    );
+    let findings = super::testing::findings(&workspace);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(
+        findings[0].message,
+        "`app` can execute `dbo.outer_read`, which leads to `dbo.inner_read`, which reads `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and its execution context `runner` lacks SELECT on `hr.people`"
+    );
+    let related: Vec<(usize, &str)> = findings[0]
+        .related
+        .iter()
+        .map(|r| {
+            (
+                super::testing::line_of(&workspace, r.location),
+                r.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            (15, "`app` is granted EXECUTE on `dbo.outer_read` here"),
+            (9, "`dbo.inner_read` is defined here, owned by `dbo`"),
+            (12, "`dbo.outer_read` runs as `runner`"),
+            (7, "`hr.people` is defined here"),
+            (5, "`hr_owner` owns `hr.people` from here"),
+        ]
+    );
+}
