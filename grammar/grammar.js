@@ -78,6 +78,14 @@ function sqlcmd_command_name(word) {
 export default grammar(base, {
   name: 'tsql',
 
+  conflicts: ($, original) => [
+    ...original,
+    // `((SELECT 1) + 1)` — see query_specification below.
+    [$._query_expression],
+    [$.query_specification, $._select_statement_body],
+    [$._select_statement],
+  ],
+
   rules: {
     // ---------------------------------------------------------------------------------
     // Keywords this grammar adds.
@@ -350,6 +358,26 @@ export default grammar(base, {
     _query_specification_core: ($) =>
       seq($.select, optional(seq($.keyword_into, $.object_reference)), ...query_rest($)),
     _query_specification_later: ($) => optional_parenthesis(seq($.select, ...query_rest($))),
+
+    // `((SELECT 1) + 1)`, `IF ((SELECT v FROM t) < 11)`, `FROM ((SELECT ...) UNION ALL ...)`:
+    // the base wraps a parenthesized query with right-associative precedence, which
+    // commits `((SELECT` to a doubly parenthesized query before the parser can see
+    // whether an operator follows. Without the precedence the parser forks there and
+    // the token after the inner `)` decides.
+    query_specification: ($) =>
+      choice($._query_specification_core, seq('(', $._query_specification_core, ')')),
+    _select_statement: ($) =>
+      choice($._select_statement_body, seq('(', $._select_statement_body, ')')),
+    _select_statement_body: ($) =>
+      seq(
+        alias($._query_specification_core, $.query_specification),
+        optional($.order_by),
+        optional($.offset_fetch),
+        optional($.option_clause),
+        optional($.for_clause),
+      ),
+    _query_expression: ($) =>
+      choice($._select_statement, $.set_operation, seq('(', choice($._select_statement, $.set_operation), ')')),
 
     // GROUP BY ... WITH ROLLUP | WITH CUBE (the pre-2008 spelling).
     group_by: ($, original) =>
@@ -1099,6 +1127,8 @@ export default grammar(base, {
               seq($.keyword_default, $._default_value),
               seq($._primary_key, ...column_index_spec($)),
               seq($.keyword_unique, ...column_index_spec($)),
+              // The table-level form right after a column, without a comma.
+              seq(choice($._primary_key, $.keyword_unique), optional($._index_kind), $.ordered_columns, optional($.with_options), optional($.on_filegroup)),
               seq(
                 optional(seq($.keyword_foreign, $.keyword_key)),
                 $.keyword_references,
@@ -1123,7 +1153,14 @@ export default grammar(base, {
             ),
           ),
           // INDEX name [CLUSTERED | NONCLUSTERED [HASH]] [WITH (...)] on one column
-          prec.right(seq($.keyword_index, field('index', $.identifier), optional($._index_kind), optional($.with_options))),
+          prec.right(
+            seq(
+              $.keyword_index,
+              field('index', $.identifier),
+              optional(choice($._index_kind, $.keyword_hash)),
+              optional($.with_options),
+            ),
+          ),
           $.identifier,
         ),
       ),
