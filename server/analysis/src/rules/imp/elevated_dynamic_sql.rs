@@ -4,8 +4,10 @@
 //! Which values are safe is decided over the whole body, whatever the order: a variable
 //! is safe when every assignment to it is built only from literals, `QUOTENAME()` calls
 //! and other safe variables. Parameters, and variables whose value comes from elsewhere
-//! (a column, a cursor, an `OUTPUT` argument, a conversion), are not. Passing a value to
-//! `sp_executesql` as a parameter is the safe way and is not reported.
+//! (a column, a cursor, an `OUTPUT` argument), are not. Parameters and variables
+//! declared with a number, date or GUID type cannot hold SQL text and are safe, as are
+//! their conversions. Passing a value to `sp_executesql` as a parameter is the safe way
+//! and is not reported.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -28,7 +30,8 @@ Reports `EXEC (…)` and `sp_executesql` in a procedure, function or trigger dec
 EXECUTE AS OWNER`, `SELF` or `'name'`, when the SQL text is built by concatenating a
 parameter or a variable that is not wrapped in `QUOTENAME()`. Assignments are followed: a
 variable assigned only from literals and `QUOTENAME()` is safe; one built from a
-parameter is not.
+parameter is not. Parameters and variables declared with a number, date or GUID type
+cannot carry SQL text, so they are safe, also through `CAST`/`CONVERT`.
 
 ## Why is this bad?
 This is SQL injection with elevated rights. The module runs as its `EXECUTE AS`
@@ -69,11 +72,18 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let StatementKind::CreateObject(object) = &stmt.statement.kind else {
             continue;
         };
-        check_module(object, stmt.file, out);
+        let text = &context.workspace.files.get(stmt.file).text;
+        check_module(object, stmt.file, text, stmt.statement.range, out);
     }
 }
 
-fn check_module(object: &CreateObject, file: crate::FileId, out: &mut Vec<Diagnostic>) {
+fn check_module(
+    object: &CreateObject,
+    file: crate::FileId,
+    text: &str,
+    range: TextRange,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(module) = &object.module else {
         return;
     };
@@ -99,7 +109,8 @@ fn check_module(object: &CreateObject, file: crate::FileId, out: &mut Vec<Diagno
                 .push((value, statement.range));
         }
     }
-    let flow = Flow::new(&assignments);
+    let typed = non_text_variables(text.get(range.start..range.end).unwrap_or(""));
+    let flow = Flow::new(&assignments, typed, text);
 
     for statement in &module.body {
         let StatementKind::Exec(exec) = &statement.kind else {
@@ -155,25 +166,37 @@ fn check_module(object: &CreateObject, file: crate::FileId, out: &mut Vec<Diagno
 struct Flow<'a> {
     assignments: &'a BTreeMap<String, Vec<(&'a Expr, TextRange)>>,
     safe: BTreeSet<String>,
+    /// The module's file, to tell a conversion from other expressions.
+    text: &'a str,
 }
 
 impl<'a> Flow<'a> {
-    fn new(assignments: &'a BTreeMap<String, Vec<(&'a Expr, TextRange)>>) -> Self {
+    fn new(
+        assignments: &'a BTreeMap<String, Vec<(&'a Expr, TextRange)>>,
+        typed: BTreeSet<String>,
+        text: &'a str,
+    ) -> Self {
         // Start from every assigned variable and drop those with an unsafe assignment
         // until nothing changes: the greatest fixed point, so that `SET @q = @q + N'…'`
-        // stays safe when every other assignment is.
+        // stays safe when every other assignment is. Variables of a number, date or
+        // GUID type are always safe: whatever is assigned to them, they cannot hold
+        // SQL text.
+        let mut safe: BTreeSet<String> = assignments.keys().cloned().collect();
+        safe.extend(typed.iter().cloned());
         let mut flow = Flow {
             assignments,
-            safe: assignments.keys().cloned().collect(),
+            safe,
+            text,
         };
         loop {
             let unsafe_now: Vec<String> = flow
                 .safe
                 .iter()
+                .filter(|variable| !typed.contains(*variable))
                 .filter(|variable| {
-                    assignments[*variable]
-                        .iter()
-                        .any(|(value, _)| !flow.is_safe(value))
+                    assignments
+                        .get(*variable)
+                        .is_some_and(|list| list.iter().any(|(value, _)| !flow.is_safe(value)))
                 })
                 .cloned()
                 .collect();
@@ -194,9 +217,29 @@ impl<'a> Flow<'a> {
             Expr::Call {
                 name, arguments, ..
             } => is_quotename(name) || arguments.iter().all(|a| self.is_safe(a)),
-            // A column, a subquery, a conversion: not a literal, so not known to be safe.
-            Expr::Other { .. } => false,
+            // A conversion of safe variables (`CAST(@id AS nvarchar(10))`) is safe; a
+            // column or a subquery is not a literal, so it is not known to be safe.
+            Expr::Other { variables, range } => {
+                self.is_conversion(*range)
+                    && !variables.is_empty()
+                    && variables
+                        .iter()
+                        .all(|variable| self.safe.contains(&variable.to_lowercase()))
+            }
         }
+    }
+
+    fn is_conversion(&self, range: TextRange) -> bool {
+        let text = self.text.get(range.start..range.end).unwrap_or("");
+        let head: String = text
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        matches!(
+            head.as_str(),
+            "cast" | "convert" | "try_cast" | "try_convert"
+        ) && text[head.len()..].trim_start().starts_with('(')
     }
 
     /// The parameters and outside variables that make `expr` unsafe, and the
@@ -271,6 +314,105 @@ impl<'a> Flow<'a> {
             }
         }
     }
+}
+
+/// Types whose values cannot hold SQL text.
+const NON_TEXT_TYPES: &[&str] = &[
+    "bit",
+    "tinyint",
+    "smallint",
+    "int",
+    "bigint",
+    "decimal",
+    "numeric",
+    "money",
+    "smallmoney",
+    "float",
+    "real",
+    "date",
+    "time",
+    "datetime",
+    "datetime2",
+    "smalldatetime",
+    "datetimeoffset",
+    "uniqueidentifier",
+];
+
+/// The variables and parameters that a module declares with a number, date or GUID type
+/// (`@id int`, `DECLARE @n AS bigint`), read from its text outside strings, comments and
+/// bracketed names.
+fn non_text_variables(text: &str) -> BTreeSet<String> {
+    let bytes = text.as_bytes();
+    let mut out = BTreeSet::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => {
+                // A string: `''` inside it is an escaped quote.
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == b'\'' {
+                        if bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'[' => {
+                while i < bytes.len() && bytes[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'@' if bytes.get(i + 1) == Some(&b'@') => i += 2,
+            b'@' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && is_word(bytes[i]) {
+                    i += 1;
+                }
+                let name = text[start..i].to_lowercase();
+                let mut rest = text[i..].trim_start();
+                if rest.len() > 2
+                    && rest.is_char_boundary(2)
+                    && rest[..2].eq_ignore_ascii_case("as")
+                    && rest[2..].starts_with(char::is_whitespace)
+                {
+                    rest = rest[2..].trim_start();
+                }
+                let word: String = rest
+                    .bytes()
+                    .take_while(|b| is_word(*b))
+                    .map(|b| char::from(b.to_ascii_lowercase()))
+                    .collect();
+                if name.len() > 1 && NON_TEXT_TYPES.contains(&word.as_str()) {
+                    out.insert(name);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn is_word(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'#' | b'$') || byte >= 0x80
 }
 
 fn is_quotename(name: &str) -> bool {
@@ -375,6 +517,22 @@ mod tests {
              GO\n\
              CREATE PROCEDURE dbo.p2 @f nvarchar(100) WITH EXECUTE AS CALLER AS EXEC (N'SELECT ' + @f);\n\
              GO\n",
+        );
+    }
+
+    #[test]
+    fn numbers_dates_and_guids_cannot_carry_sql_text() {
+        check(
+            "CREATE PROCEDURE dbo.top_n @top int, @since AS datetime2, @who sysname\n\
+             WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @limit bigint = @top * 2, @note nvarchar(20) = N'@who int';\n\
+                 DECLARE @q nvarchar(max) = N'SELECT TOP (' + CAST(@top AS nvarchar(10)) + N') * FROM dbo.t'\n\
+                     + N' WHERE at > ''' + CONVERT(nvarchar(30), @since, 126) + N''' AND n < ' + CAST(@limit AS nvarchar(20));\n\
+                 EXEC (@q);\n\
+                 EXEC (@q + N' AND who = ''' + CAST(@who AS nvarchar(128)) + N''''); --! IMP004\n\
+                 EXEC (N'SELECT ' + (SELECT TOP (1) name FROM dbo.t WHERE id = @top)); --! IMP004\n\
+             END\n",
         );
     }
 
