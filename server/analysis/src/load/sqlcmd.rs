@@ -80,6 +80,14 @@ fn scan(text: &str) -> (Vec<Directive>, Vec<TextRange>) {
                 continue;
             }
         }
+        // Most bytes of code change nothing: skip them in a tight loop.
+        if state == State::Code && !starts_token(bytes[i]) {
+            i += 1;
+            while i < bytes.len() && !starts_token(bytes[i]) {
+                i += 1;
+            }
+            continue;
+        }
         let b = bytes[i];
         let next = bytes.get(i + 1).copied();
         match state {
@@ -137,6 +145,11 @@ fn scan(text: &str) -> (Vec<Directive>, Vec<TextRange>) {
         comments.push(TextRange::new(comment_start, bytes.len()));
     }
     (out, comments)
+}
+
+/// True for a byte that can change the scanner's state in code, or start a line.
+fn starts_token(b: u8) -> bool {
+    matches!(b, b'-' | b'/' | b'\'' | b'"' | b'[' | b'\n')
 }
 
 /// Parses the text after the `:` of a command line.
