@@ -193,6 +193,8 @@ struct Loader<'a> {
     projects: Vec<Project>,
     /// Files read ahead in parallel, by absolute path.
     prefetched: HashMap<PathBuf, Prefetched>,
+    /// What each `.sqlproj` already loaded claims, by its absolute path.
+    claimed_by: HashMap<PathBuf, HashSet<PathBuf>>,
     /// (absolute folder, how users see it): display paths are relative to the first
     /// folder that holds the file.
     bases: Vec<(PathBuf, PathBuf)>,
@@ -234,6 +236,7 @@ impl<'a> Loader<'a> {
             diagnostics: Vec::new(),
             projects: Vec::new(),
             prefetched: HashMap::new(),
+            claimed_by: HashMap::new(),
             bases: Vec::new(),
         }
     }
@@ -418,13 +421,11 @@ impl<'a> Loader<'a> {
         let name = path
             .file_stem()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let mut claimed = HashSet::new();
-        if self.projects.iter().any(|p| {
-            p.project_file
-                .is_some_and(|f| self.files.get(f).absolute == path)
-        }) {
-            return claimed;
+        // A project named twice (a folder and the `.sqlproj` in it) is loaded once.
+        if let Some(claimed) = self.claimed_by.get(path) {
+            return claimed.clone();
         }
+        let mut claimed = HashSet::new();
         let project_file = self.load_file(path, false);
         let mut project = Project {
             kind: ProjectKind::Ssdt,
@@ -464,6 +465,7 @@ impl<'a> Loader<'a> {
                 .unwrap_or_else(|| "dbo".to_owned());
             project.variables = self.variables(&name, &[]);
             self.finish_project(project, Vec::new());
+            self.claimed_by.insert(path.to_path_buf(), HashSet::new());
             return claimed;
         };
         if parsed.sdk {
@@ -634,6 +636,7 @@ impl<'a> Loader<'a> {
             project.compile_items.push(file);
         }
         self.finish_project(project, candidates);
+        self.claimed_by.insert(path.to_path_buf(), claimed.clone());
         claimed
     }
 

@@ -856,3 +856,21 @@ fn a_pipe_named_like_a_script_does_not_block_the_run() {
         [format!("SQL004 {shown}:1:1 {shown} is not a regular file")]
     );
 }
+
+#[test]
+fn a_project_named_twice_is_loaded_once() {
+    let dir = fixture(&[
+        (
+            "Db/Db.sqlproj",
+            r#"<Project><ItemGroup><Build Include="t.sql"/></ItemGroup></Project>"#,
+        ),
+        ("Db/t.sql", "SELECT 1;"),
+    ]);
+    let ws = load(
+        &[dir.path().to_path_buf(), dir.path().join("Db/Db.sqlproj")],
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ws.projects.len(), 1, "{:?}", ws.projects);
+    assert_eq!(scripts(&ws, 0), ["build Db/t.sql"]);
+}
