@@ -56,6 +56,7 @@ pub struct ParsedFile {
 /// A database project: one `.sqlproj`, or the loose scripts that no project claims.
 #[derive(Debug, Default)]
 pub struct Project {
+    /// How the project's files were found.
     pub kind: ProjectKind,
     /// The project's name (the `.sqlproj` file stem, or the folder's name for loose scripts).
     pub name: String,
@@ -92,7 +93,7 @@ impl Project {
     /// offset of the `:` that starts the `:r` line; any range containing it matches.
     pub fn include_at(&self, file: FileId, range: syntax::TextRange) -> Option<FileId> {
         self.includes
-            .range((file, range.start)..(file, range.end.max(range.start + 1)))
+            .range((file, range.start)..(file, range.end.max(range.start.saturating_add(1))))
             .next()
             .map(|(_, &target)| target)
     }
