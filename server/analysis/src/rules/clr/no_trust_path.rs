@@ -5,8 +5,9 @@
 //! certificate or asymmetric key created from the assembly with a login that holds
 //! `UNSAFE ASSEMBLY`, or an `sp_add_trusted_assembly` entry (matched by the SHA2_512 of
 //! the assembly's bits when the project holds them, else by a `@description` that names
-//! the assembly). When the project turns strict security off, only EXTERNAL_ACCESS and
-//! UNSAFE assemblies still need a trust path.
+//! the assembly). When the project targets a version before SQL Server 2017 or turns
+//! strict security off, only EXTERNAL_ACCESS and UNSAFE assemblies still need a trust
+//! path.
 
 use std::path::Path;
 
@@ -31,7 +32,8 @@ Reports a `CREATE ASSEMBLY` that `clr strict security` (on by default since SQL 
 created from the assembly with a login that holds `UNSAFE ASSEMBLY`, and no
 `sp_add_trusted_assembly` names it (by the SHA2_512 of the assembly's bits when the
 project holds them, else by a `@description` that names the assembly). When the project
-turns strict security off, SAFE assemblies are not reported.
+targets SQL Server 2016 or earlier (its `DSP`) or turns strict security off, SAFE
+assemblies are not reported.
 
 ## Why is this bad?
 Under strict security the server treats every assembly as UNSAFE: `CREATE ASSEMBLY`
@@ -88,9 +90,15 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether `clr strict security` is on in the final state: on unless the project's last
-/// top-level `sp_configure` of it sets 0.
+/// Whether `clr strict security` is on in the final state: on unless the project targets
+/// a version before SQL Server 2017 (its `DSP`), which has no such option, or the
+/// project's last top-level `sp_configure` of it sets 0.
 fn strict_security(context: &Context<'_>) -> bool {
+    if let Some(dsp) = context.project.properties.get("DSP")
+        && target_version(&dsp.value).is_some_and(|version| version < 140)
+    {
+        return false;
+    }
     let mut on = true;
     for stmt in walk::statements(context) {
         if stmt.module.is_some() {
@@ -104,6 +112,14 @@ fn strict_security(context: &Context<'_>) -> bool {
         }
     }
     on
+}
+
+/// The SQL Server version number a `DSP` names (`…Sql130DatabaseSchemaProvider` is 130),
+/// when it names one.
+fn target_version(dsp: &str) -> Option<u32> {
+    let at = dsp.rfind(".Sql").map(|i| i + ".Sql".len())?;
+    let digits: String = dsp[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// A key or certificate made from the assembly (`FROM ASSEMBLY`, or `FROM [EXECUTABLE]
@@ -269,6 +285,27 @@ mod tests {
         check(
             "CREATE ASSEMBLY GeoLib FROM 'C:\\drop\\GeoLib.dll' WITH PERMISSION_SET = SAFE; --! CLR011\n\
              EXEC sp_add_trusted_assembly @hash = 0xABCD, @description = N'GeoLib, version=1.0.0.0, culture=neutral'; --! CLR006\n",
+        );
+    }
+
+    #[test]
+    fn before_sql_server_2017_safe_assemblies_need_no_trust() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <DSP>Microsoft.Data.Tools.Schema.Sql.Sql130DatabaseSchemaProvider</DSP>\n\
+             </PropertyGroup></Project>\n\
+             === file: clr.sql\n\
+             CREATE ASSEMBLY GeoLib FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+             CREATE ASSEMBLY Io FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001 | CLR008\n",
+        );
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <DSP>Microsoft.Data.Tools.Schema.Sql.Sql160DatabaseSchemaProvider</DSP>\n\
+             </PropertyGroup></Project>\n\
+             === file: clr.sql\n\
+             CREATE ASSEMBLY GeoLib FROM 0x4D5A WITH PERMISSION_SET = SAFE; --! CLR008\n",
         );
     }
 
