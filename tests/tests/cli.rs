@@ -232,6 +232,31 @@ fn baselines_hide_old_findings_even_when_lines_move() {
 }
 
 #[test]
+fn baselines_match_wherever_the_check_runs_from() {
+    let dir = project(&[("db/a.sql", WARNING)]);
+    let db = dir.path().join("db");
+    let run = program().run(&db, &["check", ".", "--write-baseline", "../baseline.json"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    // The same folder checked from its parent: paths in the output differ (db/a.sql),
+    // the fingerprints do not.
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.status, 1);
+    let run = program().run(
+        dir.path(),
+        &[
+            "check",
+            "db",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(codes(&run), Vec::<String>::new());
+}
+
+#[test]
 fn colour_only_when_asked() {
     let dir = project(&[("a.sql", WARNING)]);
     assert!(!check(dir.path(), &[]).stdout.contains('\x1b'));

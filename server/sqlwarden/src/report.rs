@@ -106,7 +106,10 @@ impl<'a> Report<'a> {
                     })
                     .collect();
                 let line_text = normalised_line_text(files, diagnostic.location);
-                let key = (diagnostic.code, place.path.clone(), line_text);
+                // The loader's path is relative to the folder that was checked, not to
+                // the current folder, so a baseline keeps matching wherever it is run.
+                let project_path = slash_path(&files.get(diagnostic.location.file).path);
+                let key = (diagnostic.code, project_path, line_text);
                 let occurrence = occurrences.entry(key.clone()).or_insert(0);
                 let fingerprint = fingerprint(key.0, &key.1, &key.2, *occurrence);
                 *occurrence += 1;
@@ -233,9 +236,9 @@ fn normalised_line_text(files: &SourceFiles, location: Location) -> String {
         .to_lowercase()
 }
 
-/// A fingerprint from the code, the file, the normalised text of the offending line and
-/// the occurrence of that triple in the file: never from line numbers, so that findings
-/// keep their identity when lines move.
+/// A fingerprint from the code, the file (relative to the checked folder), the
+/// normalised text of the offending line and the occurrence of that triple in the file:
+/// never from line numbers, so that findings keep their identity when lines move.
 fn fingerprint(code: Code, path: &str, line_text: &str, occurrence: u32) -> String {
     let mut hasher = Sha256::new();
     for part in [code.as_str(), path, line_text, &occurrence.to_string()] {
