@@ -84,6 +84,9 @@ export default grammar(base, {
     [$._query_expression],
     [$.query_specification, $._select_statement_body],
     [$._select_statement],
+    // `DECLARE @c CURSOR` (a cursor variable) vs `DECLARE c CURSOR ... FOR` (a cursor):
+    // only the end of the statement tells.
+    [$.identifier, $._cursor_variable],
   ],
 
   rules: {
@@ -258,7 +261,6 @@ export default grammar(base, {
         $.fulltext_stoplist_statement,
         $.audit_specification_statement,
         $.backup_key_statement,
-        prec(-1, $.template_parameter),
         prec(-1, $.sqlcmd_variable),
       ),
 
@@ -377,7 +379,14 @@ export default grammar(base, {
         optional($.for_clause),
       ),
     _query_expression: ($) =>
-      choice($._select_statement, $.set_operation, seq('(', choice($._select_statement, $.set_operation), ')')),
+      choice(
+        $._select_statement,
+        $.set_operation,
+        seq('(', choice($._select_statement, $.set_operation), ')'),
+        // `AS <select_statement, , SELECT ...>` in a view, cursor or statement template.
+        // Inside parentheses the name reading wins.
+        prec(-2, $.template_parameter),
+      ),
 
     // GROUP BY ... WITH ROLLUP | WITH CUBE (the pre-2008 spelling).
     group_by: ($, original) =>
@@ -1178,6 +1187,11 @@ export default grammar(base, {
         alias($._qualified_field, $.field),
       ),
 
+    // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
+    var_declarations: ($, original) =>
+      choice(original, seq($.keyword_declare, alias($._cursor_variable, $.var_declaration))),
+    _cursor_variable: ($) => seq(field('name', alias($._tsql_parameter, $.identifier)), $.keyword_cursor),
+
     // A cursor parameter: `@c CURSOR VARYING OUTPUT`.
     function_argument: ($, original) =>
       choice(
@@ -1207,6 +1221,9 @@ export default grammar(base, {
         original,
         seq($.keyword_as, $.external_name),
         seq(optional($.keyword_as), alias($._atomic_block, $.block)),
+        // RETURN (WITH cte AS (...) SELECT ...): an inline function's query with a CTE
+        // inside the parentheses.
+        seq(optional($.keyword_as), $.keyword_return, '(', $._cte, $._query_expression, ')'),
       ),
 
     // Overridden to add the CLR table-valued function's `RETURNS TABLE (columns)`.
