@@ -356,7 +356,20 @@ impl<'a> Loader<'a> {
     /// Every `.sqlproj` below a folder, then the `.sql` files none of them claims.
     fn load_folder(&mut self, folder: &Path) {
         let config = self.config;
-        let walk = discovery::walk(folder, &|p| config.excludes(p));
+        let mut walk = discovery::walk(folder, &|p| config.excludes(p));
+        // An editor buffer not yet saved is part of the folder too.
+        let unsaved: Vec<PathBuf> = self
+            .options
+            .overlays
+            .keys()
+            .filter(|p| p.starts_with(folder) && discovery::has_extension(p, "sql"))
+            .filter(|p| !config.excludes(p) && !p.exists())
+            .cloned()
+            .collect();
+        if !unsaved.is_empty() {
+            walk.files.extend(unsaved);
+            walk.files.sort();
+        }
         let mut claimed = HashSet::new();
         for project in &walk.projects {
             claimed.extend(self.load_sqlproj(project));

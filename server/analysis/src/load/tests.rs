@@ -629,8 +629,16 @@ fn overlays_replace_the_disk() {
     options
         .overlays
         .insert(root.join("new.sql"), "SELECT $(New);".into());
+    options
+        .overlays
+        .insert(root.join("sub/unsaved.sql"), "SELECT 2;".into());
     let ws = load_dir(&root, &options);
     assert_eq!(ws.files.get(id_of(&ws, "a.sql")).text, "SELECT 1;");
+    // A buffer never saved is a script of the folder; one reached by `:r` is not.
+    assert_eq!(
+        scripts(&ws, 0),
+        ["build a.sql", "build b.sql", "build sub/unsaved.sql"]
+    );
     let found = findings(&ws);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].starts_with("SQL002 new.sql:1:8"), "{found:?}");
@@ -873,4 +881,24 @@ fn a_project_named_twice_is_loaded_once() {
     .unwrap();
     assert_eq!(ws.projects.len(), 1, "{:?}", ws.projects);
     assert_eq!(scripts(&ws, 0), ["build Db/t.sql"]);
+}
+
+#[test]
+fn loading_twice_gives_the_same_ids_and_findings() {
+    let dir = fixture(&[
+        ("z.sql", "SELECT $(A);\n:r y/x.sql\n"),
+        ("y/x.sql", "SELECT $(B);"),
+        ("a/b.sql", ":r ../missing.sql\n"),
+        ("m.sql", "SELECT 1;"),
+    ]);
+    let first = load_dir(dir.path(), &LoadOptions::default());
+    for _ in 0..3 {
+        let again = load_dir(dir.path(), &LoadOptions::default());
+        let files = |ws: &Workspace| -> Vec<String> {
+            ws.files.iter().map(|(_, f)| slash(&f.path)).collect()
+        };
+        assert_eq!(files(&again), files(&first));
+        assert_eq!(findings(&again), findings(&first));
+        assert_eq!(again.projects[0].includes, first.projects[0].includes);
+    }
 }
