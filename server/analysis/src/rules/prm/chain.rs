@@ -346,7 +346,8 @@ fn diagnostic(
             ),
         ));
     }
-    for other in &others {
+    // The grants of the other contexts, as many as the message names.
+    for other in others.iter().take(5) {
         diagnostic.related.push(related(
             other.reach.executor.location,
             grant_phrase(model, other.reach),
