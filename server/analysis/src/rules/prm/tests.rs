@@ -1060,3 +1060,116 @@ GRANT EXECUTE ON dbo.outer_read TO app;
         ]
     );
 }
+
+#[test]
+fn functions_are_checked_by_their_kind_of_access() {
+    // Scalar functions need EXECUTE; table-valued functions are read like views and
+    // need SELECT (GRANT Object Permissions: "table-valued function: SELECT").
+    check(
+        "CREATE ROLE app;
+CREATE USER calc_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE FUNCTION calc.tax (@amount money) RETURNS money AS BEGIN RETURN @amount * 0.2; END
+GO
+CREATE FUNCTION calc.rates () RETURNS TABLE AS RETURN SELECT 1 AS rate;
+GO
+CREATE PROCEDURE dbo.price @amount money
+AS
+BEGIN
+    SELECT calc.tax(@amount); --! PRM001
+    SELECT rate FROM calc.rates(); --! PRM002
+END
+GO
+GRANT EXECUTE ON dbo.price TO app;
+",
+    );
+}
+
+#[test]
+fn a_table_valued_function_continues_the_chain_with_its_owner() {
+    check(
+        "CREATE ROLE app;
+CREATE USER calc_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE TABLE dbo.rates (rate decimal(5,2));
+GO
+CREATE FUNCTION calc.current_rates () RETURNS TABLE AS RETURN SELECT rate FROM dbo.rates; --! PRM002: `app` can select from `calc.current_rates`, which reads `dbo.rates` owned by `dbo` (not `calc_owner`): the ownership chain is broken and `app` lacks SELECT on `dbo.rates`
+GO
+GRANT SELECT ON calc.current_rates TO app;
+",
+    );
+}
+
+#[test]
+fn delete_and_merge_need_their_actions_and_select() {
+    check(
+        "CREATE ROLE app;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int PRIMARY KEY, name nvarchar(50));
+CREATE TABLE hr.staging (id int PRIMARY KEY, name nvarchar(50));
+GO
+CREATE PROCEDURE dbo.purge @id int AS DELETE FROM hr.people WHERE id = @id; --! PRM002: `app` can execute `dbo.purge`, which deletes from `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `app` lacks SELECT and DELETE on `hr.people`
+GO
+CREATE PROCEDURE dbo.purge_all AS DELETE FROM hr.people; --! PRM002: `app` can execute `dbo.purge_all`, which deletes from `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `app` lacks DELETE on `hr.people`
+GO
+GRANT EXECUTE ON dbo.purge TO app;
+GRANT EXECUTE ON dbo.purge_all TO app;
+",
+    );
+}
+
+#[test]
+fn instead_of_triggers_on_views_and_trigger_contexts() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER audit_owner WITHOUT LOGIN;
+CREATE USER auditor WITHOUT LOGIN;
+GO
+CREATE SCHEMA audit AUTHORIZATION audit_owner;
+GO
+CREATE TABLE audit.log (msg nvarchar(100));
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE VIEW dbo.open_orders AS SELECT id FROM dbo.orders;
+GO
+CREATE TRIGGER dbo.open_orders_insert ON dbo.open_orders INSTEAD OF INSERT
+AS
+BEGIN
+    INSERT INTO dbo.orders (id) SELECT id FROM inserted;
+    INSERT INTO audit.log (msg) VALUES (N'insert'); --! PRM002
+END
+GO
+CREATE TRIGGER dbo.orders_delete ON dbo.orders
+WITH EXECUTE AS 'auditor'
+AFTER DELETE
+AS
+    INSERT INTO audit.log (msg) VALUES (N'delete');
+GO
+GRANT INSERT ON dbo.open_orders TO clerks;
+GRANT DELETE ON dbo.orders TO clerks;
+GRANT INSERT ON audit.log TO auditor;
+",
+    );
+}
+
+#[test]
+fn synonyms_to_other_databases_are_outside_the_model() {
+    check(
+        "CREATE ROLE app;
+GO
+CREATE SYNONYM dbo.remote_prices FOR archive.pricing.prices;
+GO
+CREATE PROCEDURE dbo.read_remote AS SELECT * FROM dbo.remote_prices;
+GO
+GRANT EXECUTE ON dbo.read_remote TO app;
+GRANT SELECT ON dbo.remote_prices TO app;
+",
+    );
+}
