@@ -1,6 +1,7 @@
 //! Parses and lowers every `.sql` file under a folder, reporting files, statements,
 //! references, error regions, time spent, and any file whose lowering panicked:
-//! `cargo run --release -p syntax --example lower_corpus -- FOLDER`.
+//! `cargo run --release -p syntax --example lower_corpus -- FOLDER [--others]`
+//! (`--others` prints the first words of every statement lowered as `Other`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ fn main() {
         eprintln!("usage: lower_corpus FOLDER");
         std::process::exit(2);
     };
+    let others = std::env::args().any(|arg| arg == "--others");
     let mut files = Vec::new();
     collect(Path::new(&root), &mut files);
     files.sort();
@@ -39,6 +41,15 @@ fn main() {
                 let mut stack: Vec<&syntax::ast::Statement> = script.statements.iter().collect();
                 while let Some(statement) = stack.pop() {
                     statements += 1;
+                    if others && matches!(statement.kind, syntax::ast::StatementKind::Other) {
+                        let words: Vec<&str> = text
+                            .get(statement.range.start..statement.range.end)
+                            .unwrap_or("")
+                            .split_whitespace()
+                            .take(2)
+                            .collect();
+                        println!("OTHER {}", words.join(" ").to_uppercase());
+                    }
                     references += statement.references.len();
                     if let syntax::ast::StatementKind::CreateObject(object) = &statement.kind
                         && let Some(module) = &object.module

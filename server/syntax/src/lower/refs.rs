@@ -585,15 +585,18 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     fn merge(&mut self, node: Node<'n>) {
-        let all = super::children(node);
         let mut target = None;
         let mut target_alias = None;
         let mut source = None;
         let mut source_alias = None;
         let mut after_using = false;
+        let mut cursor = node.walk();
+        let all: Vec<Node<'n>> = node.children(&mut cursor).collect();
         for (index, child) in all.iter().enumerate() {
-            let is_alias = node.field_name_for_child(child_index(node, *child)) == Some("alias");
-            let _ = index;
+            let is_alias = u32::try_from(index)
+                .ok()
+                .and_then(|index| node.field_name_for_child(index))
+                == Some("alias");
             match child.k() {
                 "keyword_using" => after_using = true,
                 "object_reference" if !after_using && target.is_none() => target = Some(*child),
@@ -915,14 +918,6 @@ fn walk_relations_deep<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>)) {
             }
         }
     })
-}
-
-fn child_index(parent: Node<'_>, child: Node<'_>) -> u32 {
-    let mut cursor = parent.walk();
-    parent
-        .children(&mut cursor)
-        .position(|c| c == child)
-        .map_or(u32::MAX, |i| i as u32)
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {

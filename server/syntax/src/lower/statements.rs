@@ -642,17 +642,12 @@ fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
         end = index + c.len_utf8();
     }
     let text = &rest[..end];
-    let mut parts = Vec::new();
-    let mut offset = 0;
-    for raw in split_keep_ranges(text) {
-        parts.push(Ident {
-            value: names::unquote(raw.1.trim()),
-            range: TextRange::new(from + raw.0, from + raw.0 + raw.1.len()),
+    let mut parts = split_keep_ranges(text)
+        .into_iter()
+        .map(|(offset, part)| Ident {
+            value: names::unquote(part.trim()),
+            range: TextRange::new(from + offset, from + offset + part.len()),
         });
-        offset += raw.1.len() + 1;
-    }
-    let _ = offset;
-    let mut parts = parts.into_iter();
     let assembly = parts.next()?;
     Some(ExternalName {
         assembly,
