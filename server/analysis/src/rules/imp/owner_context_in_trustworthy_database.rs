@@ -97,6 +97,15 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the database is made TRUSTWORTHY here",
             ));
         }
+        if matches!(clause.context, ExecutionContext::Owner)
+            && let Some(Location { file, range }) = model.owner_location(id)
+        {
+            diagnostic.related.push(walk::related(
+                file,
+                range,
+                format!("{name} is owned by {who} because of this"),
+            ));
+        }
         if let Some(path) = model.membership_path(principal, model.db_owner()) {
             for Location { file, range } in path {
                 diagnostic.related.push(walk::related(
@@ -112,7 +121,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::sql::testing::check;
+    use crate::rules::sql::testing::{self, check};
 
     #[test]
     fn owner_and_self_contexts_in_a_trustworthy_database_are_reported() {
@@ -177,6 +186,44 @@ mod tests {
              GO\n\
              CREATE PROCEDURE dbo.nested WITH EXECUTE AS 'ops' AS SELECT 1; --! IMP001\n\
              GO\n",
+        );
+    }
+
+    #[test]
+    fn the_finding_relates_trustworthy_and_the_owner() {
+        let (workspace, _) = testing::load(
+            "ALTER DATABASE CURRENT SET TRUSTWORTHY ON;\n\
+             GO\n\
+             CREATE USER runner WITHOUT LOGIN;\n\
+             GO\n\
+             CREATE SCHEMA app AUTHORIZATION runner;\n\
+             GO\n\
+             ALTER AUTHORIZATION ON SCHEMA::app TO dbo;\n\
+             GO\n\
+             CREATE PROCEDURE app.p WITH EXECUTE AS OWNER AS SELECT 1;\n",
+        );
+        let findings = testing::findings(&workspace);
+        let finding = findings
+            .iter()
+            .find(|d| d.code == crate::Code::Imp001)
+            .expect("IMP001 is reported");
+        let file = workspace.files.get(finding.location.file);
+        let related: Vec<(usize, &str)> = finding
+            .related
+            .iter()
+            .map(|r| {
+                (
+                    file.line_index.line_of(r.location.range.start) + 1,
+                    r.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            related,
+            [
+                (1, "the database is made TRUSTWORTHY here"),
+                (7, "app.p is owned by dbo because of this"),
+            ]
         );
     }
 
