@@ -523,6 +523,18 @@ mod tests {
     }
 
     #[test]
+    fn block_comments_and_all_work_too() {
+        check(
+            "/* sqlwarden-ignore IMP006: legacy job, removed in the next release */\n\
+             SETUSER 'loader';\n\
+             SETUSER 'other'; --! IMP006\n\
+             GO\n\
+             -- sqlwarden-ignore all: a vendor script we do not change\n\
+             SETUSER 'vendor';\n",
+        );
+    }
+
+    #[test]
     fn comment_markers_inside_strings_are_not_suppressions() {
         check(
             "-- sqlwarden-ignore-file CLR008: trust paths have their own tests\n\
