@@ -878,9 +878,16 @@ impl Model {
         stream::module_of(self.object_statement(id))
     }
 
-    /// The final owner: the explicit owner, else the schema's owner.
+    /// The final owner: the explicit owner, else the schema's owner. A DML trigger is
+    /// owned by the owner of its table ("Ownership of the following entities cannot be
+    /// transferred: … triggers", ALTER AUTHORIZATION).
     pub fn owner_of(&self, id: ObjectId) -> PrincipalId {
         let object = self.object(id);
+        if let Some(table) = object.trigger_on
+            && table != id
+        {
+            return self.owner_of(table);
+        }
         match object.explicit_owner {
             Some((owner, _)) => owner,
             None => self.schema(object.schema).owner,

@@ -1173,3 +1173,25 @@ GRANT SELECT ON dbo.remote_prices TO app;
 ",
     );
 }
+
+#[test]
+fn a_trigger_belongs_to_the_owner_of_its_table() {
+    // ALTER AUTHORIZATION: the ownership of triggers cannot be transferred; a trigger
+    // belongs to its table's owner, so moving the table moves the trigger's chain.
+    check(
+        "CREATE ROLE clerks;
+CREATE USER sales_owner WITHOUT LOGIN;
+GO
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+CREATE TABLE dbo.order_log (id int);
+GO
+CREATE TRIGGER dbo.orders_log ON dbo.orders AFTER INSERT
+AS
+    INSERT INTO dbo.order_log (id) SELECT id FROM inserted; --! PRM002: `clerks` can insert into `dbo.orders`, which fires the trigger `dbo.orders_log`, which inserts into `dbo.order_log` owned by `dbo` (not `sales_owner`): the ownership chain is broken and `clerks` lacks INSERT on `dbo.order_log`
+GO
+ALTER AUTHORIZATION ON OBJECT::dbo.orders TO sales_owner;
+GO
+GRANT INSERT ON dbo.orders TO clerks;
+",
+    );
+}
