@@ -1195,3 +1195,67 @@ GRANT INSERT ON dbo.orders TO clerks;
 ",
     );
 }
+
+#[test]
+fn revoke_grant_option_for_keeps_the_permission() {
+    chain_with(
+        "GRANT EXECUTE ON pricing.current_price TO sales_app WITH GRANT OPTION; --! PRM007\nGO\nREVOKE GRANT OPTION FOR EXECUTE ON pricing.current_price FROM sales_app CASCADE;\n",
+        false,
+    );
+}
+
+#[test]
+fn dynamic_sql_findings_point_at_the_literal_and_relate_the_exec() {
+    let (workspace, _) = super::testing::load(
+        "CREATE ROLE reporting;
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE PROCEDURE dbo.count_orders
+AS
+BEGIN
+    DECLARE @sql nvarchar(max) = N'SELECT COUNT(*) FROM dbo.orders';
+    EXEC sp_executesql @sql;
+END
+GO
+GRANT EXECUTE ON dbo.count_orders TO reporting;
+",
+    );
+    let findings = super::testing::findings(&workspace);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = &findings[0];
+    assert_eq!(finding.code, crate::Code::Prm004);
+    assert_eq!(super::testing::line_of(&workspace, finding.location), 7);
+    assert_eq!(
+        finding.fix.as_deref(),
+        Some("GRANT SELECT ON dbo.orders TO reporting")
+    );
+    let related: Vec<(usize, &str)> = finding
+        .related
+        .iter()
+        .map(|r| (super::testing::line_of(&workspace, r.location), r.message.as_str()))
+        .collect();
+    assert_eq!(
+        related,
+        vec![
+            (11, "`reporting` is granted EXECUTE on `dbo.count_orders` here"),
+            (8, "`dbo.count_orders` runs the dynamic SQL here"),
+            (4, "`dbo.count_orders` is defined here, owned by `dbo`"),
+            (2, "`dbo.orders` is defined here"),
+        ]
+    );
+}
+
+#[test]
+fn dynamic_sql_that_calls_a_procedure_needs_execute_and_chaining_resumes_inside() {
+    check(
+        "CREATE ROLE app;
+CREATE TABLE dbo.orders (id int PRIMARY KEY);
+GO
+CREATE PROCEDURE dbo.list_orders AS SELECT id FROM dbo.orders;
+GO
+CREATE PROCEDURE dbo.run_list AS EXEC (N'EXEC dbo.list_orders'); --! PRM004: `app` can execute `dbo.run_list`, which runs dynamic SQL that calls `dbo.list_orders`: ownership chaining does not apply inside dynamic SQL and `app` lacks EXECUTE on `dbo.list_orders`
+GO
+GRANT EXECUTE ON dbo.run_list TO app;
+",
+    );
+}
