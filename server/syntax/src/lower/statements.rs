@@ -23,6 +23,8 @@ pub(crate) fn lower_items(cx: &Cx<'_>, container: Node<'_>, out: &mut Vec<Statem
 fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
     crate::deep(|| match node.k() {
         "statement" => lower_statement(cx, node, out),
+        // A procedure called without EXEC, allowed as the first statement of a batch.
+        "execute_statement" => lower_main(cx, node, node, out),
         "block" | "try_catch_statement" | "try_block" | "catch_block" | "else_clause" => {
             lower_items(cx, node, out)
         }
@@ -60,6 +62,12 @@ fn lower_statement(cx: &Cx<'_>, statement: Node<'_>, out: &mut Vec<Statement>) {
         out.push(simple(statement, StatementKind::Other, Vec::new()));
         return;
     };
+    lower_main(cx, statement, main, out);
+}
+
+/// Lowers a statement whose node is `statement` and whose main node (past any CTEs) is
+/// `main`; they are the same node for a bare procedure call.
+fn lower_main(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>, out: &mut Vec<Statement>) {
     match main.k() {
         "if_statement" | "while_statement" => {
             let condition = main.field("condition");

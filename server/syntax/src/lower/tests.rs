@@ -375,7 +375,8 @@ SETUSER;
 #[test]
 fn exec_forms() {
     check(
-        "EXEC dbo.p 1, N'it''s', @v OUTPUT, DEFAULT;
+        "sp_configure 'clr strict security', 0
+EXEC dbo.p 1, N'it''s', @v OUTPUT, DEFAULT;
 EXECUTE p @a = 1, @B = @x OUT;
 EXEC @rc = [dbo].[p] @a = -1;
 EXEC @procvar 'x';
@@ -390,6 +391,8 @@ EXEC sp_addrolemember 'db_owner', 'Bob';
 INSERT INTO dbo.log EXEC dbo.p2;
 ",
         expect![[r#"
+            Exec«sp_configure» sp_configure ("clr strict security", 0) «sp_configure 'clr strict security', 0»
+              -> Execute sp_configure ?
             Exec«EXEC» dbo.p (1, "it's", @v OUTPUT, ident:DEFAULT) «EXEC dbo.p 1, N'it''s', @v OUTPUT, DEFAULT»
               -> Execute dbo.p ?
             Exec«EXECUTE» p (@a=1, @b=@x OUTPUT) «EXECUTE p @a = 1, @B = @x OUT»
