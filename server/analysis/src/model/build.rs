@@ -154,6 +154,9 @@ fn literal(argument: Option<&Argument>) -> Option<(String, syntax::TextRange)> {
 /// The procedure's own name when `name` is a system procedure call (`sp_x`, `sys.sp_x`,
 /// `master.sys.sp_x`, `master..sp_x`), folded.
 fn system_procedure(name: &QualifiedName) -> Option<String> {
+    if name.parts.is_empty() {
+        return None;
+    }
     let own = fold(&name.object().value);
     let schema_ok = name
         .schema()
@@ -964,6 +967,9 @@ impl Builder {
         statement: &Statement,
         alter: &ast::AlterAuthorization,
     ) {
+        if alter.securable.parts.is_empty() {
+            return;
+        }
         let location = self.at(id, statement.range);
         let class = alter.class.clone().unwrap_or_else(|| "OBJECT".to_owned());
         let owner = alter.owner.as_ref().map(|owner| {

@@ -46,7 +46,9 @@ fn evaluate(expr: &Expr, variables: &HashMap<String, Known>) -> Known {
 
 /// True for `sp_executesql`, `sys.sp_executesql` and `master.sys.sp_executesql`.
 fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
-    fold(&name.object().value) == "sp_executesql"
+    name.parts
+        .last()
+        .is_some_and(|part| fold(&part.value) == "sp_executesql")
 }
 
 /// Every dynamic SQL statement in a module body (flattened, in text order), with its

@@ -139,7 +139,10 @@ impl Walker<'_> {
                 for statement in statements {
                     for reference in &statement.references {
                         // Point at the literal that spells the name, else at the EXEC.
-                        let spelled = fold(&reference.name.object().value);
+                        let Some(own) = reference.name.parts.last() else {
+                            continue;
+                        };
+                        let spelled = fold(&own.value);
                         let range = dynamic
                             .literals
                             .iter()

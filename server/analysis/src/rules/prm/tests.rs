@@ -1232,12 +1232,20 @@ GRANT EXECUTE ON dbo.count_orders TO reporting;
     let related: Vec<(usize, &str)> = finding
         .related
         .iter()
-        .map(|r| (super::testing::line_of(&workspace, r.location), r.message.as_str()))
+        .map(|r| {
+            (
+                super::testing::line_of(&workspace, r.location),
+                r.message.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         related,
         vec![
-            (11, "`reporting` is granted EXECUTE on `dbo.count_orders` here"),
+            (
+                11,
+                "`reporting` is granted EXECUTE on `dbo.count_orders` here"
+            ),
             (8, "`dbo.count_orders` runs the dynamic SQL here"),
             (4, "`dbo.count_orders` is defined here, owned by `dbo`"),
             (2, "`dbo.orders` is defined here"),
@@ -1258,4 +1266,52 @@ GO
 GRANT EXECUTE ON dbo.run_list TO app;
 ",
     );
+}
+
+/// Half-written text never makes the model or the rules panic: every prefix of a
+/// fixture that uses most constructs is analysed.
+#[test]
+fn every_prefix_of_a_rich_script_is_analysed_without_panic() {
+    let text = "CREATE ROLE r; CREATE USER u WITHOUT LOGIN; CREATE LOGIN l FROM ASYMMETRIC KEY k;
+CREATE SCHEMA s AUTHORIZATION u;
+GO
+CREATE ASSEMBLY a AUTHORIZATION u FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;
+CREATE ASYMMETRIC KEY k FROM ASSEMBLY a;
+GO
+CREATE TABLE s.t (id int, v int);
+CREATE SYNONYM dbo.syn FOR s.t;
+GO
+CREATE VIEW dbo.v AS SELECT id FROM dbo.syn;
+GO
+CREATE TRIGGER s.tr ON s.t AFTER INSERT AS INSERT INTO dbo.log (id) SELECT id FROM inserted;
+GO
+CREATE PROCEDURE dbo.p @x nvarchar(10) WITH EXECUTE AS OWNER AS
+BEGIN
+    DECLARE @q nvarchar(max) = N'SELECT * FROM s.t';
+    EXEC sp_executesql @q;
+    EXEC (N'DELETE FROM s.t WHERE id = 1');
+    UPDATE s.t SET v = 1 WHERE id = 2;
+    EXEC s.missing;
+    GRANT SELECT ON s.t TO r;
+END
+GO
+CREATE FUNCTION dbo.f (@a int) RETURNS int AS EXTERNAL NAME a.[A.B].C;
+GO
+GRANT EXECUTE ON dbo.p TO r WITH GRANT OPTION;
+DENY SELECT ON SCHEMA::s TO public;
+REVOKE SELECT ON s.t (id) FROM r CASCADE;
+ALTER AUTHORIZATION ON SCHEMA::s TO dbo;
+ALTER ROLE db_owner ADD MEMBER u;
+EXEC sp_addrolemember 'r', 'u';
+EXEC sp_configure 'clr strict security', 0;
+ALTER DATABASE CURRENT SET TRUSTWORTHY ON;
+";
+    let mut end = 0;
+    while end <= text.len() {
+        if text.is_char_boundary(end) {
+            let (workspace, _) = super::testing::load(&text[..end]);
+            let _ = super::testing::findings(&workspace);
+        }
+        end += 7;
+    }
 }
