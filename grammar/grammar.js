@@ -350,7 +350,14 @@ export default grammar(base, {
         ),
       ),
     _bare_procedure_name: ($) =>
-      field('name', alias(token(prec(1, /[sSxX][pP]_[0-9A-Za-z_#$]*/)), $.identifier)),
+      choice(
+        field('name', alias(token(prec(1, /[sSxX][pP]_[0-9A-Za-z_#$]*/)), $.identifier)),
+        // A bracketed name can never be a keyword: `[dbo].[usp_Load] 1`, `[usp_Load] 1`.
+        seq(
+          optional(seq(field('schema', alias($._bracketed_identifier, $.identifier)), '.')),
+          field('name', alias($._bracketed_identifier, $.identifier)),
+        ),
+      ),
 
     // ---------------------------------------------------------------------------------
     // Queries.
@@ -967,7 +974,8 @@ export default grammar(base, {
           $.keyword_specification,
           field('name', $.identifier),
           optional(seq($.keyword_for, $.keyword_server, $.keyword_audit, field('audit', $.identifier))),
-          optional(comma_list($.audit_action, true)),
+          // SSMS's templates leave out the comma between actions; SQL Server's grammar has it.
+          repeat(seq($.audit_action, optional(','))),
           optional($.with_options),
         ),
       ),
@@ -1167,6 +1175,7 @@ export default grammar(base, {
               $.keyword_index,
               field('index', $.identifier),
               optional(choice($._index_kind, $.keyword_hash)),
+              optional($.ordered_columns),
               optional($.with_options),
             ),
           ),
@@ -1188,9 +1197,20 @@ export default grammar(base, {
       ),
 
     // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
+    // DECLARE @t AS TABLE (...) — the AS the base leaves out (it is ambiguous only after
+    // RETURNS, which this does not touch).
     var_declarations: ($, original) =>
-      choice(original, seq($.keyword_declare, alias($._cursor_variable, $.var_declaration))),
-    _cursor_variable: ($) => seq(field('name', alias($._tsql_parameter, $.identifier)), $.keyword_cursor),
+      choice(
+        original,
+        seq($.keyword_declare, alias($._cursor_variable, $.var_declaration)),
+        seq($.keyword_declare, alias($._table_var_declaration_as, $.table_var_declaration)),
+      ),
+    _table_var_declaration_as: ($) => seq($.identifier, $.keyword_as, $.keyword_table, $.column_definitions),
+    _cursor_variable: ($) =>
+      seq(
+        field('name', choice(alias($._tsql_parameter, $.identifier), alias($.template_parameter, $.identifier))),
+        $.keyword_cursor,
+      ),
 
     // A cursor parameter: `@c CURSOR VARYING OUTPUT`.
     function_argument: ($, original) =>
@@ -1595,6 +1615,8 @@ export default grammar(base, {
         original,
         prec.right(seq(alias($._qualified_option_value, $.object_reference), optional(paren_list($.option, true)))),
         seq($.literal, '%'),
+        // SAMPLE <percentage, , 50> PERCENT
+        prec.right(1, seq($.template_parameter, $.identifier)),
         // collect_statement = (1) in extended events sessions
         wrapped_in_parenthesis($.literal),
       ),
