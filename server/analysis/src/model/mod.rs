@@ -388,16 +388,17 @@ pub struct Decision {
 /// A principal that may start executing an entry point: granted the permission that
 /// reaches it (EXECUTE on a module, SELECT on a view or table-valued function,
 /// INSERT/UPDATE/DELETE on the table of a DML trigger) directly, on its schema or
-/// database-wide, or holding CONTROL there.
+/// database-wide, or holding CONTROL there; or `db_datareader`/`db_datawriter` (for
+/// SELECT and for INSERT/UPDATE/DELETE) when the project adds a member to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Executor {
     pub principal: PrincipalId,
     /// The permission granted (`EXECUTE`, `SELECT`, `CONTROL`, …).
     pub permission: String,
     pub scope: Scope,
-    /// The grant (index into [`Model::grants`]).
-    pub grant: usize,
-    /// The grant's statement.
+    /// The grant (index into [`Model::grants`]); `None` for a fixed data role.
+    pub grant: Option<usize>,
+    /// The grant's statement, or the first statement adding a member to the fixed role.
     pub location: Location,
 }
 

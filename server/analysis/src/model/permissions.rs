@@ -224,8 +224,33 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
             principal: grant.principal,
             permission: grant.permission.clone(),
             scope: grant.scope.clone(),
-            grant: i,
+            grant: Some(i),
             location: grant.location,
+        });
+    }
+    // Members of db_datareader may read every table and view, and members of
+    // db_datawriter change every table: the role is their common context, as for a role
+    // granted the entry point.
+    let b = &model.builtin;
+    let fixed = match permission.as_str() {
+        "SELECT" => Some(b.db_datareader),
+        "INSERT" | "UPDATE" | "DELETE" => Some(b.db_datawriter),
+        _ => None,
+    };
+    if let Some(role) = fixed
+        && !out.iter().any(|e| e.principal == role)
+        && let Some(added) = model
+            .memberships
+            .iter()
+            .find(|m| m.add && m.role == role && model.is_member_of(m.member, role))
+        && holds(model, role, &permission, object, None).allowed
+    {
+        out.push(Executor {
+            principal: role,
+            permission: permission.clone(),
+            scope: Scope::Database,
+            grant: None,
+            location: added.location,
         });
     }
     out

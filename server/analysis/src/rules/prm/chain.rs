@@ -123,7 +123,7 @@ pub(crate) fn report(
 /// told first is the one the project states first.
 fn reach_order(model: &Model, reach: &Reach) -> (usize, String) {
     (
-        reach.executor.grant,
+        reach.executor.grant.unwrap_or(usize::MAX),
         model.principal_name(reach.executor.principal).to_owned(),
     )
 }
@@ -173,6 +173,9 @@ fn entry_phrase(model: &Model, reach: &Reach) -> String {
 /// Where the executor's permission comes from, for the related location.
 fn grant_phrase(model: &Model, reach: &Reach) -> String {
     let who = model.principal_name(reach.executor.principal);
+    if reach.executor.grant.is_none() {
+        return format!("a member is added to `{who}` here");
+    }
     let permission = &reach.executor.permission;
     let target = match &reach.executor.scope {
         Scope::Object(object) => format!("on `{}`", model.object_name(*object)),

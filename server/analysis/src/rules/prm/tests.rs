@@ -1315,3 +1315,33 @@ ALTER DATABASE CURRENT SET TRUSTWORTHY ON;
         end += 7;
     }
 }
+
+#[test]
+fn members_of_fixed_data_roles_reach_views_and_triggers() {
+    // db_datareader gives SELECT on every table and view, and db_datawriter
+    // INSERT/UPDATE/DELETE on every table, but neither gives EXECUTE on a function nor
+    // SELECT to a writer: the view's function call and the trigger's lookup fail for
+    // their members when the owners differ.
+    check(
+        "CREATE USER reader WITHOUT LOGIN;
+CREATE USER writer WITHOUT LOGIN;
+CREATE USER calc_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE FUNCTION calc.tax (@a money) RETURNS money AS BEGIN RETURN @a * 0.2; END
+GO
+CREATE TABLE calc.rates (rate money);
+CREATE TABLE dbo.orders (id int PRIMARY KEY, amount money);
+GO
+CREATE VIEW dbo.taxed AS SELECT id, calc.tax(amount) AS tax FROM dbo.orders; --! PRM001: `db_datareader` can select from `dbo.taxed`, which calls `calc.tax` owned by `calc_owner` (not `dbo`): the ownership chain is broken and `db_datareader` lacks EXECUTE on `calc.tax`
+GO
+CREATE TRIGGER dbo.orders_check ON dbo.orders AFTER INSERT
+AS
+    SELECT rate FROM calc.rates; --! PRM002: `db_datawriter` can insert into `dbo.orders`, which fires the trigger `dbo.orders_check`, which reads `calc.rates` owned by `calc_owner` (not `dbo`): the ownership chain is broken and `db_datawriter` lacks SELECT on `calc.rates`
+GO
+ALTER ROLE db_datareader ADD MEMBER reader;
+ALTER ROLE db_datawriter ADD MEMBER writer;
+",
+    );
+}
