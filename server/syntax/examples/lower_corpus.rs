@@ -1,7 +1,8 @@
 //! Parses and lowers every `.sql` file under a folder, reporting files, statements,
 //! references, error regions, time spent, and any file whose lowering panicked:
 //! `cargo run --release -p syntax --example lower_corpus -- FOLDER [--others]`
-//! (`--others` prints the first words of every statement lowered as `Other`).
+//! (`--others` prints the first words of every statement lowered as `Other`;
+//! `--cuts` also lowers each file cut at a few points, as half-written code).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ fn main() {
         std::process::exit(2);
     };
     let others = std::env::args().any(|arg| arg == "--others");
+    let cuts = std::env::args().any(|arg| arg == "--cuts");
     let mut files = Vec::new();
     collect(Path::new(&root), &mut files);
     files.sort();
@@ -59,6 +61,22 @@ fn main() {
                 }
             }
             Err(_) => println!("PANIC {}", file.display()),
+        }
+        if cuts {
+            for step in 1..8 {
+                let mut cut = text.len() * step / 8;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let prefix = &text[..cut];
+                let outcome = std::panic::catch_unwind(|| {
+                    let parsed = syntax::parse(prefix);
+                    (parsed.lower(), parsed.errors())
+                });
+                if outcome.is_err() {
+                    println!("PANIC {} cut at {cut}", file.display());
+                }
+            }
         }
     }
     let mb = bytes as f64 / 1e6;
