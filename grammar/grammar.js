@@ -1093,6 +1093,37 @@ export default grammar(base, {
       ),
 
     // Extended events sessions on a database (Azure SQL Database) beside ON SERVER.
+    drop_event_session: ($) =>
+      seq(
+        $.keyword_drop,
+        $.keyword_event,
+        $.keyword_session,
+        optional($._if_exists),
+        field('name', $.identifier),
+        $.keyword_on,
+        choice($.keyword_server, $.keyword_database),
+      ),
+
+    // DROP FULLTEXT INDEX ON table
+    drop_fulltext_index: ($) =>
+      seq($.keyword_drop, $.keyword_fulltext, $.keyword_index, $.keyword_on, field('table', $.object_reference)),
+
+    // Typed XML: xml([CONTENT | DOCUMENT] schema_collection), also spelt [XML](...).
+    typed_xml: ($) =>
+      prec(
+        1,
+        seq(
+        choice($.keyword_xml, alias($._bracketed_xml, $.keyword_xml)),
+        '(',
+        optional(choice(alias(keyword('content'), $.identifier), alias(keyword('document'), $.identifier))),
+        field('schema_collection', $.object_reference),
+        ')',
+        ),
+      ),
+    _type: ($, original) => choice(original, prec(1, $.typed_xml), alias($._bracketed_xml, $.keyword_xml)),
+    // `[XML]` where a type is expected: the xml type as SSMS scripts it.
+    _bracketed_xml: (_) => token(prec(2, /\[[xX][mM][lL]\]/)),
+
     create_event_session: ($, original) =>
       choice(
         original,
@@ -1147,7 +1178,7 @@ export default grammar(base, {
               // The table-level form right after a column, without a comma.
               seq(choice($._primary_key, $.keyword_unique), optional($._index_kind), $.ordered_columns, optional($.with_options), optional($.on_filegroup)),
               seq(
-                optional(seq($.keyword_foreign, $.keyword_key)),
+                optional(seq($.keyword_foreign, $.keyword_key, optional(paren_list($.identifier, true)))),
                 $.keyword_references,
                 $.object_reference,
                 optional(paren_list($.identifier, true)),
@@ -1212,10 +1243,20 @@ export default grammar(base, {
         $.keyword_cursor,
       ),
 
-    // A cursor parameter: `@c CURSOR VARYING OUTPUT`.
+    // A cursor parameter: `@c CURSOR VARYING OUTPUT`, and a natively compiled
+    // procedure's `@p type NOT NULL [= default]`.
     function_argument: ($, original) =>
       choice(
         original,
+        seq(
+          $.identifier,
+          optional($.keyword_as),
+          $._type,
+          $._not_null,
+          optional(seq('=', $._expression)),
+          optional(choice($.keyword_out, $.keyword_output)),
+          optional($.keyword_readonly),
+        ),
         seq($.identifier, $.keyword_cursor, $.keyword_varying, choice($.keyword_out, $.keyword_output)),
       ),
 
@@ -1299,7 +1340,14 @@ export default grammar(base, {
         $.alter_external_data_source,
       ),
     _drop_statement: ($, original) =>
-      choice(original, $.drop_aggregate, $.drop_application_role, $.drop_credential, $.drop_object),
+      choice(
+        original,
+        $.drop_aggregate,
+        $.drop_application_role,
+        $.drop_credential,
+        $.drop_object,
+        $.drop_fulltext_index,
+      ),
 
     // ---------------------------------------------------------------------------------
     // Permissions.
