@@ -827,3 +827,46 @@ SELECT @g.STDistance(@h), col.ToString(), s.STAsText(), dbo.Stats(1) FROM dbo.t 
         "#]],
     );
 }
+
+#[test]
+fn control_flow_is_flattened() {
+    check(
+        "IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE name = N'app')
+BEGIN
+    CREATE USER app WITHOUT LOGIN;
+END
+ELSE IF @@VERSION LIKE '%2019%'
+    EXECUTE AS USER = 'app';
+ELSE
+BEGIN TRY
+    REVERT;
+END TRY
+BEGIN CATCH
+    PRINT 'x';
+END CATCH
+GO
+CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SCHEMABINDING, EXECUTE AS OWNER AS
+BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'us_english')
+    SELECT a FROM dbo.t WHERE a = @a;
+    WHILE @a > 0 BEGIN SET @a = @a - 1; END
+END
+GO
+",
+        expect![[r#"
+            Other «IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHER...»
+              -> Select sys.database_principals [name]
+            CreateUser app source=WithoutLogin schema=- «CREATE USER app WITHOUT LOGIN»
+            Other «IF @@VERSION LIKE '%2019%'»
+            ExecuteAs User "app" «EXECUTE AS USER = 'app'»
+            Revert «REVERT»
+            Other «PRINT 'x'»
+            Create Procedure dbo.n «CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...»
+              module header«CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...» execute_as=Owner«EXECUTE AS OWNER» params=@a
+                Dml «SELECT a FROM dbo.t WHERE a = @a»
+                  -> Select dbo.t [a]
+                Other «WHILE @a > 0»
+                Assign @a = other«@a - 1»[@a] «SET @a = @a - 1»
+            batches «IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHER...» «CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...»
+        "#]],
+    );
+}
