@@ -186,37 +186,61 @@ impl Walker<'_> {
         for found in self.references_of(module) {
             let resolved = if found.dynamic.is_some() {
                 // Dynamic SQL resolves one-part names through the user's default schema.
-                model.resolve(&found.name, None)
+                model.resolve_exact(&found.name, None)
             } else {
-                model.resolve(&found.name, Some(schema))
+                model.resolve_exact(&found.name, Some(schema))
             };
-            let Resolved::Object(target) = resolved else {
+            let Resolved::Object(mut target) = resolved else {
                 continue;
             };
-            let target_owner = model.owner_of(target);
-            let chain = if found.dynamic.is_some() {
-                Chain::Dynamic
-            } else if target_owner == owner {
-                Chain::Unbroken
-            } else {
-                Chain::Broken {
-                    module_owner: owner,
-                    object_owner: target_owner,
+            let mut from = (module, owner, found.dynamic.is_some());
+            // A synonym is checked like a view: the reference reaches the synonym (under
+            // the module's chain), and the synonym reaches its base object under its own
+            // owner's chain. The guard ends a synonym cycle.
+            let mut hops = 0;
+            loop {
+                let target_owner = model.owner_of(target);
+                let (from_module, from_owner, dynamic) = from;
+                let chain = if dynamic {
+                    Chain::Dynamic
+                } else if target_owner == from_owner {
+                    Chain::Unbroken
+                } else {
+                    Chain::Broken {
+                        module_owner: from_owner,
+                        object_owner: target_owner,
+                    }
+                };
+                self.out.push(Reach {
+                    executor: executor.clone(),
+                    entry,
+                    context,
+                    module: from_module,
+                    switched_by,
+                    target,
+                    access: found.access,
+                    columns: found.columns.clone(),
+                    location: found.location,
+                    chain,
+                    dynamic: found.dynamic,
+                });
+                let object = model.object(target);
+                if object.kind != ObjectKind::Synonym || hops > 16 {
+                    break;
                 }
-            };
-            self.out.push(Reach {
-                executor: executor.clone(),
-                entry,
-                context,
-                module,
-                switched_by,
-                target,
-                access: found.access,
-                columns: found.columns.clone(),
-                location: found.location,
-                chain,
-                dynamic: found.dynamic,
-            });
+                hops += 1;
+                let Some(base) = object.synonym_for.as_ref() else {
+                    break;
+                };
+                let Resolved::Object(next) = model.resolve_exact(base, Some(object.schema)) else {
+                    break;
+                };
+                from = (target, target_owner, false);
+                target = next;
+            }
+            if model.object(target).kind == ObjectKind::Synonym {
+                continue;
+            }
             let kind = model.object(target).kind;
             if has_body(kind) && matches!(found.access, Access::Execute | Access::Select) {
                 self.walk(executor, entry, target, context, switched_by);

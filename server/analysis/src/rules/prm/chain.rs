@@ -215,6 +215,8 @@ fn diagnostic(
     let mut message = entry_phrase(model, reach);
     if reach.module == reach.entry {
         message.push_str(", which ");
+    } else if model.object(reach.module).kind == ObjectKind::Synonym {
+        message.push_str(&format!(", which uses the synonym `{module}`, which "));
     } else {
         message.push_str(&format!(", which leads to `{module}`, which "));
     }

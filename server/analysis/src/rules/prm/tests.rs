@@ -598,7 +598,10 @@ GRANT EXECUTE ON dbo.add_order TO clerks;
 }
 
 #[test]
-fn synonyms_resolve_to_their_target() {
+fn synonyms_are_checked_like_views() {
+    // A synonym is checked like a view: permission on the synonym where the chain to
+    // it is broken, then its owner's chain to the base object (permission checks on the
+    // base object are deferred to run time, CREATE SYNONYM).
     check(
         "CREATE ROLE sales_app;
 CREATE USER pricing_owner WITHOUT LOGIN;
@@ -609,9 +612,20 @@ CREATE PROCEDURE pricing.current_price AS SELECT 1;
 GO
 CREATE SYNONYM dbo.price FOR pricing.current_price;
 GO
-CREATE PROCEDURE dbo.quote AS EXEC dbo.price; --! PRM001: `sales_app` can execute `dbo.quote`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`
+CREATE PROCEDURE dbo.quote AS EXEC dbo.price; --! PRM001: `sales_app` can execute `dbo.quote`, which uses the synonym `dbo.price`, which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.current_price`
+GO
+CREATE SYNONYM pricing.price_here FOR pricing.current_price;
+GO
+CREATE PROCEDURE dbo.quote_here AS EXEC pricing.price_here; --! PRM001: `sales_app` can execute `dbo.quote_here`, which calls `pricing.price_here` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` lacks EXECUTE on `pricing.price_here`
+GO
+CREATE SYNONYM pricing.price_granted FOR pricing.current_price;
+GO
+CREATE PROCEDURE dbo.quote_granted AS EXEC pricing.price_granted;
 GO
 GRANT EXECUTE ON dbo.quote TO sales_app;
+GRANT EXECUTE ON dbo.quote_here TO sales_app;
+GRANT EXECUTE ON dbo.quote_granted TO sales_app;
+GRANT EXECUTE ON pricing.price_granted TO sales_app;
 ",
     );
 }
