@@ -21,6 +21,7 @@ struct Tally {
     ok: usize,
     total: usize,
     skipped: Vec<String>,
+    known_gaps: Vec<String>,
     failures: Vec<String>,
 }
 
@@ -43,6 +44,7 @@ fn run_cases(dir: &Path) -> Tally {
         ok: 0,
         total: 0,
         skipped: Vec::new(),
+        known_gaps: Vec::new(),
         failures: Vec::new(),
     };
     // Cases run from a folder that does not hold them, as the score script does.
@@ -94,6 +96,19 @@ fn run_cases(dir: &Path) -> Tally {
         };
         sarif::assert_valid(&log, &name);
         let score = parsed.score(&sarif::findings(&log));
+        if let Some(why) = &parsed.known_gap {
+            // A known gap is expected to fail; it counts neither way in the score.
+            tally.total -= 1;
+            tally.expected -= parsed.expects.len();
+            if score.ok() {
+                tally.failures.push(format!(
+                    "{name}: passes now; remove its `known-gap: {why}` line"
+                ));
+            } else {
+                tally.known_gaps.push(format!("{name} ({why})"));
+            }
+            continue;
+        }
         tally.missed += score.missed.len();
         tally.extra += score.extra.len();
         if score.ok() {
@@ -125,6 +140,9 @@ fn run_cases(dir: &Path) -> Tally {
     );
     for skipped in &tally.skipped {
         println!("skipped {skipped}");
+    }
+    for gap in &tally.known_gaps {
+        println!("known gap, still failing as expected: {gap}");
     }
     tally
 }
