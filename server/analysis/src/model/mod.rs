@@ -21,7 +21,8 @@
 //! - permissions: [`Model::holds`], [`Model::holds_on`], [`Model::executors`],
 //!   [`Model::grants`], [`Model::permission_changes`];
 //! - chains: [`Model::reaches`], every permission check a granted principal's call path
-//!   makes (static references, trigger bodies and known dynamic SQL);
+//!   makes (static references, trigger bodies, synonyms and known dynamic SQL), and
+//!   [`known_dynamic_sql`] for the dynamic SQL of a module body;
 //! - CLR and options: [`Model::assembly`], [`Model::keys_from_assembly`],
 //!   [`Model::logins_from_key`], [`Model::entry_points`], [`Model::options`],
 //!   [`Model::server_configs`], [`Model::server_option`], [`Model::trusted_assemblies`].
@@ -462,7 +463,9 @@ pub struct Reach {
     /// The module whose `EXECUTE AS` set `context`, when it is not the executor (the
     /// module itself or one on the path that called it).
     pub switched_by: Option<ObjectId>,
-    /// The referenced object (synonyms followed).
+    /// The referenced object. A reference through a synonym gives two reaches, both at
+    /// the reference's location: one to the synonym (under `module`'s chain), then one
+    /// from the synonym (as `module`) to its base object, as for a view.
     pub target: ObjectId,
     pub access: Access,
     /// The columns used, when they can be told.
