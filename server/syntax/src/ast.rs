@@ -51,7 +51,9 @@ pub struct Ident {
 }
 
 /// A name of one to four parts (`server.database.schema.object`); `db..obj` keeps an
-/// empty schema part, whose `value` is empty.
+/// empty schema part, whose `value` is empty. The one-part name of a `CREATE SCHEMA`
+/// element (`CREATE SCHEMA s CREATE TABLE t …`) gets the new schema as its first part,
+/// whose range is in the `CREATE SCHEMA` statement; `range` stays where the name stands.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct QualifiedName {
     pub parts: Vec<Ident>,

@@ -15,8 +15,65 @@ use crate::names;
 /// Lowers the statements directly inside `container` (a batch, a block, a module body,
 /// an error region) into `out`.
 pub(crate) fn lower_items(cx: &Cx<'_>, container: Node<'_>, out: &mut Vec<Statement>) {
-    for child in named_children(container) {
+    // `CREATE SCHEMA s CREATE TABLE t (…) GRANT SELECT ON t TO r`: the tables, views and
+    // permissions that follow a CREATE SCHEMA without a `;` between are its elements, and
+    // their one-part names are in the new schema.
+    let mut schema: Option<Ident> = None;
+    for child in children(container) {
+        if !child.is_named() {
+            if cx.slice(child) == ";" {
+                schema = None;
+            }
+            continue;
+        }
+        let before = out.len();
         lower_item(cx, child, out);
+        let lowered = &mut out[before..];
+        if let Some(schema_name) = &schema {
+            match lowered {
+                [statement] if is_schema_element(&statement.kind) => {
+                    qualify_schema_element(&mut statement.kind, schema_name);
+                }
+                _ => schema = None,
+            }
+        }
+        if let [
+            Statement {
+                kind: StatementKind::CreateSchema { name, .. },
+                ..
+            },
+        ] = lowered
+        {
+            schema = Some(name.clone());
+        }
+    }
+}
+
+fn is_schema_element(kind: &StatementKind) -> bool {
+    match kind {
+        StatementKind::CreateObject(object) => {
+            !object.alter && matches!(object.kind, ObjectKind::Table | ObjectKind::View)
+        }
+        StatementKind::Permission(_) => true,
+        _ => false,
+    }
+}
+
+/// Puts a one-part name of a schema element in the schema being created.
+fn qualify_schema_element(kind: &mut StatementKind, schema: &Ident) {
+    let name = match kind {
+        StatementKind::CreateObject(object) => Some(&mut object.name),
+        StatementKind::Permission(permission) => permission
+            .securable
+            .as_mut()
+            .filter(|securable| {
+                securable.class.is_none() || securable.class.as_deref() == Some("OBJECT")
+            })
+            .map(|securable| &mut securable.name),
+        _ => None,
+    };
+    if let Some(name) = name.filter(|name| name.parts.len() == 1) {
+        name.parts.insert(0, schema.clone());
     }
 }
 

@@ -870,3 +870,31 @@ GO
         "#]],
     );
 }
+
+#[test]
+fn create_schema_elements_are_in_the_schema() {
+    check(
+        "CREATE SCHEMA s AUTHORIZATION u
+    CREATE TABLE t (a int)
+    CREATE VIEW v AS SELECT a FROM t
+    GRANT SELECT ON t TO r
+    DENY SELECT ON OBJECT::v TO r2
+GO
+CREATE SCHEMA s2;
+CREATE TABLE t2 (a int);
+",
+        expect![[r#"
+            CreateSchema s owner=u «CREATE SCHEMA s AUTHORIZATION u»
+            Create Table s.t«t» «CREATE TABLE t (a int)»
+            Create View s.v«v» «CREATE VIEW v AS SELECT a FROM t»
+              module header«CREATE VIEW v»
+                Dml «SELECT a FROM t»
+                  -> Select t [a]
+            Grant [SELECT] on=-::s.t«t» to=[r] «GRANT SELECT ON t TO r»
+            Deny [SELECT] on=OBJECT::s.v«v» to=[r2] «DENY SELECT ON OBJECT::v TO r2»
+            CreateSchema s2 owner=- «CREATE SCHEMA s2»
+            Create Table t2 «CREATE TABLE t2 (a int)»
+            batches «CREATE SCHEMA s AUTHORIZATION u CREATE TABLE t (a int) CR...» «CREATE SCHEMA s2; CREATE TABLE t2 (a int);»
+        "#]],
+    );
+}
