@@ -168,6 +168,22 @@ fn variables_from_the_command_line() {
 }
 
 #[test]
+fn the_default_schema_option_resolves_one_part_names() {
+    let dir = project(&[(
+        "a.sql",
+        "CREATE ROLE r;\nGO\nCREATE SCHEMA app;\nGO\nCREATE PROCEDURE app.p AS SELECT 1;\nGO\nGRANT EXECUTE ON p TO r;\nGO\n",
+    )]);
+    // `p` is `dbo.p` by default, which the project does not define.
+    assert_eq!(
+        codes(&check(dir.path(), &["--format", "json"])),
+        vec!["PRM006"]
+    );
+    let run = check(dir.path(), &["--format", "json", "--default-schema", "app"]);
+    assert_eq!(codes(&run), Vec::<String>::new());
+    assert_eq!(check(dir.path(), &["--default-schema", ""]).status, 2);
+}
+
+#[test]
 fn errors_that_stop_the_run_exit_two_and_name_the_file() {
     let dir = project(&[("a.sql", CLEAN), ("sqlwarden.toml", "no-such-key = 1\n")]);
     let run = check(dir.path(), &[]);

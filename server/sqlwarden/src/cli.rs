@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::NonEmptyStringValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A security analyser for SQL Server database projects.
@@ -64,7 +65,7 @@ pub struct CheckArgs {
     pub ignore: Option<Vec<String>>,
 
     /// The schema that one-part names resolve to (wins over the config and `.sqlproj`).
-    #[arg(long, value_name = "SCHEMA")]
+    #[arg(long, value_name = "SCHEMA", value_parser = NonEmptyStringValueParser::new())]
     pub default_schema: Option<String>,
 
     /// Record today's findings in FILE, to report only new ones later with `--baseline`.
@@ -187,5 +188,6 @@ mod tests {
         assert!(parse(&["check", "--var", "=1"]).is_err());
         assert!(parse(&["check", "--baseline", "a", "--write-baseline", "b"]).is_err());
         assert!(parse(&["check", "--format", "xml"]).is_err());
+        assert!(parse(&["check", "--default-schema", ""]).is_err());
     }
 }
