@@ -168,6 +168,49 @@ fn variables_from_the_command_line() {
 }
 
 #[test]
+fn garbage_is_reported_never_a_crash() {
+    let dir = project(&[
+        ("empty.sql", ""),
+        ("deep.sql", &"(".repeat(20_000)),
+        ("begins.sql", &"BEGIN ".repeat(5_000)),
+        ("self.sql", ":r .\\self.sql\n"),
+        (
+            "p/p.sqlproj",
+            "<Project><ItemGroup><Build Include=\"x.sql\"",
+        ),
+    ]);
+    std::fs::write(dir.path().join("odd16.sql"), [0xFF, 0xFE, 0x41]).expect("file");
+    std::fs::write(dir.path().join("badutf8.sql"), b"SELECT \xC3\x28 1;").expect("file");
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
+    let value: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found: Vec<(String, String)> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for (code, file) in [
+        ("SQL004", "badutf8.sql"),
+        ("SQL004", "odd16.sql"),
+        ("SQL004", "p/p.sqlproj"),
+        ("SQL004", "self.sql"),
+        ("SQL001", "deep.sql"),
+    ] {
+        assert!(
+            found.contains(&(code.to_string(), file.to_string())),
+            "{code} in {file} missing from {found:?}"
+        );
+    }
+}
+
+#[test]
 fn the_default_schema_option_resolves_one_part_names() {
     let dir = project(&[(
         "a.sql",
