@@ -4,24 +4,32 @@
 //! read the workspace directly), so a file that does not parse contributes whatever
 //! statements the grammar recovered and nothing more here.
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::project::Workspace;
 use crate::rules::{self, Context};
 
-/// Builds each project's model and runs every registered rule on it.
+/// Builds each project's model and runs every registered rule on it. Projects are
+/// independent, so they are analysed in parallel; the result keeps the projects' order.
 pub fn analyze(workspace: &Workspace) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for project in &workspace.projects {
-        let model = Model::build(workspace, project);
-        let context = Context {
-            workspace,
-            project,
-            model: &model,
-        };
-        out.extend(rules::run(&context));
-    }
-    out
+    workspace
+        .projects
+        .par_iter()
+        .map(|project| {
+            let model = Model::build(workspace, project);
+            let context = Context {
+                workspace,
+                project,
+                model: &model,
+            };
+            rules::run(&context)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]
