@@ -91,6 +91,10 @@ struct Configuration {
 #[derive(Serialize)]
 struct RuleProperties {
     tags: Vec<String>,
+    /// GitHub code scanning ranks security alerts by this score (0.0 to 10.0:
+    /// 9.0 and up critical, 7.0 high, 4.0 medium, below that low).
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -213,8 +217,21 @@ fn rule(meta: &RuleMeta) -> Rule {
         }),
         properties: RuleProperties {
             tags: tags(meta.code),
+            security_severity: security_severity(meta.code, meta.severity),
         },
     }
+}
+
+/// A score for the security rules only: the text rules (SQL) are not security alerts.
+fn security_severity(code: Code, severity: Severity) -> Option<&'static str> {
+    if code.group() == "SQL" {
+        return None;
+    }
+    Some(match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.5",
+        Severity::Note => "2.0",
+    })
 }
 
 fn tags(code: Code) -> Vec<String> {
@@ -293,7 +310,10 @@ pub fn render(report: &Report<'_>) -> String {
                 help: None,
                 help_uri: help_uri(code),
                 default_configuration: None,
-                properties: RuleProperties { tags: tags(code) },
+                properties: RuleProperties {
+                    tags: tags(code),
+                    security_severity: None,
+                },
             });
             rules.len() - 1
         });
@@ -394,6 +414,16 @@ mod tests {
                 .is_some_and(|uri| uri.starts_with("https://"))
         );
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+        for rule in driver["rules"].as_array().into_iter().flatten() {
+            let security = rule["properties"]["tags"]
+                .as_array()
+                .is_some_and(|tags| tags.iter().any(|tag| tag == "security"));
+            assert_eq!(
+                security,
+                rule["properties"]["security-severity"].is_string(),
+                "{rule}"
+            );
+        }
         let first = &run["results"][0];
         assert_eq!(first["ruleId"], "PRM001");
         assert_eq!(first["level"], "error");
