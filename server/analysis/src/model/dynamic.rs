@@ -83,7 +83,8 @@ pub fn known_dynamic_sql(body: &[Statement]) -> Vec<DynamicSql> {
                 };
                 variables.insert(variable.clone(), new);
             }
-            StatementKind::Exec(exec) => {
+            // `EXEC (…) AT server` runs on a linked server: outside the model.
+            StatementKind::Exec(exec) if exec.at_server.is_none() => {
                 let expression = match &exec.target {
                     ExecTarget::Dynamic { text } => Some(text.clone()),
                     ExecTarget::Procedure { name, arguments } if is_sp_executesql(name) => {

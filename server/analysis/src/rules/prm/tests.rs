@@ -787,6 +787,7 @@ BEGIN
     SET @sql = @sql + N'dbo.orders'; --! PRM004: `reporting` can execute `dbo.count_orders`, which runs dynamic SQL that reads `dbo.orders`: ownership chaining does not apply inside dynamic SQL and `reporting` lacks SELECT on `dbo.orders`
     EXEC sp_executesql @sql;
     EXEC (N'SELECT * FROM dbo.customers');
+    EXEC (N'SELECT * FROM dbo.orders') AT remote_server;
 END
 GO
 GRANT EXECUTE ON dbo.count_orders TO reporting;
