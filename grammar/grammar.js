@@ -10,6 +10,8 @@ import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
 import { event_session_body } from './base/grammar/statements/create.js';
 import {
+  aliased_with_columns,
+  write_target,
   make_keyword,
   comma_list,
   paren_list,
@@ -352,11 +354,10 @@ export default grammar(base, {
     _bare_procedure_name: ($) =>
       choice(
         field('name', alias(token(prec(1, /[sSxX][pP]_[0-9A-Za-z_#$]*/)), $.identifier)),
-        // A bracketed name can never be a keyword: `[dbo].[usp_Load] 1`, `[usp_Load] 1`.
-        seq(
-          optional(seq(field('schema', alias($._bracketed_identifier, $.identifier)), '.')),
-          field('name', alias($._bracketed_identifier, $.identifier)),
-        ),
+        // No statement starts with `name.name`: `tSQLt.DropClass 'Tests'`.
+        seq(field('schema', $.identifier), '.', field('name', $.identifier)),
+        // A bracketed name can never be a keyword: `[usp_Load] 1`.
+        field('name', alias($._bracketed_identifier, $.identifier)),
       ),
 
     // ---------------------------------------------------------------------------------
@@ -393,6 +394,26 @@ export default grammar(base, {
         // `AS <select_statement, , SELECT ...>` in a view, cursor or statement template.
         // Inside parentheses the name reading wins.
         prec(-2, $.template_parameter),
+      ),
+
+    // MERGE, overridden so the source may be a table value constructor:
+    // `USING (VALUES (@a, @b)) AS s (a, b)`. Otherwise the base's shape.
+    merge: ($) =>
+      seq(
+        $.keyword_merge,
+        optional($.top_clause),
+        optional($.keyword_into),
+        write_target($),
+        optional($._alias),
+        $.keyword_using,
+        choice($.subquery, $.invocation, $.object_reference, wrapped_in_parenthesis($.values)),
+        optional($.table_hint),
+        aliased_with_columns($),
+        $.keyword_on,
+        optional_parenthesis(field('predicate', $._expression)),
+        repeat1($._merge_when_clause),
+        optional($.output_clause),
+        optional($.option_clause),
       ),
 
     // GROUP BY ... WITH ROLLUP | WITH CUBE (the pre-2008 spelling).
@@ -1228,6 +1249,13 @@ export default grammar(base, {
       ),
 
     // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
+    // DECLARE @x type NOT NULL [= value] — natively compiled modules.
+    var_declaration: ($, original) =>
+      choice(
+        original,
+        seq($.identifier, optional($.keyword_as), $._type, $._not_null, optional(seq('=', $._expression))),
+      ),
+
     // DECLARE @t AS TABLE (...) — the AS the base leaves out (it is ambiguous only after
     // RETURNS, which this does not touch).
     var_declarations: ($, original) =>
