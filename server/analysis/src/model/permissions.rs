@@ -62,16 +62,36 @@ fn check_scopes(
             && implies(&g.permission, permission)
     };
     let candidates = at_scopes(model, scopes);
+    // DENY Object Permissions: "A table-level DENY does not take precedence over a
+    // column-level GRANT. This inconsistency in the permissions hierarchy has been
+    // preserved for the sake of backward compatibility." A column grant on the object
+    // that covers every column used therefore wins over a DENY on the whole object.
+    let column_grant_covers = |used: &[String]| {
+        !used.is_empty()
+            && used.iter().all(|c| {
+                candidates.iter().any(|&j| {
+                    let g = &model.grants[j];
+                    !g.deny
+                        && matches!(g.scope, Scope::Object(_))
+                        && applies(g)
+                        && g.columns.contains(c)
+                })
+            })
+    };
     for &i in &candidates {
         let grant = &model.grants[i];
         if !grant.deny || !applies(grant) {
             continue;
         }
-        let binds = grant.columns.is_empty()
-            || match columns {
+        let binds = if grant.columns.is_empty() {
+            !(matches!(grant.scope, Scope::Object(_))
+                && columns.is_some_and(|used| column_grant_covers(used)))
+        } else {
+            match columns {
                 Some(used) => used.iter().any(|c| grant.columns.contains(c)),
                 None => true,
-            };
+            }
+        };
         if binds {
             return decision(false, Evidence::Denied(i));
         }

@@ -410,3 +410,33 @@ END
     assert!(m.permission_changes()[0].in_module);
     assert!(m.grants().is_empty());
 }
+
+#[test]
+fn a_column_grant_wins_over_a_table_level_deny() {
+    // DENY Object Permissions: "A table-level DENY does not take precedence over a
+    // column-level GRANT" (kept for backward compatibility). A schema-level DENY does.
+    let (_, m) = model(
+        "CREATE USER u WITHOUT LOGIN;
+CREATE USER v WITHOUT LOGIN;
+CREATE TABLE dbo.t (a int, b int);
+GO
+DENY SELECT ON dbo.t TO u;
+GRANT SELECT (a) ON dbo.t TO u;
+DENY SELECT ON SCHEMA::dbo TO v;
+GRANT SELECT (a) ON dbo.t TO v;
+GRANT UPDATE (b) ON dbo.t TO v;
+",
+    );
+    let Resolved::Object(t) = m.resolve(&name("dbo.t"), None) else {
+        panic!()
+    };
+    let u = m.database_principal("u").unwrap();
+    let v = m.database_principal("v").unwrap();
+    let a = vec!["a".to_owned()];
+    let ab = vec!["a".to_owned(), "b".to_owned()];
+    assert!(m.holds(u, "SELECT", t, Some(&a)).allowed);
+    assert!(!m.holds(u, "SELECT", t, Some(&ab)).allowed);
+    assert!(!m.holds(u, "SELECT", t, None).allowed);
+    assert!(!m.holds(v, "SELECT", t, Some(&a)).allowed);
+    assert!(m.holds(v, "UPDATE", t, Some(&["b".to_owned()])).allowed);
+}
