@@ -85,7 +85,7 @@ fn check_scopes(
         }
         let binds = if grant.columns.is_empty() {
             !(matches!(grant.scope, Scope::Object(_))
-                && columns.is_some_and(|used| column_grant_covers(used)))
+                && columns.is_some_and(column_grant_covers))
         } else {
             match columns {
                 Some(used) => used.iter().any(|c| grant.columns.contains(c)),
