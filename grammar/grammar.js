@@ -4,8 +4,14 @@
 // as ./base by build.rs) and adds or overrides what real database projects need: the CLR
 // surface (EXTERNAL NAME on modules, types and aggregates), the security statements with a
 // field for every principal, permission, securable and execution context, SQLCMD lines and
-// `$(Var)` references, and SSMS template parameters. Node kinds are API: the syntax crate
-// spells them, so a rename here is a breaking change there.
+// `$(Var)` references, and SSMS template parameters, plus the constructs the calibration
+// corpus (Microsoft's SQL Server samples, tSQLt, Ola Hallengren's maintenance solution)
+// showed missing. Node kinds are API: the syntax crate spells them, so a rename here is a
+// breaking change there.
+//
+// `($, original) => choice(original, ...)` adds alternatives to a base rule. A base rule
+// whose inside must change (a choice within a sequence, a precedence, a missing field) is
+// overridden whole, keeping the base's node kinds and fields; each such override says why.
 import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
 import { event_session_body } from './base/grammar/statements/create.js';
@@ -1248,7 +1254,6 @@ export default grammar(base, {
         alias($._qualified_field, $.field),
       ),
 
-    // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
     // DECLARE @x type NOT NULL [= value] — natively compiled modules.
     var_declaration: ($, original) =>
       choice(
@@ -1256,6 +1261,7 @@ export default grammar(base, {
         seq($.identifier, optional($.keyword_as), $._type, $._not_null, optional(seq('=', $._expression))),
       ),
 
+    // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
     // DECLARE @t AS TABLE (...) — the AS the base leaves out (it is ambiguous only after
     // RETURNS, which this does not touch).
     var_declarations: ($, original) =>
@@ -1704,13 +1710,14 @@ export default grammar(base, {
         field('name', $.identifier),
       ),
 
-    // SET QUERY_STORE CLEAR ALL
-    // Queue activation `ACTIVATION (..., EXECUTE AS SELF)` lists the execution context
-    // among ordinary options.
+    // Options the base's `name [= value]` shape misses.
     option: ($, original) =>
       choice(
         original,
+        // Queue activation lists the execution context among ordinary options:
+        // `ACTIVATION (..., EXECUTE AS SELF)`.
         $.execute_as_clause,
+        // SET QUERY_STORE CLEAR ALL
         seq(field('name', $.identifier), field('value', $.identifier), $.keyword_all),
         // Synapse table options: CLUSTERED COLUMNSTORE INDEX [ORDER (cols)], CLUSTERED INDEX (cols)
         prec.right(
