@@ -782,9 +782,9 @@ impl Model {
     }
 
     /// The chain of direct memberships from `principal` to `role` (the statements that
-    /// added them), when it belongs to it through statements; empty when it is the role
-    /// itself. Built-in memberships (`public`, `dbo` in `db_owner`) have no statement and
-    /// give no path.
+    /// added them), when it belongs to it; `None` when it does not. The path is empty
+    /// when it is the role itself or belongs to it only through a built-in membership
+    /// (`public`, `dbo` in `db_owner`, `sa` in `sysadmin`), which no statement makes.
     pub fn membership_path(
         &self,
         principal: PrincipalId,
@@ -817,7 +817,7 @@ impl Model {
                 queue.push_back(r);
             }
         }
-        None
+        self.is_member_of(principal, role).then(Vec::new)
     }
 
     /// `dbo`, or a member of `db_owner`.

@@ -84,8 +84,7 @@ fn check_scopes(
             continue;
         }
         let binds = if grant.columns.is_empty() {
-            !(matches!(grant.scope, Scope::Object(_))
-                && columns.is_some_and(column_grant_covers))
+            !(matches!(grant.scope, Scope::Object(_)) && columns.is_some_and(column_grant_covers))
         } else {
             match columns {
                 Some(used) => used.iter().any(|c| grant.columns.contains(c)),

@@ -68,6 +68,9 @@ EXEC sp_droprolemember 'db_owner', 'u';
     let path = m.membership_path(u, a).unwrap();
     let lines: Vec<usize> = path.iter().map(|l| line_of(&w, *l)).collect();
     assert_eq!(lines, vec![6, 5]);
+    assert_eq!(m.membership_path(m.dbo(), m.db_owner()), Some(Vec::new()));
+    assert_eq!(m.membership_path(u, m.public()), Some(Vec::new()));
+    assert_eq!(m.membership_path(u, m.db_owner()), None);
     assert_eq!(m.membership_changes().len(), 4);
 }
 
