@@ -1360,3 +1360,25 @@ ALTER ROLE db_datawriter ADD MEMBER writer;
 ",
     );
 }
+
+#[test]
+fn column_grants_cover_updates_of_those_columns() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER hr_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.people (id int PRIMARY KEY, phone nvarchar(20), salary money);
+GO
+CREATE PROCEDURE dbo.set_phone @id int, @phone nvarchar(20) AS UPDATE hr.people SET phone = @phone WHERE id = @id;
+GO
+CREATE PROCEDURE dbo.set_salary @id int, @s money AS UPDATE hr.people SET salary = @s WHERE id = @id; --! PRM002: `clerks` can execute `dbo.set_salary`, which updates `hr.people` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `clerks` lacks UPDATE on `hr.people` (a column-level grant does not cover every column used)
+GO
+GRANT EXECUTE ON dbo.set_phone TO clerks;
+GRANT EXECUTE ON dbo.set_salary TO clerks;
+GRANT UPDATE (phone) ON hr.people TO clerks;
+GRANT SELECT (id) ON hr.people TO clerks;
+",
+    );
+}
