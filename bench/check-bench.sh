@@ -66,6 +66,10 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 work="$root/target/bench"
 mkdir -p "$work"
+# The scratch copy below is deleted and rebuilt on every run: never take it as the input.
+case "$corpus/" in
+"$work"/*) echo "check-bench: CORPUS_DIR must not lie inside $work" >&2; exit 2 ;;
+esac
 
 # GNU time: its -v report gives the peak resident set size, which the shell's `time` does not.
 if ! /usr/bin/time -v true >/dev/null 2>&1; then
