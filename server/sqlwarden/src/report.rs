@@ -92,6 +92,10 @@ impl<'a> Report<'a> {
         root: Option<PathBuf>,
     ) -> Self {
         let mut occurrences: HashMap<(Code, String, String), u32> = HashMap::new();
+        let names: HashMap<Code, &'static str> = analysis::rules::all()
+            .into_iter()
+            .map(|rule| (rule.meta.code, rule.meta.name))
+            .collect();
         let findings = diagnostics
             .iter()
             .map(|diagnostic| {
@@ -115,9 +119,7 @@ impl<'a> Report<'a> {
                 *occurrence += 1;
                 Finding {
                     diagnostic,
-                    name: analysis::rules::find(diagnostic.code)
-                        .map(|rule| rule.meta.name)
-                        .unwrap_or(""),
+                    name: names.get(&diagnostic.code).copied().unwrap_or(""),
                     place,
                     related,
                     fingerprint,
