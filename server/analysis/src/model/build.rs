@@ -195,6 +195,7 @@ impl Builder {
             kind,
             location: None,
             login: None,
+            default_schema: None,
         })
     }
 
@@ -263,6 +264,7 @@ impl Builder {
             kind: PrincipalKind::Undeclared { server: false },
             location: Some(location),
             login: None,
+            default_schema: None,
         })
     }
 
@@ -275,6 +277,7 @@ impl Builder {
             kind: PrincipalKind::Undeclared { server: true },
             location: Some(location),
             login: None,
+            default_schema: None,
         })
     }
 
@@ -301,7 +304,16 @@ impl Builder {
                     kind: PrincipalKind::User(user.source.clone()),
                     location: Some(location),
                     login: None,
+                    default_schema: user.default_schema.as_ref().map(|s| s.value.clone()),
                 });
+            }
+            StatementKind::CreateUser(user) if user.alter => {
+                if let (Some(schema), Some(p)) = (
+                    &user.default_schema,
+                    self.model.database_principal(&user.name.value),
+                ) {
+                    self.model.principals[p.0 as usize].default_schema = Some(schema.value.clone());
+                }
             }
             StatementKind::CreateRole {
                 name, application, ..
@@ -316,6 +328,7 @@ impl Builder {
                     },
                     location: Some(location),
                     login: None,
+                    default_schema: None,
                 });
             }
             StatementKind::CreateLogin(login)
@@ -327,6 +340,7 @@ impl Builder {
                     kind: PrincipalKind::Login(login.source.clone()),
                     location: Some(location),
                     login: None,
+                    default_schema: None,
                 });
             }
             StatementKind::CreateSchema { name, .. } => {

@@ -199,6 +199,9 @@ pub struct Principal {
     pub location: Option<Location>,
     /// For a user created for a login (`FOR LOGIN x`, or no clause): the login.
     pub login: Option<PrincipalId>,
+    /// A user's `DEFAULT_SCHEMA` (from `CREATE USER` or a later `ALTER USER`), where
+    /// one-part names in dynamic SQL it runs resolve first.
+    pub default_schema: Option<String>,
 }
 
 /// One role-membership statement, as applied in order.

@@ -185,8 +185,12 @@ impl Walker<'_> {
         let schema = model.object(module).schema;
         for found in self.references_of(module) {
             let resolved = if found.dynamic.is_some() {
-                // Dynamic SQL resolves one-part names through the user's default schema.
-                model.resolve_exact(&found.name, None)
+                // Dynamic SQL resolves one-part names through the default schema of the
+                // user it runs as, then the project's default schema and dbo.
+                let user_schema = context
+                    .and_then(|p| model.principal(p).default_schema.as_deref())
+                    .and_then(|s| model.schema_named(s));
+                model.resolve_exact(&found.name, user_schema)
             } else {
                 model.resolve_exact(&found.name, Some(schema))
             };

@@ -1382,3 +1382,27 @@ GRANT SELECT (id) ON hr.people TO clerks;
 ",
     );
 }
+
+#[test]
+fn dynamic_sql_resolves_one_part_names_in_the_users_default_schema() {
+    // Name resolution: dynamic SQL inside a module uses the current user's default
+    // schema for one-part names, not the module's schema.
+    check(
+        "CREATE USER runner WITHOUT LOGIN WITH DEFAULT_SCHEMA = sales;
+CREATE ROLE app;
+GO
+CREATE SCHEMA sales;
+GO
+CREATE TABLE sales.orders (id int);
+CREATE TABLE dbo.orders (id int);
+GO
+CREATE PROCEDURE dbo.count_orders
+WITH EXECUTE AS 'runner'
+AS
+    EXEC (N'SELECT COUNT(*) FROM orders'); --! PRM004: `app` can execute `dbo.count_orders`, which runs dynamic SQL that reads `sales.orders`: ownership chaining does not apply inside dynamic SQL and its execution context `runner` lacks SELECT on `sales.orders`
+GO
+GRANT EXECUTE ON dbo.count_orders TO app;
+GRANT SELECT ON dbo.orders TO runner;
+",
+    );
+}
