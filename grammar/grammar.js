@@ -90,6 +90,7 @@ export default grammar(base, {
     ...original,
     // `((SELECT 1) + 1)` — see query_specification below.
     [$._query_expression],
+    [$._query_expression, $._parenthesized_set_operation],
     [$.query_specification, $._select_statement_body],
     [$._select_statement],
     // `DECLARE @c CURSOR` (a cursor variable) vs `DECLARE c CURSOR ... FOR` (a cursor):
@@ -382,6 +383,29 @@ export default grammar(base, {
     // the token after the inner `)` decides.
     query_specification: ($) =>
       choice($._query_specification_core, seq('(', $._query_specification_core, ')')),
+    // A branch of a set operation may itself be a parenthesized set operation:
+    // `(SELECT a FROM t EXCEPT SELECT a FROM u) UNION ALL (SELECT a FROM v)`.
+    set_operation: ($) =>
+      prec.right(
+        seq(
+          choice($.query_specification, $._parenthesized_set_operation),
+          repeat1(
+            seq(
+              field(
+                'operation',
+                choice(seq($.keyword_union, optional($.keyword_all)), $.keyword_except, $.keyword_intersect),
+              ),
+              choice(alias($._query_specification_later, $.query_specification), $._parenthesized_set_operation),
+            ),
+          ),
+          optional($.order_by),
+          optional($.offset_fetch),
+          optional($.option_clause),
+          optional($.for_clause),
+        ),
+      ),
+    _parenthesized_set_operation: ($) => seq('(', $.set_operation, ')'),
+
     _select_statement: ($) =>
       choice($._select_statement_body, seq('(', $._select_statement_body, ')')),
     _select_statement_body: ($) =>
