@@ -1406,3 +1406,33 @@ GRANT SELECT ON dbo.orders TO runner;
 ",
     );
 }
+
+#[test]
+fn prm003_follows_assembly_ownership_changes_in_order() {
+    // The REFERENCES grant made before ALTER AUTHORIZATION ON ASSEMBLY is dropped with
+    // the transfer (ALTER AUTHORIZATION, Remarks); moving the assembly to the module's
+    // owner opens the link.
+    check(
+        "CREATE USER geo_owner WITHOUT LOGIN;
+CREATE USER lib_owner WITHOUT LOGIN;
+CREATE USER calc_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA geo AUTHORIZATION geo_owner;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE ASSEMBLY GeoLib FROM 0x4D5A WITH PERMISSION_SET = SAFE;
+CREATE ASSEMBLY CalcLib FROM 0x4D5A WITH PERMISSION_SET = SAFE;
+GO
+CREATE FUNCTION geo.distance (@a float) RETURNS float
+AS EXTERNAL NAME GeoLib.[GeoLib.F].Distance; --! PRM003
+GO
+CREATE FUNCTION calc.root (@a float) RETURNS float
+AS EXTERNAL NAME CalcLib.[CalcLib.F].Root;
+GO
+GRANT REFERENCES ON ASSEMBLY::GeoLib TO geo_owner;
+ALTER AUTHORIZATION ON ASSEMBLY::GeoLib TO lib_owner;
+ALTER AUTHORIZATION ON ASSEMBLY::CalcLib TO calc_owner;
+",
+    );
+}
