@@ -65,6 +65,15 @@ pub fn split(name: &str) -> Vec<String> {
 
 /// Quotes a name part with brackets when it needs them, for messages and suggested
 /// fixes (`GRANT EXECUTE ON [dbo].[my proc] TO …`).
+/// Whether a name is a placeholder that a later step fills in rather than a real name: a
+/// SQLCMD variable (`$(Role)`) or an SSMS template parameter (`<role_name, sysname, Owner>`).
+/// SSMS's "Specify Values for Template Parameters" replaces those before the script runs, and
+/// projects keep such templates, so no rule should treat one as a missing object.
+pub fn is_placeholder(name: &str) -> bool {
+    let name = name.trim();
+    name.contains("$(") || (name.contains('<') && name.contains('>') && name.contains(','))
+}
+
 pub fn quote(value: &str) -> String {
     let plain = value
         .chars()
@@ -118,5 +127,14 @@ mod tests {
         assert_eq!(quote("my proc"), "[my proc]");
         assert_eq!(quote("a]b"), "[a]]b]");
         assert_eq!(quote("1x"), "[1x]");
+    }
+
+    #[test]
+    fn placeholders_are_not_names() {
+        assert!(is_placeholder("$(AppRole)"));
+        assert!(is_placeholder("<assembly_name, sysname, sample_assembly>"));
+        assert!(!is_placeholder("sales_app"));
+        // A comparison operator in odd text is not a template parameter.
+        assert!(!is_placeholder("a<b"));
     }
 }

@@ -70,7 +70,10 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !strict && assembly.permission_set == PermissionSet::Safe {
             continue;
         }
-        if signed_and_trusted(model, id, assembly, strict) || on_trusted_list(model, assembly) {
+        if signed_and_trusted(model, id, assembly, strict)
+            || on_trusted_list(model, assembly)
+            || syntax::names::is_placeholder(&assembly.name)
+        {
             continue;
         }
         let condition = if strict {
@@ -224,6 +227,14 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use crate::rules::sql::testing::check;
+
+    #[test]
+    fn a_template_parameter_assembly_is_not_judged() {
+        check(
+            "CREATE ASSEMBLY <assembly_name, sysname, sample> FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001\n\
+             GO\n",
+        );
+    }
 
     #[test]
     fn an_assembly_that_nothing_trusts_is_reported_at_its_name() {

@@ -48,7 +48,10 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let assembly = &entry.external.assembly.value;
-        if super::project_assembly(context.project, assembly) {
+        // An SSMS template's `<assembly_name, sysname, x>` is filled in before it runs.
+        if super::project_assembly(context.project, assembly)
+            || syntax::names::is_placeholder(assembly)
+        {
             continue;
         }
         let name = model.object_name(entry.object);
@@ -66,6 +69,17 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::rules::sql::testing::check;
+
+    // SSMS templates name the assembly with a template parameter that SSMS replaces before
+    // the script runs; it is not a missing assembly.
+    #[test]
+    fn a_template_parameter_is_not_an_assembly() {
+        check(
+            "CREATE PROCEDURE dbo.p @a int\n\
+             AS EXTERNAL NAME <assembly_name, sysname, sample_assembly>.<class_name, sysname, Sample>.<method_name, sysname, Run>;\n\
+             GO\n",
+        );
+    }
 
     #[test]
     fn a_missing_assembly_is_reported_at_the_external_name() {
