@@ -22,6 +22,9 @@ pub struct DynamicSql {
     pub literals: Vec<(String, TextRange)>,
     /// The expression that gives the text (the `EXEC (…)` operand or `@stmt`).
     pub expression: Option<Expr>,
+    /// The `sp_executesql` name as written (`None` for `EXEC (…)`): a database part
+    /// (`otherdb.sys.sp_executesql`) runs the batch in that database.
+    pub procedure: Option<syntax::ast::QualifiedName>,
 }
 
 type Known = Option<(String, Vec<(String, TextRange)>)>;
@@ -85,15 +88,16 @@ pub fn known_dynamic_sql(body: &[Statement]) -> Vec<DynamicSql> {
             }
             // `EXEC (…) AT server` runs on a linked server: outside the model.
             StatementKind::Exec(exec) if exec.at_server.is_none() => {
-                let expression = match &exec.target {
-                    ExecTarget::Dynamic { text } => Some(text.clone()),
-                    ExecTarget::Procedure { name, arguments } if is_sp_executesql(name) => {
+                let (expression, procedure) = match &exec.target {
+                    ExecTarget::Dynamic { text } => (Some(text.clone()), None),
+                    ExecTarget::Procedure { name, arguments } if is_sp_executesql(name) => (
                         arguments
                             .iter()
                             .find(|a| a.name.as_deref() == Some("@stmt"))
                             .or_else(|| arguments.first().filter(|a| a.name.is_none()))
-                            .map(|a| a.value.clone())
-                    }
+                            .map(|a| a.value.clone()),
+                        Some(name.clone()),
+                    ),
                     _ => continue,
                 };
                 let known = expression
@@ -109,6 +113,7 @@ pub fn known_dynamic_sql(body: &[Statement]) -> Vec<DynamicSql> {
                     text,
                     literals,
                     expression,
+                    procedure,
                 });
             }
             _ => {}

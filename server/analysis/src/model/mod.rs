@@ -404,6 +404,10 @@ pub struct Executor {
     pub grant: Option<usize>,
     /// The grant's statement, or the first statement adding a member to the fixed role.
     pub location: Location,
+    /// Granted, yet refused the entry point itself by a DENY (or `db_denydatareader`/
+    /// `db_denydatawriter`): the catalogue counts a granted principal as one that may
+    /// execute, and what its call path lacks is still reported.
+    pub denied: bool,
 }
 
 /// Whose permissions a module's statements are checked against.
@@ -994,7 +998,7 @@ impl Model {
     }
 
     /// The principals granted `permission` (or CONTROL) on an object, its schema or the
-    /// database in the final state and not denied it: who may start executing it.
+    /// database in the final state: who may start executing it (see [`Executor`]).
     pub fn executors(&self, object: ObjectId, permission: &str) -> Vec<Executor> {
         permissions::executors(self, object, permission)
     }

@@ -231,20 +231,19 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
         {
             continue;
         }
-        let refused = !holds(model, grant.principal, &permission, object, None).allowed
+        let decision = holds(model, grant.principal, &permission, object, None);
+        let denied = !decision.allowed
             && matches!(
-                holds(model, grant.principal, &permission, object, None).evidence,
+                decision.evidence,
                 Evidence::Denied(_) | Evidence::FixedDeny(_)
             );
-        if refused {
-            continue;
-        }
         out.push(Executor {
             principal: grant.principal,
             permission: grant.permission.clone(),
             scope: grant.scope.clone(),
             grant: Some(i),
             location: grant.location,
+            denied,
         });
     }
     // Members of db_datareader may read every table and view, and members of
@@ -270,6 +269,7 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
             scope: Scope::Database,
             grant: None,
             location: added.location,
+            denied: false,
         });
     }
     out

@@ -127,15 +127,23 @@ impl Walker<'_> {
                 let Some(text) = &dynamic.text else {
                     continue;
                 };
+                // `otherdb.sys.sp_executesql` runs its batch in `otherdb`: outside the model.
+                if dynamic
+                    .procedure
+                    .as_ref()
+                    .is_some_and(|name| model.is_other_database(name))
+                {
+                    continue;
+                }
                 let (script, _errors) = syntax::parse_script(text);
-                let statements = script.statements.iter().flat_map(|s| {
-                    std::iter::once(s).chain(
-                        super::stream::module_of(s)
-                            .map(|m| m.body.iter())
-                            .into_iter()
-                            .flatten(),
-                    )
-                });
+                // Only the statements the batch itself runs count: the body of a module
+                // that the batch creates runs later, when that module is called, so its
+                // references are not checked now. A `USE` of another database moves the
+                // rest of the batch out of the model.
+                let statements = script
+                    .statements
+                    .iter()
+                    .take_while(|s| !uses_other_database(model, s));
                 for statement in statements {
                     for reference in &statement.references {
                         // Point at the literal that spells the name, else at the EXEC.
@@ -264,6 +272,19 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// True for `USE db` naming a database other than the project's.
+fn uses_other_database(model: &Model, statement: &syntax::ast::Statement) -> bool {
+    let syntax::ast::StatementKind::Use { database } = &statement.kind else {
+        return false;
+    };
+    // A three-part name whose database part is the `USE` target asks the same question.
+    let name = QualifiedName {
+        parts: vec![database.clone(), database.clone(), database.clone()],
+        range: database.range,
+    };
+    model.is_other_database(&name)
 }
 
 fn fold(text: &str) -> String {

@@ -228,7 +228,7 @@ GO
 GRANT EXECUTE ON dbo.p TO a;
 GRANT EXECUTE ON SCHEMA::dbo TO b;
 GRANT EXECUTE TO c;
-GRANT EXECUTE ON dbo.p TO d;
+GRANT EXECUTE ON SCHEMA::dbo TO d;
 DENY EXECUTE ON dbo.p TO d;
 ",
     );
@@ -240,7 +240,13 @@ DENY EXECUTE ON dbo.p TO d;
         .iter()
         .map(|e| m.principal_name(e.principal))
         .collect();
-    assert_eq!(names, vec!["a", "b", "c"]);
+    // d is granted too, though its DENY refuses it: the executor says so.
+    assert_eq!(names, vec!["a", "b", "c", "d"]);
+    assert!(
+        m.executors(p, "EXECUTE")
+            .iter()
+            .all(|e| e.denied == (m.principal_name(e.principal) == "d"))
+    );
 }
 
 #[test]

@@ -161,6 +161,14 @@ fn entry_phrase(model: &Model, reach: &Reach) -> String {
             model.object_name(reach.entry)
         );
     }
+    if reach.executor.denied {
+        // Granted, yet refused the entry point itself: say what the project states.
+        return format!(
+            "`{who}` is granted {} on `{}` (though a DENY refuses it)",
+            reach.executor.permission,
+            model.object_name(reach.entry)
+        );
+    }
     let can = match entry.kind {
         ObjectKind::View
         | ObjectKind::InlineTableFunction

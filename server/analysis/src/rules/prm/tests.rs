@@ -264,11 +264,35 @@ fn a_deny_on_the_schema_wins_over_an_object_grant() {
 
 #[test]
 fn a_database_wide_deny_also_denies_the_entry_point() {
-    // A database-wide DENY EXECUTE covers dbo.quote itself: sales_app cannot start the
-    // call, so there is no call path to report.
-    chain_with(
-        "GRANT EXECUTE ON pricing.current_price TO sales_app;\nDENY EXECUTE TO sales_app;\n",
-        false,
+    // A database-wide DENY EXECUTE covers dbo.quote itself. The catalogue counts a
+    // principal granted the entry point as one that may execute it, so the call it
+    // cannot make is still reported, and the message says the entry is refused too.
+    let fixture = format!(
+        "{CHAIN}=== file: grants.sql\nGRANT EXECUTE ON pricing.current_price TO sales_app;\nDENY EXECUTE TO sales_app;\n"
+    )
+    .replace(
+        "    EXEC pricing.current_price;\n",
+        "    EXEC pricing.current_price; --! PRM001: `sales_app` is granted EXECUTE on `dbo.quote` (though a DENY refuses it), which calls `pricing.current_price` owned by `pricing_owner` (not `dbo`): the ownership chain is broken and `sales_app` is denied EXECUTE on `pricing.current_price`\n",
+    );
+    check(&fixture);
+}
+
+#[test]
+fn db_denydatareader_refuses_the_view_and_what_it_reads() {
+    check(
+        "CREATE USER hr_owner WITHOUT LOGIN;
+CREATE ROLE payroll;
+GO
+CREATE SCHEMA hr AUTHORIZATION hr_owner;
+GO
+CREATE TABLE hr.salaries (employee_id int PRIMARY KEY, amount money NOT NULL);
+GO
+CREATE VIEW dbo.salary_view AS SELECT employee_id, amount FROM hr.salaries; --! PRM002: `payroll` is granted SELECT on `dbo.salary_view` (though a DENY refuses it), which reads `hr.salaries` owned by `hr_owner` (not `dbo`): the ownership chain is broken and `payroll` is denied SELECT on `hr.salaries` by membership in `db_denydatareader`
+GO
+GRANT SELECT ON dbo.salary_view TO payroll;
+GRANT SELECT ON hr.salaries TO payroll;
+ALTER ROLE db_denydatareader ADD MEMBER payroll;
+",
     );
 }
 
