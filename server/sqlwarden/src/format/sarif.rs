@@ -159,14 +159,18 @@ fn information_uri() -> Option<&'static str> {
     Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
 }
 
-/// Where a rule's documentation lives on the web.
+/// Where a rule's background lives on the web: the first SQL Server documentation page its
+/// *References* section links to. The rule's own documentation travels in `help`, and the
+/// project has no public home page to host it, so the link names a page that exists.
 pub fn help_uri(code: Code) -> Option<String> {
-    information_uri().map(|repository| {
-        format!(
-            "{repository}/blob/main/docs/rules/{}.md",
-            code.as_str().to_ascii_lowercase()
-        )
-    })
+    let doc = analysis::rules::find(code)?.meta.doc;
+    let references = &doc[doc.find("References")?..];
+    let start = references.find("https://")?;
+    let link = &references[start..];
+    let end = link
+        .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | ']' | '"' | '`'))
+        .unwrap_or(link.len());
+    Some(link[..end].trim_end_matches(['.', ',']).to_owned())
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -408,10 +412,11 @@ mod tests {
         );
         assert_eq!(run["columnKind"], "unicodeCodePoints");
         let driver = &run["tool"]["driver"];
-        assert!(
-            driver["informationUri"]
-                .as_str()
-                .is_some_and(|uri| uri.starts_with("https://"))
+        // The package declares no public home page, so the log names none rather than a
+        // made-up one.
+        assert_eq!(
+            driver["informationUri"].as_str(),
+            Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
         );
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
         for rule in driver["rules"].as_array().into_iter().flatten() {
@@ -488,5 +493,19 @@ mod tests {
             json!({"uri": "my%20dir/a%231.sql", "uriBaseId": "%SRCROOT%"})
         );
         assert_eq!(uri(1), json!({"uri": "file:///other/b.sql"}));
+    }
+
+    /// Every rule's `helpUri` is a real documentation page taken from its References.
+    #[test]
+    fn every_rule_links_to_a_documentation_page() {
+        for rule in analysis::rules::all() {
+            let uri = super::help_uri(rule.meta.code)
+                .unwrap_or_else(|| panic!("{} has no reference link", rule.meta.code));
+            assert!(
+                uri.starts_with("https://") && !uri.contains(char::is_whitespace),
+                "{}: {uri}",
+                rule.meta.code
+            );
+        }
     }
 }
