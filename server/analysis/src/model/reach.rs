@@ -210,6 +210,10 @@ impl Walker<'_> {
             // the module's chain), and the synonym reaches its base object under its own
             // owner's chain. The guard ends a synonym cycle.
             let mut hops = 0;
+            // Set when a check on the way fails for the context: the statement fails
+            // there, so nothing behind it (a callee's body, a view's query, the triggers
+            // the DML would fire) runs for this context.
+            let mut fails = false;
             loop {
                 let target_owner = model.owner_of(target);
                 let (from_module, from_owner, dynamic) = from;
@@ -223,6 +227,14 @@ impl Walker<'_> {
                         object_owner: target_owner,
                     }
                 };
+                if chain != Chain::Unbroken
+                    && let Some(principal) = context
+                {
+                    let permission = found.access.permission_name();
+                    fails |= !model
+                        .holds(principal, permission, target, found.columns.as_deref())
+                        .allowed;
+                }
                 self.out.push(Reach {
                     executor: executor.clone(),
                     entry,
@@ -250,7 +262,7 @@ impl Walker<'_> {
                 from = (target, target_owner, false);
                 target = next;
             }
-            if model.object(target).kind == ObjectKind::Synonym {
+            if fails || model.object(target).kind == ObjectKind::Synonym {
                 continue;
             }
             let kind = model.object(target).kind;

@@ -59,3 +59,75 @@ whose user holds the permission.
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     chain::report(context, out, &RULE.meta, Kind::Object);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::prm::testing::check;
+
+    /// dbo.Inner, moved to `other`, reads dbo.T (owned by dbo); `inner_marker` ends the
+    /// line of its SELECT.
+    fn setup(inner_marker: &str) -> String {
+        format!(
+            "CREATE USER other WITHOUT LOGIN;
+GO
+CREATE ROLE r;
+GO
+CREATE TABLE dbo.T (id int);
+GO
+CREATE PROCEDURE dbo.Inner AS SELECT id FROM dbo.T;{inner_marker}
+GO
+ALTER AUTHORIZATION ON OBJECT::dbo.Inner TO other;
+GO
+"
+        )
+    }
+
+    // The call to dbo.Inner breaks the chain and r lacks EXECUTE on it: the EXEC fails
+    // (PRM001), so r never runs dbo.Inner and its SELECT is not reported as well.
+    #[test]
+    fn a_call_that_fails_is_not_followed_into_the_callee() {
+        check(&format!(
+            "{}CREATE PROCEDURE dbo.Outer AS EXEC dbo.Inner; --! PRM001
+GO
+GRANT EXECUTE ON dbo.Outer TO r;
+",
+            setup("")
+        ));
+    }
+
+    // With EXECUTE on dbo.Inner the call succeeds, and dbo.Inner (owned by `other`) reads
+    // dbo.T (owned by dbo) across a broken chain: that is reported.
+    #[test]
+    fn a_call_that_succeeds_is_followed_into_the_callee() {
+        check(&format!(
+            "{}CREATE PROCEDURE dbo.Outer AS EXEC dbo.Inner;
+GO
+GRANT EXECUTE ON dbo.Outer TO r;
+GRANT EXECUTE ON dbo.Inner TO r;
+",
+            setup(" --! PRM002")
+        ));
+    }
+
+    // A view read across a broken chain without SELECT fails there: the tables the view
+    // reads are not reported behind it.
+    #[test]
+    fn a_view_that_cannot_be_read_is_not_followed() {
+        check(
+            "CREATE USER other WITHOUT LOGIN;
+GO
+CREATE ROLE r;
+GO
+CREATE SCHEMA s AUTHORIZATION other;
+GO
+CREATE TABLE dbo.T (id int);
+GO
+CREATE VIEW s.V AS SELECT id FROM dbo.T;
+GO
+CREATE PROCEDURE dbo.P AS SELECT id FROM s.V; --! PRM002
+GO
+GRANT EXECUTE ON dbo.P TO r;
+",
+        );
+    }
+}
