@@ -149,8 +149,10 @@ pub enum StatementKind {
         name: Ident,
         owner: Option<Ident>,
     },
-    /// `CREATE`/`ALTER`/`CREATE OR ALTER` of a table, view, module, type, sequence or
-    /// synonym.
+    /// `CREATE`/`ALTER`/`CREATE OR ALTER` of a table, view, module, type, sequence,
+    /// synonym or queue. `SELECT … INTO t` (t not a `#temp` table) also creates a table:
+    /// it lowers to its `Dml` statement followed by a `CreateObject` of `t` (a table with
+    /// no module) with the same range.
     CreateObject(CreateObject),
     AlterAuthorization(AlterAuthorization),
 
@@ -274,6 +276,9 @@ pub enum ObjectKind {
     Aggregate,
     Sequence,
     Synonym,
+    /// A Service Broker queue (`CREATE QUEUE`): a schema-scoped object that `GRANT
+    /// RECEIVE ON s.q` names like a table.
+    Queue,
 }
 
 #[derive(Clone, Debug)]

@@ -198,6 +198,7 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
         "create_aggregate" => one(object(cx, main, ObjectKind::Aggregate)),
         "create_sequence" | "alter_sequence" => one(object(cx, main, ObjectKind::Sequence)),
         "create_synonym" => one(object(cx, main, ObjectKind::Synonym)),
+        "create_queue" => one(object(cx, main, ObjectKind::Queue)),
         "create_view" | "alter_view" => one(object(cx, main, ObjectKind::View)),
         "create_procedure" | "alter_procedure" => one(object(cx, main, ObjectKind::Procedure)),
         "create_function" | "alter_function" => {
@@ -243,9 +244,10 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
         },
         "query_specification" => {
             let refs = references(cx, statement);
-            match select_assignments(cx, main) {
-                Some(kinds) => (Lowered::Many(kinds), refs),
-                None => (Lowered::One(Box::new(StatementKind::Dml)), refs),
+            match (select_assignments(cx, main), select_into(cx, main)) {
+                (Some(kinds), _) => (Lowered::Many(kinds), refs),
+                (None, Some(created)) => (Lowered::Many(vec![StatementKind::Dml, created]), refs),
+                (None, None) => (Lowered::One(Box::new(StatementKind::Dml)), refs),
             }
         }
         "set_operation"
@@ -1152,6 +1154,24 @@ fn select_assignments(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<StatementKind>
         kinds.push(assignment(cx, variable, right, false));
     }
     (!kinds.is_empty()).then_some(kinds)
+}
+
+/// The table that `SELECT … INTO t` creates, unless it is a `#temp` table.
+fn select_into(cx: &Cx<'_>, query: Node<'_>) -> Option<StatementKind> {
+    let kids = named_children(query);
+    let into = kids.iter().position(|c| c.k() == "keyword_into")?;
+    let target = kids.get(into + 1).filter(|c| c.k() == "object_reference")?;
+    let name = cx.qname(*target);
+    if name.parts.last().is_none_or(|p| p.value.starts_with('#')) {
+        return None;
+    }
+    Some(StatementKind::CreateObject(CreateObject {
+        kind: ObjectKind::Table,
+        name,
+        alter: false,
+        module: None,
+        synonym_for: None,
+    }))
 }
 
 // ---- SQLCMD ---------------------------------------------------------------------------

@@ -898,3 +898,23 @@ CREATE TABLE t2 (a int);
         "#]],
     );
 }
+
+// A Service Broker queue is a schema-scoped object (`GRANT RECEIVE ON dbo.q` names it),
+// and `SELECT … INTO t` creates the table t (a `#temp` target creates no object).
+#[test]
+fn queues_and_select_into_create_objects() {
+    check(
+        "CREATE QUEUE dbo.q WITH STATUS = ON;
+SELECT a INTO dbo.made FROM dbo.t;
+SELECT a INTO #scratch FROM dbo.t;
+",
+        expect![[r#"
+            Create Queue dbo.q «CREATE QUEUE dbo.q WITH STATUS = ON»
+            Dml «SELECT a INTO dbo.made FROM dbo.t»
+              -> Select dbo.t [a]
+            Create Table dbo.made «SELECT a INTO dbo.made FROM dbo.t»
+            Dml «SELECT a INTO #scratch FROM dbo.t»
+              -> Select dbo.t [a]
+        "#]],
+    );
+}
