@@ -367,6 +367,7 @@ impl Builder {
                 }
             }
             StatementKind::CreateObject(create) => self.define_object(id, create),
+            StatementKind::Exec(exec) => self.define_by_procedure(id, exec),
             StatementKind::CreateAssembly(assembly)
                 if !assembly.alter && self.model.assembly_named(&assembly.name.value).is_none() =>
             {
@@ -404,6 +405,96 @@ impl Builder {
                 });
             }
             _ => {}
+        }
+    }
+
+    /// The principals that the deprecated system procedures create: `sp_addrole`,
+    /// `sp_addapprole`, `sp_adduser` and `sp_grantdbaccess` (database principals; the
+    /// last two name the user `@name_in_db`, else the login), `sp_addlogin` and
+    /// `sp_grantlogin` (logins). `sp_adduser` and `sp_addapprole` also create a schema
+    /// of the same name owned by the new principal (their documented compatibility
+    /// behaviour) when none exists.
+    fn define_by_procedure(&mut self, id: StmtId, exec: &ast::Exec) {
+        let ExecTarget::Procedure { name, arguments } = &exec.target else {
+            return;
+        };
+        let Some(procedure) = system_procedure(name) else {
+            return;
+        };
+        let (kind, named, with_schema) = match procedure.as_str() {
+            "sp_addrole" => (
+                PrincipalKind::Role,
+                literal(argument(arguments, 0, "@rolename")),
+                false,
+            ),
+            "sp_addapprole" => (
+                PrincipalKind::ApplicationRole,
+                literal(argument(arguments, 0, "@rolename")),
+                true,
+            ),
+            "sp_adduser" | "sp_grantdbaccess" => {
+                let Some(login) = literal(argument(arguments, 0, "@loginame")) else {
+                    return;
+                };
+                let user = literal(argument(arguments, 1, "@name_in_db"))
+                    .filter(|(text, _)| !text.trim().is_empty())
+                    .unwrap_or_else(|| login.clone());
+                let login = Ident {
+                    value: login.0,
+                    range: login.1,
+                };
+                (
+                    PrincipalKind::User(ast::UserSource::Login(login)),
+                    Some(user),
+                    procedure == "sp_adduser",
+                )
+            }
+            "sp_addlogin" => (
+                PrincipalKind::Login(ast::LoginSource::Password),
+                literal(argument(arguments, 0, "@loginame")),
+                false,
+            ),
+            "sp_grantlogin" => (
+                PrincipalKind::Login(ast::LoginSource::Windows),
+                literal(argument(arguments, 0, "@loginame")),
+                false,
+            ),
+            _ => return,
+        };
+        let Some((value, range)) = named else {
+            return;
+        };
+        let exists = if kind.is_server() {
+            self.model.server_principal(&value).is_some()
+        } else {
+            self.model.database_principal(&value).is_some()
+        };
+        if exists {
+            return;
+        }
+        let login = match &kind {
+            PrincipalKind::User(ast::UserSource::Login(login)) => {
+                self.model.server_principal(&login.value)
+            }
+            _ => None,
+        };
+        let location = self.at(id, range);
+        let principal = self.add_principal(Principal {
+            name: value.clone(),
+            kind,
+            location: Some(location),
+            login,
+            default_schema: None,
+        });
+        if with_schema && self.model.schema_named(&value).is_none() {
+            self.add_schema(Schema {
+                name: value,
+                location: Some(location),
+                declared: true,
+                builtin: false,
+                owner: principal,
+                owner_location: Some(location),
+            });
         }
     }
 
@@ -712,6 +803,17 @@ impl Builder {
                 if let (Some(role), Some(member)) = (role, member) {
                     let add = procedure == "sp_addrolemember";
                     self.membership(id, location, &role, &member, add, false);
+                }
+            }
+            // `sp_adduser login, user, role` also makes the new user a member of `role`.
+            "sp_adduser" => {
+                let login = literal(argument(arguments, 0, "@loginame"));
+                let member = literal(argument(arguments, 1, "@name_in_db"))
+                    .filter(|(text, _)| !text.trim().is_empty())
+                    .or(login);
+                let role = ident(literal(argument(arguments, 2, "@grpname")));
+                if let (Some(role), Some(member)) = (role, ident(member)) {
+                    self.membership(id, location, &role, &member, true, false);
                 }
             }
             "sp_addsrvrolemember" | "sp_dropsrvrolemember" => {

@@ -144,3 +144,56 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::prm::testing::check;
+
+    // The deprecated procedures create principals as CREATE ROLE/USER/APPLICATION ROLE
+    // do: sp_addrole @rolename, sp_adduser @loginame [, @name_in_db [, @grpname]],
+    // sp_grantdbaccess @loginame [, @name_in_db], sp_addapprole @rolename, @password
+    // (SQL Server docs, by position or by name). A name none of them creates is still
+    // reported.
+    #[test]
+    fn principals_created_by_the_deprecated_procedures_are_defined() {
+        check(
+            "EXEC sp_addrole 'oldrole';
+EXEC sp_adduser 'L1', 'olduser';
+EXEC sp_adduser 'L3';
+EXEC sp_grantdbaccess @loginame = 'L2', @name_in_db = 'olduser2';
+EXEC sys.sp_addapprole 'oldapprole', 'pw';
+EXEC sp_addlogin 'oldlogin', 'pw';
+EXEC sp_grantlogin 'DOMAIN\\someone';
+GO
+CREATE TABLE dbo.T (a int);
+GO
+GRANT SELECT ON dbo.T TO oldrole, olduser, L3, olduser2, oldapprole;
+GRANT SELECT ON dbo.T TO nobody; --! PRM006
+EXEC sp_addrolemember 'oldrole', 'olduser';
+GRANT VIEW SERVER STATE TO oldlogin;
+GRANT VIEW SERVER STATE TO [DOMAIN\\someone];
+",
+        );
+    }
+
+    // `SELECT … INTO dbo.Made` creates dbo.Made; a Service Broker queue is an object of
+    // its schema. Both can be granted on.
+    #[test]
+    fn tables_from_select_into_and_queues_are_defined() {
+        check(
+            "CREATE ROLE r;
+GO
+CREATE TABLE dbo.T (a int);
+GO
+SELECT a INTO dbo.Made FROM dbo.T;
+GO
+CREATE QUEUE dbo.Q;
+GO
+GRANT SELECT ON dbo.Made TO r;
+GRANT RECEIVE ON dbo.Q TO r;
+GRANT RECEIVE ON OBJECT::dbo.Q TO r;
+GRANT SELECT ON dbo.NotMade TO r; --! PRM006
+",
+        );
+    }
+}
