@@ -106,10 +106,14 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     for name in database_names {
         model.database_names.insert(fold(&name));
     }
+    let dynamic = dynamic_statements(&model);
     let mut builder = Builder {
         model,
         state: HashMap::new(),
         sequence: 0,
+        dynamic,
+        at_exec: None,
+        objects_from_modules: std::collections::HashSet::new(),
     };
     builder.builtins();
     builder.definitions();
@@ -130,6 +134,26 @@ struct Builder {
     /// sequence number of the statement that made it, for a deterministic final order.
     state: HashMap<(PrincipalId, String, Scope), Vec<(usize, Grant)>>,
     sequence: usize,
+    /// The statements that dynamic SQL with known text runs (see [`dynamic_statements`]).
+    dynamic: Vec<DynamicStatement>,
+    /// While a statement of dynamic SQL is defined: the `EXEC` statement's range, where
+    /// every location of what it creates points.
+    at_exec: Option<syntax::TextRange>,
+    /// The objects (folded `schema.name`) that dynamic SQL inside module bodies creates:
+    /// they exist once the module has run, so a GRANT on them is not unresolved, but they
+    /// are not objects of the model (their chains are not checked).
+    objects_from_modules: std::collections::HashSet<String>,
+}
+
+/// One statement of dynamic SQL whose text is known, parsed from that text.
+struct DynamicStatement {
+    /// The top-level statement that runs the dynamic SQL, or whose module body does.
+    id: StmtId,
+    /// The `EXEC` statement.
+    exec: syntax::TextRange,
+    statement: Statement,
+    /// True when the `EXEC` is inside a module body (it runs when the module runs).
+    in_module: bool,
 }
 
 /// The value of an `sp_` procedure argument by position or by name.
@@ -167,11 +191,84 @@ fn system_procedure(name: &QualifiedName) -> Option<String> {
     (schema_ok && database_ok && name.server().is_none()).then_some(own)
 }
 
+/// The statements that dynamic SQL with known text runs, in stream order: at script level
+/// (`EXEC ('CREATE SCHEMA app')`, or a variable assigned only literals before `EXEC
+/// (@cmd)`) and inside module bodies. The text is parsed with [`syntax::parse_script`];
+/// only its top-level statements count (the body of a module it creates does not run),
+/// up to a `USE` of another database, and nothing of `otherdb.sys.sp_executesql`.
+fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
+    let mut out = Vec::new();
+    let mut push = |id: StmtId, found: Vec<super::DynamicSql>, in_module: bool| {
+        for dynamic in found {
+            let Some(text) = &dynamic.text else {
+                continue;
+            };
+            if dynamic
+                .procedure
+                .as_ref()
+                .is_some_and(|name| model.is_other_database(name))
+            {
+                continue;
+            }
+            let (script, _errors) = syntax::parse_script(text);
+            for statement in script.statements {
+                if let StatementKind::Use { database } = &statement.kind {
+                    let name = QualifiedName {
+                        parts: vec![database.clone(), database.clone(), database.clone()],
+                        range: database.range,
+                    };
+                    if model.is_other_database(&name) {
+                        break;
+                    }
+                }
+                out.push(DynamicStatement {
+                    id,
+                    exec: dynamic.statement,
+                    statement,
+                    in_module,
+                });
+            }
+        }
+    };
+    // Script level: the statements of one file in order, so that a variable assigned
+    // before the EXEC is known; each EXEC is found again by its range.
+    let items = &model.items;
+    let mut start = 0;
+    while start < items.len() {
+        let file = items[start].file;
+        let end = items[start..]
+            .iter()
+            .position(|item| item.file != file)
+            .map_or(items.len(), |n| start + n);
+        let statements: Vec<Statement> = items[start..end]
+            .iter()
+            .map(|item| item.statement.clone())
+            .collect();
+        for dynamic in super::known_dynamic_sql(&statements) {
+            let Some(offset) = statements.iter().position(|s| s.range == dynamic.statement) else {
+                continue;
+            };
+            push(StmtId((start + offset) as u32), vec![dynamic], false);
+        }
+        start = end;
+    }
+    for (index, item) in items.iter().enumerate() {
+        if let Some(module) = super::stream::module_of(&item.statement) {
+            push(
+                StmtId(index as u32),
+                super::known_dynamic_sql(&module.body),
+                true,
+            );
+        }
+    }
+    out
+}
+
 impl Builder {
     fn at(&self, id: StmtId, range: syntax::TextRange) -> Location {
         Location {
             file: self.model.items[id.0 as usize].file,
-            range,
+            range: self.at_exec.unwrap_or(range),
         }
     }
 
@@ -289,6 +386,36 @@ impl Builder {
             let statement = self.model.items[index].statement.clone();
             self.definition(id, &statement);
         }
+        // What dynamic SQL creates comes after the static definitions, so that those win
+        // (`IF OBJECT_ID(…) IS NULL EXEC ('CREATE PROCEDURE p AS RETURN')` followed by
+        // `ALTER PROCEDURE p …` keeps the real body).
+        let dynamic = std::mem::take(&mut self.dynamic);
+        for entry in &dynamic {
+            if entry.in_module
+                && let StatementKind::CreateObject(create) = &entry.statement.kind
+            {
+                if let Some(key) = self.object_key(&create.name) {
+                    self.objects_from_modules.insert(key);
+                }
+                continue;
+            }
+            self.at_exec = Some(entry.exec);
+            self.definition(entry.id, &entry.statement);
+            self.at_exec = None;
+        }
+        self.dynamic = dynamic;
+    }
+
+    /// `schema.name` folded, with the default schema when none is written; `None` for a
+    /// name in another database.
+    fn object_key(&self, name: &QualifiedName) -> Option<String> {
+        if name.parts.is_empty() || self.model.is_other_database(name) {
+            return None;
+        }
+        let schema = name
+            .schema()
+            .map_or_else(|| self.model.default_schema.clone(), |s| s.value.clone());
+        Some(format!("{}.{}", fold(&schema), fold(&name.object().value)))
     }
 
     fn definition(&mut self, id: StmtId, statement: &Statement) {
@@ -532,7 +659,11 @@ impl Builder {
         let schema = self.schema_for(&create.name, trigger_target);
         let key = (schema, fold(&create.name.object().value));
         let location = self.at(id, create.name.range);
+        // An object that dynamic SQL creates has no body in the model, and does not
+        // replace a definition written out in the project.
+        let dynamic = self.at_exec.is_some();
         match self.model.object_index.get(&key).copied() {
+            Some(_) if dynamic => {}
             Some(existing) => {
                 self.model.statement_objects.insert(id, existing);
                 // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
@@ -545,7 +676,9 @@ impl Builder {
             None => {
                 let object_id = ObjectId(self.model.objects.len() as u32);
                 self.model.object_index.insert(key, object_id);
-                self.model.statement_objects.insert(id, object_id);
+                if !dynamic {
+                    self.model.statement_objects.insert(id, object_id);
+                }
                 self.model.objects.push(Object {
                     schema,
                     name: create.name.object().value.clone(),
@@ -566,16 +699,31 @@ impl Builder {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
             let statement = self.model.items[index].statement.clone();
+            self.resolve_definition(id, &statement);
+        }
+        let dynamic = std::mem::take(&mut self.dynamic);
+        for entry in &dynamic {
+            self.at_exec = Some(entry.exec);
+            self.resolve_definition(entry.id, &entry.statement);
+            self.at_exec = None;
+        }
+        self.dynamic = dynamic;
+        self.resolve_triggers_and_keys();
+    }
+
+    /// Schema and assembly owners and users' logins, for one defining statement.
+    fn resolve_definition(&mut self, id: StmtId, statement: &Statement) {
+        {
             match &statement.kind {
                 StatementKind::CreateSchema {
                     name,
                     owner: Some(owner),
                 } => {
                     let Some(schema) = self.model.schema_named(&name.value) else {
-                        continue;
+                        return;
                     };
                     if self.model.schemas[schema.0 as usize].builtin {
-                        continue;
+                        return;
                     }
                     let location = self.at(id, owner.range);
                     let principal = self.database_principal_or_undeclared(owner, location);
@@ -613,6 +761,10 @@ impl Builder {
                 _ => {}
             }
         }
+    }
+
+    /// Triggers to their tables and keys to their assemblies, once all are defined.
+    fn resolve_triggers_and_keys(&mut self) {
         for index in 0..self.model.objects.len() {
             let statement = self.model.objects[index].statement;
             let target = match &self.model.items[statement.0 as usize].statement.kind {
@@ -901,6 +1053,18 @@ impl Builder {
                     class,
                     name: written,
                 },
+                // Created when a module of the project runs its dynamic SQL: it exists,
+                // though the model does not follow it.
+                Resolved::Unresolved
+                    if self
+                        .object_key(name)
+                        .is_some_and(|key| self.objects_from_modules.contains(&key)) =>
+                {
+                    Scope::Other {
+                        class,
+                        name: written,
+                    }
+                }
                 Resolved::Unresolved => unresolved(&class),
             },
             "SCHEMA" => match self.model.schema_named(&name.object().value) {

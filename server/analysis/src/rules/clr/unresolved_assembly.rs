@@ -112,4 +112,39 @@ mod tests {
              CREATE FUNCTION dbo.g (@x int) RETURNS int AS EXTERNAL NAME Other.[Db.Functions].G; --! CLR007\n",
         );
     }
+
+    // tSQLt creates its assembly with dynamic SQL at script level, in a literal or in a
+    // variable assigned only literals; the assembly is created (and has no trust path,
+    // CLR008, reported at the EXEC that creates it).
+    #[test]
+    fn an_assembly_created_by_script_level_dynamic_sql_resolves() {
+        check(
+            "EXEC('CREATE ASSEMBLY [A] AUTHORIZATION [dbo] FROM 0x00 WITH PERMISSION_SET = SAFE;'); --! CLR008
+GO
+DECLARE @cmd NVARCHAR(MAX) = '';
+SET @cmd = @cmd + 'CREATE ASSEMBLY [B] AUTHORIZATION [dbo] FROM ' + '0x00' + ' WITH PERMISSION_SET = SAFE;';
+EXEC(@cmd); --! CLR008
+GO
+CREATE PROCEDURE dbo.P AS EXTERNAL NAME A.[C].M;
+GO
+CREATE PROCEDURE dbo.Q AS EXTERNAL NAME B.[C].M;
+GO
+CREATE PROCEDURE dbo.R AS EXTERNAL NAME Missing.[C].M; --! CLR007
+GO
+",
+        );
+    }
+
+    // An assembly that a module's dynamic SQL creates exists once the module has run.
+    #[test]
+    fn an_assembly_created_by_a_modules_dynamic_sql_is_not_unresolved() {
+        check(
+            "CREATE PROCEDURE dbo.Install AS
+    EXEC('CREATE ASSEMBLY [A] FROM 0x00 WITH PERMISSION_SET = SAFE;'); --! CLR008
+GO
+CREATE PROCEDURE dbo.P AS EXTERNAL NAME A.[C].M;
+GO
+",
+        );
+    }
 }

@@ -130,4 +130,24 @@ GRANT EXECUTE ON dbo.P TO r;
 ",
         );
     }
+
+    // A schema created by script-level dynamic SQL is owned by its AUTHORIZATION
+    // principal like a written one, so the chain from a dbo procedure to its table breaks.
+    #[test]
+    fn a_schema_created_by_dynamic_sql_has_its_owner() {
+        check(
+            "CREATE USER other WITHOUT LOGIN;
+GO
+CREATE ROLE r;
+GO
+IF SCHEMA_ID(N's') IS NULL EXEC (N'CREATE SCHEMA s AUTHORIZATION other');
+GO
+CREATE TABLE s.T (id int);
+GO
+CREATE PROCEDURE dbo.P AS SELECT id FROM s.T; --! PRM002
+GO
+GRANT EXECUTE ON dbo.P TO r;
+",
+        );
+    }
 }

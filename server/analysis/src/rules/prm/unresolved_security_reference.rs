@@ -196,4 +196,50 @@ GRANT SELECT ON dbo.NotMade TO r; --! PRM006
 ",
         );
     }
+
+    // Script-level dynamic SQL with known text runs at deployment like the statement it
+    // spells: the idiom `IF NOT EXISTS (…) EXEC ('CREATE SCHEMA app')`, sp_executesql, and
+    // a variable assigned only literals all create what they name.
+    #[test]
+    fn what_script_level_dynamic_sql_creates_is_defined() {
+        check(
+            "IF NOT EXISTS (SELECT 1 FROM sys.schemas WHERE name = N'app')
+    EXEC ('CREATE SCHEMA app AUTHORIZATION dbo');
+GO
+EXEC sp_executesql N'CREATE SCHEMA app2';
+GO
+EXEC('CREATE ROLE R;');
+GO
+DECLARE @cmd nvarchar(max) = N'';
+SET @cmd = @cmd + N'CREATE TABLE dbo.Made ' + N'(a int);';
+EXEC (@cmd);
+GO
+EXEC otherdb.sys.sp_executesql N'CREATE SCHEMA elsewhere';
+GO
+GRANT SELECT ON SCHEMA::app TO R;
+GRANT SELECT ON SCHEMA::app2 TO R;
+GRANT SELECT ON dbo.Made TO R;
+GRANT SELECT ON SCHEMA::elsewhere TO R; --! PRM006
+",
+        );
+    }
+
+    // What a module's dynamic SQL creates exists once the module has run: a GRANT on it
+    // is not an unresolved name.
+    #[test]
+    fn what_a_modules_dynamic_sql_creates_is_not_unresolved() {
+        check(
+            "CREATE PROCEDURE dbo.Setup AS
+BEGIN
+    EXEC (N'CREATE TABLE dbo.Made (a int)');
+    EXEC (N'CREATE ROLE later_role');
+    EXEC (N'CREATE SCHEMA later_schema');
+END
+GO
+GRANT SELECT ON dbo.Made TO later_role;
+GRANT SELECT ON SCHEMA::later_schema TO later_role;
+GRANT SELECT ON dbo.NotMade TO later_role; --! PRM006
+",
+        );
+    }
 }
