@@ -7,7 +7,10 @@
 //! (files in `Project::scripts` order, `:r` includes expanded in place, SQLCMD variables
 //! substituted): first every definition (users, roles, logins, schemas, objects,
 //! assemblies, keys), because names resolve against the whole project whatever the order
-//! of files; then every state change (GRANT/DENY/REVOKE, role membership, ALTER
+//! of files (what script-level dynamic SQL with known text creates, such as `EXEC ('CREATE
+//! SCHEMA app')`, is defined too, after the written definitions and located at the
+//! `EXEC`; the deprecated `sp_addrole`, `sp_adduser`, `sp_grantdbaccess`, `sp_addapprole`,
+//! `sp_addlogin` and `sp_grantlogin` define principals); then every state change (GRANT/DENY/REVOKE, role membership, ALTER
 //! AUTHORIZATION, ALTER DATABASE … SET, `sp_configure`, `sp_add_trusted_assembly`) in
 //! order, so that the final state is what the queries answer.
 //!
