@@ -6,7 +6,12 @@
 //! modules, selected views and functions, and the triggers that DML on a table fires. At
 //! each module the execution context switches when the module says `EXECUTE AS`; each
 //! reference is recorded with the context whose permissions count and whether the
-//! ownership chain holds. Inside known dynamic SQL chaining never applies. Each
+//! ownership chain holds. Inside known dynamic SQL chaining never applies; only the
+//! statements the dynamic batch itself runs count (not the body of a module it creates),
+//! and a batch run in another database (`otherdb.sys.sp_executesql`, `USE otherdb`) is
+//! outside the model. Where a check fails for the context (a broken chain or dynamic
+//! SQL, and the context lacks the permission), the statement fails there: the walk does
+//! not follow it into the callee, the view or the triggers behind it. Each
 //! (module, context) pair is walked once, so a call site is reported once per context
 //! whatever the number of paths to it, and cycles end.
 
