@@ -242,4 +242,39 @@ GRANT SELECT ON dbo.NotMade TO later_role; --! PRM006
 ",
         );
     }
+
+    // The other Service Broker and security securables are named with their class
+    // (`SERVICE::`, `CONTRACT::`, …); a GRANT on those the project creates is resolved.
+    #[test]
+    fn service_broker_and_key_securables_the_project_creates_resolve() {
+        check(
+            "CREATE ROLE r;
+GO
+CREATE QUEUE dbo.Q;
+GO
+CREATE MESSAGE TYPE M VALIDATION = NONE;
+GO
+CREATE CONTRACT C (M SENT BY ANY);
+GO
+CREATE SERVICE S ON QUEUE dbo.Q (C);
+GO
+CREATE XML SCHEMA COLLECTION dbo.X AS N'<xsd:schema xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"/>';
+GO
+CREATE FULLTEXT CATALOG FTC;
+GO
+CREATE CERTIFICATE C1 WITH SUBJECT = 'c';
+GO
+CREATE SYMMETRIC KEY K1 WITH ALGORITHM = AES_256 ENCRYPTION BY CERTIFICATE C1;
+GO
+GRANT RECEIVE ON OBJECT::dbo.Q TO r;
+GRANT SEND ON SERVICE::S TO r;
+GRANT REFERENCES ON CONTRACT::C TO r;
+GRANT REFERENCES ON MESSAGE TYPE::M TO r;
+GRANT EXECUTE ON XML SCHEMA COLLECTION::dbo.X TO r;
+GRANT REFERENCES ON FULLTEXT CATALOG::FTC TO r;
+GRANT CONTROL ON CERTIFICATE::C1 TO r;
+GRANT VIEW DEFINITION ON SYMMETRIC KEY::K1 TO r;
+",
+        );
+    }
 }
