@@ -3,6 +3,8 @@
 //! The tree stays private to this crate: the analysis reads the lowered
 //! [`Script`](crate::ast::Script) and the [`SyntaxError`]s, never tree-sitter nodes.
 
+use std::cell::RefCell;
+
 use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
 use crate::{SyntaxError, TextRange, ast, errors, lower};
@@ -42,26 +44,50 @@ fn batch_trees(text: &str, whole: &Tree) -> Vec<Tree> {
     if ranges.len() < 2 {
         return Vec::new();
     }
-    let mut parser = new_parser();
-    let mut trees = Vec::with_capacity(ranges.len());
-    for range in ranges {
-        let included = tree_sitter::Range {
-            start_byte: range.start,
-            end_byte: range.end,
-            start_point: point_at(text, range.start),
-            end_point: point_at(text, range.end),
+    with_parser(|parser| {
+        let mut trees = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            let included = tree_sitter::Range {
+                start_byte: range.start,
+                end_byte: range.end,
+                start_point: point_at(text, range.start),
+                end_point: point_at(text, range.end),
+            };
+            // Ranges come from the text itself, in order and inside it, so tree-sitter
+            // accepts them; should it not, the whole-text tree still stands.
+            if parser.set_included_ranges(&[included]).is_err() {
+                return Vec::new();
+            }
+            match parser.parse(text, None) {
+                Some(tree) => trees.push(tree),
+                None => return Vec::new(),
+            }
+        }
+        trees
+    })
+}
+
+thread_local! {
+    /// One parser per thread, reused from file to file: creating a parser and setting its
+    /// language allocates its tables anew each time (close to 2% of a `check` run).
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's parser, reading the whole text (no included ranges).
+fn with_parser<R>(f: impl FnOnce(&mut Parser) -> R) -> R {
+    PARSER.with(|cell| {
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            // Only a nested call could find the parser busy; give it a parser of its own.
+            return f(&mut new_parser());
         };
-        // Ranges come from the text itself, in order and inside it, so tree-sitter accepts
-        // them; should it not, the whole-text tree still stands.
-        if parser.set_included_ranges(&[included]).is_err() {
-            return Vec::new();
-        }
-        match parser.parse(text, None) {
-            Some(tree) => trees.push(tree),
-            None => return Vec::new(),
-        }
-    }
-    trees
+        let parser = slot.get_or_insert_with(new_parser);
+        // An empty list means the whole text; setting it cannot fail.
+        let _ = parser.set_included_ranges(&[]);
+        let out = f(parser);
+        // A parse that returned no tree would leave its state behind for the next one.
+        parser.reset();
+        out
+    })
 }
 
 fn new_parser() -> Parser {
@@ -77,8 +103,7 @@ fn new_parser() -> Parser {
 fn run_parser(text: &str, old: Option<&Tree>) -> Tree {
     // Without a timeout or a cancellation flag, tree-sitter always returns a tree once a
     // language is set; the empty-text fallback only guards against a runtime change.
-    new_parser()
-        .parse(text, old)
+    with_parser(|parser| parser.parse(text, old))
         .or_else(|| new_parser().parse("", None))
         .expect("tree-sitter returns a tree when no timeout or cancellation is set")
 }
