@@ -229,6 +229,59 @@ pub(crate) fn named_children<'a>(node: Node<'a>) -> Vec<Node<'a>> {
         .collect()
 }
 
+/// The named children of a node, in order, without comments, as [`named_children`] gives
+/// them but without collecting a `Vec`; [`Named::reusing`] also reuses a cursor's memory.
+pub(crate) struct Named<'a> {
+    cursor: TreeCursor<'a>,
+    started: bool,
+    done: bool,
+}
+
+impl<'a> Named<'a> {
+    pub(crate) fn new(node: Node<'a>) -> Self {
+        Self::reusing(node.walk(), node)
+    }
+
+    /// Iterates `node`'s children with a cursor that an earlier walk is done with.
+    pub(crate) fn reusing(mut cursor: TreeCursor<'a>, node: Node<'a>) -> Self {
+        cursor.reset(node);
+        Named {
+            cursor,
+            started: false,
+            done: false,
+        }
+    }
+
+    /// The cursor, for the next [`Named::reusing`].
+    pub(crate) fn into_cursor(self) -> TreeCursor<'a> {
+        self.cursor
+    }
+}
+
+impl<'a> Iterator for Named<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        while !self.done {
+            let moved = if self.started {
+                self.cursor.goto_next_sibling()
+            } else {
+                self.started = true;
+                self.cursor.goto_first_child()
+            };
+            if !moved {
+                self.done = true;
+                break;
+            }
+            let child = self.cursor.node();
+            if child.is_named() && !is_trivia(child) {
+                return Some(child);
+            }
+        }
+        None
+    }
+}
+
 /// All children of a node (named and punctuation), in order, without comments.
 pub(crate) fn children<'a>(node: Node<'a>) -> Vec<Node<'a>> {
     let mut cursor = node.walk();

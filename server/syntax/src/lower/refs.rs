@@ -12,11 +12,12 @@
 //! unqualified ones when it is the scope's only table. A `*`, or unqualified columns in a
 //! scope with several tables, leave the columns unknown (`None`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
-use super::{Cx, NodeExt, child_of_kind, named_children};
+use super::{Cx, Named, NodeExt, child_of_kind, named_children};
 use crate::ast::{Access, QualifiedName, Reference};
 use crate::names;
 
@@ -29,6 +30,7 @@ pub(crate) fn references(cx: &Cx<'_>, node: Node<'_>) -> Vec<Reference> {
         scopes: HashMap::new(),
         scope: None,
         out: Vec::new(),
+        cursors: RefCell::new(Vec::new()),
     };
     refs.collect_ctes(node);
     refs.visit(node);
@@ -159,6 +161,9 @@ struct Refs<'c, 't, 'n> {
     scopes: HashMap<usize, ScopeInfo>,
     scope: Option<Node<'n>>,
     out: Vec<Reference>,
+    /// Cursors done with, for the next walk over a node's children: the walks visit
+    /// every node of a statement, and a fresh cursor allocates.
+    cursors: RefCell<Vec<TreeCursor<'n>>>,
 }
 
 impl<'n> Refs<'_, '_, 'n> {
@@ -226,9 +231,23 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     fn visit_children(&mut self, node: Node<'n>) {
-        for child in named_children(node) {
+        let mut children = self.named(node);
+        for child in children.by_ref() {
             self.visit(child);
         }
+        self.recycle(children);
+    }
+
+    /// The named children of `node`, walked with a recycled cursor.
+    fn named(&self, node: Node<'n>) -> Named<'n> {
+        match self.cursors.borrow_mut().pop() {
+            Some(cursor) => Named::reusing(cursor, node),
+            None => Named::new(node),
+        }
+    }
+
+    fn recycle(&self, children: Named<'n>) {
+        self.cursors.borrow_mut().push(children.into_cursor());
     }
 
     fn qname(&self, node: Node<'_>) -> QualifiedName {
@@ -749,7 +768,7 @@ impl<'n> Refs<'_, '_, 'n> {
         Some(columns)
     }
 
-    fn scope_info(&self, scope: Node<'_>) -> ScopeInfo {
+    fn scope_info(&self, scope: Node<'n>) -> ScopeInfo {
         let mut info = ScopeInfo::default();
         self.scan_scope(scope, scope, false, &mut info);
         if scope.k() == "query_specification" {
@@ -771,19 +790,22 @@ impl<'n> Refs<'_, '_, 'n> {
         info
     }
 
-    fn scan_scope(&self, scope: Node<'_>, node: Node<'_>, nested: bool, info: &mut ScopeInfo) {
-        for child in named_children(node) {
-            self.scan_child(scope, node.k(), child, nested, info);
+    fn scan_scope(&self, scope: Node<'n>, node: Node<'n>, nested: bool, info: &mut ScopeInfo) {
+        let kind = node.k();
+        let mut children = self.named(node);
+        for child in children.by_ref() {
+            self.scan_child(scope, kind, child, nested, info);
         }
+        self.recycle(children);
     }
 
     /// Records what one node contributes to its scope: table sources, columns, stars
     /// and select-list aliases.
     fn scan_child(
         &self,
-        scope: Node<'_>,
+        scope: Node<'n>,
         parent_kind: &str,
-        child: Node<'_>,
+        child: Node<'n>,
         nested: bool,
         info: &mut ScopeInfo,
     ) {
@@ -882,12 +904,11 @@ impl<'n> Refs<'_, '_, 'n> {
 /// included, subqueries not).
 fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n>>)) {
     crate::deep(|| {
-        for child in named_children(node) {
+        for child in Named::new(node) {
             match child.k() {
                 "relation" => {
                     let alias = child.field("alias");
-                    if let Some(name) = named_children(child)
-                        .into_iter()
+                    if let Some(name) = Named::new(child)
                         .find(|c| matches!(c.k(), "object_reference" | "invocation"))
                     {
                         f(name, alias);
@@ -903,11 +924,10 @@ fn walk_relations<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>, Option<Node<'n
 /// Every table source under `node`, subqueries included (for a CTE's body).
 fn walk_relations_deep<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>)) {
     crate::deep(|| {
-        for child in named_children(node) {
+        for child in Named::new(node) {
             match child.k() {
                 "relation" | "apply_join" => {
-                    if let Some(name) = named_children(child)
-                        .into_iter()
+                    if let Some(name) = Named::new(child)
                         .find(|c| matches!(c.k(), "object_reference" | "invocation"))
                     {
                         f(name);
