@@ -28,6 +28,10 @@ pub fn key(value: &str) -> String {
 
 /// Whether two unquoted name parts name the same thing.
 pub fn same(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        // For ASCII text the lower-case key is the ASCII lower case, without allocating.
+        return a.eq_ignore_ascii_case(b);
+    }
     a == b || key(a) == key(b)
 }
 

@@ -688,6 +688,11 @@ fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
             range: range(node),
         });
     }
+    // Tokenising a whole module body to look for `EXTERNAL NAME` is costly; a body whose
+    // text never spells `external` (no other spelling upper-cases to it) has no such clause.
+    if !contains_ignore_ascii_case(cx.slice(main), "external") {
+        return None;
+    }
     let toks = Toks::new(cx, main);
     let start = toks.after(&["EXTERNAL", "NAME"])?;
     let external = toks.node(start - 2)?;
@@ -722,6 +727,13 @@ fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
         method: parts.next(),
         range: TextRange::new(external.start_byte(), from + end),
     })
+}
+
+/// Whether `text` holds `needle` (ASCII) in any mix of ASCII upper and lower case.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Splits `a.[b.c].d` at the dots outside quotes, keeping each part's offset.
