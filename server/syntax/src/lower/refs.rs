@@ -201,10 +201,11 @@ impl<'n> Refs<'_, '_, 'n> {
     fn visit(&mut self, node: Node<'n>) {
         crate::deep(|| {
             let saved = self.scope;
-            if SCOPES.contains(&node.k()) {
+            let kind = node.k();
+            if SCOPES.contains(&kind) {
                 self.scope = Some(node);
             }
-            match node.k() {
+            match kind {
                 "relation" => self.relation(node),
                 "apply_join" => self.apply(node),
                 "invocation" => self.call(node),
@@ -231,6 +232,10 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     fn visit_children(&mut self, node: Node<'n>) {
+        // Most visited nodes are tokens: leave them before taking a cursor.
+        if node.child_count() == 0 {
+            return;
+        }
         let mut children = self.named(node);
         for child in children.by_ref() {
             self.visit(child);
