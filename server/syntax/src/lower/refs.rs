@@ -344,8 +344,8 @@ impl<'n> Refs<'_, '_, 'n> {
     /// A call in an expression: a schema-qualified name is a user function (EXECUTE);
     /// a one-part name is a built-in.
     fn call(&mut self, node: Node<'n>) {
-        let children = named_children(node);
-        if let Some(name_node) = children.first().copied()
+        let mut children = self.named(node);
+        if let Some(name_node) = children.next()
             && name_node.k() == "object_reference"
         {
             let name = self.qname(name_node);
@@ -353,9 +353,10 @@ impl<'n> Refs<'_, '_, 'n> {
                 self.add(name_node, Access::Execute, None);
             }
         }
-        for child in children.into_iter().skip(1) {
+        for child in children.by_ref() {
             self.visit(child);
         }
+        self.recycle(children);
     }
 
     /// Whether a dotted call is a method of a column or variable rather than a function:
@@ -445,11 +446,13 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     /// The names in a column list `(a, [b])`.
-    fn column_list(&self, list: Node<'_>) -> Vec<String> {
+    fn column_list(&self, list: Node<'n>) -> Vec<String> {
         let mut names = Vec::new();
-        for column in named_children(list) {
+        let mut columns = self.named(list);
+        for column in columns.by_ref() {
             push_unique(&mut names, names::unquote(self.cx.slice(column).trim()));
         }
+        self.recycle(columns);
         names
     }
 
