@@ -90,8 +90,10 @@ CREATE USER ops_user FOR LOGIN ops2;
 
 #[test]
 fn owners_follow_schemas_and_alter_authorization() {
+    // The database's own name is the DatabaseName SQLCMD variable.
     let (w, m) = model(
-        "CREATE USER a WITHOUT LOGIN;
+        "=== var: DatabaseName=fixture
+CREATE USER a WITHOUT LOGIN;
 CREATE USER b WITHOUT LOGIN;
 GO
 CREATE SCHEMA s AUTHORIZATION a;

@@ -14,6 +14,8 @@ pub mod clr;
 pub mod imp;
 pub mod prm;
 pub mod sql;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod walk;
 
 /// What a rule reads.
