@@ -246,6 +246,10 @@ fn is_go_line(line: &str) -> bool {
 
 /// Every `ERROR` and `MISSING` node, in document order, as its start offset and a short
 /// single-line excerpt of its text.
+///
+/// A token the grammar hides (such as the word inside an `identifier`) can be MISSING:
+/// the API never shows it, so its visible parent carries the error with no visible error
+/// child. Such a parent counts as the error, or those batches would pass as clean.
 fn errors(tree: &Tree, text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut stack: Vec<Node> = vec![tree.root_node()];
@@ -259,6 +263,13 @@ fn errors(tree: &Tree, text: &str) -> Vec<(usize, String)> {
         }
         let mut cursor = node.walk();
         let children: Vec<Node> = node.children(&mut cursor).collect();
+        if !children
+            .iter()
+            .any(|child| child.has_error() || child.is_error() || child.is_missing())
+        {
+            found.push((node.start_byte(), format!("MISSING inside {}", node.kind())));
+            continue;
+        }
         stack.extend(children.into_iter().rev());
     }
     found
