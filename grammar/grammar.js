@@ -247,6 +247,21 @@ export default grammar(base, {
         ),
       ),
 
+    // `SELECT @v += expr` (and `-=`, `*=` …) assigns in a select list as `SET` does; the
+    // base reads `+=` as `+` followed by a missing operand. It is an operator of the
+    // comparison family, like the `=` of `SELECT @v = expr`, so the lowering reads both
+    // the same way.
+    binary_expression: ($, original) =>
+      choice(
+        original,
+        ...['+=', '-=', '*=', '/=', '%=', '&=', '|=', '^='].map((operator) =>
+          prec.left(
+            'binary_relation',
+            seq(field('left', $._expression), field('operator', operator), field('right', $._expression)),
+          ),
+        ),
+      ),
+
     identifier: ($, original) => choice(original, $.template_parameter, $._graph_pseudo_column),
 
     // Where only a constant is allowed (`SAMPLE <percentage, , 50> PERCENT`, a default

@@ -1092,8 +1092,13 @@ fn set_variable<'a>(cx: &Cx<'_>, main: Node<'a>) -> Option<(StatementKind, Node<
         return None;
     }
     let value = *kids.get(operator_at + 1)?;
-    let operator = cx.slice(kids[operator_at]);
-    let kind = match operator {
+    let kind = assign_with(cx, variable, cx.slice(kids[operator_at]), value);
+    Some((kind, value))
+}
+
+/// `@v op value` for `=` and the compound operators, in `SET` and in a select list.
+fn assign_with(cx: &Cx<'_>, variable: String, operator: &str, value: Node<'_>) -> StatementKind {
+    match operator {
         "=" | "+=" => assignment(cx, variable, value, operator == "+="),
         // `-=`, `*=` and the like compute from the old value: not a string to follow.
         _ => {
@@ -1112,8 +1117,7 @@ fn set_variable<'a>(cx: &Cx<'_>, main: Node<'a>) -> Option<(StatementKind, Node<
                 append: false,
             }
         }
-    };
-    Some((kind, value))
+    }
 }
 
 /// An assignment; `@v = @v + x` appends `x`, as `@v += x` does.
@@ -1146,7 +1150,7 @@ fn assignment(cx: &Cx<'_>, variable: String, value: Node<'_>, append: bool) -> S
     }
 }
 
-/// `SELECT @a = x, @b = y FROM …`: one assignment per variable, when every item of the
+/// `SELECT @a = x, @b += y FROM …`: one assignment per variable, when every item of the
 /// select list assigns one.
 fn select_assignments(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<StatementKind>> {
     let select = child_of_kind(query, "select")?;
@@ -1160,10 +1164,15 @@ fn select_assignments(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<StatementKind>
         let operator = value.field("operator")?;
         let (left, right) = (value.field("left")?, value.field("right")?);
         let variable = cx.slice(left).trim().to_lowercase();
-        if cx.slice(operator) != "=" || !variable.starts_with('@') || variable.contains('.') {
+        let operator = cx.slice(operator);
+        let assigns = matches!(
+            operator,
+            "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^="
+        );
+        if !assigns || !variable.starts_with('@') || variable.contains('.') {
             return None;
         }
-        kinds.push(assignment(cx, variable, right, false));
+        kinds.push(assign_with(cx, variable, operator, right));
     }
     (!kinds.is_empty()).then_some(kinds)
 }

@@ -431,6 +431,7 @@ SET @S = @s + QUOTENAME(@t);
 SET @n -= 1;
 SELECT @s = @s + QUOTENAME(name) FROM sys.objects;
 SELECT @a = 1, @b = dbo.f(2);
+SELECT @q += N' AND ' + @filter, @k *= 2;
 SET NOCOUNT ON;
 SET @x = (SELECT TOP 1 a FROM dbo.t);
 ",
@@ -447,6 +448,8 @@ SET @x = (SELECT TOP 1 a FROM dbo.t);
             Assign @a = 1 «SELECT @a = 1, @b = dbo.f(2)»
               -> Execute dbo.f ?
             Assign @b = dbo.f(2) «SELECT @a = 1, @b = dbo.f(2)»
+            Assign @q += (" AND " + @filter) «SELECT @q += N' AND ' + @filter, @k *= 2»
+            Assign @k = other«2»[@k] «SELECT @q += N' AND ' + @filter, @k *= 2»
             Other «SET NOCOUNT ON»
             Assign @x = other«(SELECT TOP 1 a FROM dbo.t)»[] «SET @x = (SELECT TOP 1 a FROM dbo.t)»
               -> Select dbo.t [a]
