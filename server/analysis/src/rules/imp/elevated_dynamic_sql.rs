@@ -213,7 +213,13 @@ impl<'a> Flow<'a> {
         match expr {
             Expr::String(..) | Expr::Number(..) | Expr::Identifier(..) => true,
             Expr::Variable(variable, _) => self.safe.contains(&variable.to_lowercase()),
-            Expr::Concat(parts, _) => parts.iter().all(|part| self.is_safe(part)),
+            // The catalogue's trigger is a parameter or variable concatenated into the text.
+            // A column concatenated in place (`N'ALTER INDEX [' + i.name + N']'` over the
+            // catalog views) is neither, so only the variables inside a part count there.
+            Expr::Concat(parts, _) => parts.iter().all(|part| match part {
+                Expr::Other { variables, .. } if variables.is_empty() => true,
+                part => self.is_safe(part),
+            }),
             Expr::Call {
                 name, arguments, ..
             } => is_quotename(name) || arguments.iter().all(|a| self.is_safe(a)),
@@ -532,6 +538,21 @@ mod tests {
                  EXEC (@q);\n\
                  EXEC (@q + N' AND who = ''' + CAST(@who AS nvarchar(128)) + N''''); --! IMP004\n\
                  EXEC (N'SELECT ' + (SELECT TOP (1) name FROM dbo.t WHERE id = @top)); --! IMP004\n\
+             END\n",
+        );
+    }
+
+    // Wide World Importers builds index maintenance this way, under EXECUTE AS OWNER: the
+    // text concatenates catalog columns and literals, and no parameter or variable.
+    #[test]
+    fn columns_concatenated_in_place_are_not_a_parameter_or_variable() {
+        check(
+            "CREATE PROCEDURE dbo.rebuild WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @SQL nvarchar(max) = N'';\n\
+                 SELECT @SQL += N'ALTER INDEX [' + i.name + N'] ON [' + o.name + N'] REBUILD;'\n\
+                 FROM sys.indexes i JOIN sys.tables o ON i.object_id = o.object_id;\n\
+                 EXECUTE (@SQL);\n\
              END\n",
         );
     }
