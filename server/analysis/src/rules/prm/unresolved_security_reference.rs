@@ -50,12 +50,9 @@ Correct the name, or add the missing `CREATE` to the project.
     check,
 };
 
-/// Names that a later step fills in: an unknown SQLCMD variable (SQL002 reports it) or
-/// an SSMS template parameter such as `<role_name, sysname, Owner>`.
-fn placeholder(name: &str) -> bool {
-    let name = name.trim();
-    name.contains("$(") || (name.contains('<') && name.contains('>') && name.contains(','))
-}
+// Names that a later step fills in: an unknown SQLCMD variable (SQL002 reports it) or
+// an SSMS template parameter such as `<role_name, sysname, Owner>`.
+use syntax::names::is_placeholder as placeholder;
 
 fn undeclared(model: &Model, principal: PrincipalId) -> bool {
     model.principal(principal).kind == PrincipalKind::Undeclared { server: false }
