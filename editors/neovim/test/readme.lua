@@ -1,0 +1,95 @@
+-- Runs one snippet of editors/neovim/README.md, the ```lua block after a line
+-- `<!-- e2e: NAME -->`, exactly as written, then opens the copy's post-deployment script and
+-- waits until a client named sqlwarden has attached with the copy as its root and IMP003 is
+-- among the buffer's diagnostics. e2e.lua runs it as
+--   nvim --headless --clean -l readme.lua NAME RESULT.json
+-- with `sqlwarden` on PATH (the snippets say `cmd = { 'sqlwarden', 'server' }`).
+
+local uv = vim.uv or vim.loop
+local name, out = arg[1], arg[2]
+local readme = os.getenv('SQLWARDEN_NVIM_README')
+local project = os.getenv('E2E_PROJECT')
+local wait_ms = tonumber(os.getenv('E2E_WAIT_MS') or '') or 15000
+
+local result = { name = name }
+
+local function finish(ok, why)
+  result.ok = ok
+  result.why = why
+  local f = assert(io.open(out, 'w'))
+  f:write(vim.json.encode(result))
+  f:close()
+  os.exit(ok and 0 or 1)
+end
+
+local function real(path)
+  return uv.fs_realpath(path) or path
+end
+
+local f = io.open(readme or '', 'rb')
+if not f then
+  finish(false, 'cannot read the README: ' .. tostring(readme))
+end
+local text = f:read('*a')
+f:close()
+
+local marker = '<!-- e2e: ' .. name .. ' -->'
+local at = text:find(marker, 1, true)
+if not at then
+  finish(false, 'no ' .. marker .. ' in the README')
+end
+local code = text:match('^%s*```lua\n(.-)\n```', at + #marker)
+if not code then
+  finish(false, 'no ```lua block right after ' .. marker)
+end
+result.snippet = code
+
+local chunk, load_err = load(code, '=README.md[' .. name .. ']')
+if not chunk then
+  finish(false, 'the snippet does not compile: ' .. load_err)
+end
+local ran, run_err = pcall(chunk)
+if not ran then
+  finish(false, 'the snippet failed: ' .. tostring(run_err))
+end
+
+vim.cmd.edit(vim.fn.fnameescape(project .. '/Scripts/Script.PostDeployment.sql'))
+local bufnr = vim.api.nvim_get_current_buf()
+
+local client
+vim.wait(wait_ms, function()
+  client = vim.lsp.get_clients({ bufnr = bufnr, name = 'sqlwarden' })[1]
+  return client ~= nil and client.initialized
+end, 20)
+if not client then
+  finish(false, 'no client named sqlwarden attached to the buffer')
+end
+result.root_dir = client.root_dir
+
+local function has_imp003()
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.code == 'IMP003' and d.lnum == 3 then
+      return true
+    end
+  end
+  return false
+end
+vim.wait(wait_ms, has_imp003, 20)
+result.diagnostics = vim.diagnostic.get(bufnr)
+
+local root_ok = real(client.root_dir or '') == real(project)
+local diagnostics_ok = has_imp003()
+
+client:stop()
+vim.wait(5000, function()
+  return client:is_stopped()
+end, 20)
+result.stopped = client:is_stopped()
+
+if not root_ok then
+  finish(false, ('root_dir %s, expected %s'):format(tostring(client.root_dir), project))
+end
+if not diagnostics_ok then
+  finish(false, 'no IMP003 on line 3 within ' .. wait_ms .. ' ms')
+end
+finish(true)
