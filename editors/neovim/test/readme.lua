@@ -62,7 +62,14 @@ vim.wait(wait_ms, function()
   return client ~= nil and client.initialized
 end, 20)
 if not client then
-  finish(false, 'no client named sqlwarden attached to the buffer')
+  -- Whatever was started is terminated, never left running.
+  for _, c in ipairs(vim.lsp.get_clients({ name = 'sqlwarden', _uninitialized = true })) do
+    c:stop(true)
+  end
+  vim.wait(2000, function()
+    return #vim.lsp.get_clients({ name = 'sqlwarden', _uninitialized = true }) == 0
+  end, 20)
+  finish(false, 'no initialized client named sqlwarden attached to the buffer')
 end
 result.root_dir = client.root_dir
 
