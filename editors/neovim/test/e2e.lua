@@ -3,12 +3,13 @@
 -- It attaches `sqlwarden server` through editors/neovim/sqlwarden.lua (the documented set-up)
 -- to a copy of examples/Payroll and checks what a user sees: diagnostics, hover, definition,
 -- the "Add REVERT" quick fix, a configuration change and a clean shutdown. Then it runs the
--- README's snippets marked `e2e:` in child Neovims (readme.lua). Each check prints one line;
+-- README's snippets marked `e2e:` and sqlwarden.lua's fallback for Neovim 0.8 to 0.10, each in
+-- a child Neovim (attach.lua). Each check prints one line;
 -- the results go to a JSON file that e2e.sh reads.
 --
 -- Environment (set by e2e.sh): SQLWARDEN_BIN, SQLWARDEN_NVIM_MODULE (sqlwarden.lua),
 -- SQLWARDEN_NVIM_README, E2E_PROJECT (the copy), E2E_RESULT (the JSON file), E2E_WAIT_MS
--- (the longest wait for one event), E2E_README_LUA (readme.lua).
+-- (the longest wait for one event), E2E_BUDGET_MS (when every wait ends), E2E_ATTACH_LUA.
 
 local uv = vim.uv or vim.loop
 local started = uv.hrtime()
@@ -509,30 +510,33 @@ else
     ('exit: %s'):format(show(exit_status or 'still running 5 s after shutdown; terminated')))
 end
 
--- 13. The README's snippets, each in its own Neovim.
+-- 13. Other set-ups, each in its own Neovim (attach.lua): the README's snippets marked
+--     `<!-- e2e: NAME -->`, and sqlwarden.lua's path for Neovim 0.8 to 0.10.
 do
   local readme = os.getenv('SQLWARDEN_NVIM_README')
-  local runner = os.getenv('E2E_README_LUA')
+  local runner = os.getenv('E2E_ATTACH_LUA')
   if readme and runner then
-    local names = {}
+    local setups = {}
     for name in (read_file(readme) or ''):gmatch('<!%-%- e2e: ([%w%.%-_]+) %-%->') do
-      table.insert(names, name)
+      table.insert(setups, { 'readme:' .. name, ('README snippet %q attaches and reports IMP003'):format(name) })
     end
-    check('the README marks snippets to test', #names > 0, 'no `<!-- e2e: NAME -->` markers in ' .. readme)
-    report.readme = {}
-    for _, name in ipairs(names) do
-      local title = ('README snippet %q attaches and reports IMP003'):format(name)
+    check('the README marks snippets to test', #setups > 0, 'no `<!-- e2e: NAME -->` markers in ' .. readme)
+    table.insert(setups, { 'module-fallback',
+      'sqlwarden.lua without vim.lsp.config (the 0.8 to 0.10 path) attaches and reports IMP003' })
+    report.setups = {}
+    for _, setup in ipairs(setups) do
+      local name, title = setup[1], setup[2]
       local child_wait = limit()
       if child_wait < 3000 then
         check(title, false, 'not run: the time budget is used up')
       else
-        local out = vim.fs.dirname(result_path) .. '/readme-' .. name .. '.json'
+        local out = vim.fs.dirname(result_path) .. '/attach-' .. name:gsub('[^%w%.%-]', '-') .. '.json'
         os.remove(out)
         local done = vim.system({ vim.v.progpath, '--headless', '--clean', '-l', runner, name, out },
           { text = true, env = { E2E_WAIT_MS = tostring(child_wait) } }):wait(child_wait + 6000)
         local result = read_file(out)
         local decoded = result and vim.json.decode(result) or {}
-        report.readme[name] = { result = decoded, code = done.code, stderr = done.stderr }
+        report.setups[name] = { result = decoded, code = done.code, stderr = done.stderr }
         check(title, done.code == 0 and decoded.ok == true,
           ('exit %s, %s%s'):format(tostring(done.code), decoded.why or 'no result file',
             (done.stderr or '') ~= '' and ('\n' .. done.stderr) or ''))

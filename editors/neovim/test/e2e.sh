@@ -85,7 +85,7 @@ cp -R "$ROOT/examples/Payroll" "$TMP/Payroll"
 mkdir -p "$TMP/bin" "$TMP/xdg/config" "$TMP/xdg/data" "$TMP/xdg/state" "$TMP/xdg/cache" "$OUT_DIR"
 # The README's snippets run `sqlwarden` from PATH.
 ln -s "$BIN" "$TMP/bin/sqlwarden"
-rm -f "$RESULT" "$OUT_DIR"/readme-*.json
+rm -f "$RESULT" "$OUT_DIR"/attach-*.json
 
 status=0
 (
@@ -96,7 +96,7 @@ status=0
         SQLWARDEN_BIN="$BIN" \
         SQLWARDEN_NVIM_MODULE="$ROOT/editors/neovim/sqlwarden.lua" \
         SQLWARDEN_NVIM_README="$ROOT/editors/neovim/README.md" \
-        E2E_README_LUA="$HERE/readme.lua" \
+        E2E_ATTACH_LUA="$HERE/attach.lua" \
         E2E_PROJECT="$TMP/Payroll" \
         E2E_RESULT="$RESULT" \
         E2E_WAIT_MS="${E2E_WAIT_MS:-15000}" \
