@@ -1,0 +1,217 @@
+// Drives code-server through Chromium for test/e2e.sh: opens the post-deployment script of
+// the Payroll copy, waits for the server's findings in the Problems panel, hovers the
+// EXECUTE AS finding, applies the "Add REVERT" quick fix and waits for the finding to go.
+// Each step takes a screenshot into ARTIFACTS; any failure exits with status 1, naming the
+// step and what was missing, after a screenshot of the screen as it was.
+//
+// Environment: PORT (code-server on 127.0.0.1), WS (the workspace folder), ARTIFACTS,
+// CHROMIUM (default /usr/bin/chromium).
+
+'use strict';
+
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const PORT = required('PORT');
+const WS = required('WS');
+const ARTIFACTS = required('ARTIFACTS');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// The server indexes the whole workspace, so the first findings can take a while on a
+// cold machine; after that each wait is for one round trip.
+const FIRST_FINDINGS_MS = 90_000;
+const STEP_MS = 30_000;
+
+const t0 = Date.now();
+let page;
+let shot = 0;
+let current = 'start';
+
+function required(name) {
+    const value = process.env[name];
+    if (!value) {
+        console.error(`e2e.js: ${name} is not set (run test/e2e.sh)`);
+        process.exit(2);
+    }
+    return value;
+}
+
+function log(text) {
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${text}`);
+}
+
+async function screenshot(name) {
+    shot += 1;
+    const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${path.basename(file)}`);
+}
+
+async function step(name, body) {
+    current = name;
+    log(`step: ${name}`);
+    await body();
+}
+
+class Failure extends Error {}
+
+/** Waits for `locator`'s first match; on a timeout fails with `what` instead of a stack. */
+async function expectVisible(locator, what, timeout = STEP_MS) {
+    try {
+        await locator.first().waitFor({ state: 'visible', timeout });
+    } catch {
+        throw new Failure(`${what} did not appear within ${timeout / 1000} s`);
+    }
+    return locator.first();
+}
+
+/** The rows of the Problems panel as text, one line each. */
+async function problemRows() {
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const texts = await rows.allInnerTexts();
+    return texts.map((text) => text.replace(/\s+/g, ' ').trim());
+}
+
+async function expectProblem(pattern, what, timeout = STEP_MS) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+        const rows = await problemRows();
+        const row = rows.find((text) => pattern.test(text));
+        if (row !== undefined) {
+            log(`Problems: ${row}`);
+            return row;
+        }
+        if (Date.now() > deadline) {
+            throw new Failure(`${what} was not in the Problems panel within ${timeout / 1000} s; its rows:\n  ${rows.join('\n  ') || '(none)'}`);
+        }
+        await page.waitForTimeout(250);
+    }
+}
+
+async function run() {
+    const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    });
+    try {
+        page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        page.on('console', (message) => {
+            // code-server asks for a few files it does not have (404s): not ours to report.
+            if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
+                console.log(`  [browser console] ${message.text().slice(0, 300)}`);
+            }
+        });
+        await scenario();
+    } catch (error) {
+        if (page !== undefined) {
+            await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {});
+        }
+        throw error;
+    } finally {
+        await browser.close();
+    }
+}
+
+async function scenario() {
+    await step('open the workspace', async () => {
+        await page.goto(`http://127.0.0.1:${PORT}/?folder=${encodeURIComponent(WS)}`, { waitUntil: 'domcontentloaded' });
+        await expectVisible(page.locator('.monaco-workbench'), 'the VS Code workbench', 60_000);
+        await expectVisible(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'Scripts' }), 'the Explorer with the Payroll folder', 60_000);
+        await screenshot('workbench');
+    });
+
+    await step('open Scripts/Script.PostDeployment.sql', async () => {
+        await page.keyboard.press('Control+P');
+        const input = await expectVisible(page.locator('.quick-input-widget input'), 'Quick Open');
+        await input.fill('Script.PostDeployment.sql');
+        await expectVisible(page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Script.PostDeployment.sql' }), 'Script.PostDeployment.sql in Quick Open');
+        await page.keyboard.press('Enter');
+        await expectVisible(page.locator('.tabs-container .tab.active', { hasText: 'Script.PostDeployment.sql' }), 'the editor tab of Script.PostDeployment.sql');
+        await expectVisible(page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }), 'the EXECUTE AS line in the editor');
+        await screenshot('file-opened');
+    });
+
+    await step('the findings in the Problems panel', async () => {
+        await page.keyboard.press('Control+Shift+M');
+        await expectVisible(page.locator('.markers-panel'), 'the Problems panel');
+        await expectProblem(/IMP003/, 'the IMP003 finding', FIRST_FINDINGS_MS);
+        const row = await expectProblem(/IMP003/, 'the IMP003 finding');
+        if (!/EXECUTE AS|REVERT/i.test(row)) {
+            throw new Failure(`the IMP003 finding does not mention EXECUTE AS or REVERT: ${row}`);
+        }
+        // Findings of files that are not open: the server publishes for the whole workspace.
+        await expectProblem(/RaiseSalary\.sql/, 'the file row of Procedures/RaiseSalary.sql');
+        await expectProblem(/PRM002/, 'the PRM002 finding of RaiseSalary.sql');
+        await expectProblem(/Search\.sql/, 'the file row of Procedures/Search.sql');
+        await expectProblem(/IMP004/, 'the IMP004 finding of Search.sql');
+        await expectVisible(page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info'), 'a squiggle in the editor');
+        await screenshot('problems');
+    });
+
+    await step('hover the EXECUTE AS finding', async () => {
+        const line = page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }).first();
+        const word = line.locator('span span', { hasText: 'EXECUTE' }).first();
+        await page.mouse.move(5, 5);
+        await word.hover();
+        // The hover has a part for the diagnostic under the mouse (`.marker`) and one for
+        // each hover provider: the server's markdown is in `.markdown-hover`.
+        const hover = page.locator('.monaco-hover:not(.hidden)');
+        const marker = await expectVisible(hover.locator('.marker.hover-contents'), "the finding's part of the hover");
+        const markerText = (await marker.innerText()).replace(/\s+/g, ' ');
+        log(`hover, the finding: ${markerText}`);
+        if (!/IMP003/.test(markerText)) {
+            throw new Failure(`the hover's finding is not IMP003: ${markerText}`);
+        }
+        const markdown = await expectVisible(hover.locator('.markdown-hover .rendered-markdown'), "the server's markdown hover");
+        const markdownText = (await markdown.innerText()).replace(/\s+/g, ' ').trim();
+        log(`hover, the server's markdown: ${markdownText.slice(0, 300)}`);
+        if (markdownText.length === 0) {
+            throw new Failure("the server's hover is empty");
+        }
+        await screenshot('hover');
+    });
+
+    await step('apply the "Add REVERT" quick fix', async () => {
+        const line = page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }).first();
+        await line.click();
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+.');
+        await expectVisible(page.locator('.action-widget .monaco-list-row', { hasText: /^\s*Add REVERT/ }), 'the "Add REVERT" quick fix in the Ctrl+. menu');
+        const titles = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim());
+        log(`code actions: ${titles.join(' | ')}`);
+        await screenshot('quick-fix-menu');
+        // Chosen with the keyboard: a click on the menu lands on VS Code's pointer block.
+        for (let i = 0; ; i += 1) {
+            const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '')).trim();
+            if (/^Add REVERT/.test(focused)) {
+                break;
+            }
+            if (i > titles.length) {
+                throw new Failure(`could not move the focus to "Add REVERT" in the quick fix menu: ${titles.join(' | ')}`);
+            }
+            await page.keyboard.press('ArrowDown');
+        }
+        await page.keyboard.press('Enter');
+        await expectVisible(page.locator('.monaco-editor .view-line', { hasText: /^\s*REVERT/ }), 'a REVERT line in the editor after the fix');
+        const deadline = Date.now() + STEP_MS;
+        while ((await problemRows()).some((text) => /IMP003/.test(text))) {
+            if (Date.now() > deadline) {
+                throw new Failure(`the IMP003 finding was still in the Problems panel ${STEP_MS / 1000} s after the fix:\n  ${(await problemRows()).join('\n  ')}`);
+            }
+            await page.waitForTimeout(250);
+        }
+        log('IMP003 is gone from the Problems panel');
+        await expectProblem(/PRM002/, 'the PRM002 finding (still there after the fix)');
+        await screenshot('fixed');
+    });
+}
+
+run().then(
+    () => log('all steps passed'),
+    (error) => {
+        const detail = error instanceof Failure ? error.message : error.stack || String(error);
+        console.error(`e2e.js: FAIL in step "${current}": ${detail}`);
+        process.exit(1);
+    },
+);
