@@ -2,6 +2,7 @@
 // vscode-languageclient carry diagnostics, hovers and code actions. Every finding, hover
 // and fix comes from the server; nothing is analysed here.
 
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { findExecutable, initializationOptions } from './settings';
@@ -89,6 +90,12 @@ async function start(): Promise<void> {
             configurationSection: SECTION,
         },
         outputChannel,
+        // The server logs on stderr, each line with its own level; the client's default
+        // would mark every line as an error.
+        stdioOptions: {
+            stdout: (input, channel) => forwardLines(input, (line) => channel.info(line)),
+            stderr: (input, channel) => forwardLines(input, (line) => channel.appendLine(line)),
+        },
     };
     const created = new LanguageClient(SECTION, 'sqlwarden', serverOptions, clientOptions);
     client = created;
@@ -107,6 +114,10 @@ async function showError(text: string): Promise<void> {
     if (choice === openSettings) {
         await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.path`);
     }
+}
+
+function forwardLines(input: NodeJS.ReadableStream, write: (line: string) => void): void {
+    readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', write);
 }
 
 function message(error: unknown): string {

@@ -4,17 +4,22 @@
 // Each step takes a screenshot into ARTIFACTS; any failure exits with status 1, naming the
 // step and what was missing, after a screenshot of the screen as it was.
 //
+// Then it restarts the server with the extension's command, and last points
+// `sqlwarden.path` at a missing file to see the error that names the setting.
+//
 // Environment: PORT (code-server on 127.0.0.1), WS (the workspace folder), ARTIFACTS,
-// CHROMIUM (default /usr/bin/chromium).
+// DATA (the profile: code-server's --user-data-dir), CHROMIUM (default /usr/bin/chromium).
 
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const PORT = required('PORT');
 const WS = required('WS');
 const ARTIFACTS = required('ARTIFACTS');
+const DATA = required('DATA');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // The server indexes the whole workspace, so the first findings can take a while on a
@@ -205,6 +210,80 @@ async function scenario() {
         await expectProblem(/PRM002/, 'the PRM002 finding (still there after the fix)');
         await screenshot('fixed');
     });
+
+    await step('sqlwarden: Restart Server', async () => {
+        const before = serverStarts();
+        await runCommand('sqlwarden: Restart Server');
+        await waitFor(() => serverStarts() > before, 'a second start of the server in the extension log', STEP_MS);
+        // The new server publishes the findings again. The open buffer, with the REVERT of
+        // the fix, is sent to it, so IMP003 must stay away.
+        await expectProblem(/PRM002/, 'the PRM002 finding after the restart', FIRST_FINDINGS_MS);
+        await page.waitForTimeout(2000);
+        const rows = await problemRows();
+        if (rows.some((text) => /IMP003/.test(text))) {
+            throw new Failure(`IMP003 came back after the restart although the file has its REVERT:\n  ${rows.join('\n  ')}`);
+        }
+        await screenshot('restarted');
+    });
+
+    await step('a missing executable is reported with the setting to change', async () => {
+        await runCommand('Preferences: Open User Settings', /^\s*Preferences: Open User Settings\s*$/);
+        const search = await expectVisible(page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .settings-header-widget .monaco-editor textarea'), 'the search box of the Settings editor');
+        await search.focus();
+        await page.keyboard.type('sqlwarden.path');
+        // sqlwarden.path is machine-scoped: in code-server, as in any remote window, it is
+        // shown on the Remote tab (the machine the server runs on), not on the User tab.
+        const remote = await expectVisible(page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }), 'the Remote tab of the Settings editor');
+        await remote.click();
+        const input = await expectVisible(page.locator('.settings-editor .setting-item-contents', { hasText: 'Path' }).locator('input.input'), 'the sqlwarden.path setting');
+        const missing = path.join(WS, 'no-such-dir', 'sqlwarden');
+        await input.fill(missing);
+        await page.keyboard.press('Tab');
+        const toast = await expectVisible(page.locator('.notification-toast', { hasText: 'sqlwarden.path' }), 'an error notification naming sqlwarden.path');
+        const text = (await toast.innerText()).replace(/\s+/g, ' ').trim();
+        log(`notification: ${text}`);
+        if (!text.includes(missing)) {
+            throw new Failure(`the notification does not name the missing file ${missing}: ${text}`);
+        }
+        await screenshot('missing-executable');
+    });
+}
+
+/** Runs a command from the Command Palette by its title. */
+async function runCommand(title, exact) {
+    await page.keyboard.press('Control+Shift+P');
+    const input = await expectVisible(page.locator('.quick-input-widget input'), 'the Command Palette');
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: exact ?? title });
+    await expectVisible(row, `the command "${title}"`);
+    await row.first().click();
+}
+
+async function waitFor(condition, what, timeout) {
+    const deadline = Date.now() + timeout;
+    while (!(await condition())) {
+        if (Date.now() > deadline) {
+            throw new Failure(`${what} did not happen within ${timeout / 1000} s`);
+        }
+        await page.waitForTimeout(250);
+    }
+}
+
+/** How often the extension's log (its output channel, written under DATA/logs) says it started the server. */
+function serverStarts() {
+    let count = 0;
+    const visit = (dir) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                visit(full);
+            } else if (entry.name === 'sqlwarden.log' && path.basename(dir) === 'sqlwarden.sqlwarden') {
+                count += fs.readFileSync(full, 'utf8').split('\n').filter((line) => /\] Starting .* server$/.test(line)).length;
+            }
+        }
+    };
+    visit(path.join(DATA, 'logs'));
+    return count;
 }
 
 run().then(

@@ -113,7 +113,7 @@ node -e '
 const [file, bin] = process.argv.slice(1);
 const settings = {
     "sqlwarden.path": bin,
-    "sqlwarden.trace.server": "messages",
+    "sqlwarden.trace.server": "verbose",
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
     "workbench.welcomePage.walkthroughs.openOnInstall": false,
@@ -152,4 +152,5 @@ curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || fail "code-server did no
 echo "code-server on 127.0.0.1:$PORT"
 
 step "drive VS Code through Chromium"
-PORT=$PORT WS=$WS ARTIFACTS=$ARTIFACTS CHROMIUM=$CHROMIUM node "$HERE/e2e.js"
+PORT=$PORT WS=$WS ARTIFACTS=$ARTIFACTS DATA=$WORK/data CHROMIUM=$CHROMIUM \
+    node "$HERE/e2e.js"
