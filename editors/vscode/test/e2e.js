@@ -140,11 +140,17 @@ async function scenario() {
     await step('the findings in the Problems panel', async () => {
         await page.keyboard.press('Control+Shift+M');
         await expectVisible(page.locator('.markers-panel'), 'the Problems panel');
-        await expectProblem(/IMP003/, 'the IMP003 finding', FIRST_FINDINGS_MS);
-        const row = await expectProblem(/IMP003/, 'the IMP003 finding');
+        const row = await expectProblem(/IMP003/, 'the IMP003 finding', FIRST_FINDINGS_MS);
         if (!/EXECUTE AS|REVERT/i.test(row)) {
             throw new Failure(`the IMP003 finding does not mention EXECUTE AS or REVERT: ${row}`);
         }
+        // The code links to the rule's documentation (the diagnostic's codeDescription).
+        const link = page.locator('.markers-panel .monaco-list-row', { hasText: 'IMP003' }).locator('a.monaco-link').first();
+        const href = await link.getAttribute('href', { timeout: 5_000 }).catch(() => null);
+        if (!href) {
+            throw new Failure(`the IMP003 code in the Problems panel links nowhere (no codeDescription.href?): ${row}`);
+        }
+        log(`IMP003 links to ${href}`);
         // Findings of files that are not open: the server publishes for the whole workspace.
         await expectProblem(/RaiseSalary\.sql/, 'the file row of Procedures/RaiseSalary.sql');
         await expectProblem(/PRM002/, 'the PRM002 finding of RaiseSalary.sql');
