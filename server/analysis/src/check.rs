@@ -7,9 +7,7 @@
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
 use crate::project::Workspace;
-use crate::rules::{self, Context};
 
 /// Builds each project's model and runs every registered rule on it. Projects are
 /// independent, so they are analysed in parallel; the result keeps the projects' order.
@@ -17,15 +15,7 @@ pub fn analyze(workspace: &Workspace) -> Vec<Diagnostic> {
     workspace
         .projects
         .par_iter()
-        .map(|project| {
-            let model = Model::build(workspace, project);
-            let context = Context {
-                workspace,
-                project,
-                model: &model,
-            };
-            rules::run(&context)
-        })
+        .map(|project| crate::host::analyze_project(workspace, project).1)
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()

@@ -133,9 +133,13 @@ pub struct Diagnostic {
 
 /// Every file a run read (scripts, included files, `.sqlproj` files), with its decoded
 /// text, so that output formats can show code frames and convert positions.
+///
+/// Each file is shared (`Arc`), so that a copy of the whole set (a language server's
+/// snapshot for a worker thread) costs a pointer per file, and replacing one file's text
+/// ([`SourceFiles::set_text`]) leaves every other file untouched.
 #[derive(Clone, Debug, Default)]
 pub struct SourceFiles {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
     /// Files by absolute path, so that adding thousands of files stays linear.
     by_absolute: std::collections::HashMap<PathBuf, FileId>,
 }
@@ -159,13 +163,26 @@ impl SourceFiles {
         let line_index = LineIndex::new(&text);
         let id = FileId(self.files.len() as u32);
         self.by_absolute.insert(absolute.clone(), id);
-        self.files.push(SourceFile {
+        self.files.push(std::sync::Arc::new(SourceFile {
             path,
             absolute,
             text,
             line_index,
-        });
+        }));
         id
+    }
+
+    /// Replaces a file's text (an editor's change, or the file changed on disk); its id,
+    /// paths and every other file stay as they are.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let old = &self.files[id.0 as usize];
+        let line_index = LineIndex::new(&text);
+        self.files[id.0 as usize] = std::sync::Arc::new(SourceFile {
+            path: old.path.clone(),
+            absolute: old.absolute.clone(),
+            text,
+            line_index,
+        });
     }
 
     pub fn find(&self, absolute: &Path) -> Option<FileId> {
@@ -180,7 +197,7 @@ impl SourceFiles {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     pub fn len(&self) -> usize {

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod host;
 pub mod load;
 pub mod model;
 pub mod project;

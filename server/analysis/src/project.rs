@@ -6,8 +6,9 @@
 //! file parsed and lowered once. After loading nothing reads the disk. The language
 //! server overlays open buffers through [`LoadOptions::overlays`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use syntax::ast::Script;
 
@@ -30,14 +31,48 @@ pub struct LoadOptions {
     pub select: Vec<String>,
     /// `--ignore`: codes or prefixes never to report, added to the file's.
     pub ignore: Vec<String>,
+    /// Told of every file parsed, for a language server's progress report.
+    pub progress: Option<Progress>,
+}
+
+/// A callback told `(files parsed so far, files to parse)` as loading parses files (from
+/// several threads at once).
+#[derive(Clone)]
+pub struct Progress {
+    done: Arc<std::sync::atomic::AtomicUsize>,
+    report: Arc<dyn Fn(usize, usize) + Send + Sync>,
+}
+
+impl Progress {
+    pub fn new(report: impl Fn(usize, usize) + Send + Sync + 'static) -> Self {
+        Progress {
+            done: Arc::default(),
+            report: Arc::new(report),
+        }
+    }
+
+    /// One more file is being parsed, of `total`.
+    pub fn step(&self, total: usize) {
+        let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        (self.report)(done, total);
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// Everything a run reads.
-#[derive(Debug, Default)]
+///
+/// Cloning is cheap (files and parses are shared), so a language server hands a copy to
+/// a worker thread as the snapshot of one revision.
+#[derive(Clone, Debug, Default)]
 pub struct Workspace {
     pub files: SourceFiles,
     /// The parse of every SQL file, by file: `None` for `.sqlproj` and other non-SQL files.
-    pub scripts: BTreeMap<FileId, ParsedFile>,
+    pub scripts: BTreeMap<FileId, Arc<ParsedFile>>,
     pub projects: Vec<Project>,
     /// Problems found while loading (SQL004 unreadable input, SQL002 unknown variables).
     pub diagnostics: Vec<Diagnostic>,
@@ -54,7 +89,7 @@ pub struct ParsedFile {
 }
 
 /// A database project: one `.sqlproj`, or the loose scripts that no project claims.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Project {
     /// How the project's files were found.
     pub kind: ProjectKind,
@@ -86,6 +121,10 @@ pub struct Project {
     pub none_items: Vec<FileId>,
     /// `Compile` items: the C# sources of SQLCLR assemblies, loaded as text.
     pub compile_items: Vec<FileId>,
+    /// Every SQLCMD variable name the project defines anywhere (upper-cased): the
+    /// variables above and every `:setvar` in its files. `$(Name)` outside this set is
+    /// SQL002.
+    pub defined_variables: BTreeSet<String>,
 }
 
 impl Project {

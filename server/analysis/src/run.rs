@@ -1,10 +1,12 @@
 //! One whole run, as the command line needs it: load the projects, analyse them, apply
 //! suppressions and then the configuration (whose `select`/`ignore` already hold the
-//! command line's), and sort the findings into output order.
+//! command line's), and sort the findings into output order. The analysis is
+//! [`crate::host`]'s, the one the language server runs after every edit.
 
 use std::path::PathBuf;
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::host::Host;
 use crate::load::{LoadError, load};
 use crate::project::{LoadOptions, Workspace};
 
@@ -19,20 +21,15 @@ pub struct Outcome {
 /// not exist, a bad configuration file, a bad option); its message names the file.
 pub fn run(paths: &[PathBuf], options: &LoadOptions) -> Result<Outcome, LoadError> {
     let workspace = load(paths, options)?;
-    // Loading reports its findings (SQL002, SQL004) into the workspace; the rules report
-    // the rest.
-    let mut diagnostics = workspace.diagnostics.clone();
-    diagnostics.extend(crate::check::analyze(&workspace));
-    // Suppressions first, so that a suppression of a code the configuration turns off
-    // still counts as used (see `suppression`).
-    let diagnostics = crate::suppression::apply(&workspace, diagnostics);
-    let mut diagnostics = crate::config::apply(&workspace.config, &workspace.files, diagnostics);
-    diagnostic::sort(&mut diagnostics, &workspace.files);
-    // A workspace-level finding reported by a rule that runs once per project must still
-    // appear once.
-    diagnostics.dedup();
+    // The same incremental analysis the language server keeps, run once: loading's
+    // findings (SQL002, SQL004) and the rules', through suppressions (before the
+    // configuration, so that a suppression of a code the configuration turns off still
+    // counts as used) and the configuration, sorted, each once.
+    let mut host = Host::new(workspace);
+    host.analyze();
+    let diagnostics = host.all_diagnostics();
     Ok(Outcome {
-        workspace,
+        workspace: host.workspace().clone(),
         diagnostics,
     })
 }

@@ -28,7 +28,31 @@ const DIRECTIVE: &str = "sqlwarden-ignore";
 /// Removes suppressed diagnostics and adds SQL003 for the suppressions that are unused,
 /// unknown or incomplete.
 pub fn apply(workspace: &Workspace, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let (mut suppressions, problems) = collect(workspace);
+    let analysed = analysed_files(workspace);
+    apply_in(workspace, &analysed, &analysed, diagnostics)
+}
+
+/// The files whose suppressions count: those that some project analyses. A suppression in
+/// a file that nothing analyses (a `None` item) would otherwise always look unused.
+pub fn analysed_files(workspace: &Workspace) -> BTreeSet<FileId> {
+    workspace
+        .projects
+        .iter()
+        .flat_map(|project| walk::files(workspace, project))
+        .collect()
+}
+
+/// [`apply`] for the diagnostics of some files only: a suppression silences findings in
+/// its own file alone, so the findings of `files` and the suppressions written in them
+/// are judged together, and nothing outside them is read. `analysed` is
+/// [`analysed_files`]; `diagnostics` must all be located in `files`.
+pub fn apply_in(
+    workspace: &Workspace,
+    analysed: &BTreeSet<FileId>,
+    files: &BTreeSet<FileId>,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let (mut suppressions, problems) = collect(workspace, analysed, files);
 
     let mut kept: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -149,20 +173,20 @@ fn report(file: FileId, range: TextRange, message: String) -> Diagnostic {
 
 /// Every suppression comment of every parsed file, and the SQL003 findings for those that
 /// are malformed.
-fn collect(workspace: &Workspace) -> (Vec<Suppression>, Vec<Diagnostic>) {
+fn collect(
+    workspace: &Workspace,
+    analysed: &BTreeSet<FileId>,
+    files: &BTreeSet<FileId>,
+) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut suppressions = Vec::new();
     let mut problems = Vec::new();
-    // Only the files that some project analyses: a suppression in a file that nothing
-    // analyses (a `None` item) would otherwise always look unused.
-    let analysed: BTreeSet<FileId> = workspace
-        .projects
-        .iter()
-        .flat_map(|project| walk::files(workspace, project))
-        .collect();
-    for (&file, parsed) in &workspace.scripts {
+    for &file in files {
         if !analysed.contains(&file) {
             continue;
         }
+        let Some(parsed) = workspace.scripts.get(&file) else {
+            continue;
+        };
         let text = &workspace.files.get(file).text;
         let script = &parsed.script;
         for comment in &script.comments {

@@ -24,6 +24,15 @@ pub enum Command {
     },
     /// List every rule: code, name, default severity and summary.
     Rules,
+    /// Run the language server on standard input and output (for editors).
+    Server(ServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod baseline;
 mod check;
 mod cli;
 mod format;
+pub mod lsp;
 mod report;
 mod rules_cmd;
 mod status;
@@ -40,6 +41,7 @@ fn run(cli: &cli::Cli) -> ExitStatus {
         cli::Command::Check(args) => check::check(args),
         cli::Command::Rule { code } => rules_cmd::rule(code).map(print),
         cli::Command::Rules => Ok(print(rules_cmd::rules())),
+        cli::Command::Server(_) => lsp::run_stdio().map(|()| ExitStatus::Clean),
     };
     match result {
         Ok(status) => status,

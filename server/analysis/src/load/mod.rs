@@ -204,7 +204,7 @@ struct Loader<'a> {
 type Prefetched = (Result<String, String>, Vec<Directive>);
 
 /// Reads and decodes a file; the error completes a sentence that starts with its path.
-fn read_text(path: &Path) -> Result<String, String> {
+pub fn read_text(path: &Path) -> Result<String, String> {
     // A pipe or a device named like a script would block the run or never end.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return Err("is not a regular file".to_owned());
@@ -737,33 +737,10 @@ impl<'a> Loader<'a> {
             }
         }
         for &file in &members {
-            let text = &self.files.get(file).text;
-            let refs = sqlcmd::variable_refs(text);
-            // sqlcmd substitutes everywhere, but SSDT's deployment-script template
-            // carries `$(TableName)` in a comment and builds without complaint: a
-            // reference in a comment is documentation, not a use.
-            let comments = if refs.is_empty() {
-                Vec::new()
-            } else {
-                sqlcmd::comments(text)
-            };
-            for reference in refs {
-                let in_comment = comments
-                    .iter()
-                    .any(|c| c.start <= reference.range.start && reference.range.end <= c.end);
-                if !in_comment && !defined.contains(&reference.name.to_ascii_uppercase()) {
-                    let name = &reference.name;
-                    self.report(
-                        Code::Sql002,
-                        file,
-                        reference.range,
-                        format!(
-                            "SQLCMD variable `$({name})` is not defined: add `:setvar {name} value`, a SqlCmdVariable in the .sqlproj, or pass --var {name}=VALUE"
-                        ),
-                    );
-                }
-            }
+            let found = unknown_variables(&defined, file, &self.files.get(file).text);
+            self.diagnostics.extend(found);
         }
+        project.defined_variables = defined.into_iter().collect();
         self.projects.push(project);
     }
 
@@ -875,13 +852,18 @@ impl<'a> Loader<'a> {
     /// Parses every SQL file once, in parallel, and assembles the workspace.
     fn finish(mut self, config: Config) -> Workspace {
         let files = &self.files;
-        let parsed: Vec<(FileId, ParsedFile)> = self
+        let total = self.sql.len();
+        let progress = self.options.progress.clone();
+        let parsed: Vec<(FileId, std::sync::Arc<ParsedFile>)> = self
             .sql
             .iter()
             .copied()
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|id| {
+                if let Some(progress) = &progress {
+                    progress.step(total);
+                }
                 let text = &files.get(id).text;
                 let result = std::panic::catch_unwind(|| syntax::parse_script(text));
                 let (script, errors) = result.unwrap_or_else(|_| {
@@ -893,7 +875,7 @@ impl<'a> Loader<'a> {
                         }],
                     )
                 });
-                (id, ParsedFile { script, errors })
+                (id, std::sync::Arc::new(ParsedFile { script, errors }))
             })
             .collect();
         // The same problem reached from two projects is reported once.
@@ -916,6 +898,47 @@ impl<'a> Loader<'a> {
             config,
         }
     }
+}
+
+/// SQL002 for every `$(Name)` in `text` (the text of `file`) that `defined` (upper-cased
+/// names) does not hold.
+pub fn unknown_variables<S: std::hash::BuildHasher>(
+    defined: &HashSet<String, S>,
+    file: FileId,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let refs = sqlcmd::variable_refs(text);
+    // sqlcmd substitutes everywhere, but SSDT's deployment-script template carries
+    // `$(TableName)` in a comment and builds without complaint: a reference in a comment
+    // is documentation, not a use.
+    let comments = if refs.is_empty() {
+        Vec::new()
+    } else {
+        sqlcmd::comments(text)
+    };
+    let mut out = Vec::new();
+    for reference in refs {
+        let in_comment = comments
+            .iter()
+            .any(|c| c.start <= reference.range.start && reference.range.end <= c.end);
+        if !in_comment && !defined.contains(&reference.name.to_ascii_uppercase()) {
+            let name = &reference.name;
+            out.push(Diagnostic {
+                code: Code::Sql002,
+                severity: Severity::Warning,
+                message: format!(
+                    "SQLCMD variable `$({name})` is not defined: add `:setvar {name} value`, a SqlCmdVariable in the .sqlproj, or pass --var {name}=VALUE"
+                ),
+                location: Location {
+                    file,
+                    range: reference.range,
+                },
+                related: Vec::new(),
+                fix: None,
+            });
+        }
+    }
+    out
 }
 
 /// The state of the depth-first walk through one project's `:r` lines.

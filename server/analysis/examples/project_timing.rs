@@ -1,0 +1,56 @@
+//! Prints, for each project under a folder, how long building its model and running the
+//! rules takes: the part of a run that an incremental analysis must redo after an edit.
+//!
+//! `cargo run --release -p analysis --example project_timing -- DIR`
+
+use std::time::Instant;
+
+use analysis::model::Model;
+use analysis::project::LoadOptions;
+use analysis::rules::{self, Context};
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: project_timing DIR");
+    let started = Instant::now();
+    let workspace = analysis::load::load(&[dir.into()], &LoadOptions::default()).expect("loads");
+    println!(
+        "load: {:?} ({} files)",
+        started.elapsed(),
+        workspace.files.len()
+    );
+    // `REPEAT=N` builds each model N times more, so that a profiler sees the analysis
+    // rather than the load.
+    let repeat: usize = std::env::var("REPEAT")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    for project in &workspace.projects {
+        for _ in 0..repeat {
+            let model = Model::build(&workspace, project);
+            let context = Context {
+                workspace: &workspace,
+                project,
+                model: &model,
+            };
+            std::hint::black_box(rules::run(&context));
+        }
+        let t = Instant::now();
+        let model = Model::build(&workspace, project);
+        let built = t.elapsed();
+        let t = Instant::now();
+        let context = Context {
+            workspace: &workspace,
+            project,
+            model: &model,
+        };
+        let found = rules::run(&context);
+        println!(
+            "{:40} files {:5} model {:>10.2?} rules {:>10.2?} findings {}",
+            project.name,
+            project.files().len(),
+            built,
+            t.elapsed(),
+            found.len()
+        );
+    }
+}

@@ -1,0 +1,448 @@
+//! Incremental analysis: the state kept between edits, and the one analysis that both
+//! `sqlwarden check` and the language server run.
+//!
+//! Ground state is what the user controls: each file's text (the disk, overlaid by open
+//! editor buffers), the projects and the configuration, all in the [`Workspace`] that
+//! loading produced. Derived state is everything computed from it, at three grains:
+//! - per file: the parse and the lowered script (the tree of an edited file is kept, so a
+//!   keystroke reparses incrementally), and the SQL002 findings of its `$(Var)`s;
+//! - per project: the [`Model`] and the rules' raw findings;
+//! - per file again: the findings a user sees, after suppressions and the configuration.
+//!
+//! An edit replaces one file's text and invalidates only what depends on it: that file's
+//! parse, the projects that reach it (their models and raw findings are rebuilt, in
+//! parallel, on a [`Job`]), and the shown findings of the files whose raw findings or
+//! text changed. Other projects keep their models and findings. An edit that changes the
+//! file's SQLCMD lines (`:r`, `:setvar`) changes the project's shape and asks for a reload
+//! instead ([`Edited::NeedsReload`]).
+//!
+//! Invariants:
+//! - a rule runs only inside [`analyze_project`], for `check` and the server alike, so the
+//!   editor and CI never disagree;
+//! - the shown findings of a file depend only on the raw findings located in it and on its
+//!   own suppression comments (a suppression never reaches across files), which is what
+//!   lets a file be finalised alone;
+//! - a [`JobResult`] carries the revision it was computed for, and [`Host::apply`] refuses
+//!   one that is older than the ground state.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use syntax::TextRange;
+
+use crate::diagnostic::{self, Code, Diagnostic, FileId};
+use crate::model::Model;
+use crate::project::{ParsedFile, Project, Workspace};
+use crate::rules::{self, Context};
+
+/// Builds one project's model and runs every registered rule on it: the only place rules
+/// run.
+pub fn analyze_project(workspace: &Workspace, project: &Project) -> (Model, Vec<Diagnostic>) {
+    let model = Model::build(workspace, project);
+    let context = Context {
+        workspace,
+        project,
+        model: &model,
+    };
+    let found = rules::run(&context);
+    (model, found)
+}
+
+/// The revision of the ground state: it grows with every change.
+pub type Revision = u64;
+
+/// What [`Host::edit`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edited {
+    /// The file's parse is current and the projects that reach it await a [`Job`].
+    Updated,
+    /// The edit changed the file's SQLCMD lines: the projects must be loaded again (with
+    /// the new text as an overlay).
+    NeedsReload,
+    /// The workspace has no such file.
+    Unknown,
+}
+
+/// The analysis state of one workspace.
+pub struct Host {
+    workspace: Workspace,
+    revision: Revision,
+    /// The trees of the files an editor has changed, for incremental reparsing.
+    trees: HashMap<FileId, syntax::Parsed>,
+    /// Per project, by index in `workspace.projects`: the model and raw findings of the
+    /// last analysis (`None` before the first).
+    models: Vec<Option<Arc<Model>>>,
+    raw: Vec<Arc<Vec<Diagnostic>>>,
+    /// Projects whose model is out of date.
+    dirty_projects: BTreeSet<usize>,
+    /// Files whose text changed since their findings were last finalised.
+    dirty_files: BTreeSet<FileId>,
+    /// The files whose suppressions count (see [`crate::suppression::analysed_files`]);
+    /// it depends only on the projects' shape, which edits do not change.
+    analysed: Arc<BTreeSet<FileId>>,
+    /// What the user sees, by file: findings after suppressions and the configuration,
+    /// sorted. Files without findings are absent.
+    shown: BTreeMap<FileId, Vec<Diagnostic>>,
+}
+
+impl Host {
+    /// Takes a freshly loaded workspace; nothing is analysed until a [`Job`] runs.
+    pub fn new(workspace: Workspace) -> Host {
+        let count = workspace.projects.len();
+        let analysed = Arc::new(crate::suppression::analysed_files(&workspace));
+        let dirty_files = workspace.files.iter().map(|(id, _)| id).collect();
+        Host {
+            workspace,
+            revision: 0,
+            trees: HashMap::new(),
+            models: vec![None; count],
+            raw: vec![Arc::default(); count],
+            dirty_projects: (0..count).collect(),
+            dirty_files,
+            analysed,
+            shown: BTreeMap::new(),
+        }
+    }
+
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    pub fn revision(&self) -> Revision {
+        self.revision
+    }
+
+    /// The model of a project from the last analysis applied.
+    pub fn model(&self, project: usize) -> Option<&Arc<Model>> {
+        self.models.get(project).and_then(Option::as_ref)
+    }
+
+    /// True when some change awaits analysis.
+    pub fn is_dirty(&self) -> bool {
+        !self.dirty_projects.is_empty() || !self.dirty_files.is_empty()
+    }
+
+    /// A file's shown findings, sorted.
+    pub fn diagnostics(&self, file: FileId) -> &[Diagnostic] {
+        self.shown.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every shown finding, in output order (by path, then position).
+    pub fn all_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.shown.values().flatten().cloned().collect();
+        diagnostic::sort(&mut all, &self.workspace.files);
+        all
+    }
+
+    /// The files that currently have shown findings.
+    pub fn files_with_diagnostics(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.shown.keys().copied()
+    }
+
+    /// The indices of the projects that analyse `file` (as a script, an include, a `None`
+    /// item or their `.sqlproj`).
+    pub fn projects_of(&self, file: FileId) -> Vec<usize> {
+        self.workspace
+            .projects
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.reaches(file) || p.project_file == Some(file))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Replaces a file's whole text (a file changed on disk, or a full-text sync).
+    pub fn set_text(&mut self, file: FileId, text: String) -> Edited {
+        if (file.0 as usize) >= self.workspace.files.len() {
+            return Edited::Unknown;
+        }
+        let parsed = parse_guarded(&text);
+        self.replace(file, text, parsed)
+    }
+
+    /// Applies edits to a file's text in order, each a byte range of the text as the
+    /// edits before it left it (clamped to it and to character boundaries), and reparses
+    /// incrementally.
+    pub fn edit(&mut self, file: FileId, edits: &[(TextRange, String)]) -> Edited {
+        if (file.0 as usize) >= self.workspace.files.len() {
+            return Edited::Unknown;
+        }
+        let mut text = self.workspace.files.get(file).text.clone();
+        let mut parsed = self.trees.remove(&file);
+        for (range, replacement) in edits {
+            let range = clamp(&text, *range);
+            text.replace_range(range.start..range.end, replacement);
+            parsed = parsed.and_then(|mut tree| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                    tree.edit(range, replacement);
+                    tree
+                }))
+                .ok()
+            });
+        }
+        // A tree that disagrees with the text (or none: the file's first edit, or a bug
+        // in the incremental reparse) is replaced by a parse from scratch.
+        let parsed = match parsed {
+            Some(tree) if tree.text() == text => Some(tree),
+            _ => parse_guarded(&text),
+        };
+        self.replace(file, text, parsed)
+    }
+
+    fn replace(&mut self, file: FileId, text: String, parsed: Option<syntax::Parsed>) -> Edited {
+        let is_sql = self.workspace.scripts.contains_key(&file);
+        let old_text = &self.workspace.files.get(file).text;
+        if *old_text == text {
+            if let Some(parsed) = parsed.filter(|_| is_sql) {
+                self.trees.insert(file, parsed);
+            }
+            return Edited::Updated;
+        }
+        let shape_changed = directive_kinds(old_text) != directive_kinds(&text);
+        self.revision += 1;
+        if is_sql {
+            let lowered = parsed.as_ref().and_then(|parsed| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ParsedFile {
+                    script: parsed.lower(),
+                    errors: parsed.errors(),
+                }))
+                .ok()
+            });
+            let lowered = lowered.unwrap_or_else(|| failed_parse(&text));
+            self.workspace.scripts.insert(file, Arc::new(lowered));
+            match parsed {
+                Some(parsed) => {
+                    self.trees.insert(file, parsed);
+                }
+                None => {
+                    self.trees.remove(&file);
+                }
+            }
+        }
+        self.workspace.files.set_text(file, text);
+        let projects = self.projects_of(file);
+        // The file's `$(Var)` references against what its projects define.
+        self.workspace
+            .diagnostics
+            .retain(|d| !(d.code == Code::Sql002 && d.location.file == file));
+        if is_sql {
+            let mut seen = HashSet::new();
+            for &index in &projects {
+                let project = &self.workspace.projects[index];
+                let defined: HashSet<String> = project.defined_variables.iter().cloned().collect();
+                let text = &self.workspace.files.get(file).text;
+                for found in crate::load::unknown_variables(&defined, file, text) {
+                    if seen.insert((found.location.range, found.message.clone())) {
+                        self.workspace.diagnostics.push(found);
+                    }
+                }
+            }
+        }
+        self.dirty_projects.extend(projects);
+        self.dirty_files.insert(file);
+        if shape_changed {
+            Edited::NeedsReload
+        } else {
+            Edited::Updated
+        }
+    }
+
+    /// The work that brings the derived state up to date, to run on any thread.
+    pub fn job(&self) -> Job {
+        Job {
+            revision: self.revision,
+            workspace: self.workspace.clone(),
+            projects: self.dirty_projects.iter().copied().collect(),
+            dirty_files: self.dirty_files.clone(),
+            previous: self.raw.clone(),
+            analysed: self.analysed.clone(),
+        }
+    }
+
+    /// Takes a job's result. A result for an older revision than the current one is
+    /// refused (returned as `Err`), since its findings describe text that is gone; on
+    /// success, the files whose shown findings changed are returned.
+    pub fn apply(&mut self, result: JobResult) -> Result<Vec<FileId>, JobResult> {
+        if result.revision != self.revision {
+            return Err(result);
+        }
+        for (index, model, found) in result.projects {
+            self.models[index] = Some(model);
+            self.raw[index] = found;
+            self.dirty_projects.remove(&index);
+        }
+        self.dirty_files.clear();
+        let mut changed = Vec::new();
+        for (file, shown) in result.shown {
+            let before = self.shown.get(&file).map_or(&[][..], Vec::as_slice);
+            if before != shown.as_slice() {
+                changed.push(file);
+            }
+            if shown.is_empty() {
+                self.shown.remove(&file);
+            } else {
+                self.shown.insert(file, shown);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Runs the job here and applies it: what `check` does.
+    pub fn analyze(&mut self) -> Vec<FileId> {
+        let result = self.job().run();
+        self.apply(result).unwrap_or_default()
+    }
+}
+
+/// A snapshot of one revision and the projects to analyse in it.
+pub struct Job {
+    revision: Revision,
+    workspace: Workspace,
+    projects: Vec<usize>,
+    dirty_files: BTreeSet<FileId>,
+    /// Every project's raw findings before this job.
+    previous: Vec<Arc<Vec<Diagnostic>>>,
+    analysed: Arc<BTreeSet<FileId>>,
+}
+
+/// What a [`Job`] computed.
+pub struct JobResult {
+    pub revision: Revision,
+    projects: Vec<(usize, Arc<Model>, Arc<Vec<Diagnostic>>)>,
+    /// The new shown findings of every file that was finalised again.
+    shown: Vec<(FileId, Vec<Diagnostic>)>,
+}
+
+impl Job {
+    pub fn revision(&self) -> Revision {
+        self.revision
+    }
+
+    /// Builds the models of the dirty projects (in parallel) and finalises the files
+    /// whose raw findings or text changed.
+    pub fn run(self) -> JobResult {
+        let workspace = &self.workspace;
+        let built: Vec<(usize, Arc<Model>, Arc<Vec<Diagnostic>>)> = self
+            .projects
+            .par_iter()
+            .map(|&index| {
+                let project = &workspace.projects[index];
+                let (model, found) = analyze_project(workspace, project);
+                (index, Arc::new(model), Arc::new(found))
+            })
+            .collect();
+        let mut raw = self.previous.clone();
+        for (index, _, found) in &built {
+            raw[*index] = found.clone();
+        }
+        // The files to finalise: those whose text changed, and those where a rebuilt
+        // project's findings differ from before.
+        let mut files = self.dirty_files.clone();
+        for (index, _, found) in &built {
+            let before = by_file(&self.previous[*index]);
+            let after = by_file(found);
+            for (file, list) in &after {
+                if before.get(file) != Some(list) {
+                    files.insert(*file);
+                }
+            }
+            for file in before.keys() {
+                if !after.contains_key(file) {
+                    files.insert(*file);
+                }
+            }
+        }
+        let shown = finalize(workspace, &self.analysed, &files, &raw);
+        JobResult {
+            revision: self.revision,
+            projects: built,
+            shown,
+        }
+    }
+}
+
+/// A project's findings grouped by file, each group in report order.
+fn by_file(found: &[Diagnostic]) -> HashMap<FileId, Vec<&Diagnostic>> {
+    let mut out: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
+    for d in found {
+        out.entry(d.location.file).or_default().push(d);
+    }
+    out
+}
+
+/// The shown findings of `files`: loading findings first, then every project's in
+/// project order (the order `check` has always reported in), through suppressions and
+/// the configuration, sorted, each once.
+fn finalize(
+    workspace: &Workspace,
+    analysed: &BTreeSet<FileId>,
+    files: &BTreeSet<FileId>,
+    raw: &[Arc<Vec<Diagnostic>>],
+) -> Vec<(FileId, Vec<Diagnostic>)> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let wanted = |d: &&Diagnostic| files.contains(&d.location.file);
+    let found: Vec<Diagnostic> = workspace
+        .diagnostics
+        .iter()
+        .filter(wanted)
+        .chain(raw.iter().flat_map(|r| r.iter()).filter(wanted))
+        .cloned()
+        .collect();
+    let found = crate::suppression::apply_in(workspace, analysed, files, found);
+    let found = crate::config::apply(&workspace.config, &workspace.files, found);
+    let mut grouped: BTreeMap<FileId, Vec<Diagnostic>> =
+        files.iter().map(|&f| (f, Vec::new())).collect();
+    for d in found {
+        grouped.entry(d.location.file).or_default().push(d);
+    }
+    grouped
+        .into_iter()
+        .map(|(file, mut list)| {
+            diagnostic::sort(&mut list, &workspace.files);
+            // A finding of a file that two projects analyse is reported once.
+            list.dedup();
+            (file, list)
+        })
+        .collect()
+}
+
+/// The SQLCMD lines of a text without their positions: what decides the `:r` graph and
+/// the variables, so an edit that keeps them keeps the projects' shape.
+fn directive_kinds(text: &str) -> Vec<crate::load::sqlcmd::DirectiveKind> {
+    crate::load::sqlcmd::directives(text)
+        .into_iter()
+        .map(|d| d.kind)
+        .collect()
+}
+
+/// Parses; `None` when the parser panics (a bug), which must not take the caller down.
+fn parse_guarded(text: &str) -> Option<syntax::Parsed> {
+    std::panic::catch_unwind(|| syntax::parse(text)).ok()
+}
+
+/// A range clamped into `text` and onto character boundaries.
+fn clamp(text: &str, range: TextRange) -> TextRange {
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(range.start);
+    let end = floor(range.end.max(start));
+    TextRange::new(start, end.max(start))
+}
+
+fn failed_parse(text: &str) -> ParsedFile {
+    ParsedFile {
+        script: syntax::ast::Script::default(),
+        errors: vec![syntax::SyntaxError {
+            range: TextRange::new(0, text.len()),
+            message: "the parser failed on this file; please report it".to_owned(),
+        }],
+    }
+}

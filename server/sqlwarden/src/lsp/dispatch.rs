@@ -1,0 +1,328 @@
+//! The dispatch table: which handler answers each request and notification, and where
+//! it runs. Reads of the last analysis that touch one file run on the main thread; reads
+//! that go through every file run on a worker thread with a snapshot, so the loop keeps
+//! taking keystrokes meanwhile.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use analysis::host::Edited;
+use lsp_server::{ErrorCode, Notification, Request, Response};
+use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType,
+};
+use serde_json::Value;
+
+use super::{Document, Server, Settings, Snapshot, Task, actions, hover, log, navigation, params};
+
+/// A request handler: a pure read of a snapshot.
+type Handler<R> =
+    fn(&Snapshot, <R as req::Request>::Params) -> Result<<R as req::Request>::Result, String>;
+
+impl Server {
+    pub(super) fn on_request(&mut self, request: Request) {
+        match request.method.as_str() {
+            // Main thread: one file, the last analysis.
+            req::HoverRequest::METHOD => self.on_main::<req::HoverRequest>(request, hover::hover),
+            req::GotoDefinition::METHOD => {
+                self.on_main::<req::GotoDefinition>(request, navigation::definition)
+            }
+            req::DocumentSymbolRequest::METHOD => {
+                self.on_main::<req::DocumentSymbolRequest>(request, navigation::document_symbols)
+            }
+            req::CodeActionRequest::METHOD => {
+                self.on_main::<req::CodeActionRequest>(request, actions::code_actions)
+            }
+            // Worker: every file of the workspace.
+            req::References::METHOD => {
+                self.on_worker::<req::References>(request, navigation::references)
+            }
+            req::WorkspaceSymbolRequest::METHOD => self
+                .on_worker::<req::WorkspaceSymbolRequest>(request, navigation::workspace_symbols),
+            _ => self.respond(Response::new_err(
+                request.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("sqlwarden does not handle {}", request.method),
+            )),
+        }
+    }
+
+    fn snapshot(&mut self) -> Option<Arc<Snapshot>> {
+        let host = self.host.as_ref()?;
+        if self
+            .snapshot
+            .as_ref()
+            .is_none_or(|s| s.revision != host.revision())
+        {
+            self.snapshot = Some(Arc::new(Snapshot::new(host, self.encoding)));
+        }
+        self.snapshot.clone()
+    }
+
+    fn on_main<R: req::Request>(&mut self, request: Request, handler: Handler<R>) {
+        let id = request.id.clone();
+        let response = match self.snapshot() {
+            Some(snapshot) => answer::<R>(&snapshot, request, handler),
+            // Before the first index there is nothing to say yet.
+            None => Response::new_ok(id, Value::Null),
+        };
+        self.respond(response);
+    }
+
+    fn on_worker<R: req::Request>(&mut self, request: Request, handler: Handler<R>)
+    where
+        R::Params: Send,
+    {
+        let Some(snapshot) = self.snapshot() else {
+            self.respond(Response::new_ok(request.id, Value::Null));
+            return;
+        };
+        self.in_flight.insert(request.id.clone(), false);
+        let sender = self.tasks.0.clone();
+        let delay = std::time::Duration::from_millis(self.settings.test_worker_delay_ms);
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            let id = request.id.clone();
+            let response = answer::<R>(&snapshot, request, handler);
+            let _ = sender.send(Task::Answered(id, snapshot.revision, response));
+        });
+    }
+
+    pub(super) fn on_notification(&mut self, notification: Notification) {
+        let method = notification.method.clone();
+        let result = match method.as_str() {
+            notif::DidOpenTextDocument::METHOD => {
+                params(notification.params).map(|p| self.did_open(p))
+            }
+            notif::DidChangeTextDocument::METHOD => {
+                params(notification.params).map(|p| self.did_change(p))
+            }
+            notif::DidCloseTextDocument::METHOD => {
+                params(notification.params).map(|p| self.did_close(p))
+            }
+            notif::DidChangeWatchedFiles::METHOD => {
+                params(notification.params).map(|p| self.did_change_watched(p))
+            }
+            notif::DidChangeConfiguration::METHOD => {
+                params(notification.params).map(|p| self.did_change_configuration(p))
+            }
+            notif::Cancel::METHOD => {
+                if let Some(id) = super::cancelled_id(&notification.params) {
+                    if let Some(cancelled) = self.in_flight.get_mut(&id) {
+                        *cancelled = true;
+                    }
+                }
+                Ok(())
+            }
+            // Saving changes nothing the buffer did not already say.
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            log(&format!("{method}: malformed params ignored: {error}"));
+        }
+    }
+
+    fn did_open(&mut self, p: DidOpenTextDocumentParams) {
+        let Some(path) = path_of(&p.text_document.uri) else {
+            return;
+        };
+        self.documents.insert(
+            p.text_document.uri.clone(),
+            Document {
+                version: p.text_document.version,
+                path: path.clone(),
+                text: p.text_document.text.clone(),
+            },
+        );
+        self.take_text(&path, p.text_document.text);
+        // The version of the open document goes with its next publish.
+        if let Some(file) = self
+            .host
+            .as_ref()
+            .and_then(|h| h.workspace().files.find(&path))
+        {
+            if self.job.is_none() && !self.host.as_ref().is_some_and(|h| h.is_dirty()) {
+                self.publish(file);
+            }
+        }
+    }
+
+    /// Gives the host a file's whole new text (or reloads when the host does not know
+    /// the file and it belongs in a workspace folder).
+    fn take_text(&mut self, path: &Path, text: String) {
+        let Some(host) = &mut self.host else {
+            return; // The load in flight reads the document as an overlay.
+        };
+        match host.workspace().files.find(path) {
+            Some(file) => {
+                if host.set_text(file, text) == Edited::NeedsReload {
+                    self.reload();
+                }
+            }
+            None if is_project_file(path) && self.inside_roots(path) => self.reload(),
+            None => {}
+        }
+    }
+
+    fn did_change(&mut self, p: DidChangeTextDocumentParams) {
+        let encoding = self.encoding;
+        let Some(document) = self.documents.get_mut(&p.text_document.uri) else {
+            log(&format!(
+                "didChange for {} which is not open: ignored",
+                p.text_document.uri
+            ));
+            return;
+        };
+        document.version = p.text_document.version;
+        let mut edits = Vec::with_capacity(p.content_changes.len());
+        for change in p.content_changes {
+            let range = match change.range {
+                Some(range) => {
+                    let index = syntax::LineIndex::new(&document.text);
+                    super::position::text_range_in(&document.text, &index, range, encoding)
+                }
+                None => syntax::TextRange::new(0, document.text.len()),
+            };
+            document
+                .text
+                .replace_range(range.start..range.end, &change.text);
+            edits.push((range, change.text));
+        }
+        let path = document.path.clone();
+        let text = document.text.clone();
+        let Some(host) = &mut self.host else {
+            return;
+        };
+        match host.workspace().files.find(&path) {
+            Some(file) => match host.edit(file, &edits) {
+                Edited::NeedsReload => self.reload(),
+                Edited::Updated | Edited::Unknown => {}
+            },
+            None => self.take_text(&path, text),
+        }
+    }
+
+    fn did_close(&mut self, p: DidCloseTextDocumentParams) {
+        let Some(document) = self.documents.remove(&p.text_document.uri) else {
+            return;
+        };
+        // The file on disk is what the findings describe again.
+        match analysis::load::read_text(&document.path) {
+            Ok(text) => self.take_text(&document.path, text),
+            // An unsaved buffer that was never written leaves the workspace.
+            Err(_) => self.reload(),
+        }
+        if let Some(file) = self
+            .host
+            .as_ref()
+            .and_then(|h| h.workspace().files.find(&document.path))
+        {
+            // Published again without the document's version.
+            self.publish_again(file);
+        }
+    }
+
+    fn did_change_watched(&mut self, p: DidChangeWatchedFilesParams) {
+        for change in p.changes {
+            let Some(path) = path_of(&change.uri) else {
+                continue;
+            };
+            if is_project_shape(&path) {
+                self.reload();
+                continue;
+            }
+            if self.documents.contains_key(&change.uri) {
+                // The buffer wins over the disk while it is open.
+                continue;
+            }
+            if change.typ == FileChangeType::CHANGED {
+                match analysis::load::read_text(&path) {
+                    Ok(text) => self.take_text(&path, text),
+                    Err(error) => {
+                        log(&format!("{}: {error}", path.display()));
+                        self.reload();
+                    }
+                }
+            } else if is_project_file(&path) {
+                // A file created or deleted changes what the projects hold.
+                self.reload();
+            }
+        }
+    }
+
+    fn did_change_configuration(&mut self, p: DidChangeConfigurationParams) {
+        let settings = Settings::from_value(Some(&p.settings));
+        if format!("{settings:?}") != format!("{:?}", self.settings) {
+            self.settings = settings;
+            self.reload();
+        }
+    }
+
+    fn publish_again(&mut self, file: analysis::FileId) {
+        if let Some(host) = &self.host {
+            if let Some(uri) = super::convert::url(&host.workspace().files.get(file).absolute) {
+                // Forget that it was published so that an empty list is sent too.
+                self.published.insert(uri);
+            }
+        }
+        self.publish(file);
+    }
+}
+
+/// Runs a handler with its params decoded, guarded against panics.
+fn answer<R: req::Request>(snapshot: &Snapshot, request: Request, handler: Handler<R>) -> Response {
+    let id = request.id;
+    let params: R::Params = match serde_json::from_value(request.params) {
+        Ok(params) => params,
+        Err(error) => {
+            return Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("{}: {error}", request.method),
+            );
+        }
+    };
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(snapshot, params)));
+    match outcome {
+        Ok(Ok(result)) => match serde_json::to_value(result) {
+            Ok(value) => Response::new_ok(id, value),
+            Err(error) => Response::new_err(id, ErrorCode::InternalError as i32, error.to_string()),
+        },
+        Ok(Err(message)) => Response::new_err(id, ErrorCode::InvalidParams as i32, message),
+        Err(_) => {
+            log(&format!("{} failed; please report it", request.method));
+            Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!(
+                    "{} failed inside sqlwarden; please report it",
+                    request.method
+                ),
+            )
+        }
+    }
+}
+
+fn path_of(uri: &lsp_types::Url) -> Option<PathBuf> {
+    let path = uri.to_file_path().ok()?;
+    Some(std::fs::canonicalize(&path).unwrap_or(path))
+}
+
+/// A file that projects are made of: a script.
+fn is_project_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+}
+
+/// A file that decides the projects' shape: a `.sqlproj` or the configuration.
+fn is_project_shape(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sqlproj"))
+        || path
+            .file_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("sqlwarden.toml"))
+}

@@ -1,0 +1,733 @@
+//! `sqlwarden server`: the language server, over stdio.
+//!
+//! One main loop over a closed [`Event`]: messages from the client, and the results of
+//! work done on other threads ([`Task`]). The loop owns the analysis [`Host`]; edits
+//! change its ground state at once (the edited file is reparsed incrementally on the main
+//! thread), and the analysis of the projects that the edit touches runs as one job on a
+//! worker thread, for a snapshot of one revision. A job's result for a revision older than
+//! the current one is dropped, and a new job starts; so while a user types, the published
+//! findings stay as they were until an analysis of the text as it now stands is ready.
+//!
+//! Requests go through the table in [`Server::on_request`], which shows which handlers
+//! run on the main thread (fast reads of the last analysis) and which on a worker (those
+//! that read every file). Every handler gets a [`Snapshot`], is guarded against panics,
+//! and answers malformed params with `InvalidParams`. `$/cancelRequest` is honoured for
+//! requests still queued and for those on a worker; a worker's answer computed for an
+//! old revision is replaced by `ContentModified`. Logs go to stderr, never stdout.
+
+mod actions;
+mod convert;
+mod dispatch;
+mod hover;
+mod navigation;
+pub mod position;
+mod snapshot;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use analysis::host::{Edited, Host, JobResult};
+use analysis::project::{LoadOptions, Progress, Workspace};
+use analysis::{FileId, load::LoadError};
+use crossbeam_channel::{Receiver, Sender, select};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+use lsp_types::{
+    InitializeParams, NumberOrString, ProgressParams, ProgressParamsValue,
+    PublishDiagnosticsParams, ServerCapabilities, Url, WorkDoneProgress, WorkDoneProgressBegin,
+    WorkDoneProgressEnd, WorkDoneProgressReport, notification as notif, request as req,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use position::Encoding;
+pub use snapshot::Snapshot;
+
+/// Runs the server on stdin and stdout until the client says `exit` or closes stdin.
+pub fn run_stdio() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let result = serve(connection);
+    // The reader thread ends when stdin closes; a client that left without `exit` is not
+    // an error of ours.
+    let _ = io_threads.join();
+    result
+}
+
+/// Runs the server on a connection (stdio, or an in-memory pair in tests).
+pub fn serve(connection: Connection) -> Result<(), String> {
+    let (id, params) = match connection.initialize_start() {
+        Ok(started) => started,
+        Err(error) => return Err(format!("the client did not initialize: {error}")),
+    };
+    let params: InitializeParams = match serde_json::from_value(params) {
+        Ok(params) => params,
+        Err(error) => {
+            let response = Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("initialize: {error}"),
+            );
+            let _ = connection.sender.send(response.into());
+            return Err(format!("initialize params were malformed: {error}"));
+        }
+    };
+    let encoding = Encoding::negotiate(
+        params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref()),
+    );
+    let result = serde_json::json!({
+        "capabilities": capabilities(encoding),
+        "serverInfo": { "name": "sqlwarden", "version": env!("CARGO_PKG_VERSION") },
+    });
+    if let Err(error) = connection.initialize_finish(id, result) {
+        return Err(format!("initialize did not finish: {error}"));
+    }
+    let mut server = Server::new(connection.sender.clone(), &params, encoding);
+    server.start();
+    server.main_loop(&connection)
+}
+
+fn capabilities(encoding: Encoding) -> ServerCapabilities {
+    use lsp_types::{
+        CodeActionKind, CodeActionOptions, CodeActionProviderCapability, HoverProviderCapability,
+        OneOf, SaveOptions, TextDocumentSyncCapability, TextDocumentSyncKind,
+        TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    };
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(false),
+            ..CodeActionOptions::default()
+        })),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// Everything the main loop reacts to.
+enum Event {
+    Client(Message),
+    Task(Task),
+}
+
+/// Work finished on another thread.
+enum Task {
+    /// Files parsed so far while loading, of the total.
+    Progress(usize, usize),
+    /// A load finished (for the generation it was started for).
+    Loaded(u64, Result<Workspace, LoadError>, Instant),
+    /// An analysis job finished.
+    Analyzed(JobResult),
+    /// A request answered on a worker, for the revision it read.
+    Answered(RequestId, u64, Response),
+}
+
+/// An open document: what the client says it holds.
+struct Document {
+    version: i32,
+    path: PathBuf,
+    text: String,
+}
+
+/// What the client's settings (`initializationOptions`, `workspace/didChangeConfiguration`)
+/// say, in the same terms as `check`'s command line.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Settings {
+    select: Vec<String>,
+    ignore: Vec<String>,
+    default_schema: Option<String>,
+    variables: BTreeMap<String, String>,
+    config_file: Option<PathBuf>,
+    /// For protocol tests: hold every worker's answer this long, so that a test can
+    /// cancel it or change the text meanwhile without racing the worker.
+    test_worker_delay_ms: u64,
+}
+
+impl Settings {
+    /// Settings from a JSON value; the `sqlwarden` section when there is one. Unknown
+    /// keys are ignored, and a value of the wrong shape leaves the defaults.
+    fn from_value(value: Option<&Value>) -> Settings {
+        let Some(value) = value else {
+            return Settings::default();
+        };
+        let value = value.get("sqlwarden").unwrap_or(value);
+        match serde_json::from_value(value.clone()) {
+            Ok(settings) => settings,
+            Err(error) => {
+                log(&format!("settings ignored: {error}"));
+                Settings::default()
+            }
+        }
+    }
+}
+
+/// Writes a line to stderr, the only place a language server may log.
+fn log(message: &str) {
+    eprintln!("sqlwarden server: {message}");
+}
+
+struct Server {
+    sender: Sender<Message>,
+    tasks: (Sender<Task>, Receiver<Task>),
+    encoding: Encoding,
+    roots: Vec<PathBuf>,
+    settings: Settings,
+    /// The analysis, once the first load has finished.
+    host: Option<Host>,
+    /// The snapshot handlers read, made at most once per revision.
+    snapshot: Option<Arc<Snapshot>>,
+    documents: HashMap<Url, Document>,
+    /// URLs whose last publish was not empty: cleared when they have nothing left.
+    published: HashSet<Url>,
+    /// The load in flight, by generation; a newer request for a reload waits for it.
+    loading: Option<u64>,
+    generation: u64,
+    reload_wanted: bool,
+    /// The revision of the analysis job in flight.
+    job: Option<u64>,
+    /// Requests answered on a worker, not yet sent: (method, cancelled).
+    in_flight: HashMap<RequestId, bool>,
+    progress_token: Option<NumberOrString>,
+    progress_sent: usize,
+    watch_files: bool,
+    shutting_down: bool,
+    next_request: i32,
+    /// Set by a reload: the next analysis publishes every file, not only the changed.
+    republish_all: bool,
+}
+
+impl Server {
+    fn new(sender: Sender<Message>, params: &InitializeParams, encoding: Encoding) -> Server {
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            roots.extend(params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()));
+        }
+        let roots = roots
+            .into_iter()
+            .map(|r| std::fs::canonicalize(&r).unwrap_or(r))
+            .collect();
+        let capabilities = &params.capabilities;
+        let watch_files = capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        let progress = capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        Server {
+            sender,
+            tasks: crossbeam_channel::unbounded(),
+            encoding,
+            roots,
+            settings: Settings::from_value(params.initialization_options.as_ref()),
+            host: None,
+            snapshot: None,
+            documents: HashMap::new(),
+            published: HashSet::new(),
+            loading: None,
+            generation: 0,
+            reload_wanted: false,
+            job: None,
+            in_flight: HashMap::new(),
+            progress_token: progress.then(|| NumberOrString::String("sqlwarden/index".into())),
+            progress_sent: 0,
+            watch_files,
+            shutting_down: false,
+            next_request: 0,
+            republish_all: false,
+        }
+    }
+
+    /// After `initialize`: register the file watcher and start the first index.
+    fn start(&mut self) {
+        if self.watch_files {
+            let watchers: Vec<Value> = ["**/*.sql", "**/*.sqlproj", "**/sqlwarden.toml"]
+                .iter()
+                .map(|glob| serde_json::json!({ "globPattern": glob }))
+                .collect();
+            let registration = serde_json::json!({
+                "registrations": [{
+                    "id": "sqlwarden-watched-files",
+                    "method": notif::DidChangeWatchedFiles::METHOD,
+                    "registerOptions": { "watchers": watchers },
+                }]
+            });
+            self.request(req::RegisterCapability::METHOD, registration);
+        }
+        if let Some(token) = self.progress_token.clone() {
+            self.request(
+                req::WorkDoneProgressCreate::METHOD,
+                serde_json::json!({ "token": token }),
+            );
+            self.progress(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                title: "sqlwarden: indexing".to_owned(),
+                cancellable: Some(false),
+                message: Some("finding projects".to_owned()),
+                percentage: Some(0),
+            }));
+        }
+        self.reload();
+    }
+
+    fn main_loop(&mut self, connection: &Connection) -> Result<(), String> {
+        let receiver = connection.receiver.clone();
+        let tasks = self.tasks.1.clone();
+        loop {
+            let first = select! {
+                recv(receiver) -> message => match message {
+                    Ok(message) => Event::Client(message),
+                    // The client closed stdin: nothing more will come.
+                    Err(_) => return Ok(()),
+                },
+                recv(tasks) -> task => match task {
+                    Ok(task) => Event::Task(task),
+                    Err(_) => return Ok(()),
+                },
+            };
+            // Everything already waiting is read at once, so that a burst of keystrokes
+            // becomes one analysis and a cancellation can catch a request still queued.
+            let mut batch = vec![first];
+            while let Ok(message) = receiver.try_recv() {
+                batch.push(Event::Client(message));
+            }
+            while let Ok(task) = tasks.try_recv() {
+                batch.push(Event::Task(task));
+            }
+            let cancelled: HashSet<RequestId> = batch
+                .iter()
+                .filter_map(|event| match event {
+                    Event::Client(Message::Notification(n)) if n.method == "$/cancelRequest" => {
+                        cancelled_id(&n.params)
+                    }
+                    _ => None,
+                })
+                .collect();
+            for event in batch {
+                match event {
+                    Event::Client(Message::Request(request)) => {
+                        if request.method == req::Shutdown::METHOD {
+                            self.shutting_down = true;
+                            self.respond(Response::new_ok(request.id, Value::Null));
+                            continue;
+                        }
+                        if cancelled.contains(&request.id) {
+                            self.respond(Response::new_err(
+                                request.id,
+                                ErrorCode::RequestCanceled as i32,
+                                "cancelled by the client".to_owned(),
+                            ));
+                            continue;
+                        }
+                        if self.shutting_down {
+                            self.respond(Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidRequest as i32,
+                                "the server is shutting down".to_owned(),
+                            ));
+                            continue;
+                        }
+                        self.on_request(request);
+                    }
+                    Event::Client(Message::Notification(notification)) => {
+                        if notification.method == notif::Exit::METHOD {
+                            return if self.shutting_down {
+                                Ok(())
+                            } else {
+                                Err("the client said exit before shutdown".to_owned())
+                            };
+                        }
+                        self.on_notification(notification);
+                    }
+                    Event::Client(Message::Response(response)) => {
+                        if let Some(error) = response.error {
+                            log(&format!(
+                                "the client refused request {}: {}",
+                                response.id, error.message
+                            ));
+                        }
+                    }
+                    Event::Task(task) => self.on_task(task),
+                }
+            }
+            self.schedule();
+        }
+    }
+
+    fn send(&self, message: Message) {
+        // The writer thread only stops when the client is gone; then there is no one to
+        // tell.
+        let _ = self.sender.send(message);
+    }
+
+    fn respond(&self, response: Response) {
+        self.send(Message::Response(response));
+    }
+
+    fn notify(&self, method: &str, params: impl serde::Serialize) {
+        match serde_json::to_value(params) {
+            Ok(params) => self.send(Message::Notification(Notification::new(
+                method.to_owned(),
+                params,
+            ))),
+            Err(error) => log(&format!("cannot encode {method}: {error}")),
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) {
+        self.next_request += 1;
+        let id = RequestId::from(format!("sqlwarden-{}", self.next_request));
+        self.send(Message::Request(Request::new(
+            id,
+            method.to_owned(),
+            params,
+        )));
+    }
+
+    fn progress(&self, value: WorkDoneProgress) {
+        if let Some(token) = &self.progress_token {
+            self.notify(
+                notif::Progress::METHOD,
+                ProgressParams {
+                    token: token.clone(),
+                    value: ProgressParamsValue::WorkDone(value),
+                },
+            );
+        }
+    }
+
+    // ----- ground state: loading and edits -----
+
+    /// Loads the projects under the workspace folders again, on a worker, with the open
+    /// documents as overlays. A reload asked for while one runs waits for it.
+    fn reload(&mut self) {
+        if self.loading.is_some() {
+            self.reload_wanted = true;
+            return;
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        self.loading = Some(generation);
+        let overlays: BTreeMap<PathBuf, String> = self
+            .documents
+            .values()
+            .map(|d| (d.path.clone(), d.text.clone()))
+            .collect();
+        let settings = self.settings.clone();
+        let roots = self.roots.clone();
+        let sender = self.tasks.0.clone();
+        let first = self.host.is_none() && self.progress_token.is_some();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let progress_sender = sender.clone();
+            let progress = first.then(|| {
+                Progress::new(move |done, total| {
+                    let _ = progress_sender.send(Task::Progress(done, total));
+                })
+            });
+            let options = LoadOptions {
+                variables: settings.variables.into_iter().collect(),
+                overlays,
+                default_schema: settings.default_schema.filter(|s| !s.trim().is_empty()),
+                config: settings.config_file,
+                select: settings.select,
+                ignore: settings.ignore,
+                progress,
+            };
+            let loaded = if roots.is_empty() {
+                Ok(Workspace::default())
+            } else {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analysis::load::load(&roots, &options)
+                }));
+                result.unwrap_or_else(|_| {
+                    Err(LoadError::Usage(
+                        "loading the workspace failed; please report it".to_owned(),
+                    ))
+                })
+            };
+            let _ = sender.send(Task::Loaded(generation, loaded, started));
+        });
+    }
+
+    fn on_loaded(
+        &mut self,
+        generation: u64,
+        loaded: Result<Workspace, LoadError>,
+        started: Instant,
+    ) {
+        if self.loading == Some(generation) {
+            self.loading = None;
+        }
+        let workspace = match loaded {
+            Ok(workspace) => workspace,
+            Err(error) => {
+                // A bad configuration file: say so, keep what was there.
+                log(&error.to_string());
+                self.notify(
+                    notif::ShowMessage::METHOD,
+                    lsp_types::ShowMessageParams {
+                        typ: lsp_types::MessageType::ERROR,
+                        message: format!("sqlwarden: {error}"),
+                    },
+                );
+                if self.host.is_none() {
+                    self.host = Some(Host::new(Workspace::default()));
+                }
+                self.end_progress();
+                return;
+            }
+        };
+        log(&format!(
+            "loaded {} files in {} projects in {:.0?}",
+            workspace.files.len(),
+            workspace.projects.len(),
+            started.elapsed()
+        ));
+        let mut host = Host::new(workspace);
+        // Documents changed while the load ran: their newest text wins.
+        for document in self.documents.values() {
+            if let Some(file) = host.workspace().files.find(&document.path) {
+                if host.workspace().files.get(file).text != document.text
+                    && host.set_text(file, document.text.clone()) == Edited::NeedsReload
+                {
+                    self.reload_wanted = true;
+                }
+            } else if self.inside_roots(&document.path) {
+                self.reload_wanted = true;
+            }
+        }
+        self.host = Some(host);
+        self.snapshot = None;
+        // A new host numbers files anew: what was published must be judged again.
+        self.republish_all = true;
+        if self.reload_wanted {
+            self.reload_wanted = false;
+            self.reload();
+        }
+    }
+
+    fn inside_roots(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| path.starts_with(root))
+    }
+
+    fn end_progress(&mut self) {
+        if self.progress_token.is_some() {
+            self.progress(WorkDoneProgress::End(WorkDoneProgressEnd {
+                message: Some("indexed".to_owned()),
+            }));
+            self.progress_token = None;
+        }
+    }
+
+    fn on_task(&mut self, task: Task) {
+        match task {
+            Task::Progress(done, total) => {
+                // A report per 2% is plenty for a progress bar.
+                let step = (total / 50).max(1);
+                if self.progress_token.is_some()
+                    && (done == total || done >= self.progress_sent + step)
+                {
+                    self.progress_sent = done;
+                    self.progress(WorkDoneProgress::Report(WorkDoneProgressReport {
+                        cancellable: Some(false),
+                        message: Some(format!("{done}/{total} files parsed")),
+                        percentage: Some((done * 100 / total.max(1)) as u32),
+                    }));
+                }
+            }
+            Task::Loaded(generation, loaded, started) => {
+                self.on_loaded(generation, loaded, started)
+            }
+            Task::Analyzed(result) => self.on_analyzed(result),
+            Task::Answered(id, revision, response) => {
+                let Some(cancelled) = self.in_flight.remove(&id) else {
+                    return;
+                };
+                let current = self.host.as_ref().map_or(0, Host::revision);
+                let response = if cancelled {
+                    Response::new_err(
+                        id,
+                        ErrorCode::RequestCanceled as i32,
+                        "cancelled by the client".to_owned(),
+                    )
+                } else if revision != current {
+                    Response::new_err(
+                        id,
+                        ErrorCode::ContentModified as i32,
+                        "the text changed while the answer was computed".to_owned(),
+                    )
+                } else {
+                    response
+                };
+                self.respond(response);
+            }
+        }
+    }
+
+    /// Starts an analysis job when the ground state is ahead of the findings and none
+    /// runs.
+    fn schedule(&mut self) {
+        if self.job.is_some() || self.loading.is_some() {
+            return;
+        }
+        let Some(host) = &self.host else {
+            return;
+        };
+        if !host.is_dirty() {
+            if self.republish_all {
+                self.republish_all = false;
+                self.publish_everything();
+            }
+            return;
+        }
+        let job = host.job();
+        self.job = Some(job.revision());
+        let sender = self.tasks.0.clone();
+        std::thread::spawn(move || {
+            let revision = job.revision();
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run())) {
+                Ok(result) => {
+                    let _ = sender.send(Task::Analyzed(result));
+                }
+                Err(_) => {
+                    log(&format!(
+                        "the analysis of revision {revision} failed; please report it"
+                    ));
+                }
+            }
+        });
+    }
+
+    fn on_analyzed(&mut self, result: JobResult) {
+        self.job = None;
+        let Some(host) = &mut self.host else {
+            return;
+        };
+        match host.apply(result) {
+            Ok(changed) => {
+                self.snapshot = None;
+                if self.republish_all {
+                    self.republish_all = false;
+                    self.publish_everything();
+                } else {
+                    for file in changed {
+                        self.publish(file);
+                    }
+                }
+                self.end_progress();
+            }
+            // Stale: the next `schedule` analyses the current revision.
+            Err(_) => {}
+        }
+    }
+
+    /// Publishes one file's findings, with the version of its open document.
+    fn publish(&mut self, file: FileId) {
+        let Some(host) = &self.host else {
+            return;
+        };
+        let source = host.workspace().files.get(file);
+        let Some(uri) = convert::url(&source.absolute) else {
+            return;
+        };
+        let diagnostics: Vec<lsp_types::Diagnostic> = host
+            .diagnostics(file)
+            .iter()
+            .map(|d| convert::diagnostic(d, &host.workspace().files, self.encoding))
+            .collect();
+        let version = self.documents.get(&uri).map(|d| d.version);
+        if diagnostics.is_empty() {
+            if !self.published.remove(&uri) {
+                return;
+            }
+        } else {
+            self.published.insert(uri.clone());
+        }
+        self.notify(
+            notif::PublishDiagnostics::METHOD,
+            PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            },
+        );
+    }
+
+    /// After a reload: every file with findings, and an empty list for every URL that
+    /// had findings and has none now.
+    fn publish_everything(&mut self) {
+        let Some(host) = &self.host else {
+            return;
+        };
+        let files: Vec<FileId> = host.files_with_diagnostics().collect();
+        let now: HashSet<Url> = files
+            .iter()
+            .filter_map(|&f| convert::url(&host.workspace().files.get(f).absolute))
+            .collect();
+        let gone: Vec<Url> = self.published.difference(&now).cloned().collect();
+        for uri in gone {
+            self.published.remove(&uri);
+            let version = self.documents.get(&uri).map(|d| d.version);
+            self.notify(
+                notif::PublishDiagnostics::METHOD,
+                PublishDiagnosticsParams {
+                    uri,
+                    diagnostics: Vec::new(),
+                    version,
+                },
+            );
+        }
+        for file in files {
+            self.publish(file);
+        }
+    }
+}
+
+/// The id a `$/cancelRequest` names.
+fn cancelled_id(params: &Value) -> Option<RequestId> {
+    match params.get("id")? {
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(RequestId::from),
+        Value::String(s) => Some(RequestId::from(s.clone())),
+        _ => None,
+    }
+}
+
+/// Decodes a message's params, or says why not.
+fn params<P: DeserializeOwned>(value: Value) -> Result<P, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
