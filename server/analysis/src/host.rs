@@ -262,7 +262,7 @@ impl Host {
 
     /// Takes a job's result. A result for an older revision than the current one is
     /// refused (returned as `Err`), since its findings describe text that is gone; on
-    /// success, the files whose shown findings changed are returned.
+    /// success, the files whose shown findings changed, or whose text did, are returned.
     pub fn apply(&mut self, result: JobResult) -> Result<Vec<FileId>, JobResult> {
         if result.revision != self.revision {
             return Err(result);
@@ -276,7 +276,7 @@ impl Host {
         let mut changed = Vec::new();
         for (file, shown) in result.shown {
             let before = self.shown.get(&file).map_or(&[][..], Vec::as_slice);
-            if before != shown.as_slice() {
+            if before != shown.as_slice() || result.edited.contains(&file) {
                 changed.push(file);
             }
             if shown.is_empty() {
@@ -312,6 +312,9 @@ pub struct JobResult {
     projects: Vec<(usize, Arc<Model>, Arc<Vec<Diagnostic>>)>,
     /// The new shown findings of every file that was finalised again.
     shown: Vec<(FileId, Vec<Diagnostic>)>,
+    /// The files whose text changed: their findings are news even when equal (an editor
+    /// learns they describe the new version).
+    edited: BTreeSet<FileId>,
 }
 
 impl Job {
@@ -358,6 +361,7 @@ impl Job {
             revision: self.revision,
             projects: built,
             shown,
+            edited: self.dirty_files,
         }
     }
 }
