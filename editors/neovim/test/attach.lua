@@ -112,11 +112,20 @@ result.diagnostics = vim.diagnostic.get(bufnr)
 local root_ok = real(client.root_dir or '') == real(project)
 local diagnostics_ok = has_imp003()
 
+-- Waits until Neovim has reaped the server (the client is gone only after the process
+-- exited), so that no process is left behind, not even a zombie.
+local client_id = client.id
 client:stop()
 vim.wait(5000, function()
-  return client:is_stopped()
+  return vim.lsp.get_client_by_id(client_id) == nil
 end, 20)
-result.stopped = client:is_stopped()
+if vim.lsp.get_client_by_id(client_id) ~= nil then
+  client:stop(true)
+  vim.wait(2000, function()
+    return vim.lsp.get_client_by_id(client_id) == nil
+  end, 20)
+end
+result.stopped = vim.lsp.get_client_by_id(client_id) == nil
 
 if not root_ok then
   finish(false, ('root_dir %s, expected %s'):format(tostring(client.root_dir), project))
