@@ -106,7 +106,8 @@ end
 ---   { select = { 'PRM', 'IMP' }, ignore = { 'PRM007' }, defaultSchema = 'app',
 ---     variables = { DatabaseName = 'Payroll' }, configFile = '/path/to/sqlwarden.toml' }
 --- `settings = { sqlwarden = { … } }` (the same keys) is sent with
---- `workspace/didChangeConfiguration` once the server is up, and by `M.configure()`.
+--- `workspace/didChangeConfiguration` once the server is up, and by `M.configure()`; it
+--- replaces `init_options` as a whole.
 --- @param opts table?
 --- @return table
 function M.config(opts)
@@ -143,7 +144,8 @@ function M.clients(bufnr)
 end
 
 --- Sends `settings` (the keys of `init_options`) to every running sqlwarden server as
---- `workspace/didChangeConfiguration`; the server re-analyses and publishes again.
+--- `workspace/didChangeConfiguration`; the server re-analyses and publishes again. They
+--- replace the earlier options as a whole, so give every key that should still apply.
 --- @param settings table
 function M.configure(settings)
   for _, client in ipairs(M.clients()) do
