@@ -46,7 +46,8 @@ if [ ! -x "$CHROMIUM" ]; then
     apt-get update -q >/dev/null
     apt-get install -y -q chromium >/dev/null
 fi
-"$CHROMIUM" --version
+# (Debian's wrapper script complains on stderr about its own memory check; not ours.)
+"$CHROMIUM" --version 2>/dev/null
 
 step "code-server $CS_VERSION"
 CS_DIR=$CACHE/code-server-$CS_VERSION
