@@ -65,6 +65,9 @@ if [ "$(cat node_modules/.sqlwarden-e2e-lock 2>/dev/null)" != "$LOCK_HASH" ]; th
     echo "$LOCK_HASH" > node_modules/.sqlwarden-e2e-lock
 fi
 
+step "the extension's unit tests"
+npm test --silent
+
 step "package the extension"
 rm -f sqlwarden.vsix
 npm run --silent package >/dev/null
