@@ -203,9 +203,8 @@ impl Host {
         self.revision += 1;
         if is_sql {
             let lowered = parsed.as_ref().and_then(|parsed| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ParsedFile {
-                    script: parsed.lower(),
-                    errors: parsed.errors(),
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    ParsedFile::new(parsed.lower(), parsed.errors())
                 }))
                 .ok()
             });
@@ -442,11 +441,11 @@ fn clamp(text: &str, range: TextRange) -> TextRange {
 }
 
 fn failed_parse(text: &str) -> ParsedFile {
-    ParsedFile {
-        script: syntax::ast::Script::default(),
-        errors: vec![syntax::SyntaxError {
+    ParsedFile::new(
+        syntax::ast::Script::default(),
+        vec![syntax::SyntaxError {
             range: TextRange::new(0, text.len()),
             message: "the parser failed on this file; please report it".to_owned(),
         }],
-    }
+    )
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use syntax::ast::Script;
+use syntax::ast::{Script, Statement};
 
 use crate::diagnostic::{Diagnostic, FileId, Location, SourceFiles};
 
@@ -82,10 +82,30 @@ pub struct Workspace {
 }
 
 /// One parsed and lowered file.
+///
+/// Its statements are shared (`Arc`), so that the model's statement stream, rebuilt after
+/// every edit in a language server, takes a pointer to each statement rather than a deep
+/// copy (only a statement that SQLCMD variables change is copied).
 #[derive(Debug)]
 pub struct ParsedFile {
-    pub script: Script,
+    /// Top-level statements in text order, across all `GO` batches.
+    pub statements: Vec<Arc<Statement>>,
+    /// The ranges of the `GO` batches, in order.
+    pub batches: Vec<syntax::TextRange>,
+    /// Comments, for suppressions.
+    pub comments: Vec<syntax::ast::Comment>,
     pub errors: Vec<syntax::SyntaxError>,
+}
+
+impl ParsedFile {
+    pub fn new(script: Script, errors: Vec<syntax::SyntaxError>) -> ParsedFile {
+        ParsedFile {
+            statements: script.statements.into_iter().map(Arc::new).collect(),
+            batches: script.batches,
+            comments: script.comments,
+            errors,
+        }
+    }
 }
 
 /// A database project: one `.sqlproj`, or the loose scripts that no project claims.

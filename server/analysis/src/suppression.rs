@@ -188,8 +188,7 @@ fn collect(
             continue;
         };
         let text = &workspace.files.get(file).text;
-        let script = &parsed.script;
-        for comment in &script.comments {
+        for comment in &parsed.comments {
             let Some(directive) = parse(&comment.text) else {
                 continue;
             };
@@ -240,9 +239,9 @@ fn collect(
             let scope = if directive.file_wide {
                 Scope::File
             } else if let Some(line) = code_line(text, range) {
-                Scope::Range(trailing_scope(&script.statements, line))
+                Scope::Range(trailing_scope(&parsed.statements, line))
             } else {
-                next_target(&script.statements, &parsed.errors, range.end)
+                next_target(&parsed.statements, &parsed.errors, range.end)
                     .map_or(Scope::Nothing, Scope::Range)
             };
             suppressions.push(Suppression {
@@ -318,7 +317,7 @@ fn code_line(text: &str, comment: TextRange) -> Option<TextRange> {
 /// A trailing suppression covers its line and, when a statement that is not a module
 /// definition ends on that line, the whole statement: a finding about a statement
 /// written over several lines points at its first line.
-fn trailing_scope(statements: &[Statement], line: TextRange) -> TextRange {
+fn trailing_scope(statements: &[std::sync::Arc<Statement>], line: TextRange) -> TextRange {
     let mut scope = line;
     let mut consider = |statement: &Statement| {
         if line.start <= statement.range.end && statement.range.end <= line.end {
@@ -342,7 +341,7 @@ fn trailing_scope(statements: &[Statement], line: TextRange) -> TextRange {
 /// that follows it up to the statement after (an error region is not a statement, and a
 /// half-parsed statement's tail is an error region of its own).
 fn next_target(
-    statements: &[Statement],
+    statements: &[std::sync::Arc<Statement>],
     errors: &[syntax::SyntaxError],
     offset: usize,
 ) -> Option<TextRange> {
@@ -361,9 +360,9 @@ fn next_target(
 
 /// The first statement, at any depth, that starts after `offset`: for a comment inside a
 /// module body this is the body's next statement, not the whole module.
-fn next_statement(statements: &[Statement], offset: usize) -> Option<&Statement> {
+fn next_statement(statements: &[std::sync::Arc<Statement>], offset: usize) -> Option<&Statement> {
     let mut best: Option<&Statement> = None;
-    for statement in statements {
+    for statement in statements.iter().map(|s| &**s) {
         if statement.range.start >= offset
             && best.is_none_or(|b| statement.range.start < b.range.start)
         {

@@ -875,7 +875,7 @@ impl<'a> Loader<'a> {
                         }],
                     )
                 });
-                (id, std::sync::Arc::new(ParsedFile { script, errors }))
+                (id, std::sync::Arc::new(ParsedFile::new(script, errors)))
             })
             .collect();
         // The same problem reached from two projects is reported once.

@@ -58,7 +58,7 @@ fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
 /// text when the text is known. A variable is known while every assignment to it so far
 /// came from literals and known variables; one assignment from anything else (a
 /// parameter, a column, a function call such as `QUOTENAME`) makes it unknown from then on.
-pub fn known_dynamic_sql(body: &[Statement]) -> Vec<DynamicSql> {
+pub fn known_dynamic_sql<'a>(body: impl IntoIterator<Item = &'a Statement>) -> Vec<DynamicSql> {
     let mut variables: HashMap<String, Known> = HashMap::new();
     let mut out = Vec::new();
     for statement in body {

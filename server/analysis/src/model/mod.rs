@@ -88,8 +88,9 @@ pub struct Item {
     pub role: ScriptRole,
     /// The statement with SQLCMD `$(Var)` references substituted in every name and
     /// string, except a name's database and server parts, which stay as written so that
-    /// a database named by a variable can be told from the project's own.
-    pub statement: Statement,
+    /// a database named by a variable can be told from the project's own. Shared with
+    /// the parsed file when no variable changes it.
+    pub statement: std::sync::Arc<Statement>,
 }
 
 /// A statement of the stream, top-level or inside a module body.

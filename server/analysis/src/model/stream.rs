@@ -70,7 +70,7 @@ fn expand(
         return;
     };
     stack.push(file);
-    for statement in &parsed.script.statements {
+    for statement in &parsed.statements {
         match &statement.kind {
             StatementKind::SetVar { name, value } => {
                 match value {
@@ -104,10 +104,18 @@ fn expand(
                 }
             }
             _ => {
-                let mut statement = statement.clone();
-                if !variables.is_empty() {
-                    substitute_statement(&mut statement, variables);
-                }
+                // Only a statement whose text has a `$(` can change: the rest are shared.
+                let text = &workspace.files.get(file).text;
+                let has_variable = text
+                    .get(statement.range.start..statement.range.end)
+                    .is_none_or(|t| t.contains("$("));
+                let statement = if has_variable && !variables.is_empty() {
+                    let mut copy = Statement::clone(statement);
+                    substitute_statement(&mut copy, variables);
+                    std::sync::Arc::new(copy)
+                } else {
+                    statement.clone()
+                };
                 items.push(Item {
                     file,
                     script,

@@ -49,11 +49,20 @@ pub fn find(code: crate::Code) -> Option<&'static Rule> {
     all().into_iter().find(|rule| rule.meta.code == code)
 }
 
-/// Runs every rule on one project's model.
+/// Runs every rule on one project's model. Rules are independent pure functions, so
+/// they run in parallel (a language server reruns them after every edit); their findings
+/// are concatenated in code order, as if they had run one after another.
 pub fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in all() {
-        (rule.check)(context, &mut out);
-    }
-    out
+    use rayon::prelude::*;
+    all()
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            (rule.check)(context, &mut out);
+            out
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }

@@ -106,7 +106,7 @@ fn reach(
     let Some(parsed) = workspace.scripts.get(&file) else {
         return;
     };
-    for statement in &parsed.script.statements {
+    for statement in &parsed.statements {
         if let StatementKind::Include { .. } = statement.kind
             && let Some(&target) = project.includes.get(&(file, statement.range.start))
         {

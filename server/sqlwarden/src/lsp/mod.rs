@@ -669,7 +669,9 @@ impl Server {
             .collect();
         let version = self.documents.get(&uri).map(|d| d.version);
         if diagnostics.is_empty() {
-            if !self.published.remove(&uri) {
+            // A file that never had findings needs no empty list, unless it is open: the
+            // editor then learns that its new version has none.
+            if !self.published.remove(&uri) && version.is_none() {
                 return;
             }
         } else {

@@ -101,11 +101,11 @@ mod tests {
         let x = text.find(" AS").expect("AS");
         assert_eq!(
             position_in(text, &index, x, Encoding::Utf16),
-            Position::new(0, 11)
+            Position::new(0, 12)
         );
         assert_eq!(
             position_in(text, &index, x, Encoding::Utf8),
-            Position::new(0, 14)
+            Position::new(0, 15)
         );
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
             let p = position_in(text, &index, x, encoding);
