@@ -506,8 +506,8 @@ fn the_first_index_reports_progress_with_files_parsed() {
     let parsed = client
         .notifications
         .iter()
-        .filter(|n| n.method == "$/progress" && n.params["value"]["kind"] == "report")
-        .last()
+        .rev()
+        .find(|n| n.method == "$/progress" && n.params["value"]["kind"] == "report")
         .and_then(|n| n.params["value"]["message"].as_str().map(str::to_owned))
         .expect("a report");
     assert_eq!(parsed, "8/8 files parsed");

@@ -110,10 +110,10 @@ impl Server {
                 params(notification.params).map(|p| self.did_change_configuration(p))
             }
             notif::Cancel::METHOD => {
-                if let Some(id) = super::cancelled_id(&notification.params) {
-                    if let Some(cancelled) = self.in_flight.get_mut(&id) {
-                        *cancelled = true;
-                    }
+                if let Some(id) = super::cancelled_id(&notification.params)
+                    && let Some(cancelled) = self.in_flight.get_mut(&id)
+                {
+                    *cancelled = true;
                 }
                 Ok(())
             }
@@ -143,10 +143,10 @@ impl Server {
             .host
             .as_ref()
             .and_then(|h| h.workspace().files.find(&path))
+            && self.job.is_none()
+            && !self.host.as_ref().is_some_and(|h| h.is_dirty())
         {
-            if self.job.is_none() && !self.host.as_ref().is_some_and(|h| h.is_dirty()) {
-                self.publish(file);
-            }
+            self.publish(file);
         }
     }
 
@@ -157,11 +157,8 @@ impl Server {
             return; // The load in flight reads the document as an overlay.
         };
         match host.workspace().files.find(path) {
-            Some(file) => {
-                if host.set_text(file, text) == Edited::NeedsReload {
-                    self.reload();
-                }
-            }
+            Some(file) if host.set_text(file, text) == Edited::NeedsReload => self.reload(),
+            Some(_) => {}
             None if is_project_file(path) && self.inside_roots(path) => self.reload(),
             None => {}
         }
@@ -262,11 +259,11 @@ impl Server {
     }
 
     fn publish_again(&mut self, file: analysis::FileId) {
-        if let Some(host) = &self.host {
-            if let Some(uri) = super::convert::url(&host.workspace().files.get(file).absolute) {
-                // Forget that it was published so that an empty list is sent too.
-                self.published.insert(uri);
-            }
+        if let Some(host) = &self.host
+            && let Some(uri) = super::convert::url(&host.workspace().files.get(file).absolute)
+        {
+            // Mark it published so that an empty list is sent too.
+            self.published.insert(uri);
         }
         self.publish(file);
     }

@@ -136,9 +136,9 @@ enum Task {
     /// Files parsed so far while loading, of the total.
     Progress(usize, usize),
     /// A load finished (for the generation it was started for).
-    Loaded(u64, Result<Workspace, LoadError>, Instant),
+    Loaded(u64, Box<Result<Workspace, LoadError>>, Instant),
     /// An analysis job finished.
-    Analyzed(JobResult),
+    Analyzed(Box<JobResult>),
     /// A request answered on a worker, for the revision it read.
     Answered(RequestId, u64, Response),
 }
@@ -477,7 +477,7 @@ impl Server {
                     ))
                 })
             };
-            let _ = sender.send(Task::Loaded(generation, loaded, started));
+            let _ = sender.send(Task::Loaded(generation, Box::new(loaded), started));
         });
     }
 
@@ -568,9 +568,9 @@ impl Server {
                 }
             }
             Task::Loaded(generation, loaded, started) => {
-                self.on_loaded(generation, loaded, started)
+                self.on_loaded(generation, *loaded, started)
             }
-            Task::Analyzed(result) => self.on_analyzed(result),
+            Task::Analyzed(result) => self.on_analyzed(*result),
             Task::Answered(id, revision, response) => {
                 let Some(cancelled) = self.in_flight.remove(&id) else {
                     return;
@@ -619,7 +619,7 @@ impl Server {
             let revision = job.revision();
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run())) {
                 Ok(result) => {
-                    let _ = sender.send(Task::Analyzed(result));
+                    let _ = sender.send(Task::Analyzed(Box::new(result)));
                 }
                 Err(_) => {
                     log(&format!(
@@ -635,21 +635,18 @@ impl Server {
         let Some(host) = &mut self.host else {
             return;
         };
-        match host.apply(result) {
-            Ok(changed) => {
-                self.snapshot = None;
-                if self.republish_all {
-                    self.republish_all = false;
-                    self.publish_everything();
-                } else {
-                    for file in changed {
-                        self.publish(file);
-                    }
+        // A stale result is dropped: the next `schedule` analyses the current revision.
+        if let Ok(changed) = host.apply(result) {
+            self.snapshot = None;
+            if self.republish_all {
+                self.republish_all = false;
+                self.publish_everything();
+            } else {
+                for file in changed {
+                    self.publish(file);
                 }
-                self.end_progress();
             }
-            // Stale: the next `schedule` analyses the current revision.
-            Err(_) => {}
+            self.end_progress();
         }
     }
 
