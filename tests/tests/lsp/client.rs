@@ -40,6 +40,25 @@ impl Client {
     pub fn start(root: &Path, capabilities: Value, options: Value) -> Client {
         let (server_side, client_side) = Connection::memory();
         let server = std::thread::spawn(move || sqlwarden::lsp::serve(server_side));
+        Client::from_connection(
+            client_side,
+            server,
+            json!({
+                "processId": null,
+                "rootUri": url(root),
+                "workspaceFolders": [{ "uri": url(root), "name": "root" }],
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        )
+    }
+
+    /// Completes the handshake with `initialize` params of the test's own.
+    pub fn from_connection(
+        client_side: Connection,
+        server: JoinHandle<Result<(), String>>,
+        initialize: Value,
+    ) -> Client {
         let mut client = Client {
             connection: client_side,
             server: Some(server),
@@ -50,16 +69,7 @@ impl Client {
             responses: HashMap::new(),
             initialize_result: Value::Null,
         };
-        let result = client.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": url(root),
-                "workspaceFolders": [{ "uri": url(root), "name": "root" }],
-                "capabilities": capabilities,
-                "initializationOptions": options,
-            }),
-        );
+        let result = client.request("initialize", initialize);
         assert!(result.error.is_none(), "initialize failed: {result:?}");
         client.initialize_result = result.result.unwrap_or(Value::Null);
         client.notify("initialized", json!({}));

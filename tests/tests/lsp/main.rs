@@ -539,3 +539,106 @@ fn a_client_that_closes_the_connection_ends_the_server_cleanly() {
     let client = started(project.path());
     assert_eq!(client.close(), Ok(()));
 }
+
+#[test]
+fn a_client_without_a_workspace_folder_gets_the_findings_of_the_opened_files_folder() {
+    let project = payroll();
+    let root = project.path();
+    let (server_side, client_side) = lsp_server::Connection::memory();
+    let server = std::thread::spawn(move || sqlwarden::lsp::serve(server_side));
+    // The same handshake as `Client::start`, without rootUri or workspaceFolders.
+    let mut client = Client::from_connection(
+        client_side,
+        server,
+        json!({ "processId": null, "rootUri": null, "capabilities": {} }),
+    );
+    let search = uri(root, "Procedures/Search.sql");
+    open(&mut client, root, "Procedures/Search.sql", 4);
+    client.wait_until("the folder's findings", |c| !c.codes(&search).is_empty());
+    assert_eq!(
+        client.codes(&search),
+        vec![("IMP001".to_owned(), 3), ("IMP004".to_owned(), 7)]
+    );
+    client.shutdown();
+}
+
+/// The editor and CI never disagree: after edits in the editor, saved to disk, the
+/// published findings are exactly what `check` reports for the folder.
+#[test]
+fn after_edits_the_published_findings_equal_those_of_check_on_the_final_text() {
+    let project = payroll();
+    let root = project.path();
+    let mut client = started(root);
+    let edits: &[(&str, u32, &str)] = &[
+        (
+            "Security/Grants.sql",
+            3,
+            "GRANT SELECT ON hr.Salaries TO public;\nGO\n",
+        ),
+        (
+            "Procedures/Search.sql",
+            0,
+            "-- sqlwarden-ignore IMP004: reviewed\n",
+        ),
+        ("Scripts/Script.PostDeployment.sql", 5, "REVERT;\n"),
+        (
+            "Tables/Salaries.sql",
+            7,
+            "GRANT UPDATE ON hr.Salaries TO support WITH GRANT OPTION;\nGO\n",
+        ),
+    ];
+    for (version, (rel, line, text)) in edits.iter().enumerate() {
+        let version = version as i64 + 10;
+        let before = open(&mut client, root, rel, version);
+        change(
+            &mut client,
+            &uri(root, rel),
+            version + 1,
+            insert(*line, 0, text),
+        );
+        // Save what the editor holds, so that `check` reads the same text.
+        let mut lines: Vec<&str> = before.split_inclusive('\n').collect();
+        lines.insert(*line as usize, text);
+        std::fs::write(file(root, rel), lines.concat()).expect("save");
+        client.wait_until("the edit's analysis", |c| {
+            c.version(&uri(root, rel)) == Some(version + 1)
+        });
+    }
+    client.drain(Duration::from_millis(300));
+    let outcome = analysis::run::run(
+        &[root.to_path_buf()],
+        &analysis::project::LoadOptions::default(),
+    )
+    .expect("check runs");
+    let mut expected: Vec<(String, String, u64)> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let source = outcome.workspace.files.get(d.location.file);
+            let line = source.line_index.utf8(d.location.range.start).line;
+            (
+                url(&source.absolute),
+                d.code.as_str().to_owned(),
+                u64::from(line),
+            )
+        })
+        .collect();
+    expected.sort();
+    let mut published: Vec<(String, String, u64)> = client
+        .diagnostics
+        .keys()
+        .flat_map(|uri| {
+            client
+                .codes(uri)
+                .into_iter()
+                .map(move |(code, line)| (uri.clone(), code, line))
+        })
+        .collect();
+    published.sort();
+    assert!(
+        expected.iter().any(|(_, code, _)| code == "PRM005"),
+        "{expected:?}"
+    );
+    assert_eq!(published, expected);
+    client.shutdown();
+}

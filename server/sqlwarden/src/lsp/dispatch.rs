@@ -137,6 +137,18 @@ impl Server {
                 text: p.text_document.text.clone(),
             },
         );
+        if self.roots.is_empty()
+            && is_project_file(&path)
+            && let Some(folder) = path.parent()
+        {
+            // A client without a workspace folder (an editor opened on one file): the
+            // workspace is the nearest folder above with a `.sqlproj`, so the file is
+            // analysed in its project, else the file's own folder.
+            self.roots
+                .push(project_folder(folder).unwrap_or_else(|| folder.to_path_buf()));
+            self.reload();
+            return;
+        }
         self.take_text(&path, p.text_document.text);
         // The version of the open document goes with its next publish.
         if let Some(file) = self
@@ -302,6 +314,21 @@ fn answer<R: req::Request>(snapshot: &Snapshot, request: Request, handler: Handl
             )
         }
     }
+}
+
+/// The nearest folder at or above `start` that holds a `.sqlproj`.
+fn project_folder(start: &Path) -> Option<PathBuf> {
+    start.ancestors().take(12).find_map(|folder| {
+        let entries = std::fs::read_dir(folder).ok()?;
+        entries
+            .flatten()
+            .any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("sqlproj"))
+            })
+            .then(|| folder.to_path_buf())
+    })
 }
 
 fn path_of(uri: &lsp_types::Url) -> Option<PathBuf> {
