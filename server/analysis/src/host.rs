@@ -66,6 +66,9 @@ pub enum Edited {
 
 /// The analysis state of one workspace.
 pub struct Host {
+    /// Tells hosts apart: a job made by one host (before a reload) is never applied to
+    /// another, whose projects and files are numbered differently.
+    id: u64,
     workspace: Workspace,
     revision: Revision,
     /// The trees of the files an editor has changed, for incremental reparsing.
@@ -92,7 +95,9 @@ impl Host {
         let count = workspace.projects.len();
         let analysed = Arc::new(crate::suppression::analysed_files(&workspace));
         let dirty_files = workspace.files.iter().map(|(id, _)| id).collect();
+        static HOSTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Host {
+            id: HOSTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             workspace,
             revision: 0,
             trees: HashMap::new(),
@@ -250,6 +255,7 @@ impl Host {
     /// The work that brings the derived state up to date, to run on any thread.
     pub fn job(&self) -> Job {
         Job {
+            host: self.id,
             revision: self.revision,
             workspace: self.workspace.clone(),
             projects: self.dirty_projects.iter().copied().collect(),
@@ -259,11 +265,11 @@ impl Host {
         }
     }
 
-    /// Takes a job's result. A result for an older revision than the current one is
-    /// refused (returned as `Err`), since its findings describe text that is gone; on
+    /// Takes a job's result. A result for an older revision than the current one, or
+    /// made by another host, is refused (returned as `Err`), since its findings describe text that is gone; on
     /// success, the files whose shown findings changed, or whose text did, are returned.
     pub fn apply(&mut self, result: JobResult) -> Result<Vec<FileId>, JobResult> {
-        if result.revision != self.revision {
+        if result.host != self.id || result.revision != self.revision {
             return Err(result);
         }
         for (index, model, found) in result.projects {
@@ -296,6 +302,7 @@ impl Host {
 
 /// A snapshot of one revision and the projects to analyse in it.
 pub struct Job {
+    host: u64,
     revision: Revision,
     workspace: Workspace,
     projects: Vec<usize>,
@@ -307,6 +314,7 @@ pub struct Job {
 
 /// What a [`Job`] computed.
 pub struct JobResult {
+    host: u64,
     pub revision: Revision,
     projects: Vec<(usize, Arc<Model>, Arc<Vec<Diagnostic>>)>,
     /// The new shown findings of every file that was finalised again.
@@ -357,6 +365,7 @@ impl Job {
         }
         let shown = finalize(workspace, &self.analysed, &files, &raw);
         JobResult {
+            host: self.host,
             revision: self.revision,
             projects: built,
             shown,
@@ -448,4 +457,172 @@ fn failed_parse(text: &str) -> ParsedFile {
             message: "the parser failed on this file; please report it".to_owned(),
         }],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::project::LoadOptions;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let target = root.join(path);
+        std::fs::create_dir_all(target.parent().expect("a folder")).expect("folders");
+        std::fs::write(target, text).expect("a fixture file");
+    }
+
+    /// Two projects: an SSDT project in `app/` and the loose scripts beside it.
+    fn two_projects() -> (tempfile::TempDir, Host) {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path();
+        write(
+            root,
+            "app/App.sqlproj",
+            r#"<Project><ItemGroup><Build Include="a.sql" /></ItemGroup></Project>"#,
+        );
+        write(
+            root,
+            "app/a.sql",
+            "CREATE USER u WITHOUT LOGIN;\nGO\nGRANT SELECT ON dbo.missing TO u;\nGO\n",
+        );
+        write(
+            root,
+            "loose.sql",
+            "GRANT SELECT ON dbo.t TO public;\nGO\nCREATE TABLE dbo.t (id int);\nGO\n",
+        );
+        let workspace =
+            crate::load::load(&[root.to_path_buf()], &LoadOptions::default()).expect("loads");
+        let mut host = Host::new(workspace);
+        host.analyze();
+        (dir, host)
+    }
+
+    fn file(host: &Host, name: &str) -> FileId {
+        host.workspace()
+            .files
+            .iter()
+            .find(|(_, f)| f.path.to_string_lossy().replace('\\', "/") == name)
+            .map(|(id, _)| id)
+            .expect("the file")
+    }
+
+    fn codes(host: &Host, file: FileId) -> Vec<&'static str> {
+        host.diagnostics(file)
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_rebuilds_only_the_projects_that_reach_the_file() {
+        let (_dir, mut host) = two_projects();
+        let a = file(&host, "app/a.sql");
+        let loose = file(&host, "loose.sql");
+        assert_eq!(codes(&host, a), ["PRM006"]);
+        assert_eq!(codes(&host, loose), ["PRM005"]);
+        let app = host.projects_of(a);
+        let other = host.projects_of(loose);
+        assert_eq!(app.len(), 1);
+        assert_eq!(other.len(), 1);
+        let untouched = host.model(other[0]).cloned().expect("a model");
+        let text = host.workspace().files.get(a).text.clone();
+        let at = text.find("dbo.missing").expect("the name");
+        assert_eq!(
+            host.edit(
+                a,
+                &[(
+                    TextRange::new(at, at + "dbo.missing".len()),
+                    "dbo.u2".to_owned()
+                )]
+            ),
+            Edited::Updated
+        );
+        let changed = host.analyze();
+        assert_eq!(changed, vec![a]);
+        assert!(
+            Arc::ptr_eq(&untouched, host.model(other[0]).expect("a model")),
+            "the other project's model is the same value"
+        );
+        assert_eq!(codes(&host, loose), ["PRM005"]);
+    }
+
+    #[test]
+    fn an_incremental_reparse_gives_what_a_fresh_load_gives() {
+        let (_dir, mut host) = two_projects();
+        let loose = file(&host, "loose.sql");
+        // Type a procedure into the middle, one character at a time.
+        let typed = "CREATE PROCEDURE dbo.p AS SELECT id FROM dbo.t;\nGO\n";
+        let mut at = host
+            .workspace()
+            .files
+            .get(loose)
+            .text
+            .find("CREATE")
+            .expect("CREATE");
+        for ch in typed.chars() {
+            host.edit(loose, &[(TextRange::new(at, at), ch.to_string())]);
+            at += ch.len_utf8();
+        }
+        let text = host.workspace().files.get(loose).text.clone();
+        let (fresh, errors) = syntax::parse_script(&text);
+        let parsed = &host.workspace().scripts[&loose];
+        // Statements have no equality of their own; their debug form shows every field.
+        let statements: Vec<String> = parsed.statements.iter().map(|s| format!("{s:?}")).collect();
+        let expected: Vec<String> = fresh.statements.iter().map(|s| format!("{s:?}")).collect();
+        assert_eq!(statements, expected);
+        assert_eq!(parsed.errors, errors);
+    }
+
+    #[test]
+    fn a_result_for_an_old_revision_or_another_host_is_refused() {
+        let (_dir, mut host) = two_projects();
+        let loose = file(&host, "loose.sql");
+        host.edit(loose, &[(TextRange::new(0, 0), "-- one\n".to_owned())]);
+        let old = host.job();
+        host.edit(loose, &[(TextRange::new(0, 0), "-- two\n".to_owned())]);
+        assert!(host.apply(old.run()).is_err(), "the text moved on");
+        let (_other_dir, other) = two_projects();
+        let foreign = other.job().run();
+        assert!(host.apply(foreign).is_err(), "another host's result");
+        assert!(host.is_dirty());
+        host.analyze();
+        assert!(!host.is_dirty());
+        assert_eq!(codes(&host, loose), ["PRM005"]);
+    }
+
+    #[test]
+    fn an_edit_of_the_sqlcmd_lines_asks_for_a_reload() {
+        let (_dir, mut host) = two_projects();
+        let loose = file(&host, "loose.sql");
+        assert_eq!(
+            host.edit(
+                loose,
+                &[(TextRange::new(0, 0), ":setvar Env prod\n".to_owned())]
+            ),
+            Edited::NeedsReload
+        );
+        assert_eq!(
+            host.edit(
+                loose,
+                &[(TextRange::new(0, 0), "-- a comment\n".to_owned())]
+            ),
+            Edited::Updated
+        );
+    }
+
+    #[test]
+    fn an_undefined_variable_typed_into_a_file_is_reported_and_clears_when_fixed() {
+        let (_dir, mut host) = two_projects();
+        let loose = file(&host, "loose.sql");
+        host.edit(
+            loose,
+            &[(TextRange::new(0, 0), "PRINT '$(Nope)';\n".to_owned())],
+        );
+        host.analyze();
+        assert_eq!(codes(&host, loose), ["SQL002", "PRM005"]);
+        host.edit(loose, &[(TextRange::new(9, 13), "DatabaseName".to_owned())]);
+        host.analyze();
+        assert_eq!(codes(&host, loose), ["PRM005"]);
+    }
 }
