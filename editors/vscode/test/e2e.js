@@ -72,6 +72,26 @@ async function expectVisible(locator, what, timeout = STEP_MS) {
     return locator.first();
 }
 
+/**
+ * Presses `keys` until `locator` shows, up to three times: a key pressed while the
+ * workbench is still settling (focus moving, a widget closing) can be lost.
+ */
+async function pressUntilVisible(keys, locator, what) {
+    for (let attempt = 1; ; attempt += 1) {
+        await page.keyboard.press(keys);
+        try {
+            await locator.first().waitFor({ state: 'visible', timeout: attempt < 3 ? 5_000 : STEP_MS });
+            return locator.first();
+        } catch {
+            if (attempt === 3) {
+                throw new Failure(`${what} did not appear after pressing ${keys} three times`);
+            }
+            log(`${what}: not there after ${keys}, pressing it again`);
+            await page.keyboard.press('Escape');
+        }
+    }
+}
+
 /** The rows of the Problems panel as text, one line each (only the rows it has drawn). */
 async function problemRows() {
     const rows = page.locator('.markers-panel .monaco-list-row');
@@ -163,8 +183,7 @@ async function scenario() {
     });
 
     await step('open Scripts/Script.PostDeployment.sql', async () => {
-        await page.keyboard.press('Control+P');
-        const input = await expectVisible(page.locator('.quick-input-widget input'), 'Quick Open');
+        const input = await pressUntilVisible('Control+P', page.locator('.quick-input-widget input'), 'Quick Open');
         await input.fill('Script.PostDeployment.sql');
         await expectVisible(page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Script.PostDeployment.sql' }), 'Script.PostDeployment.sql in Quick Open');
         await page.keyboard.press('Enter');
@@ -174,8 +193,7 @@ async function scenario() {
     });
 
     await step('the findings in the Problems panel', async () => {
-        await page.keyboard.press('Control+Shift+M');
-        await expectVisible(page.locator('.markers-panel'), 'the Problems panel');
+        await pressUntilVisible('Control+Shift+M', page.locator('.markers-panel'), 'the Problems panel');
         const row = await expectProblem('IMP003', /^Script\.PostDeployment\.sql/, FIRST_FINDINGS_MS);
         if (!/EXECUTE AS|REVERT/i.test(row)) {
             throw new Failure(`the IMP003 finding does not mention EXECUTE AS or REVERT: ${row}`);
@@ -199,11 +217,21 @@ async function scenario() {
     await step('hover the EXECUTE AS finding', async () => {
         const line = page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }).first();
         const word = line.locator('span span', { hasText: 'EXECUTE' }).first();
-        await page.mouse.move(5, 5);
-        await word.hover();
+        const hover = page.locator('.monaco-hover:not(.hidden)');
+        for (let attempt = 1; ; attempt += 1) {
+            await page.mouse.move(5, 5);
+            await word.hover();
+            try {
+                await hover.first().waitFor({ state: 'visible', timeout: 5_000 });
+                break;
+            } catch {
+                if (attempt === 3) {
+                    throw new Failure('no hover appeared over EXECUTE AS after three tries');
+                }
+            }
+        }
         // The hover has a part for the diagnostic under the mouse (`.marker`) and one for
         // each hover provider: the server's markdown is in `.markdown-hover`.
-        const hover = page.locator('.monaco-hover:not(.hidden)');
         const marker = await expectVisible(hover.locator('.marker.hover-contents'), "the finding's part of the hover");
         const markerText = (await marker.innerText()).replace(/\s+/g, ' ');
         log(`hover, the finding: ${markerText}`);
@@ -223,7 +251,7 @@ async function scenario() {
         const line = page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }).first();
         await line.click();
         await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+.');
+        await pressUntilVisible('Control+.', page.locator('.action-widget'), 'the Ctrl+. menu');
         await expectVisible(page.locator('.action-widget .monaco-list-row', { hasText: /^\s*Add REVERT/ }), 'the "Add REVERT" quick fix in the Ctrl+. menu');
         const titles = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim());
         log(`code actions: ${titles.join(' | ')}`);
@@ -304,8 +332,7 @@ async function expectNoServerErrors() {
 
 /** Runs a command from the Command Palette by its title. */
 async function runCommand(title, exact) {
-    await page.keyboard.press('Control+Shift+P');
-    const input = await expectVisible(page.locator('.quick-input-widget input'), 'the Command Palette');
+    const input = await pressUntilVisible('Control+Shift+P', page.locator('.quick-input-widget input'), 'the Command Palette');
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: exact ?? title });
     await expectVisible(row, `the command "${title}"`);
