@@ -525,7 +525,8 @@ impl Text<'_> {
             let _ = writeln!(out);
             let _ = writeln!(out, "**Default schema**: `{schema}`.");
         }
-        let roles = m.roles_of(id);
+        let mut roles = m.roles_of(id);
+        roles.sort_by_key(|r| m.principal_name(*r).to_lowercase());
         if !roles.is_empty() {
             let _ = writeln!(out);
             let _ = writeln!(out, "**Member of**:");

@@ -48,7 +48,10 @@ fn symbols_at(
         .collect()
 }
 
+/// Locations by path, then position: the order people read a list of places in.
 fn locations(snapshot: &Snapshot, found: BTreeSet<Location>) -> Vec<lsp_types::Location> {
+    let mut found: Vec<Location> = found.into_iter().collect();
+    found.sort_by_key(|l| (snapshot.source(l.file).path.clone(), l.range));
     found
         .into_iter()
         .filter_map(|l| snapshot.location(l.file, l.range))
@@ -62,13 +65,26 @@ pub fn definition(
     let at = params.text_document_position_params;
     let file = file_of(snapshot, &at.text_document.uri)?;
     let mut found = BTreeSet::new();
-    for (project, _, symbol) in symbols_at(snapshot, file, at.position) {
+    for (project, all, symbol) in symbols_at(snapshot, file, at.position) {
         let Some(model) = snapshot.models[project].as_ref() else {
             continue;
         };
-        if let Some(location) = symbols::definition(model, symbol) {
-            found.insert(location);
-        }
+        let Some(location) = symbols::definition(model, symbol) else {
+            continue;
+        };
+        // The model locates an object by its whole name (`hr.Salaries`); the name
+        // itself is what a reference points at, so definition goes there too.
+        let name = all.iter().find(|o| {
+            o.symbol == symbol
+                && o.declaration
+                && o.file == location.file
+                && location.range.start <= o.range.start
+                && o.range.end <= location.range.end
+        });
+        found.insert(name.map_or(location, |o| Location {
+            file: o.file,
+            range: o.range,
+        }));
     }
     let found = locations(snapshot, found);
     Ok(match found.len() {
@@ -233,7 +249,9 @@ pub fn workspace_symbols(
 ) -> Result<Option<WorkspaceSymbolResponse>, String> {
     let query = params.query.to_lowercase();
     let mut out = Vec::new();
-    'files: for &file in snapshot.workspace.scripts.keys() {
+    let mut files: Vec<FileId> = snapshot.workspace.scripts.keys().copied().collect();
+    files.sort_by_key(|&file| snapshot.source(file).path.clone());
+    'files: for file in files {
         for d in definitions(snapshot, file) {
             let name = full_name(&d);
             if !query.is_empty() && !name.to_lowercase().contains(&query) {
