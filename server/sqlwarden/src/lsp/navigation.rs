@@ -204,10 +204,9 @@ fn definitions(snapshot: &Snapshot, file: FileId) -> Vec<Definition> {
         return Vec::new();
     };
     parsed
-        .script
         .statements
         .iter()
-        .filter_map(definition_of)
+        .filter_map(|statement| definition_of(statement))
         .collect()
 }
 
