@@ -4,6 +4,8 @@
 //! clean shutdown.
 
 mod client;
+mod hover;
+mod navigation;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

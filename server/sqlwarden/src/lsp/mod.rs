@@ -22,6 +22,7 @@ mod hover;
 mod navigation;
 pub mod position;
 mod snapshot;
+mod symbols;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

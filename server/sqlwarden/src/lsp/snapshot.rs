@@ -1,12 +1,13 @@
 //! What a request handler reads: one revision of the workspace and the models of its
 //! last analysis, shared so that a worker thread can read it while the main loop goes on.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use analysis::host::Host;
 use analysis::model::Model;
 use analysis::project::Workspace;
-use analysis::{FileId, SourceFile};
+use analysis::{Diagnostic, FileId, SourceFile};
 use lsp_types::{Position, Url};
 
 use super::position::{self, Encoding};
@@ -17,6 +18,9 @@ pub struct Snapshot {
     /// By project index: the model of the last analysis (`None` before the first).
     pub models: Vec<Option<Arc<Model>>>,
     pub encoding: Encoding,
+    /// The findings the host shows, by file (only files that have some), so that hover
+    /// can explain the finding under the cursor.
+    pub diagnostics: BTreeMap<FileId, Vec<Diagnostic>>,
 }
 
 impl Snapshot {
@@ -25,11 +29,16 @@ impl Snapshot {
         let models = (0..workspace.projects.len())
             .map(|i| host.model(i).cloned())
             .collect();
+        let diagnostics = host
+            .files_with_diagnostics()
+            .map(|file| (file, host.diagnostics(file).to_vec()))
+            .collect();
         Snapshot {
             revision: host.revision(),
             workspace,
             models,
             encoding,
+            diagnostics,
         }
     }
 
