@@ -1,6 +1,7 @@
 //! What a request handler reads: one revision of the workspace and the models of its
 //! last analysis, shared so that a worker thread can read it while the main loop goes on.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use analysis::host::Host;
@@ -17,6 +18,11 @@ pub struct Snapshot {
     /// By project index: the model of the last analysis (`None` before the first).
     pub models: Vec<Option<Arc<Model>>>,
     pub encoding: Encoding,
+    /// By file: the findings the server publishes (after suppressions and configuration).
+    pub findings: BTreeMap<FileId, Vec<analysis::Diagnostic>>,
+    /// True when the findings and models describe the workspace's current text; while an
+    /// edit awaits analysis their ranges may point into text that is gone.
+    pub analysed: bool,
 }
 
 impl Snapshot {
@@ -30,6 +36,11 @@ impl Snapshot {
             workspace,
             models,
             encoding,
+            findings: host
+                .files_with_diagnostics()
+                .map(|file| (file, host.diagnostics(file).to_vec()))
+                .collect(),
+            analysed: !host.is_dirty(),
         }
     }
 
