@@ -166,6 +166,46 @@ fn imp003_gets_a_revert_after_the_include_and_before_go() {
 }
 
 #[test]
+fn prm002_gets_the_grant_in_the_grants_file_spelled_with_its_sqlcmd_variable() {
+    let project = payroll();
+    let root = project.path();
+    let mut client = started(root);
+    let raise = uri(root, "Procedures/RaiseSalary.sql");
+    let grants = uri(root, "Security/Grants.sql");
+    let finding = published(&client, &raise, "PRM002");
+    let found = actions(&mut client, &raise, &finding);
+    let title = "Add `GRANT SELECT, UPDATE ON hr.Salaries TO [$(AppRole)];`";
+    assert_eq!(
+        titles(&found),
+        vec![
+            title,
+            "Suppress PRM002 on this statement",
+            "Suppress PRM002 in this file",
+        ]
+    );
+    // After the last grant to the role (line 1), inside the grants' batch.
+    assert_eq!(
+        action(&found, title)["edit"]["changes"],
+        json!({ grants.clone(): [edit((2, 0), (2, 0), "GRANT SELECT, UPDATE ON hr.Salaries TO [$(AppRole)];\n")] })
+    );
+    let before = client.codes(&grants);
+    apply(
+        &mut client,
+        root,
+        "Security/Grants.sql",
+        action(&found, title),
+        1,
+    );
+    client.wait_until("PRM002 to clear", |c| c.codes(&raise).is_empty());
+    client.drain(std::time::Duration::from_millis(300));
+    // The grant's line moves IMP002 down by one; nothing else changes.
+    assert_eq!(before, codes(&[("IMP002", 2)]));
+    assert_eq!(client.codes(&grants), codes(&[("IMP002", 3)]));
+    assert!(client.codes(&raise).is_empty());
+    client.shutdown();
+}
+
+#[test]
 fn a_statement_suppression_silences_the_finding_and_is_used() {
     let project = payroll();
     let root = project.path();
@@ -213,6 +253,41 @@ fn a_file_suppression_silences_the_finding_everywhere_in_the_file() {
     client.shutdown();
 }
 
+#[test]
+fn clr003_in_the_sqlproj_turns_the_property_off() {
+    let project = payroll();
+    let root = project.path();
+    let mut client = started(root);
+    let sqlproj = uri(root, "Payroll.sqlproj");
+    let search = uri(root, "Procedures/Search.sql");
+    client.wait_until("CLR003", |c| {
+        c.codes(&sqlproj).iter().any(|(code, _)| code == "CLR003")
+    });
+    let finding = published(&client, &sqlproj, "CLR003");
+    let found = actions(&mut client, &sqlproj, &finding);
+    // A `.sqlproj` takes no SQL comment, so no suppression is offered there.
+    assert_eq!(titles(&found), vec!["Set <Trustworthy>False</Trustworthy>"]);
+    assert_eq!(
+        found[0]["edit"]["changes"],
+        json!({ sqlproj.clone(): [edit((6, 17), (6, 21), "False")] })
+    );
+    apply(&mut client, root, "Payroll.sqlproj", &found[0], 1);
+    // The server reads a project's properties when it loads it, which a saved `.sqlproj`
+    // triggers: the user accepts the edit and saves.
+    let text = std::fs::read_to_string(root.join("Payroll.sqlproj")).expect("the project");
+    let saved = applied(&text, &found[0]["edit"]["changes"][&sqlproj]);
+    std::fs::write(root.join("Payroll.sqlproj"), saved).expect("save");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": sqlproj, "type": 2 }] }),
+    );
+    // IMP001 needed the TRUSTWORTHY database too.
+    client.wait_until("CLR003 and IMP001 to clear", |c| {
+        c.codes(&sqlproj).is_empty() && c.codes(&search) == codes(&[("IMP004", 7)])
+    });
+    client.shutdown();
+}
+
 /// A folder of loose scripts (no `.sqlproj`) with these files.
 fn scripts(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a folder");
@@ -234,6 +309,37 @@ fn start(root: &Path, wait_for: &[(&str, &str)]) -> Client {
             .all(|(u, code)| c.codes(u).iter().any(|(found, _)| found == code))
     });
     client
+}
+
+#[test]
+fn clr001_becomes_safe_with_utf16_columns_after_non_ascii_names() {
+    // "é" is one UTF-16 unit (two bytes) and "𝄞" two (four bytes): `UNSAFE` starts at
+    // UTF-16 column 58, byte 61.
+    let text = "-- sqlwarden-ignore-file CLR008: trust paths are tested elsewhere\n\
+                CREATE ASSEMBLY [Géo𝄞] FROM 0x4D5A WITH PERMISSION_SET = UNSAFE;\n\
+                GO\n";
+    let dir = scripts(&[("Assemblies.sql", text)]);
+    let root = dir.path();
+    let mut client = start(root, &[("Assemblies.sql", "CLR001")]);
+    let target = uri(root, "Assemblies.sql");
+    let finding = published(&client, &target, "CLR001");
+    let found = actions(&mut client, &target, &finding);
+    assert_eq!(
+        titles(&found),
+        vec![
+            "Set PERMISSION_SET = SAFE",
+            "Suppress CLR001 on this statement",
+            "Suppress CLR001 in this file",
+        ]
+    );
+    assert_eq!(
+        found[0]["edit"]["changes"],
+        json!({ target.clone(): [edit((1, 58), (1, 64), "SAFE")] })
+    );
+    apply(&mut client, root, "Assemblies.sql", &found[0], 1);
+    client.wait_until("CLR001 to clear", |c| c.version(&target) == Some(2));
+    assert_eq!(client.codes(&target), vec![]);
+    client.shutdown();
 }
 
 #[test]
@@ -290,6 +396,42 @@ fn a_crlf_statement_suppression_is_accepted() {
     apply(&mut client, root, "Deploy.sql", suppress, 1);
     client.wait_until("IMP003 to be silenced", |c| c.version(&target) == Some(2));
     assert_eq!(client.codes(&target), vec![], "no SQL003 either");
+    client.shutdown();
+}
+
+#[test]
+fn a_grantee_without_grants_gets_its_grant_beside_the_table() {
+    let dir = scripts(&[
+        (
+            "Security.sql",
+            "CREATE ROLE app;\nCREATE USER worker WITHOUT LOGIN;\nCREATE USER t_owner WITHOUT LOGIN;\nGO\nCREATE SCHEMA hr AUTHORIZATION t_owner;\nGO\n",
+        ),
+        (
+            "Tables.sql",
+            "CREATE TABLE hr.t (id int);\nGO\nCREATE TABLE hr.u (id int);\nGO\n",
+        ),
+        (
+            "Proc.sql",
+            "CREATE PROCEDURE dbo.p WITH EXECUTE AS 'worker' AS SELECT id FROM hr.t;\nGO\nGRANT EXECUTE ON dbo.p TO app;\nGO\n",
+        ),
+    ]);
+    let root = dir.path();
+    let mut client = start(root, &[("Proc.sql", "PRM002")]);
+    let proc = uri(root, "Proc.sql");
+    let tables = uri(root, "Tables.sql");
+    let finding = published(&client, &proc, "PRM002");
+    let found = actions(&mut client, &proc, &finding);
+    let title = "Add `GRANT SELECT ON hr.t TO worker;`";
+    assert_eq!(titles(&found)[0], title);
+    // A batch of its own after the one that creates the table.
+    assert_eq!(
+        action(&found, title)["edit"]["changes"],
+        json!({ tables.clone(): [edit((2, 0), (2, 0), "GRANT SELECT ON hr.t TO worker;\nGO\n")] })
+    );
+    apply(&mut client, root, "Tables.sql", action(&found, title), 1);
+    client.wait_until("PRM002 to clear", |c| c.codes(&proc).is_empty());
+    client.drain(std::time::Duration::from_millis(300));
+    assert_eq!(client.codes(&tables), vec![]);
     client.shutdown();
 }
 

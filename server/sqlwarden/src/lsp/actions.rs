@@ -5,9 +5,12 @@
 //! edit awaiting analysis), and each fixer checks the text it edits before it proposes
 //! anything. The server never writes a file; the client applies the edit.
 //!
-//! The fixers, one module each: [`revert`] ends an impersonation, and [`suppress`]
-//! writes a suppression comment for any finding.
+//! The fixers, one module each: [`grant`] adds the GRANT a PRM finding names, [`revert`]
+//! ends an impersonation, [`clr`] lowers an assembly's trust, and [`suppress`] writes a
+//! suppression comment for any finding.
 
+mod clr;
+mod grant;
 mod revert;
 mod suppress;
 mod text;
@@ -114,8 +117,10 @@ pub fn code_actions(
             snapshot,
             diagnostic,
         };
-        let fixes = revert::fix(&finding)
+        let fixes = grant::fix(&finding)
             .into_iter()
+            .chain(revert::fix(&finding))
+            .chain(clr::fix(&finding))
             .chain(suppress::fixes(&finding));
         for fix in fixes {
             if let Some(action) = to_action(snapshot, fix, &attached) {

@@ -37,6 +37,18 @@ pub fn starts_line(text: &str, offset: usize) -> bool {
     text[line_start(text, offset)..offset].trim().is_empty()
 }
 
+/// A `GO` batch separator line: `GO`, optionally a count, optionally a comment.
+pub fn is_go_line(line: &str) -> bool {
+    let line = line.trim();
+    let line = line.split("--").next().unwrap_or("").trim();
+    let mut words = line.split_whitespace();
+    words.next().is_some_and(|w| w.eq_ignore_ascii_case("GO"))
+        && words
+            .next()
+            .is_none_or(|count| count.chars().all(|c| c.is_ascii_digit()))
+        && words.next().is_none()
+}
+
 /// An edit that puts `content` on a line of its own after the line holding `offset`, with
 /// the file's line ending; at the end of a file without a final line break, the break
 /// goes before it instead.
@@ -45,6 +57,15 @@ pub fn insert_line_after(text: &str, offset: usize, content: &str) -> (usize, St
     match next_line_start(text, offset) {
         Some(at) => (at, format!("{content}{eol}")),
         None => (text.len(), format!("{eol}{content}")),
+    }
+}
+
+/// The same word in the case of `like`: lower case when `like` is all lower case.
+pub fn in_case_of(word: &str, like: &str) -> String {
+    if like.chars().any(|c| c.is_ascii_uppercase()) {
+        word.to_ascii_uppercase()
+    } else {
+        word.to_ascii_lowercase()
     }
 }
 
@@ -61,6 +82,15 @@ fn floor(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_lines_are_recognised_with_counts_and_comments() {
+        assert!(is_go_line("GO"));
+        assert!(is_go_line("  go 2 "));
+        assert!(is_go_line("GO -- end of the batch"));
+        assert!(!is_go_line("GOTO x"));
+        assert!(!is_go_line("GO x"));
+    }
 
     #[test]
     fn a_line_is_inserted_with_the_files_own_line_ending() {
