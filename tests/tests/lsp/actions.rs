@@ -472,3 +472,53 @@ fn only_other_kinds_or_stale_ranges_get_no_quick_fix() {
     assert_eq!(unknown.result, Some(Value::Null));
     client.shutdown();
 }
+
+#[test]
+fn trustworthy_on_turns_off_and_external_access_becomes_safe_in_tsql() {
+    let text = "-- sqlwarden-ignore-file CLR008: trust paths are tested elsewhere\n\
+                alter database current set trustworthy on;\n\
+                GO\n\
+                CREATE ASSEMBLY Files FROM 0x4D5A WITH PERMISSION_SET = EXTERNAL_ACCESS;\n\
+                GO\n";
+    let dir = scripts(&[("Options.sql", text)]);
+    let root = dir.path();
+    let mut client = start(
+        root,
+        &[("Options.sql", "CLR003"), ("Options.sql", "CLR002")],
+    );
+    let target = uri(root, "Options.sql");
+    let trustworthy = published(&client, &target, "CLR003");
+    let found = actions(&mut client, &target, &trustworthy);
+    // The value keeps the statement's lower case.
+    let off = action(&found, "Set TRUSTWORTHY OFF");
+    assert_eq!(
+        off["edit"]["changes"],
+        json!({ target.clone(): [edit((1, 39), (1, 41), "off")] })
+    );
+    let external = published(&client, &target, "CLR002");
+    let found = actions(&mut client, &target, &external);
+    let safe = action(&found, "Set PERMISSION_SET = SAFE");
+    assert_eq!(
+        safe["edit"]["changes"],
+        json!({ target.clone(): [edit((3, 56), (3, 71), "SAFE")] })
+    );
+    // Both edits at once, as a client applying two accepted fixes in turn would.
+    let mut edits = off["edit"]["changes"][&target]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    edits.extend(
+        safe["edit"]["changes"][&target]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    let new = applied(text, &Value::Array(edits));
+    open(&mut client, root, "Options.sql", 1);
+    change(&mut client, &target, 2, json!([{ "text": new }]));
+    client.wait_until("CLR002 and CLR003 to clear", |c| {
+        c.version(&target) == Some(2)
+    });
+    assert_eq!(client.codes(&target), vec![]);
+    client.shutdown();
+}

@@ -34,6 +34,19 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
         .iter()
         .map(|g| model.database_principal(&unquote(g)))
         .collect::<Option<_>>()?;
+    // A REVOKE of these permissions from a grantee could take the new GRANT back,
+    // depending on where it applies: no fix is certain then.
+    let permissions = proposed.permissions();
+    let revoked = model.permission_changes().iter().any(|change| {
+        change.action == PermissionAction::Revoke
+            && principals.contains(&change.principal)
+            && permissions
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&change.permission))
+    });
+    if revoked {
+        return None;
+    }
     let (statement, edit) = match grants_file(finding, model, &principals) {
         Some(place) => place.edit(finding, &proposed)?,
         None => beside_securable(finding, model, &proposed)?,
@@ -61,6 +74,15 @@ enum Securable {
     /// `schema.object`, unquoted.
     Object(String, String),
     Assembly(String),
+}
+
+impl Proposed {
+    /// The permissions granted: `SELECT`, `UPDATE`.
+    fn permissions(&self) -> Vec<&str> {
+        let list = self.head.strip_prefix("GRANT ").unwrap_or(&self.head);
+        let list = &list[..find_outside(list, " ON ").unwrap_or(list.len())];
+        list.split(", ").map(str::trim).collect()
+    }
 }
 
 fn parse(fix: &str) -> Option<Proposed> {
