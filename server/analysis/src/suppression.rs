@@ -97,7 +97,7 @@ pub fn apply_in(
 /// A language server checks with it that a suppression it offers to insert at `offset`
 /// reaches the finding it is meant to silence.
 pub fn own_line_scope(parsed: &crate::project::ParsedFile, offset: usize) -> Option<TextRange> {
-    next_target(&parsed.script.statements, &parsed.errors, offset)
+    next_target(&parsed.statements, &parsed.errors, offset)
 }
 
 /// A well-formed suppression comment.

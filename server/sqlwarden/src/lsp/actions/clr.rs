@@ -32,23 +32,19 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
 fn statement_fix(finding: &Finding<'_>, words: &[&str], replacement: &str) -> Option<Fix> {
     let parsed = finding.snapshot.workspace.scripts.get(&finding.file())?;
     let range = finding.range();
-    let (title, clause) = parsed
-        .script
-        .statements
-        .iter()
-        .find_map(|s| match &s.kind {
-            StatementKind::CreateAssembly(a) => a
-                .permission_set
-                .as_ref()
-                .filter(|(_, r)| *r == range)
-                .map(|_| ("PERMISSION_SET", range)),
-            StatementKind::AlterDatabaseSet(alter) => alter
-                .options
-                .iter()
-                .find(|o| o.range == range && o.name == "TRUSTWORTHY")
-                .map(|_| ("TRUSTWORTHY", range)),
-            _ => None,
-        })?;
+    let (title, clause) = parsed.statements.iter().find_map(|s| match &s.kind {
+        StatementKind::CreateAssembly(a) => a
+            .permission_set
+            .as_ref()
+            .filter(|(_, r)| *r == range)
+            .map(|_| ("PERMISSION_SET", range)),
+        StatementKind::AlterDatabaseSet(alter) => alter
+            .options
+            .iter()
+            .find(|o| o.range == range && o.name == "TRUSTWORTHY")
+            .map(|_| ("TRUSTWORTHY", range)),
+        _ => None,
+    })?;
     let written = finding.text().get(clause.start..clause.end)?;
     let word = last_word(written)?;
     if !words.iter().any(|w| w.eq_ignore_ascii_case(word.1)) {

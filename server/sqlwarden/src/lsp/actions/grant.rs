@@ -225,11 +225,10 @@ fn beside_securable(
     let parsed = finding.snapshot.workspace.scripts.get(&file)?;
     let text = &finding.snapshot.source(file).text;
     let batch = *parsed
-        .script
         .batches
         .iter()
         .find(|b| b.contains(location.range.start))?;
-    let creates_module = parsed.script.statements.iter().any(|s| {
+    let creates_module = parsed.statements.iter().any(|s| {
         s.range.contains(location.range.start)
             && matches!(&s.kind, StatementKind::CreateObject(o) if o.module.is_some())
     });
@@ -248,7 +247,7 @@ fn beside_securable(
     } else {
         // The last batch of a file without a final `GO`: a module there would take the
         // GRANT into its body, so a `GO` ends it first.
-        let uses_go = parsed.script.batches.len() > 1;
+        let uses_go = parsed.batches.len() > 1;
         let lead = if text.is_empty() || text.ends_with('\n') {
             ""
         } else {

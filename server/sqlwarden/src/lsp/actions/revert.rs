@@ -8,6 +8,7 @@
 //! finding's own.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use analysis::project::Project;
 use analysis::{Code, FileId};
@@ -26,14 +27,13 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
     let snapshot = finding.snapshot;
     let file = finding.file();
     let parsed = snapshot.workspace.scripts.get(&file)?;
-    let statements = &parsed.script.statements;
+    let statements = &parsed.statements;
     let index = statements.iter().position(|s| {
         s.range == finding.range()
             && matches!(&s.kind, StatementKind::ExecuteAs(e) if e.kind != ExecuteAsKind::Caller && !e.no_revert)
     })?;
     let execute_as = &statements[index];
     let batch = parsed
-        .script
         .batches
         .iter()
         .find(|b| b.contains(execute_as.range.start))
@@ -83,7 +83,7 @@ fn count_open(
     snapshot: &super::Snapshot,
     project: &Project,
     file: FileId,
-    statements: &[Statement],
+    statements: &[Arc<Statement>],
     open: &mut usize,
     seen: &mut HashSet<FileId>,
 ) -> Option<()> {
@@ -97,14 +97,7 @@ fn count_open(
                     return None;
                 }
                 let parsed = snapshot.workspace.scripts.get(&included)?;
-                count_open(
-                    snapshot,
-                    project,
-                    included,
-                    &parsed.script.statements,
-                    open,
-                    seen,
-                )?;
+                count_open(snapshot, project, included, &parsed.statements, open, seen)?;
                 seen.remove(&included);
             }
             _ => {}

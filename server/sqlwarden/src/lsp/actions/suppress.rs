@@ -4,6 +4,8 @@
 //! A suppression needs a reason, so the comment carries a placeholder that the user
 //! replaces; the placeholder is itself a reason, so the comment works as inserted.
 
+use std::sync::Arc;
+
 use syntax::ast::{Statement, StatementKind};
 
 use super::{Edit, Finding, Fix, text};
@@ -25,7 +27,7 @@ pub(super) fn fixes(finding: &Finding<'_>) -> Vec<Fix> {
     let text = finding.text();
     let eol = text::eol(text);
     let mut fixes = Vec::new();
-    if let Some(statement) = innermost(&parsed.script.statements, finding.range().start) {
+    if let Some(statement) = innermost(&parsed.statements, finding.range().start) {
         let start = statement.range.start;
         let at = text::line_start(text, start);
         // The comment must be the last thing before the statement and cover the finding
@@ -60,7 +62,7 @@ pub(super) fn fixes(finding: &Finding<'_>) -> Vec<Fix> {
 
 /// The innermost statement that holds `offset`: a statement of a module's body when the
 /// offset is in one, else the top-level statement.
-fn innermost(statements: &[Statement], offset: usize) -> Option<&Statement> {
+fn innermost(statements: &[Arc<Statement>], offset: usize) -> Option<&Statement> {
     let outer = statements
         .iter()
         .find(|s| s.range.contains(offset) || s.range.start == offset)?;
