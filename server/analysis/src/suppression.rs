@@ -92,6 +92,14 @@ pub fn apply_in(
     kept
 }
 
+/// What a `-- sqlwarden-ignore` comment on its own line ending just before `offset`
+/// would cover: the next statement at any depth, with the broken text that follows it.
+/// A language server checks with it that a suppression it offers to insert at `offset`
+/// reaches the finding it is meant to silence.
+pub fn own_line_scope(parsed: &crate::project::ParsedFile, offset: usize) -> Option<TextRange> {
+    next_target(&parsed.statements, &parsed.errors, offset)
+}
+
 /// A well-formed suppression comment.
 #[derive(Debug)]
 struct Suppression {

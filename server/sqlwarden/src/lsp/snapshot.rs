@@ -18,9 +18,12 @@ pub struct Snapshot {
     /// By project index: the model of the last analysis (`None` before the first).
     pub models: Vec<Option<Arc<Model>>>,
     pub encoding: Encoding,
-    /// The findings the host shows, by file (only files that have some), so that hover
-    /// can explain the finding under the cursor.
+    /// The findings the host shows, by file (only files that have some, after
+    /// suppressions and the configuration): hover explains them, code actions fix them.
     pub diagnostics: BTreeMap<FileId, Vec<Diagnostic>>,
+    /// True when the findings and models describe the workspace's current text; while an
+    /// edit awaits analysis their ranges may point into text that is gone.
+    pub analysed: bool,
 }
 
 impl Snapshot {
@@ -39,6 +42,7 @@ impl Snapshot {
             models,
             encoding,
             diagnostics,
+            analysed: !host.is_dirty(),
         }
     }
 
