@@ -244,10 +244,19 @@ fn findings_elsewhere_stay_put_while_a_grant_and_a_procedure_are_typed_one_chara
     let before_search = client.codes(&search);
     let before_raise = client.codes(&raise);
     let text = open(&mut client, root, "Procedures/Search.sql", 1);
-    let lines = text.lines().count() as u32;
+    let lines = text.lines().count() as u32 + 1;
     let mut version = 1;
     let mut published_for_others = 0;
     let counted = client.notifications.len();
+    // In the middle of the file, in the procedure's own batch: until it is complete the
+    // GRANT does not parse, and the recovery swallows the procedure after it.
+    type_slowly(
+        &mut client,
+        &search,
+        1,
+        "GRANT EXECUTE ON dbo.SearchSalaries TO support;\n",
+        &mut version,
+    );
     type_slowly(
         &mut client,
         &search,
@@ -272,12 +281,11 @@ fn findings_elsewhere_stay_put_while_a_grant_and_a_procedure_are_typed_one_chara
         }
         let params = &notification.params;
         if params["uri"] == search {
-            // The findings above the typed text are in every publish of this file.
+            // The procedure's findings are in every publish of this file.
             let codes: Vec<&str> = params["diagnostics"]
                 .as_array()
                 .expect("a list")
                 .iter()
-                .filter(|d| d["range"]["start"]["line"].as_u64() < Some(u64::from(lines)))
                 .filter_map(|d| d["code"].as_str())
                 .collect();
             assert!(

@@ -169,8 +169,21 @@ impl Server {
             return; // The load in flight reads the document as an overlay.
         };
         match host.workspace().files.find(path) {
-            Some(file) if host.set_text(file, text) == Edited::NeedsReload => self.reload(),
-            Some(_) => {}
+            Some(file) if host.workspace().files.get(file).text == text => {
+                // The same text (a document opened as it is on disk): nothing to do but
+                // keep the tree for the edits to come.
+                host.set_text(file, text);
+            }
+            Some(file) => {
+                let replaced =
+                    syntax::TextRange::new(0, host.workspace().files.get(file).text.len());
+                let inserted = text.len();
+                let outcome = host.set_text(file, text);
+                self.log_edits(file, &[super::hold::Edit { replaced, inserted }]);
+                if outcome == Edited::NeedsReload {
+                    self.reload();
+                }
+            }
             None if is_project_file(path) && self.inside_roots(path) => self.reload(),
             None => {}
         }
@@ -205,11 +218,26 @@ impl Server {
         let Some(host) = &mut self.host else {
             return;
         };
+        if is_project_shape(&path) {
+            // An open `.sqlproj` is read as the overlay of its buffer.
+            self.reload();
+            return;
+        }
         match host.workspace().files.find(&path) {
-            Some(file) => match host.edit(file, &edits) {
-                Edited::NeedsReload => self.reload(),
-                Edited::Updated | Edited::Unknown => {}
-            },
+            Some(file) => {
+                let outcome = host.edit(file, &edits);
+                let logged: Vec<super::hold::Edit> = edits
+                    .iter()
+                    .map(|(range, text)| super::hold::Edit {
+                        replaced: *range,
+                        inserted: text.len(),
+                    })
+                    .collect();
+                self.log_edits(file, &logged);
+                if outcome == Edited::NeedsReload {
+                    self.reload();
+                }
+            }
             None => self.take_text(&path, text),
         }
     }

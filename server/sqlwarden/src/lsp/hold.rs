@@ -120,14 +120,18 @@ pub fn shift(range: TextRange, edit: Edit) -> Option<TextRange> {
     }
 }
 
-/// True when the file has a syntax error where `edit` put its text: the user is in the
-/// middle of typing something that does not parse yet.
-pub fn fresh_error(current: &[Diagnostic], edit: Edit) -> bool {
+/// True when the file has a syntax error in the `GO` batch where `edit` put its text:
+/// the user is in the middle of typing something that does not parse yet (the error may
+/// show a little after the cursor, where the unfinished statement meets the next one).
+pub fn fresh_error(current: &[Diagnostic], text: &str, edit: Edit) -> bool {
     let at = edit.after();
+    let batch = syntax::batches::batch_ranges(text)
+        .into_iter()
+        .find(|b| b.start <= at.start && at.start <= b.end)
+        .unwrap_or(at);
+    let (start, end) = (batch.start.min(at.start), batch.end.max(at.end));
     current.iter().any(|d| {
-        d.code == Code::Sql001
-            && d.location.range.start <= at.end
-            && at.start <= d.location.range.end
+        d.code == Code::Sql001 && d.location.range.start <= end && start <= d.location.range.end
     })
 }
 
@@ -167,10 +171,7 @@ mod tests {
             shift(TextRange::new(10, 20), edit(30, 31, 0)),
             Some(TextRange::new(10, 20))
         );
-        assert_eq!(
-            shift(TextRange::new(10, 20), edit(12, 13, 1)),
-            None
-        );
+        assert_eq!(shift(TextRange::new(10, 20), edit(12, 13, 1)), None);
         assert_eq!(
             shift(TextRange::new(10, 20), edit(20, 20, 3)),
             Some(TextRange::new(10, 20)),
@@ -203,11 +204,22 @@ mod tests {
     }
 
     #[test]
-    fn an_error_at_the_edit_is_fresh_and_one_elsewhere_is_not() {
-        let current = vec![finding(Code::Sql001, 40, 90)];
-        assert!(fresh_error(&current, edit(45, 45, 1)));
-        assert!(fresh_error(&current, edit(89, 89, 1)));
-        assert!(!fresh_error(&current, edit(10, 10, 1)));
-        assert!(!fresh_error(&[finding(Code::Imp004, 40, 90)], edit(45, 45, 1)));
+    fn an_error_in_the_edited_batch_is_fresh_and_one_in_another_batch_is_not() {
+        let text = format!("{}\nGO\n{}", "x".repeat(30), "y".repeat(100));
+        let current = vec![finding(Code::Sql001, 60, 90)];
+        assert!(
+            fresh_error(&current, &text, edit(45, 45, 1)),
+            "same batch, before it"
+        );
+        assert!(fresh_error(&current, &text, edit(89, 89, 1)));
+        assert!(
+            !fresh_error(&current, &text, edit(10, 10, 1)),
+            "the batch before"
+        );
+        assert!(!fresh_error(
+            &[finding(Code::Imp004, 60, 90)],
+            &text,
+            edit(45, 45, 1)
+        ));
     }
 }

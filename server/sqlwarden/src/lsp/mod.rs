@@ -18,6 +18,7 @@
 mod actions;
 mod convert;
 mod dispatch;
+mod hold;
 mod hover;
 mod navigation;
 pub mod position;
@@ -130,6 +131,8 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
 enum Event {
     Client(Message),
     Task(Task),
+    /// Typing paused while findings were held (see [`hold`]).
+    Idle,
 }
 
 /// Work finished on another thread.
@@ -217,6 +220,11 @@ struct Server {
     next_request: i32,
     /// Set by a reload: the next analysis publishes every file, not only the changed.
     republish_all: bool,
+    /// Edits by file since the last analysis applied, and the latest edit of all.
+    edit_log: HashMap<FileId, Vec<hold::Edit>>,
+    last_edit: Option<(FileId, hold::Edit)>,
+    /// Findings held while a statement is typed (see [`hold`]).
+    hold: Option<hold::Hold>,
 }
 
 impl Server {
@@ -268,6 +276,9 @@ impl Server {
             shutting_down: false,
             next_request: 0,
             republish_all: false,
+            edit_log: HashMap::new(),
+            last_edit: None,
+            hold: None,
         }
     }
 
@@ -306,6 +317,12 @@ impl Server {
         let receiver = connection.receiver.clone();
         let tasks = self.tasks.1.clone();
         loop {
+            let idle = match &self.hold {
+                Some(hold) => {
+                    crossbeam_channel::after(hold::IDLE.saturating_sub(hold.last_edit.elapsed()))
+                }
+                None => crossbeam_channel::never(),
+            };
             let first = select! {
                 recv(receiver) -> message => match message {
                     Ok(message) => Event::Client(message),
@@ -316,6 +333,7 @@ impl Server {
                     Ok(task) => Event::Task(task),
                     Err(_) => return Ok(()),
                 },
+                recv(idle) -> _ => Event::Idle,
             };
             // Everything already waiting is read at once, so that a burst of keystrokes
             // becomes one analysis and a cancellation can catch a request still queued.
@@ -380,6 +398,7 @@ impl Server {
                         }
                     }
                     Event::Task(task) => self.on_task(task),
+                    Event::Idle => self.release_hold(),
                 }
             }
             self.schedule();
@@ -636,18 +655,86 @@ impl Server {
         let Some(host) = &mut self.host else {
             return;
         };
+        // What the file typed in last showed before this analysis, for a hold.
+        let before = self
+            .last_edit
+            .map(|(file, _)| host.diagnostics(file).to_vec())
+            .unwrap_or_default();
         // A stale result is dropped: the next `schedule` analyses the current revision.
-        if let Ok(changed) = host.apply(result) {
-            self.snapshot = None;
-            if self.republish_all {
-                self.republish_all = false;
-                self.publish_everything();
-            } else {
-                for file in changed {
+        let Ok(changed) = host.apply(result) else {
+            return;
+        };
+        self.snapshot = None;
+        let log = std::mem::take(&mut self.edit_log);
+        if self.republish_all {
+            self.republish_all = false;
+            self.hold = None;
+            self.publish_everything();
+            self.end_progress();
+            return;
+        }
+        let typing = self
+            .last_edit
+            .filter(|(file, edit)| {
+                let text = &host.workspace().files.get(*file).text;
+                hold::fresh_error(host.diagnostics(*file), text, *edit)
+            })
+            .map(|(file, _)| file);
+        match typing {
+            Some(file) => {
+                if self.hold.as_ref().is_some_and(|h| h.file != file) {
+                    self.release_hold();
+                }
+                let hold = self
+                    .hold
+                    .get_or_insert_with(|| hold::Hold::new(file, before));
+                hold.extend(log.get(&file).map_or(&[][..], Vec::as_slice));
+                hold.pending
+                    .extend(changed.iter().copied().filter(|&f| f != file));
+                self.publish(file);
+            }
+            None => {
+                let held = self.hold.take();
+                let mut files: std::collections::BTreeSet<FileId> = changed.into_iter().collect();
+                if let Some(held) = held {
+                    files.insert(held.file);
+                    files.extend(held.pending);
+                }
+                for file in files {
                     self.publish(file);
                 }
             }
-            self.end_progress();
+        }
+        self.end_progress();
+    }
+
+    /// Ends a hold: every deferred file, and the held one, as the analysis says.
+    fn release_hold(&mut self) {
+        let Some(held) = self.hold.take() else {
+            return;
+        };
+        self.publish(held.file);
+        for file in held.pending {
+            self.publish(file);
+        }
+    }
+
+    /// Notes an edit of a file, for holds: the log since the last analysis, and the
+    /// latest edit.
+    fn log_edits(&mut self, file: FileId, edits: &[hold::Edit]) {
+        if let Some(hold) = &mut self.hold {
+            if hold.file == file {
+                hold.last_edit = Instant::now();
+            } else {
+                self.release_hold();
+            }
+        }
+        self.edit_log
+            .entry(file)
+            .or_default()
+            .extend_from_slice(edits);
+        if let Some(&last) = edits.last() {
+            self.last_edit = Some((file, last));
         }
     }
 
@@ -660,8 +747,15 @@ impl Server {
         let Some(uri) = convert::url(&source.absolute) else {
             return;
         };
-        let diagnostics: Vec<lsp_types::Diagnostic> = host
-            .diagnostics(file)
+        let held;
+        let shown = match &self.hold {
+            Some(hold) if hold.file == file => {
+                held = hold.merge(host.diagnostics(file));
+                held.as_slice()
+            }
+            _ => host.diagnostics(file),
+        };
+        let diagnostics: Vec<lsp_types::Diagnostic> = shown
             .iter()
             .map(|d| convert::diagnostic(d, &host.workspace().files, self.encoding))
             .collect();
