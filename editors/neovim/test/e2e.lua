@@ -406,8 +406,14 @@ local function main()
       end
       report.code_actions = result
       ok = add_revert ~= nil and add_revert.kind == 'quickfix' and type(add_revert.edit) == 'table'
-      why = err or ('expected a quickfix titled "Add REVERT…" with an edit; got %s'):format(
-        #titles > 0 and table.concat(titles, '; ') .. ' — ' .. show(add_revert) or show(result))
+      if err then
+        why = err
+      elseif add_revert == nil then
+        why = ('no action whose title starts with "Add REVERT"; the titles [kinds]: %s'):format(
+          #titles > 0 and table.concat(titles, '; ') or show(result))
+      else
+        why = 'expected kind "quickfix" and an edit; got ' .. show(add_revert)
+      end
     end
     check('code action "Add REVERT…" (quickfix with a WorkspaceEdit) at the IMP003 range', ok, why)
     check('a "Suppress…" code action is offered for IMP003', suppress ~= nil and type(suppress.edit) == 'table',
