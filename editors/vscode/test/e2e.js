@@ -248,18 +248,20 @@ async function scenario() {
     });
 
     await step('apply the "Add REVERT" quick fix', async () => {
+        // The server's title quotes the statement in backticks: "Add `REVERT;` after …".
+        const addRevert = /^\s*Add `?REVERT\b/;
         const line = page.locator('.monaco-editor .view-line', { hasText: 'EXECUTE AS USER' }).first();
         await line.click();
         await page.keyboard.press('Escape');
         await pressUntilVisible('Control+.', page.locator('.action-widget'), 'the Ctrl+. menu');
-        await expectVisible(page.locator('.action-widget .monaco-list-row', { hasText: /^\s*Add REVERT/ }), 'the "Add REVERT" quick fix in the Ctrl+. menu');
+        await expectVisible(page.locator('.action-widget .monaco-list-row', { hasText: addRevert }), 'the "Add REVERT" quick fix in the Ctrl+. menu');
         const titles = (await page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.trim());
         log(`code actions: ${titles.join(' | ')}`);
         await screenshot('quick-fix-menu');
         // Chosen with the keyboard: a click on the menu lands on VS Code's pointer block.
         for (let i = 0; ; i += 1) {
             const focused = (await page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '')).trim();
-            if (/^Add REVERT/.test(focused)) {
+            if (addRevert.test(focused)) {
                 break;
             }
             if (i > titles.length) {
