@@ -688,7 +688,7 @@ impl Builder {
         match self.model.object_index.get(&key).copied() {
             Some(_) if dynamic => {}
             Some(existing) => {
-                self.model.statement_objects.insert(id, existing);
+                self.model.set_statement_object(id, existing);
                 // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
                 let object = &mut self.model.objects[existing.0 as usize];
                 object.statement = id;
@@ -700,7 +700,7 @@ impl Builder {
                 let object_id = ObjectId(self.model.objects.len() as u32);
                 self.model.object_index.insert(key, object_id);
                 if !dynamic {
-                    self.model.statement_objects.insert(id, object_id);
+                    self.model.set_statement_object(id, object_id);
                 }
                 self.model.objects.push(Object {
                     schema,

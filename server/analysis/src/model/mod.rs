@@ -590,7 +590,9 @@ pub struct Model {
     /// Tables and views to their DML triggers.
     triggers: HashMap<ObjectId, Vec<ObjectId>>,
     /// Every `CREATE`/`ALTER` statement of an object, to the object.
-    statement_objects: HashMap<StmtId, ObjectId>,
+    /// By statement index: the object a top-level statement defines. A vector rather
+    /// than a map, because every rule's walk over the statements asks it once per item.
+    statement_objects: Vec<Option<ObjectId>>,
     assemblies: Vec<Assembly>,
     assembly_index: HashMap<String, AssemblyId>,
     keys: Vec<Key>,
@@ -669,10 +671,18 @@ impl Model {
         })
     }
 
+    fn set_statement_object(&mut self, id: StmtId, object: ObjectId) {
+        let index = id.0 as usize;
+        if self.statement_objects.len() <= index {
+            self.statement_objects.resize(index + 1, None);
+        }
+        self.statement_objects[index] = Some(object);
+    }
+
     /// The object a `CREATE`/`ALTER` top-level statement defines, when the model knows
     /// it (not for an object in another database).
     pub fn module_object_of(&self, id: StmtId) -> Option<ObjectId> {
-        self.statement_objects.get(&id).copied()
+        self.statement_objects.get(id.0 as usize).copied().flatten()
     }
 
     // ---- principals -----------------------------------------------------------------
