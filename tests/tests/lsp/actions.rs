@@ -137,12 +137,12 @@ fn imp003_gets_a_revert_after_the_include_and_before_go() {
     assert_eq!(
         titles(&found),
         vec![
-            "Add `REVERT;` after `:r .\\Seed.sql`",
+            "Add REVERT after :r .\\Seed.sql",
             "Suppress IMP003 on this statement",
             "Suppress IMP003 in this file",
         ]
     );
-    let revert = action(&found, "Add `REVERT;` after `:r .\\Seed.sql`");
+    let revert = action(&found, "Add REVERT after :r .\\Seed.sql");
     assert_eq!(revert["isPreferred"], true);
     assert_eq!(
         revert["edit"]["changes"],
@@ -174,7 +174,7 @@ fn prm002_gets_the_grant_in_the_grants_file_spelled_with_its_sqlcmd_variable() {
     let grants = uri(root, "Security/Grants.sql");
     let finding = published(&client, &raise, "PRM002");
     let found = actions(&mut client, &raise, &finding);
-    let title = "Add `GRANT SELECT, UPDATE ON hr.Salaries TO [$(AppRole)];`";
+    let title = "Add GRANT SELECT, UPDATE ON hr.Salaries TO [$(AppRole)];";
     assert_eq!(
         titles(&found),
         vec![
@@ -355,7 +355,7 @@ fn a_crlf_script_gets_its_revert_and_suppressions_with_crlf() {
     let target = uri(root, "Deploy.sql");
     let finding = published(&client, &target, "IMP003");
     let found = actions(&mut client, &target, &finding);
-    let title = "Add `REVERT;` after `INSERT INTO dbo.flags (name) VALUES (N'ready');`";
+    let title = "Add REVERT after INSERT INTO dbo.flags (name) VALUES (N'ready');";
     assert_eq!(
         titles(&found),
         vec![
@@ -421,7 +421,7 @@ fn a_grantee_without_grants_gets_its_grant_beside_the_table() {
     let tables = uri(root, "Tables.sql");
     let finding = published(&client, &proc, "PRM002");
     let found = actions(&mut client, &proc, &finding);
-    let title = "Add `GRANT SELECT ON hr.t TO worker;`";
+    let title = "Add GRANT SELECT ON hr.t TO worker;";
     assert_eq!(titles(&found)[0], title);
     // A batch of its own after the one that creates the table.
     assert_eq!(

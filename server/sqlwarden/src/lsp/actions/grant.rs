@@ -52,7 +52,7 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
         None => beside_securable(finding, model, &proposed)?,
     };
     Some(Fix {
-        title: format!("Add `{statement}`"),
+        title: format!("Add {statement}"),
         edits: vec![edit],
         preferred: true,
     })

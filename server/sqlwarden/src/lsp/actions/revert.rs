@@ -70,7 +70,8 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
         &format!("{indent}REVERT;"),
     );
     Some(Fix {
-        title: format!("Add `REVERT;` after `{}`", summary(text, last)),
+        // Titles are plain text in editors' menus: no Markdown quoting.
+        title: format!("Add REVERT after {}", summary(text, last)),
         edits: vec![Edit::insert(file, at, inserted)],
         preferred: true,
     })
