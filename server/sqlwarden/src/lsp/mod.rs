@@ -24,6 +24,7 @@ mod navigation;
 pub mod position;
 mod snapshot;
 mod symbols;
+mod transport;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -50,11 +51,17 @@ pub use snapshot::Snapshot;
 
 /// Runs the server on stdin and stdout until the client says `exit` or closes stdin.
 pub fn run_stdio() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, writer) = transport::stdio();
+    let queued = connection.sender.clone();
     let result = serve(connection);
-    // The reader thread ends when stdin closes; a client that left without `exit` is not
-    // an error of ours.
-    let _ = io_threads.join();
+    // Everything queued for the client is written before the process ends (the reader
+    // may still be blocked on stdin; it ends with the process).
+    let deadline = Instant::now() + std::time::Duration::from_secs(5);
+    while !queued.is_empty() && Instant::now() < deadline && !writer.is_finished() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(queued);
+    transport::flush();
     result
 }
 
