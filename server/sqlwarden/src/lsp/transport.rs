@@ -158,9 +158,11 @@ mod tests {
     fn bad_frames_are_skipped_and_reading_goes_on() {
         let input = [
             frame("not json at all"),
-            frame(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"x"}"#),
+            frame("[]"),
             "X-Nonsense: 1\r\n\r\n".to_owned(),
-            frame(r#"{"jsonrpc":"2.0","id":5,"method":7}"#),
+            "Content-Length: many\r\n\r\n".to_owned(),
+            // JSON with an id, but neither a request, a response nor a notification.
+            frame(r#"{"jsonrpc":"2.0","id":5,"error":"x"}"#),
             frame(r#"{"jsonrpc":"2.0","id":6,"method":"shutdown","params":null}"#),
         ]
         .concat();
