@@ -11,7 +11,8 @@
 #
 # Environment:
 #   SQLWARDEN_BIN            the server binary (default: target/release/sqlwarden)
-#   SQLWARDEN_E2E_CACHE      where code-server is installed (default: ~/.cache/sqlwarden-vscode-e2e)
+#   SQLWARDEN_E2E_CACHE      where code-server is installed (default: ~/.cache/sqlwarden-vscode-e2e,
+#                            or target/sqlwarden-vscode-e2e without a HOME)
 #   SQLWARDEN_E2E_ARTIFACTS  screenshots and logs (default: target/e2e-artifacts/vscode)
 #   SQLWARDEN_E2E_KEEP=1     keep the temporary workspace and profile
 #   CHROMIUM                 the browser (default: /usr/bin/chromium)
@@ -22,7 +23,9 @@ EXT=$(dirname "$HERE")
 ROOT=$(cd "$EXT/../.." && pwd)
 BIN=${SQLWARDEN_BIN:-$ROOT/target/release/sqlwarden}
 CS_VERSION=${CS_VERSION:-4.100.3}
-CACHE=${SQLWARDEN_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sqlwarden-vscode-e2e}
+# code-server lives outside the work tree, so that a fresh clone (as in CI) finds it installed.
+USER_CACHE=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+CACHE=${SQLWARDEN_E2E_CACHE:-${USER_CACHE:-$ROOT/target}/sqlwarden-vscode-e2e}
 ARTIFACTS=${SQLWARDEN_E2E_ARTIFACTS:-$ROOT/target/e2e-artifacts/vscode}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 FIXTURE=$ROOT/examples/Payroll
