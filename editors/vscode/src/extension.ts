@@ -10,6 +10,9 @@ import { findExecutable, initializationOptions } from './settings';
 const SECTION = 'sqlwarden';
 
 let client: LanguageClient | undefined;
+// A client whose server is about to be replaced: it sends no more settings, which would
+// race its own shutdown.
+const retiring = new WeakSet<LanguageClient>();
 let outputChannel: vscode.LogOutputChannel | undefined;
 // Starts and stops are queued, so that a restart issued while the server is still
 // starting waits for that start instead of racing it.
@@ -23,7 +26,11 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
         vscode.workspace.onDidChangeConfiguration((event) => {
             // The other settings reach the running server as
             // workspace/didChangeConfiguration; only another executable needs a new process.
+            // This listener runs before the client's own, which was registered later.
             if (event.affectsConfiguration(`${SECTION}.path`)) {
+                if (client !== undefined) {
+                    retiring.add(client);
+                }
                 void queue(restart);
             }
         }),
@@ -90,6 +97,12 @@ async function start(): Promise<void> {
             configurationSection: SECTION,
         },
         outputChannel,
+        middleware: {
+            workspace: {
+                didChangeConfiguration: (sections, next) =>
+                    retiring.has(created) ? Promise.resolve() : next(sections),
+            },
+        },
         // The server logs on stderr, each line with its own level; the client's default
         // would mark every line as an error.
         stdioOptions: {
