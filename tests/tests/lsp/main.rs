@@ -653,3 +653,28 @@ fn after_edits_the_published_findings_equal_those_of_check_on_the_final_text() {
     assert_eq!(published, expected);
     client.shutdown();
 }
+
+/// SSMS saves "ANSI" files in Windows-1252: each byte is one character, so the column of
+/// a finding after `é` (one byte there, two in UTF-8) is the one an editor shows.
+#[test]
+fn a_windows_1252_file_on_disk_gets_positions_in_its_decoded_text() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let script = dir.path().join("grants.sql");
+    std::fs::write(
+        &script,
+        b"/* caf\xE9 \x80 */ GRANT SELECT ON dbo.t TO public;\r\nGO\r\nCREATE TABLE dbo.t (id int);\r\nGO\r\n",
+    )
+    .expect("write");
+    let mut client = Client::start(dir.path(), capabilities(), json!({}));
+    let target = url(&script);
+    client.wait_until("PRM005", |c| {
+        c.codes(&target).iter().any(|(code, _)| code == "PRM005")
+    });
+    let published = &client.diagnostics[&target]["diagnostics"][0];
+    assert_eq!(published["code"], "PRM005");
+    assert_eq!(
+        published["range"]["start"],
+        json!({ "line": 0, "character": 13 })
+    );
+    client.shutdown();
+}

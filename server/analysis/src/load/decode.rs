@@ -1,6 +1,9 @@
 //! Turning a file's bytes into text: UTF-8 (with or without a BOM) and UTF-16 LE/BE
 //! with a BOM, which is what SSMS and Visual Studio save. UTF-16 without a BOM is
-//! recognised by its pattern of NUL bytes and decoded when it decodes cleanly. Anything
+//! recognised by its pattern of NUL bytes and decoded when it decodes cleanly. Text
+//! without a BOM that is not UTF-8 is Windows-1252, the code page SSMS saves "ANSI"
+//! files in on Western systems and the one sqlcmd reads them with (each byte is one
+//! character, so columns match an editor's whichever of the two it assumes). Anything
 //! else is refused with a reason, which the loader reports as SQL004.
 //!
 //! The BOM is stripped and nothing else is touched: line breaks stay as written, so
@@ -32,9 +35,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         return utf16(UTF_16BE, rest, "UTF-16BE");
     }
     if !bytes.contains(&0) {
-        return std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .map_err(|e| invalid_utf8(e, 0, "and has no byte-order mark"));
+        return Ok(match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+        });
     }
     // NUL bytes never occur in SQL text; in a file without a BOM they are the mark of
     // UTF-16 saved without one. ASCII-heavy UTF-16LE has NULs at odd offsets, UTF-16BE
@@ -141,10 +148,16 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_refused_with_the_offset() {
-        let err = decode(b"SELECT '\xE9';").unwrap_err();
-        assert!(err.0.contains("not valid UTF-8"), "{}", err.0);
-        assert!(err.0.contains("offset 8"), "{}", err.0);
+    fn text_that_is_not_utf8_and_has_no_bom_is_windows_1252() {
+        // 0xE9 is é, 0x80 the euro sign, 0x92 a right single quote in Windows-1252.
+        assert_eq!(
+            decode(b"SELECT 'caf\xE9 \x80 it\x92s';").unwrap(),
+            "SELECT 'café € it’s';"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_after_a_utf8_bom_is_refused_with_the_offset() {
         let err = decode(b"\xEF\xBB\xBF\xFF").unwrap_err();
         assert!(err.0.contains("offset 3"), "{}", err.0);
     }
