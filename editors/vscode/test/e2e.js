@@ -105,17 +105,23 @@ async function problemRows() {
  * code it looks for; an empty text shows everything again.
  */
 async function filterProblems(text) {
-    const box = await expectVisible(page.locator('.panel .viewpane-filter input, .panel input[placeholder^="Filter"]'), "the Problems panel's filter box");
-    await box.fill(text);
-    // The panel applies the filter after a short debounce.
-    await page.waitForTimeout(400);
+    // Only the Problems view's box is visible while the Problems panel is shown; other
+    // panel views (Output) have filter boxes of their own.
+    const boxes = page.locator('.panel .viewpane-filter input').filter({ visible: true });
+    const box = await expectVisible(boxes, "the Problems panel's filter box");
+    if ((await box.inputValue()) !== text) {
+        await box.fill(text);
+        // The panel applies the filter after a short debounce.
+        await page.waitForTimeout(400);
+    }
 }
 
 /** Waits for the finding `code` of the file `file` (a pattern for its row) and returns its row. */
 async function expectProblem(code, file, timeout = STEP_MS) {
-    await filterProblems(code);
     const deadline = Date.now() + timeout;
     for (;;) {
+        // Applied on every round: a box that the workbench redraws loses its text.
+        await filterProblems(code);
         const rows = await problemRows();
         const index = rows.findIndex((text) => text.includes(code));
         const row = index < 0 ? undefined : rows[index];
@@ -132,9 +138,9 @@ async function expectProblem(code, file, timeout = STEP_MS) {
 
 /** Waits until no finding `code` is left in the Problems panel. */
 async function expectNoProblem(code, timeout = STEP_MS) {
-    await filterProblems(code);
     const deadline = Date.now() + timeout;
     for (;;) {
+        await filterProblems(code);
         const rows = await problemRows();
         if (!rows.some((text) => text.includes(code))) {
             return;
