@@ -30,7 +30,7 @@ fn main() {
     let at = host.workspace().files.get(id).text[middle..]
         .find('\n')
         .map_or(middle, |n| middle + n + 1);
-    let (mut reparse, mut job) = (Vec::new(), Vec::new());
+    let (mut reparse, mut job, mut snapshot) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..edits {
         let edit = if i % 2 == 0 {
             (TextRange::new(at, at), " ".to_owned())
@@ -40,6 +40,9 @@ fn main() {
         let t = Instant::now();
         host.edit(id, &[edit]);
         reparse.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        std::hint::black_box(host.job());
+        snapshot.push(t.elapsed().as_secs_f64() * 1000.0);
         let t = Instant::now();
         host.analyze();
         job.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -93,6 +96,7 @@ fn main() {
     for (name, mut list) in [
         ("edit + reparse", reparse),
         ("analysis job", job),
+        ("  of which the snapshot", snapshot),
         ("  of which the model", models),
         ("  of which the rules", rules),
     ] {

@@ -678,3 +678,32 @@ fn a_windows_1252_file_on_disk_gets_positions_in_its_decoded_text() {
     );
     client.shutdown();
 }
+
+/// VS Code's client sends the whole `sqlwarden` section, defaults included, right after
+/// `initialized`: empty strings mean "not set", and no error is shown.
+#[test]
+fn settings_with_empty_defaults_are_not_set_and_show_no_error() {
+    let project = payroll();
+    let root = project.path();
+    let mut client = started(root);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "sqlwarden": {
+            "path": "sqlwarden", "select": [], "ignore": [], "defaultSchema": "",
+            "variables": {}, "configFile": "", "trace": { "server": "off" }
+        } } }),
+    );
+    client.drain(Duration::from_millis(500));
+    let shown: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n.method == "window/showMessage")
+        .map(|n| &n.params)
+        .collect();
+    assert!(shown.is_empty(), "{shown:?}");
+    assert_eq!(
+        client.codes(&uri(root, "Scripts/Script.PostDeployment.sql")),
+        vec![("IMP003".to_owned(), 3)]
+    );
+    client.shutdown();
+}

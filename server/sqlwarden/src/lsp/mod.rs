@@ -184,8 +184,13 @@ impl Settings {
             return Settings::default();
         };
         let value = value.get("sqlwarden").unwrap_or(value);
-        match serde_json::from_value(value.clone()) {
-            Ok(settings) => settings,
+        match serde_json::from_value::<Settings>(value.clone()) {
+            // Clients send every setting with its default: an empty string is "not set".
+            Ok(mut settings) => {
+                settings.default_schema = settings.default_schema.filter(|s| !s.trim().is_empty());
+                settings.config_file = settings.config_file.filter(|p| !p.as_os_str().is_empty());
+                settings
+            }
             Err(error) => {
                 log(&format!("settings ignored: {error}"));
                 Settings::default()
