@@ -210,7 +210,7 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
             {
                 continue;
             }
-            let script = parse_dynamic(text);
+            let script = super::dynamic::parse_text(text);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {
                     let name = QualifiedName {
@@ -262,29 +262,6 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
         }
     }
     out
-}
-
-/// The statements of a dynamic SQL text, parsed once per process: a model is rebuilt
-/// after every edit in a language server, and the same texts come back each time. Parsing
-/// is a pure function of the text, so the memo cannot change a result; it is bounded,
-/// and cleared when full.
-fn parse_dynamic(text: &str) -> std::sync::Arc<syntax::ast::Script> {
-    use std::sync::{Arc, Mutex, OnceLock};
-    const LIMIT: usize = 20_000;
-    static MEMO: OnceLock<Mutex<HashMap<String, Arc<syntax::ast::Script>>>> = OnceLock::new();
-    let memo = MEMO.get_or_init(Mutex::default);
-    if let Some(found) = memo.lock().ok().and_then(|m| m.get(text).cloned()) {
-        return found;
-    }
-    let (script, _errors) = syntax::parse_script(text);
-    let script = Arc::new(script);
-    if let Ok(mut m) = memo.lock() {
-        if m.len() >= LIMIT {
-            m.clear();
-        }
-        m.insert(text.to_owned(), script.clone());
-    }
-    script
 }
 
 impl Builder {

@@ -58,6 +58,34 @@ fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
 /// text when the text is known. A variable is known while every assignment to it so far
 /// came from literals and known variables; one assignment from anything else (a
 /// parameter, a column, a function call such as `QUOTENAME`) makes it unknown from then on.
+/// The statements of a dynamic SQL text, parsed once per process: a model is rebuilt
+/// after every edit in a language server, and the same texts come back each time (the
+/// model's definitions and its chains both read them). Parsing is a pure function of the
+/// text, so the memo cannot change a result; it is bounded by the total length of the
+/// texts it keeps, and cleared when full.
+pub(crate) fn parse_text(text: &str) -> std::sync::Arc<syntax::ast::Script> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    /// About 64 MB of SQL text (the lowered scripts are a few times that).
+    const LIMIT: usize = 64 << 20;
+    type Memo = (HashMap<String, Arc<syntax::ast::Script>>, usize);
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(found) = memo.lock().ok().and_then(|m| m.0.get(text).cloned()) {
+        return found;
+    }
+    let (script, _errors) = syntax::parse_script(text);
+    let script = Arc::new(script);
+    if let Ok(mut m) = memo.lock() {
+        if m.1 + text.len() > LIMIT {
+            m.0.clear();
+            m.1 = 0;
+        }
+        m.1 += text.len();
+        m.0.insert(text.to_owned(), script.clone());
+    }
+    script
+}
+
 pub fn known_dynamic_sql<'a>(body: impl IntoIterator<Item = &'a Statement>) -> Vec<DynamicSql> {
     let mut variables: HashMap<String, Known> = HashMap::new();
     let mut out = Vec::new();

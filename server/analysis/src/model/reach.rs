@@ -140,7 +140,7 @@ impl Walker<'_> {
                 {
                     continue;
                 }
-                let (script, _errors) = syntax::parse_script(text);
+                let script = super::dynamic::parse_text(text);
                 // Only the statements the batch itself runs count: the body of a module
                 // that the batch creates runs later, when that module is called, so its
                 // references are not checked now. A `USE` of another database moves the
