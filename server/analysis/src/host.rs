@@ -209,7 +209,7 @@ impl Host {
         if is_sql {
             let lowered = parsed.as_ref().and_then(|parsed| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    ParsedFile::new(parsed.lower(), parsed.errors())
+                    ParsedFile::new(parsed.lower(), parsed.errors(), parsed.text())
                 }))
                 .ok()
             });
@@ -456,6 +456,7 @@ fn failed_parse(text: &str) -> ParsedFile {
             range: TextRange::new(0, text.len()),
             message: "the parser failed on this file; please report it".to_owned(),
         }],
+        text,
     )
 }
 

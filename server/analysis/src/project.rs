@@ -90,6 +90,9 @@ pub struct Workspace {
 pub struct ParsedFile {
     /// Top-level statements in text order, across all `GO` batches.
     pub statements: Vec<Arc<Statement>>,
+    /// By statement: whether its text holds a `$(`, so that SQLCMD substitution, done on
+    /// every model build, looks only at the statements it can change.
+    pub has_variables: Vec<bool>,
     /// The ranges of the `GO` batches, in order.
     pub batches: Vec<syntax::TextRange>,
     /// Comments, for suppressions.
@@ -98,8 +101,17 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
-    pub fn new(script: Script, errors: Vec<syntax::SyntaxError>) -> ParsedFile {
+    pub fn new(script: Script, errors: Vec<syntax::SyntaxError>, text: &str) -> ParsedFile {
+        let has_variables = script
+            .statements
+            .iter()
+            .map(|s| {
+                text.get(s.range.start..s.range.end)
+                    .is_none_or(|t| t.contains("$("))
+            })
+            .collect();
         ParsedFile {
+            has_variables,
             statements: script.statements.into_iter().map(Arc::new).collect(),
             batches: script.batches,
             comments: script.comments,

@@ -875,7 +875,10 @@ impl<'a> Loader<'a> {
                         }],
                     )
                 });
-                (id, std::sync::Arc::new(ParsedFile::new(script, errors)))
+                (
+                    id,
+                    std::sync::Arc::new(ParsedFile::new(script, errors, text)),
+                )
             })
             .collect();
         // The same problem reached from two projects is reported once.

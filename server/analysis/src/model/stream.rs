@@ -70,7 +70,7 @@ fn expand(
         return;
     };
     stack.push(file);
-    for statement in &parsed.statements {
+    for (index, statement) in parsed.statements.iter().enumerate() {
         match &statement.kind {
             StatementKind::SetVar { name, value } => {
                 match value {
@@ -105,10 +105,7 @@ fn expand(
             }
             _ => {
                 // Only a statement whose text has a `$(` can change: the rest are shared.
-                let text = &workspace.files.get(file).text;
-                let has_variable = text
-                    .get(statement.range.start..statement.range.end)
-                    .is_none_or(|t| t.contains("$("));
+                let has_variable = parsed.has_variables.get(index).is_none_or(|&has| has);
                 let statement = if has_variable && !variables.is_empty() {
                     let mut copy = Statement::clone(statement);
                     substitute_statement(&mut copy, variables);
