@@ -31,13 +31,17 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--binary", default=str(pathlib.Path(__file__).resolve().parent.parent / "target/release/sqlwarden"))
     ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--server-log", help="write the server's stderr here")
     args = ap.parse_args()
 
     root = pathlib.Path(args.workspace).resolve()
     target = pathlib.Path(args.file).resolve()
     uri = target.as_uri()
+    # SQLWARDEN_LSP_TIMING=1 in the environment makes the server log its own figures
+    # (edit to analysis applied, and the job alone) to stderr: --server-log FILE keeps them.
+    log = open(args.server_log, "w") if args.server_log else subprocess.DEVNULL
     proc = subprocess.Popen([args.binary, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+                            stderr=log)
     inbox = queue.Queue()
 
     def reader():

@@ -237,6 +237,16 @@ struct Server {
     last_edit: Option<(FileId, hold::Edit)>,
     /// Findings held while a statement is typed (see [`hold`]).
     hold: Option<hold::Hold>,
+    /// `SQLWARDEN_LSP_TIMING=1`: log, for each analysis, how long after the first edit it
+    /// covers it started, ran and was published (figures for benchmarks, on stderr).
+    timing: Option<Timing>,
+}
+
+/// When the work for one analysis happened.
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    edited: Option<Instant>,
+    started: Option<Instant>,
 }
 
 impl Server {
@@ -291,6 +301,7 @@ impl Server {
             edit_log: HashMap::new(),
             last_edit: None,
             hold: None,
+            timing: std::env::var_os("SQLWARDEN_LSP_TIMING").map(|_| Timing::default()),
         }
     }
 
@@ -646,6 +657,9 @@ impl Server {
         }
         let job = host.job();
         self.job = Some(job.revision());
+        if let Some(timing) = &mut self.timing {
+            timing.started = Some(Instant::now());
+        }
         let sender = self.tasks.0.clone();
         std::thread::spawn(move || {
             let revision = job.revision();
@@ -676,6 +690,16 @@ impl Server {
         let Ok(changed) = host.apply(result) else {
             return;
         };
+        if let Some(timing) = self.timing.take() {
+            let now = Instant::now();
+            let since = |t: Option<Instant>| t.map_or(0.0, |t| (now - t).as_secs_f64() * 1000.0);
+            log(&format!(
+                "analysis: {:.1} ms after the edit, of which the job {:.1} ms",
+                since(timing.edited),
+                since(timing.started)
+            ));
+            self.timing = Some(Timing::default());
+        }
         self.snapshot = None;
         let log = std::mem::take(&mut self.edit_log);
         if self.republish_all {
@@ -734,6 +758,9 @@ impl Server {
     /// Notes an edit of a file, for holds: the log since the last analysis, and the
     /// latest edit.
     fn log_edits(&mut self, file: FileId, edits: &[hold::Edit]) {
+        if let Some(timing) = &mut self.timing {
+            timing.edited.get_or_insert_with(Instant::now);
+        }
         if let Some(hold) = &mut self.hold {
             if hold.file == file {
                 hold.last_edit = Instant::now();
