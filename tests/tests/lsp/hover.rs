@@ -138,8 +138,9 @@ fn a_finding_shows_its_rule_documentation() {
         text.starts_with("**IMP003** missing-revert (warning)"),
         "{text}"
     );
-    assert!(text.contains("## Why is this bad?"), "{text}");
-    assert!(text.contains("## How to fix"), "{text}");
+    assert!(text.contains("\n**Why is this bad?**\n"), "{text}");
+    assert!(text.contains("\n**How to fix**\n"), "{text}");
+    assert!(!text.contains("## "), "no headings in a hover: {text}");
     // On the user's name: the user and the finding.
     let (both, range) = hover(&mut client, &post, 3, 21);
     assert_eq!(range, (3, 19, 27));

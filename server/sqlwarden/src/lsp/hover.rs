@@ -74,7 +74,9 @@ pub fn hover(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, 
     }))
 }
 
-/// A finding's message and its rule's documentation, as `sqlwarden rule CODE` prints it.
+/// A finding's rule documentation, as `sqlwarden rule CODE` prints it. The finding's own
+/// message is not repeated: the editor shows it above the hover. The documentation's
+/// `##` headings become bold lines, so that a hover does not fill the editor.
 fn finding(found: &analysis::Diagnostic) -> String {
     let mut out = String::new();
     match analysis::rules::find(found.code) {
@@ -82,11 +84,18 @@ fn finding(found: &analysis::Diagnostic) -> String {
             let meta = &rule.meta;
             let _ = writeln!(out, "**{}** {} ({})", meta.code, meta.name, meta.severity);
             let _ = writeln!(out);
-            let _ = writeln!(out, "{}", found.message);
-            let _ = writeln!(out);
             let _ = writeln!(out, "{}", meta.summary);
             let _ = writeln!(out);
-            out.push_str(meta.doc.trim_end());
+            for line in meta.doc.trim_end().lines() {
+                match line.strip_prefix("## ") {
+                    Some(heading) => {
+                        let _ = writeln!(out, "**{heading}**");
+                    }
+                    None => {
+                        let _ = writeln!(out, "{line}");
+                    }
+                }
+            }
         }
         None => {
             let _ = write!(out, "**{}**\n\n{}", found.code, found.message);
