@@ -134,6 +134,9 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
     }
 }
 
+/// The most client messages the main loop reads before it looks at finished work again.
+const MAX_BATCH: usize = 512;
+
 /// Everything the main loop reacts to.
 enum Event {
     Client(Message),
@@ -360,8 +363,12 @@ impl Server {
             };
             // Everything already waiting is read at once, so that a burst of keystrokes
             // becomes one analysis and a cancellation can catch a request still queued.
+            // The batch is bounded, so that a client that floods the server cannot keep
+            // finished work (answers from workers, analyses) waiting for ever.
             let mut batch = vec![first];
-            while let Ok(message) = receiver.try_recv() {
+            while batch.len() < MAX_BATCH
+                && let Ok(message) = receiver.try_recv()
+            {
                 batch.push(Event::Client(message));
             }
             while let Ok(task) = tasks.try_recv() {
