@@ -197,7 +197,9 @@ fn garbage_is_reported_never_a_crash() {
         })
         .collect();
     for (code, file) in [
-        ("SQL004", "badutf8.sql"),
+        // Not UTF-8 and no BOM: read as Windows-1252 (SSMS's ANSI), where C3 28 is `Ã(`,
+        // which does not parse.
+        ("SQL001", "badutf8.sql"),
         ("SQL004", "odd16.sql"),
         ("SQL004", "p/p.sqlproj"),
         ("SQL004", "self.sql"),
