@@ -593,6 +593,35 @@ mod tests {
     }
 
     #[test]
+    fn a_reload_keeps_the_parses_of_unchanged_files() {
+        let (dir, host) = two_projects();
+        let earlier = Arc::new(host.workspace().clone());
+        std::fs::write(dir.path().join("loose.sql"), "SELECT 1;\nGO\n").expect("write");
+        let options = LoadOptions {
+            reuse: Some(earlier.clone()),
+            ..LoadOptions::default()
+        };
+        let again = crate::load::load(&[dir.path().to_path_buf()], &options).expect("loads");
+        let parse_of = |workspace: &Workspace, name: &str| {
+            let (id, _) = workspace
+                .files
+                .iter()
+                .find(|(_, f)| f.path.to_string_lossy().replace('\\', "/") == name)
+                .expect("the file");
+            workspace.scripts[&id].clone()
+        };
+        assert!(Arc::ptr_eq(
+            &parse_of(&earlier, "app/a.sql"),
+            &parse_of(&again, "app/a.sql")
+        ));
+        assert!(!Arc::ptr_eq(
+            &parse_of(&earlier, "loose.sql"),
+            &parse_of(&again, "loose.sql")
+        ));
+        assert_eq!(parse_of(&again, "loose.sql").statements.len(), 1);
+    }
+
+    #[test]
     fn an_edit_of_the_sqlcmd_lines_asks_for_a_reload() {
         let (_dir, mut host) = two_projects();
         let loose = file(&host, "loose.sql");

@@ -33,6 +33,9 @@ pub struct LoadOptions {
     pub ignore: Vec<String>,
     /// Told of every file parsed, for a language server's progress report.
     pub progress: Option<Progress>,
+    /// An earlier load of the same folders (a language server reloading after a
+    /// `.sqlproj` change): a file whose text is unchanged keeps its parse.
+    pub reuse: Option<Arc<Workspace>>,
 }
 
 /// A callback told `(files parsed so far, files to parse)` as loading parses files (from

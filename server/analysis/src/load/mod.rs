@@ -854,6 +854,7 @@ impl<'a> Loader<'a> {
         let files = &self.files;
         let total = self.sql.len();
         let progress = self.options.progress.clone();
+        let reuse = self.options.reuse.clone();
         let parsed: Vec<(FileId, std::sync::Arc<ParsedFile>)> = self
             .sql
             .iter()
@@ -864,7 +865,16 @@ impl<'a> Loader<'a> {
                 if let Some(progress) = &progress {
                     progress.step(total);
                 }
-                let text = &files.get(id).text;
+                let source = files.get(id);
+                let text = &source.text;
+                let earlier = reuse.as_ref().and_then(|old| {
+                    let old_id = old.files.find(&source.absolute)?;
+                    let parsed = old.scripts.get(&old_id)?;
+                    (old.files.get(old_id).text == *text).then(|| parsed.clone())
+                });
+                if let Some(parsed) = earlier {
+                    return (id, parsed);
+                }
                 let result = std::panic::catch_unwind(|| syntax::parse_script(text));
                 let (script, errors) = result.unwrap_or_else(|_| {
                     (

@@ -498,6 +498,11 @@ impl Server {
         let roots = self.roots.clone();
         let sender = self.tasks.0.clone();
         let first = self.host.is_none() && self.progress_token.is_some();
+        // What is loaded now: unchanged files keep their parses.
+        let reuse = self
+            .host
+            .as_ref()
+            .map(|host| std::sync::Arc::new(host.workspace().clone()));
         std::thread::spawn(move || {
             let started = Instant::now();
             let progress_sender = sender.clone();
@@ -514,6 +519,7 @@ impl Server {
                 select: settings.select,
                 ignore: settings.ignore,
                 progress,
+                reuse,
             };
             let loaded = if roots.is_empty() {
                 Ok(Workspace::default())
