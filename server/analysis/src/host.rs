@@ -174,18 +174,20 @@ impl Host {
             return Edited::Unknown;
         }
         let mut text = self.workspace.files.get(file).text.clone();
-        let mut parsed = self.trees.remove(&file);
+        let mut clamped = Vec::with_capacity(edits.len());
         for (range, replacement) in edits {
             let range = clamp(&text, *range);
             text.replace_range(range.start..range.end, replacement);
-            parsed = parsed.and_then(|mut tree| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-                    tree.edit(range, replacement);
-                    tree
-                }))
-                .ok()
-            });
+            clamped.push((range, replacement.as_str()));
         }
+        // One incremental reparse for all the edits.
+        let parsed = self.trees.remove(&file).and_then(|mut tree| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                tree.edit_all(&clamped);
+                tree
+            }))
+            .ok()
+        });
         // A tree that disagrees with the text (or none: the file's first edit, or a bug
         // in the incremental reparse) is replaced by a parse from scratch.
         let parsed = match parsed {
@@ -565,7 +567,17 @@ mod tests {
             host.edit(loose, &[(TextRange::new(at, at), ch.to_string())]);
             at += ch.len_utf8();
         }
+        // A burst of edits given at once: each range in the text the ones before it left.
+        host.edit(
+            loose,
+            &[
+                (TextRange::new(0, 0), "-- a\n".to_owned()),
+                (TextRange::new(5, 5), "PRINT 1;\n".to_owned()),
+                (TextRange::new(0, 5), String::new()),
+            ],
+        );
         let text = host.workspace().files.get(loose).text.clone();
+        assert!(text.starts_with("PRINT 1;\nGRANT"), "{text}");
         let (fresh, errors) = syntax::parse_script(&text);
         let parsed = &host.workspace().scripts[&loose];
         // Statements have no equality of their own; their debug form shows every field.

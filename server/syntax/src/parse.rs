@@ -150,21 +150,29 @@ impl Parsed {
     /// editor's keystroke reuses the unchanged parts of the tree. A range that is out of
     /// bounds or splits a character is clamped to the nearest character boundaries.
     pub fn edit(&mut self, range: TextRange, replacement: &str) {
-        let start = floor_boundary(&self.text, range.start.min(self.text.len()));
-        let old_end = floor_boundary(&self.text, range.end.clamp(start, self.text.len()));
-        let start_position = point_at(&self.text, start);
-        let old_end_position = point_at(&self.text, old_end);
-        self.text.replace_range(start..old_end, replacement);
-        let new_end = start + replacement.len();
-        let new_end_position = point_at(&self.text, new_end);
-        self.tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position,
-        });
+        self.edit_all(&[(range, replacement)]);
+    }
+
+    /// Applies several edits in order (each range in the text as the edits before it
+    /// left it) and reparses once: a burst of keystrokes costs one reparse.
+    pub fn edit_all(&mut self, edits: &[(TextRange, &str)]) {
+        for (range, replacement) in edits {
+            let start = floor_boundary(&self.text, range.start.min(self.text.len()));
+            let old_end = floor_boundary(&self.text, range.end.clamp(start, self.text.len()));
+            let start_position = point_at(&self.text, start);
+            let old_end_position = point_at(&self.text, old_end);
+            self.text.replace_range(start..old_end, replacement);
+            let new_end = start + replacement.len();
+            let new_end_position = point_at(&self.text, new_end);
+            self.tree.edit(&InputEdit {
+                start_byte: start,
+                old_end_byte: old_end,
+                new_end_byte: new_end,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
         self.tree = run_parser(&self.text, Some(&self.tree));
         self.batches = batch_trees(&self.text, &self.tree);
     }

@@ -225,20 +225,38 @@ impl Server {
         }
         match host.workspace().files.find(&path) {
             Some(file) => {
-                let outcome = host.edit(file, &edits);
-                let logged: Vec<super::hold::Edit> = edits
-                    .iter()
-                    .map(|(range, text)| super::hold::Edit {
-                        replaced: *range,
-                        inserted: text.len(),
-                    })
-                    .collect();
-                self.log_edits(file, &logged);
-                if outcome == Edited::NeedsReload {
-                    self.reload();
+                // Kept until the batch of messages ends (or something reads the host),
+                // so that a burst of keystrokes costs one reparse.
+                match self.pending_edits.last_mut() {
+                    Some((last, queued)) if *last == file => queued.extend(edits),
+                    _ => self.pending_edits.push((file, edits)),
                 }
             }
-            None => self.take_text(&path, text),
+            None => {
+                self.flush_edits();
+                self.take_text(&path, text);
+            }
+        }
+    }
+
+    /// Gives the host the edits that `didChange` queued, file by file in order.
+    pub(super) fn flush_edits(&mut self) {
+        for (file, edits) in std::mem::take(&mut self.pending_edits) {
+            let Some(host) = &mut self.host else {
+                return;
+            };
+            let outcome = host.edit(file, &edits);
+            let logged: Vec<super::hold::Edit> = edits
+                .iter()
+                .map(|(range, text)| super::hold::Edit {
+                    replaced: *range,
+                    inserted: text.len(),
+                })
+                .collect();
+            self.log_edits(file, &logged);
+            if outcome == Edited::NeedsReload {
+                self.reload();
+            }
         }
     }
 

@@ -235,6 +235,8 @@ struct Server {
     next_request: i32,
     /// Set by a reload: the next analysis publishes every file, not only the changed.
     republish_all: bool,
+    /// Edits that `didChange` queued in this batch of messages, not yet given to the host.
+    pending_edits: Vec<(FileId, Vec<(syntax::TextRange, String)>)>,
     /// Edits by file since the last analysis applied, and the latest edit of all.
     edit_log: HashMap<FileId, Vec<hold::Edit>>,
     last_edit: Option<(FileId, hold::Edit)>,
@@ -301,6 +303,7 @@ impl Server {
             shutting_down: false,
             next_request: 0,
             republish_all: false,
+            pending_edits: Vec::new(),
             edit_log: HashMap::new(),
             last_edit: None,
             hold: None,
@@ -384,6 +387,14 @@ impl Server {
                 })
                 .collect();
             for event in batch {
+                // Queued keystrokes reach the host before anything that reads it.
+                let is_edit = matches!(
+                    &event,
+                    Event::Client(Message::Notification(n)) if n.method == notif::DidChangeTextDocument::METHOD
+                );
+                if !is_edit {
+                    self.flush_edits();
+                }
                 match event {
                     Event::Client(Message::Request(request)) => {
                         if request.method == req::Shutdown::METHOD {
@@ -431,6 +442,7 @@ impl Server {
                     Event::Idle => self.release_hold(),
                 }
             }
+            self.flush_edits();
             self.schedule();
         }
     }
