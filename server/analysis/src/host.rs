@@ -152,7 +152,7 @@ impl Host {
             .projects
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.reaches(file) || p.project_file == Some(file))
+            .filter(|(_, p)| p.analyses(file))
             .map(|(i, _)| i)
             .collect()
     }

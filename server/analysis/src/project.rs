@@ -187,6 +187,12 @@ impl Project {
             || self.none_items.contains(&file)
     }
 
+    /// True when the project analyses `file`: one of its SQL files, or its `.sqlproj`
+    /// (whose properties the model reads).
+    pub fn analyses(&self, file: FileId) -> bool {
+        self.project_file == Some(file) || self.reaches(file)
+    }
+
     /// Every SQL file of the project once: scripts in order, then `None` items, then
     /// files reached only through `:r`.
     pub fn files(&self) -> Vec<FileId> {

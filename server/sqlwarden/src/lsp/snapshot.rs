@@ -82,7 +82,7 @@ impl Snapshot {
             .projects
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.reaches(file) || p.project_file == Some(file))
+            .filter(|(_, p)| p.analyses(file))
             .filter_map(|(i, _)| self.models[i].as_ref().map(|m| (i, m)))
             .collect()
     }
