@@ -236,9 +236,9 @@ impl Host {
             let mut seen = HashSet::new();
             for &index in &projects {
                 let project = &self.workspace.projects[index];
-                let defined: HashSet<String> = project.defined_variables.iter().cloned().collect();
+                let defined = |name: &str| project.defined_variables.contains(name);
                 let text = &self.workspace.files.get(file).text;
-                for found in crate::load::unknown_variables(&defined, file, text) {
+                for found in crate::load::unknown_variables(defined, file, text) {
                     if seen.insert((found.location.range, found.message.clone())) {
                         self.workspace.diagnostics.push(found);
                     }

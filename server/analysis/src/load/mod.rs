@@ -737,7 +737,8 @@ impl<'a> Loader<'a> {
             }
         }
         for &file in &members {
-            let found = unknown_variables(&defined, file, &self.files.get(file).text);
+            let found =
+                unknown_variables(|n| defined.contains(n), file, &self.files.get(file).text);
             self.diagnostics.extend(found);
         }
         project.defined_variables = defined.into_iter().collect();
@@ -913,10 +914,11 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// SQL002 for every `$(Name)` in `text` (the text of `file`) that `defined` (upper-cased
-/// names) does not hold.
-pub fn unknown_variables<S: std::hash::BuildHasher>(
-    defined: &HashSet<String, S>,
+/// SQL002 for every `$(Name)` in `text` (the text of `file`) whose upper-cased name
+/// `defined` does not accept (a set's `contains`: loading's hash set, or a project's
+/// `defined_variables` after an edit, without copying it).
+pub fn unknown_variables(
+    defined: impl Fn(&str) -> bool,
     file: FileId,
     text: &str,
 ) -> Vec<Diagnostic> {
@@ -934,7 +936,7 @@ pub fn unknown_variables<S: std::hash::BuildHasher>(
         let in_comment = comments
             .iter()
             .any(|c| c.start <= reference.range.start && reference.range.end <= c.end);
-        if !in_comment && !defined.contains(&reference.name.to_ascii_uppercase()) {
+        if !in_comment && !defined(&reference.name.to_ascii_uppercase()) {
             let name = &reference.name;
             out.push(Diagnostic {
                 code: Code::Sql002,
