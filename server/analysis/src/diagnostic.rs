@@ -77,6 +77,7 @@ codes! {
     Prm009 = "PRM009", Prm010 = "PRM010", Prm011 = "PRM011",
     Imp001 = "IMP001", Imp002 = "IMP002", Imp003 = "IMP003", Imp004 = "IMP004",
     Imp005 = "IMP005", Imp006 = "IMP006", Imp007 = "IMP007", Imp008 = "IMP008",
+    Imp009 = "IMP009",
     Sql001 = "SQL001", Sql002 = "SQL002", Sql003 = "SQL003", Sql004 = "SQL004",
 }
 

@@ -114,7 +114,9 @@ pub struct Comment {
 
 /// One statement. Inside a module body, nested blocks (`BEGIN…END`, `IF`, `WHILE`,
 /// `TRY…CATCH`) are flattened into the body's list in text order, so every statement a
-/// module can run is visited once.
+/// module can run is visited once. The heads ([`StatementKind::If`],
+/// [`StatementKind::While`], [`StatementKind::TryCatch`]) say which of the statements after
+/// them each part holds, by range, for the rules that follow the control flow.
 #[derive(Clone, Debug)]
 pub struct Statement {
     pub range: TextRange,
@@ -195,6 +197,44 @@ pub enum StatementKind {
     },
     /// A query or DML statement; its objects are in [`Statement::references`].
     Dml,
+
+    // ---- data flow in module bodies --------------------------------------------------
+    /// `DECLARE @v type [= value]`: one per variable, before its `Assign`.
+    /// (`DECLARE @t TABLE (…)` has the type `table`, `DECLARE @c CURSOR` the type
+    /// `cursor`.)
+    Declare(Declaration),
+    /// `DECLARE c CURSOR … FOR query` and `SET @c = CURSOR … FOR query`: the cursor's
+    /// name (lower-cased; with its `@` for a cursor variable) and the values of the
+    /// query's select list, in order (empty when they cannot be told, as for `*`).
+    DeclareCursor {
+        name: String,
+        columns: Vec<Expr>,
+    },
+    /// `FETCH … FROM c INTO @a, @b`: the cursor (lower-cased) and the variables, in order.
+    Fetch {
+        cursor: String,
+        into: Vec<String>,
+    },
+    /// The head of `IF condition … [ELSE …]`: the statements it guards follow it, those
+    /// inside `consequence` first, then those inside `alternative`.
+    If {
+        condition: Condition,
+        consequence: TextRange,
+        alternative: Option<TextRange>,
+    },
+    /// The head of `WHILE condition …`: the statements inside `body` follow it.
+    While {
+        condition: Condition,
+        body: TextRange,
+    },
+    /// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`: the statements inside
+    /// `try_block`, then those inside `catch_block`, follow it.
+    TryCatch {
+        try_block: TextRange,
+        catch_block: TextRange,
+    },
+    /// `RETURN`, `THROW`, `BREAK`, `CONTINUE`: control leaves the statement's block.
+    Jump(Jump),
 
     // ---- script-level -----------------------------------------------------------------
     /// `:r path`.
@@ -303,6 +343,9 @@ pub struct Module {
     pub external_name: Option<ExternalName>,
     /// Parameter names with their `@`, lower-cased.
     pub parameters: Vec<String>,
+    /// The parameters with their declared types, in order (empty for a header the
+    /// grammar could not finish).
+    pub parameter_declarations: Vec<Declaration>,
     /// For a DML trigger, the table or view it is on and its events; for a DDL trigger,
     /// `ON DATABASE` / `ON ALL SERVER` is in `trigger_scope`.
     pub trigger_target: Option<QualifiedName>,
@@ -314,6 +357,66 @@ pub struct Module {
     /// The header up to (not including) the `AS` before the body, where findings about
     /// the module as a whole point.
     pub header_range: TextRange,
+}
+
+/// A parameter or variable with its declared type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    /// Lower-cased, with its `@`.
+    pub name: String,
+    /// The type as written, lower-cased, with its length and schema (`nvarchar(100)`,
+    /// `sys.sysname`); `table` for a table variable, `cursor` for a cursor variable.
+    pub data_type: String,
+    /// The whole declaration (name, type, default).
+    pub range: TextRange,
+}
+
+/// A statement that leaves its block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jump {
+    /// `RETURN [value]`: leaves the module.
+    Return,
+    /// `THROW …`: leaves for the enclosing `CATCH` block, else the module.
+    Throw,
+    /// `BREAK`: leaves the innermost `WHILE`.
+    Break,
+    /// `CONTINUE`: back to the innermost `WHILE`'s condition.
+    Continue,
+}
+
+/// An `IF` or `WHILE` condition, in the shapes that tell something about a variable.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// `a AND b AND …`.
+    And(Vec<Condition>),
+    /// `a OR b OR …`.
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    /// `value [NOT] IN (…)`: a list of literals only, or a subquery (`query`).
+    InList {
+        value: Expr,
+        negated: bool,
+        query: bool,
+    },
+    /// `a = b` (`equal`), `a <> b` / `a != b`.
+    Compare {
+        left: Expr,
+        right: Expr,
+        equal: bool,
+    },
+    /// `value IS [NOT] NULL`.
+    IsNull {
+        value: Expr,
+        negated: bool,
+    },
+    /// `[NOT] EXISTS (subquery)`: the variables the subquery compares with `=` to a
+    /// column (`WHERE name = @p`).
+    Exists {
+        negated: bool,
+        compared: Vec<String>,
+    },
+    /// Anything else.
+    Other,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -531,9 +634,39 @@ pub enum Expr {
     },
     /// A bare identifier or `DEFAULT` (`EXEC sp_configure show_advanced`).
     Identifier(String, TextRange),
-    /// Anything else (a column, a subquery, `CAST` …), keeping the variables it uses.
+    /// Anything else (arithmetic, a comparison …), keeping the variables it uses.
     Other {
         variables: Vec<String>,
+        range: TextRange,
+    },
+    /// A column (`name`, `t.name`), as written: a value read from a table, a view or a
+    /// table variable.
+    Column(String, TextRange),
+    /// `(SELECT …)` used as a value: the values of its select list, in order (empty when
+    /// they cannot be told, as for `*` or a `UNION`), and the variables it uses.
+    Subquery {
+        columns: Vec<Expr>,
+        variables: Vec<String>,
+        range: TextRange,
+    },
+    /// `CAST(x AS t)`, `TRY_CAST`, `CONVERT(t, x [, style])`, `TRY_CONVERT`: the target
+    /// type as written, lower-cased (`nvarchar(10)`).
+    Convert {
+        data_type: String,
+        value: Box<Expr>,
+        range: TextRange,
+    },
+    /// `CASE … THEN a … [ELSE b] END`: its results (the conditions give no value).
+    Case {
+        results: Vec<Expr>,
+        range: TextRange,
+    },
+    /// `x.value('path', 'type')`, `x.query(…)`, `x.exist(…)` on an XML value: the
+    /// method's name in lower case.
+    Method {
+        target: Box<Expr>,
+        name: String,
+        arguments: Vec<Expr>,
         range: TextRange,
     },
 }
@@ -546,7 +679,13 @@ impl Expr {
             | Expr::Variable(_, r)
             | Expr::Concat(_, r)
             | Expr::Identifier(_, r) => *r,
-            Expr::Call { range, .. } | Expr::Other { range, .. } => *range,
+            Expr::Column(_, r) => *r,
+            Expr::Call { range, .. }
+            | Expr::Other { range, .. }
+            | Expr::Subquery { range, .. }
+            | Expr::Convert { range, .. }
+            | Expr::Case { range, .. }
+            | Expr::Method { range, .. } => *range,
         }
     }
 

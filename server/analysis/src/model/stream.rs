@@ -189,7 +189,16 @@ impl Substitute<'_> {
             Expr::String(text, _) | Expr::Identifier(text, _) => self.text(text),
             Expr::Concat(parts, _) => parts.iter_mut().for_each(|e| self.expr(e)),
             Expr::Call { arguments, .. } => arguments.iter_mut().for_each(|e| self.expr(e)),
-            Expr::Number(..) | Expr::Variable(..) | Expr::Other { .. } => {}
+            Expr::Convert { value, .. } => self.expr(value),
+            Expr::Case { results, .. } => results.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Method {
+                target, arguments, ..
+            } => {
+                self.expr(target);
+                arguments.iter_mut().for_each(|e| self.expr(e));
+            }
+            Expr::Subquery { columns, .. } => columns.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Number(..) | Expr::Variable(..) | Expr::Other { .. } | Expr::Column(..) => {}
         }
     }
 
@@ -320,6 +329,13 @@ impl Substitute<'_> {
             | StatementKind::Revert
             | StatementKind::SetUser { user: None }
             | StatementKind::Dml
+            | StatementKind::Declare(_)
+            | StatementKind::DeclareCursor { .. }
+            | StatementKind::Fetch { .. }
+            | StatementKind::If { .. }
+            | StatementKind::While { .. }
+            | StatementKind::TryCatch { .. }
+            | StatementKind::Jump(_)
             | StatementKind::Include { .. }
             | StatementKind::SetVar { .. }
             | StatementKind::Use { .. }

@@ -4,8 +4,8 @@
 
 use tree_sitter::Node;
 
-use super::{Cx, NodeExt, named_children, range};
-use crate::ast::Expr;
+use super::{Cx, NodeExt, child_of_kind, named_children, range};
+use crate::ast::{Condition, Expr, TextRange};
 
 /// Lowers an expression node. `bare_names` reads a lone column-like name as an
 /// identifier (`EXEC sp_configure show_advanced`), which only an EXEC argument means.
@@ -22,6 +22,38 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
                 [inner] => lower(cx, *inner, bare_names),
                 _ => other(cx, node),
             },
+            "subquery" => Expr::Subquery {
+                columns: select_list(cx, node).unwrap_or_default(),
+                variables: variables(cx, node),
+                range: r,
+            },
+            "cast" => {
+                let data_type = named_children(node)
+                    .into_iter()
+                    .skip_while(|c| c.k() != "keyword_as")
+                    .nth(1)
+                    .map_or_else(String::new, |t| type_text(cx, t));
+                match node.field("parameter") {
+                    Some(value) => Expr::Convert {
+                        data_type,
+                        value: Box::new(lower(cx, value, false)),
+                        range: r,
+                    },
+                    None => other(cx, node),
+                }
+            }
+            "case" => {
+                let mut results: Vec<Expr> = named_children(node)
+                    .into_iter()
+                    .filter(|c| c.k() == "when_clause")
+                    .filter_map(|when| when.field("result"))
+                    .map(|result| lower(cx, result, false))
+                    .collect();
+                if let Some(otherwise) = node.field("else") {
+                    results.push(lower(cx, otherwise, false));
+                }
+                Expr::Case { results, range: r }
+            }
             "field" | "object_reference" => {
                 let text = cx.slice(node).trim();
                 let simple = node.k() == "object_reference"
@@ -37,8 +69,18 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
                     Expr::Variable(text.to_lowercase(), r)
                 } else if bare_names {
                     Expr::Identifier(text.to_owned(), r)
-                } else {
+                } else if is_niladic(text) {
+                    // `SYSTEM_USER`, `CURRENT_TIMESTAMP`: functions called without
+                    // parentheses, not columns.
+                    Expr::Call {
+                        name: text.to_lowercase(),
+                        arguments: Vec::new(),
+                        range: r,
+                    }
+                } else if text.starts_with('@') {
                     other(cx, node)
+                } else {
+                    Expr::Column(text.to_owned(), r)
                 }
             }
             "identifier"
@@ -75,10 +117,45 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
                     .split_whitespace()
                     .collect::<String>()
                     .to_lowercase();
-                let arguments = children
-                    .filter(|child| node_is_argument(*child))
-                    .map(|child| lower(cx, child, false))
+                let argument_nodes: Vec<Node<'_>> =
+                    children.filter(|child| node_is_argument(*child)).collect();
+                if matches!(name_text.as_str(), "convert" | "try_convert")
+                    && let [data_type, value, ..] = argument_nodes.as_slice()
+                {
+                    return Expr::Convert {
+                        data_type: type_text(cx, *data_type),
+                        value: Box::new(lower(cx, *value, false)),
+                        range: r,
+                    };
+                }
+                let arguments: Vec<Expr> = argument_nodes
+                    .iter()
+                    .map(|child| lower(cx, *child, false))
                     .collect();
+                // `@x.value('path', 'type')`: a method of an XML variable.
+                // `t.c.value('.', 'int')`: a method of an XML column (a `nodes()` row);
+                // `dbo.value(…)` stays a function of schema dbo.
+                if let Some((target, method)) = name_text.rsplit_once('.')
+                    && is_xml_method(method)
+                {
+                    let target_range =
+                        TextRange::new(name.start_byte(), name.start_byte() + target.len());
+                    let target = if target.starts_with('@') && !target.contains('.') {
+                        Some(Expr::Variable(target.to_owned(), target_range))
+                    } else if !target.starts_with('@') && target.contains('.') {
+                        Some(Expr::Column(target.to_owned(), target_range))
+                    } else {
+                        None
+                    };
+                    if let Some(target) = target {
+                        return Expr::Method {
+                            target: Box::new(target),
+                            name: method.to_owned(),
+                            arguments,
+                            range: r,
+                        };
+                    }
+                }
                 Expr::Call {
                     name: name_text,
                     arguments,
@@ -88,6 +165,171 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
             _ => other(cx, node),
         }
     })
+}
+
+fn is_xml_method(name: &str) -> bool {
+    matches!(name, "value" | "query" | "exist" | "nodes" | "modify")
+}
+
+/// Functions that SQL Server calls without parentheses.
+fn is_niladic(text: &str) -> bool {
+    [
+        "CURRENT_TIMESTAMP",
+        "CURRENT_USER",
+        "SESSION_USER",
+        "SYSTEM_USER",
+        "USER",
+    ]
+    .iter()
+    .any(|name| text.eq_ignore_ascii_case(name))
+}
+
+/// A type as written, lower-cased, with single spaces (`nvarchar(10)`, `sys.sysname`).
+fn type_text(cx: &Cx<'_>, node: Node<'_>) -> String {
+    cx.slice(node)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The values of a query's select list (`SELECT a, @b + c FROM …`), looking through a
+/// subquery's parentheses; `None` for `*`, a set operation, or another shape.
+pub(crate) fn select_list(cx: &Cx<'_>, query: Node<'_>) -> Option<Vec<Expr>> {
+    crate::deep(|| {
+        let query = if query.k() == "subquery" {
+            named_children(query).into_iter().find(|c| c.is_named())?
+        } else {
+            query
+        };
+        let select = child_of_kind(query, "select")?;
+        let list = child_of_kind(select, "select_expression")?;
+        let mut values = Vec::new();
+        for term in named_children(list) {
+            if term.k() != "term" {
+                return None;
+            }
+            let value = term.field("value")?;
+            if value.k() == "all_fields" || cx.slice(value).trim_end().ends_with('*') {
+                return None;
+            }
+            values.push(lower(cx, value, false));
+        }
+        (!values.is_empty()).then_some(values)
+    })
+}
+
+/// An `IF`/`WHILE` condition.
+pub(crate) fn condition(cx: &Cx<'_>, node: Node<'_>) -> Condition {
+    crate::deep(|| match node.k() {
+        "parenthesized_expression" => match named_children(node).as_slice() {
+            [inner] => condition(cx, *inner),
+            _ => Condition::Other,
+        },
+        "unary_expression"
+            if node
+                .field("operator")
+                .is_some_and(|o| o.k() == "keyword_not") =>
+        {
+            match node.field("operand") {
+                Some(operand) => Condition::Not(Box::new(condition(cx, operand))),
+                None => Condition::Other,
+            }
+        }
+        "exists" => Condition::Exists {
+            negated: false,
+            compared: compared_variables(cx, node),
+        },
+        "binary_expression" => {
+            let (Some(left), Some(operator), Some(right)) = (
+                node.field("left"),
+                node.field("operator"),
+                node.field("right"),
+            ) else {
+                return Condition::Other;
+            };
+            match operator.k() {
+                "keyword_and" | "keyword_or" => {
+                    let and = operator.k() == "keyword_and";
+                    let mut parts = Vec::new();
+                    for side in [left, right] {
+                        match condition(cx, side) {
+                            Condition::And(inner) if and => parts.extend(inner),
+                            Condition::Or(inner) if !and => parts.extend(inner),
+                            part => parts.push(part),
+                        }
+                    }
+                    if and {
+                        Condition::And(parts)
+                    } else {
+                        Condition::Or(parts)
+                    }
+                }
+                "keyword_in" | "not_in" => {
+                    let query = right.k() == "subquery";
+                    let literals = right.k() == "list"
+                        && named_children(right).iter().all(|item| {
+                            matches!(lower(cx, *item, false), Expr::String(..) | Expr::Number(..))
+                        });
+                    if query || literals {
+                        Condition::InList {
+                            value: lower(cx, left, false),
+                            negated: operator.k() == "not_in",
+                            query,
+                        }
+                    } else {
+                        Condition::Other
+                    }
+                }
+                "keyword_is" | "is_not" if cx.slice(right).trim().eq_ignore_ascii_case("null") => {
+                    Condition::IsNull {
+                        value: lower(cx, left, false),
+                        negated: operator.k() == "is_not",
+                    }
+                }
+                _ => match cx.slice(operator) {
+                    "=" => Condition::Compare {
+                        left: lower(cx, left, false),
+                        right: lower(cx, right, false),
+                        equal: true,
+                    },
+                    "<>" | "!=" => Condition::Compare {
+                        left: lower(cx, left, false),
+                        right: lower(cx, right, false),
+                        equal: false,
+                    },
+                    _ => Condition::Other,
+                },
+            }
+        }
+        _ => Condition::Other,
+    })
+}
+
+/// The variables that a subquery compares with `=` to something that is not a variable
+/// or a literal (`WHERE name = @p`, `AND @s = s.name`).
+fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if current.k() == "binary_expression"
+            && current
+                .field("operator")
+                .is_some_and(|o| cx.slice(o) == "=")
+            && let (Some(left), Some(right)) = (current.field("left"), current.field("right"))
+        {
+            let (l, r) = (lower(cx, left, false), lower(cx, right, false));
+            for (a, b) in [(&l, &r), (&r, &l)] {
+                if let (Expr::Variable(variable, _), Expr::Column(..)) = (a, b)
+                    && !found.contains(variable)
+                {
+                    found.push(variable.clone());
+                }
+            }
+        }
+        stack.extend(named_children(current));
+    }
+    found
 }
 
 fn node_is_argument(node: Node<'_>) -> bool {

@@ -76,6 +76,67 @@ fn ex(text: &str, expr: &Expr) -> String {
         Expr::Other { variables, range } => {
             format!("other{}[{}]", slice(text, *range), variables.join(","))
         }
+        Expr::Column(name, _) => format!("column:{name}"),
+        Expr::Subquery {
+            columns, variables, ..
+        } => format!("subquery[{}][{}]", exs(text, columns), variables.join(",")),
+        Expr::Convert {
+            data_type, value, ..
+        } => format!("convert({}, {data_type})", ex(text, value)),
+        Expr::Case { results, .. } => format!("case[{}]", exs(text, results)),
+        Expr::Method {
+            target,
+            name,
+            arguments,
+            ..
+        } => format!("{}.{name}({})", ex(text, target), exs(text, arguments)),
+    }
+}
+
+fn exs(text: &str, exprs: &[Expr]) -> String {
+    exprs
+        .iter()
+        .map(|e| ex(text, e))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn condition(text: &str, condition: &Condition) -> String {
+    let list = |parts: &[Condition], joiner: &str| {
+        let parts: Vec<String> = parts.iter().map(|p| self::condition(text, p)).collect();
+        format!("({})", parts.join(joiner))
+    };
+    match condition {
+        Condition::And(parts) => list(parts, " and "),
+        Condition::Or(parts) => list(parts, " or "),
+        Condition::Not(inner) => format!("not {}", self::condition(text, inner)),
+        Condition::InList {
+            value,
+            negated,
+            query,
+        } => format!(
+            "{}{} in {}",
+            ex(text, value),
+            if *negated { " not" } else { "" },
+            if *query { "query" } else { "literals" }
+        ),
+        Condition::Compare { left, right, equal } => format!(
+            "{} {} {}",
+            ex(text, left),
+            if *equal { "=" } else { "<>" },
+            ex(text, right)
+        ),
+        Condition::IsNull { value, negated } => format!(
+            "{} is{} null",
+            ex(text, value),
+            if *negated { " not" } else { "" }
+        ),
+        Condition::Exists { negated, compared } => format!(
+            "{}exists[{}]",
+            if *negated { "not " } else { "" },
+            compared.join(",")
+        ),
+        Condition::Other => "other".to_owned(),
     }
 }
 
@@ -125,6 +186,14 @@ fn statement_lines(text: &str, statement: &Statement, depth: usize, out: &mut St
         }
         if !module.parameters.is_empty() {
             facts.push(format!("params={}", module.parameters.join(",")));
+        }
+        if !module.parameter_declarations.is_empty() {
+            let typed: Vec<String> = module
+                .parameter_declarations
+                .iter()
+                .map(|d| format!("{}:{}", d.name, d.data_type))
+                .collect();
+            facts.push(format!("types={}", typed.join(",")));
         }
         if let Some(target) = &module.trigger_target {
             facts.push(format!("on={}", qn(text, target)));
@@ -366,6 +435,37 @@ fn kind(text: &str, kind: &StatementKind) -> String {
             ex(text, value)
         ),
         StatementKind::Dml => "Dml".to_owned(),
+        StatementKind::Declare(declaration) => {
+            format!("Declare {} {}", declaration.name, declaration.data_type)
+        }
+        StatementKind::DeclareCursor { name, columns } => {
+            format!("DeclareCursor {name} [{}]", exs(text, columns))
+        }
+        StatementKind::Fetch { cursor, into } => {
+            format!("Fetch {cursor} into [{}]", into.join(","))
+        }
+        StatementKind::If {
+            condition: c,
+            consequence,
+            alternative,
+        } => format!(
+            "If {} then{}{}",
+            condition(text, c),
+            slice(text, *consequence),
+            alternative.map_or_else(String::new, |a| format!(" else{}", slice(text, a)))
+        ),
+        StatementKind::While { condition: c, body } => {
+            format!("While {} do{}", condition(text, c), slice(text, *body))
+        }
+        StatementKind::TryCatch {
+            try_block,
+            catch_block,
+        } => format!(
+            "TryCatch{} catch{}",
+            slice(text, *try_block),
+            slice(text, *catch_block)
+        ),
+        StatementKind::Jump(jump) => format!("Jump {jump:?}"),
         StatementKind::Include { path } => format!("Include {path:?}"),
         StatementKind::SetVar { name, value } => format!("SetVar {name} {value:?}"),
         StatementKind::Use { database } => format!("Use {}", id(text, database)),

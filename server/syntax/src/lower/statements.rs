@@ -82,9 +82,8 @@ fn lower_item(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
         "statement" => lower_statement(cx, node, out),
         // A procedure called without EXEC, allowed as the first statement of a batch.
         "execute_statement" => lower_main(cx, node, node, out),
-        "block" | "try_catch_statement" | "try_block" | "catch_block" | "else_clause" => {
-            lower_items(cx, node, out)
-        }
+        "try_catch_statement" => try_catch(cx, node, out),
+        "block" | "try_block" | "catch_block" | "else_clause" => lower_items(cx, node, out),
         "sqlcmd_setvar" => out.push(Statement {
             range: range(node),
             kind: setvar(cx, node),
@@ -135,9 +134,22 @@ fn lower_main(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>, out: &mut Vec<St
                 .take_while(|child| Some(*child) != guarded)
                 .last()
                 .map_or(main.end_byte(), |last| last.end_byte());
+            let condition_fact = condition.map_or(Condition::Other, |c| expr::condition(cx, c));
+            let kind = if main.k() == "if_statement" {
+                StatementKind::If {
+                    condition: condition_fact,
+                    consequence: guarded.map_or_else(TextRange::default, range),
+                    alternative: main.field("alternative").map(range),
+                }
+            } else {
+                StatementKind::While {
+                    condition: condition_fact,
+                    body: guarded.map_or_else(TextRange::default, range),
+                }
+            };
             out.push(Statement {
                 range: TextRange::new(statement.start_byte(), head_end.max(main.start_byte())),
-                kind: StatementKind::Other,
+                kind,
                 references: condition.map_or_else(Vec::new, |c| references(cx, c)),
             });
             for field in ["consequence", "body", "alternative"] {
@@ -146,7 +158,8 @@ fn lower_main(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>, out: &mut Vec<St
                 }
             }
         }
-        "try_catch_statement" | "block" => lower_items(cx, main, out),
+        "try_catch_statement" => try_catch(cx, main, out),
+        "block" => lower_items(cx, main, out),
         _ => {
             let (kind, refs) = lower_kind(cx, statement, main);
             match kind {
@@ -168,6 +181,28 @@ fn lower_main(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>, out: &mut Vec<St
             }
         }
     }
+}
+
+/// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`: a head that says which statements
+/// each block holds (its range is `BEGIN TRY`), then the blocks' statements.
+fn try_catch(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>) {
+    let try_block = child_of_kind(node, "try_block");
+    let catch_block = child_of_kind(node, "catch_block");
+    if let (Some(try_block), Some(catch_block)) = (try_block, catch_block) {
+        let keywords = children(try_block);
+        let head_end = keywords
+            .get(1)
+            .map_or(try_block.start_byte(), |k| k.end_byte());
+        out.push(Statement {
+            range: TextRange::new(try_block.start_byte(), head_end),
+            kind: StatementKind::TryCatch {
+                try_block: range(try_block),
+                catch_block: range(catch_block),
+            },
+            references: Vec::new(),
+        });
+    }
+    lower_items(cx, node, out);
 }
 
 fn simple(node: Node<'_>, kind: StatementKind, references: Vec<Reference>) -> Statement {
@@ -226,6 +261,10 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
             references(cx, statement),
         ),
         "var_declarations" => declare(cx, main),
+        "set_statement" if child_of_kind(main, "keyword_cursor").is_some() => (
+            Lowered::One(Box::new(cursor_assignment(cx, main))),
+            references(cx, statement),
+        ),
         "set_statement" => match set_variable(cx, main) {
             Some((kind, value)) => (Lowered::One(Box::new(kind)), references(cx, value)),
             None => (
@@ -250,6 +289,15 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
                 (None, None) => (Lowered::One(Box::new(StatementKind::Dml)), refs),
             }
         }
+        "return_statement" => jump(Jump::Return, references(cx, statement)),
+        "throw_statement" => jump(Jump::Throw, references(cx, statement)),
+        "break_statement" => jump(Jump::Break, Vec::new()),
+        "continue_statement" => jump(Jump::Continue, Vec::new()),
+        "declare_cursor_statement" => (
+            Lowered::One(Box::new(declare_cursor(cx, main))),
+            references(cx, statement),
+        ),
+        "fetch_cursor_statement" => one(fetch(cx, main)),
         "set_operation"
         | "insert"
         | "update"
@@ -257,7 +305,6 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
         | "merge"
         | "subquery"
         | "bulk_insert_statement"
-        | "declare_cursor_statement"
         | "truncate_statement" => (
             Lowered::One(Box::new(StatementKind::Dml)),
             references(cx, statement),
@@ -548,6 +595,9 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
                     if let Some(name) = named_children(argument).first() {
                         module.parameters.push(cx.slice(*name).to_lowercase());
                     }
+                    module
+                        .parameter_declarations
+                        .extend(declaration_of(cx, argument));
                 }
             }
             "procedure_options" | "function_options" | "trigger_options" => {
@@ -1056,8 +1106,9 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
     let mut refs = Vec::new();
     for declaration in named_children(main)
         .into_iter()
-        .filter(|c| c.k() == "var_declaration")
+        .filter(|c| matches!(c.k(), "var_declaration" | "table_var_declaration"))
     {
+        kinds.extend(declaration_of(cx, declaration).map(StatementKind::Declare));
         let all = children(declaration);
         let Some(equals) = all.iter().position(|c| cx.slice(*c) == "=") else {
             continue;
@@ -1080,6 +1131,106 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
     } else {
         (Lowered::Many(kinds), refs)
     }
+}
+
+/// A variable's or parameter's name and declared type (`@a [AS] nvarchar(10) [= …]`,
+/// `@t TABLE (…)`, `@c CURSOR`).
+pub(crate) fn declaration_of(cx: &Cx<'_>, node: Node<'_>) -> Option<Declaration> {
+    let all = children(node);
+    let name = *all.first().filter(|c| c.is_named())?;
+    let name_text = cx.slice(name).trim().to_lowercase();
+    if !name_text.starts_with('@') {
+        return None;
+    }
+    let type_parts: Vec<Node<'_>> = all[1..]
+        .iter()
+        .copied()
+        .skip_while(|c| c.k() == "keyword_as")
+        .take_while(|c| {
+            cx.slice(*c) != "="
+                && !matches!(
+                    c.k(),
+                    "keyword_out"
+                        | "keyword_output"
+                        | "keyword_readonly"
+                        | "column_definitions"
+                        | "keyword_varying"
+                )
+        })
+        .collect();
+    let data_type = match (type_parts.first(), type_parts.last()) {
+        (Some(first), Some(last)) => cx
+            .text
+            .get(first.start_byte()..last.end_byte())
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+        _ => String::new(),
+    };
+    Some(Declaration {
+        name: name_text,
+        data_type,
+        range: range(node),
+    })
+}
+
+fn jump(jump: Jump, references: Vec<Reference>) -> (Lowered, Vec<Reference>) {
+    (
+        Lowered::One(Box::new(StatementKind::Jump(jump))),
+        references,
+    )
+}
+
+/// `DECLARE c CURSOR … FOR query`: the cursor and its query's select list.
+fn declare_cursor(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let name = main.field("name").map_or_else(String::new, |n| {
+        names::key(&names::unquote(cx.slice(n).trim()))
+    });
+    let columns = named_children(main)
+        .into_iter()
+        .rev()
+        .find_map(|query| expr::select_list(cx, query))
+        .unwrap_or_default();
+    StatementKind::DeclareCursor { name, columns }
+}
+
+/// `SET @c = CURSOR … FOR query`: a cursor variable's declaration.
+fn cursor_assignment(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let name = main
+        .field("variable")
+        .map_or_else(String::new, |v| cx.slice(v).trim().to_lowercase());
+    let columns = named_children(main)
+        .into_iter()
+        .rev()
+        .find_map(|query| expr::select_list(cx, query))
+        .unwrap_or_default();
+    StatementKind::DeclareCursor { name, columns }
+}
+
+/// `FETCH … [FROM] [GLOBAL] c [INTO @a, …]`.
+fn fetch(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let kids = named_children(main);
+    let into_at = kids
+        .iter()
+        .position(|c| c.k() == "keyword_into")
+        .unwrap_or(kids.len());
+    let cursor = kids[..into_at]
+        .iter()
+        .rev()
+        .find(|c| c.k() == "identifier")
+        .map_or_else(String::new, |c| {
+            names::key(&names::unquote(cx.slice(*c).trim()))
+        });
+    let into = kids
+        .get(into_at + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|c| c.k() == "identifier")
+        .map(|c| cx.slice(*c).trim().to_lowercase())
+        .collect();
+    StatementKind::Fetch { cursor, into }
 }
 
 /// `SET @v = e` / `SET @v += e`; returns the kind and the value's node.

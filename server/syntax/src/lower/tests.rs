@@ -921,3 +921,78 @@ SELECT a INTO #scratch FROM dbo.t;
         "#]],
     );
 }
+
+// The data flow that IMP004 and IMP009 follow: declared types, control flow heads with
+// their conditions and ranges, cursors, and the expressions whose branches matter.
+#[test]
+fn data_flow_facts_of_a_module_body() {
+    check(
+        "CREATE PROCEDURE dbo.p @a nvarchar(100), @b AS int = 3, @x xml, @t dbo.tt READONLY
+WITH EXECUTE AS OWNER
+AS
+BEGIN
+  DECLARE @n sysname, @s nvarchar(max) = N'x', @i AS int;
+  DECLARE @tv TABLE (name sysname);
+  DECLARE c CURSOR LOCAL FOR SELECT name, object_id FROM sys.tables;
+  SET @cv = CURSOR FOR SELECT * FROM sys.tables;
+  FETCH NEXT FROM c INTO @n, @i;
+  IF @a NOT IN ('x', 'y') RETURN;
+  IF OBJECT_ID(@a) IS NULL BEGIN RAISERROR('no', 16, 1); RETURN; END ELSE SET @s = 'z';
+  IF NOT EXISTS (SELECT 1 FROM sys.tables WHERE name = @a) THROW 50000, 'x', 1;
+  WHILE @i > 0 BEGIN SET @i = @i - 1; BREAK; END
+  SET @s = CAST(@a AS int) + CONVERT(nvarchar(10), @b) + CASE WHEN @b = 1 THEN 'a' ELSE @a END;
+  SET @n = @x.value('(/a)[1]', 'nvarchar(100)') + IIF(@b = 1, 'a', @a);
+  SELECT @n = t.name, @s = (SELECT TOP 1 name FROM sys.objects) FROM sys.tables t;
+  BEGIN TRY EXEC @n; END TRY BEGIN CATCH THROW; END CATCH
+  IF @a = 'x' OR @a = 'y' AND @b <> 2 CONTINUE;
+  DECLARE @d xml = EVENTDATA();
+  SELECT @n = @d.value('(/E)[1]', 'sysname'), @i = T.c.value('.', 'int') FROM @x.nodes('/a') AS T(c);
+  IF EXISTS (SELECT 1 FROM sys.schemas s WHERE s.name = @a AND @n = 'x') AND @b IS NOT NULL PRINT 1;
+END
+",
+        expect![[r#"
+            Create Procedure dbo.p «CREATE PROCEDURE dbo.p @a nvarchar(100), @b AS int = 3, @...»
+              module header«CREATE PROCEDURE dbo.p @a nvarchar(100), @b AS int = 3, @...» execute_as=Owner«EXECUTE AS OWNER» params=@a,@b,@x,@t types=@a:nvarchar(100),@b:int,@x:xml,@t:dbo.tt
+                Declare @n sysname «DECLARE @n sysname, @s nvarchar(max) = N'x', @i AS int»
+                Declare @s nvarchar(max) «DECLARE @n sysname, @s nvarchar(max) = N'x', @i AS int»
+                Assign @s = "x" «DECLARE @n sysname, @s nvarchar(max) = N'x', @i AS int»
+                Declare @i int «DECLARE @n sysname, @s nvarchar(max) = N'x', @i AS int»
+                Declare @tv table «DECLARE @tv TABLE (name sysname)»
+                DeclareCursor c [column:name, column:object_id] «DECLARE c CURSOR LOCAL FOR SELECT name, object_id FROM sy...»
+                  -> Select sys.tables [name,object_id]
+                DeclareCursor @cv [] «SET @cv = CURSOR FOR SELECT * FROM sys.tables»
+                  -> Select sys.tables ?
+                Fetch c into [@n,@i] «FETCH NEXT FROM c INTO @n, @i»
+                If @a not in literals then«RETURN» «IF @a NOT IN ('x', 'y')»
+                Jump Return «RETURN»
+                If object_id(@a) is null then«BEGIN RAISERROR('no', 16, 1); RETURN; END» else«ELSE SET @s = 'z'» «IF OBJECT_ID(@a) IS NULL»
+                Other «RAISERROR('no', 16, 1)»
+                Jump Return «RETURN»
+                Assign @s = "z" «SET @s = 'z'»
+                If not exists[@a] then«THROW 50000, 'x', 1» «IF NOT EXISTS (SELECT 1 FROM sys.tables WHERE name = @a)»
+                  -> Select sys.tables [name]
+                Jump Throw «THROW 50000, 'x', 1»
+                While other do«BEGIN SET @i = @i - 1; BREAK; END» «WHILE @i > 0»
+                Assign @i = other«@i - 1»[@i] «SET @i = @i - 1»
+                Jump Break «BREAK»
+                Assign @s = (convert(@a, int) + convert(@b, nvarchar(10)) + case["a", @a]) «SET @s = CAST(@a AS int) + CONVERT(nvarchar(10), @b) + CA...»
+                Assign @n = (@x.value("(/a)[1]", "nvarchar(100)") + iif(other«@b = 1»[@b], "a", @a)) «SET @n = @x.value('(/a)[1]', 'nvarchar(100)') + IIF(@b = ...»
+                Assign @n = column:t.name «SELECT @n = t.name, @s = (SELECT TOP 1 name FROM sys.obje...»
+                  -> Select sys.objects [name]
+                  -> Select sys.tables [name]
+                Assign @s = subquery[column:name][] «SELECT @n = t.name, @s = (SELECT TOP 1 name FROM sys.obje...»
+                TryCatch«BEGIN TRY EXEC @n; END TRY» catch«BEGIN CATCH THROW; END CATCH» «BEGIN TRY»
+                Exec«EXEC» var:@n () «EXEC @n»
+                Jump Throw «THROW»
+                If (@a = "x" or (@a = "y" and @b <> 2)) then«CONTINUE» «IF @a = 'x' OR @a = 'y' AND @b <> 2»
+                Jump Continue «CONTINUE»
+                Declare @d xml «DECLARE @d xml = EVENTDATA()»
+                Assign @d = eventdata() «DECLARE @d xml = EVENTDATA()»
+                Assign @n = @d.value("(/E)[1]", "sysname") «SELECT @n = @d.value('(/E)[1]', 'sysname'), @i = T.c.valu...»
+                Assign @i = column:t.c.value(".", "int") «SELECT @n = @d.value('(/E)[1]', 'sysname'), @i = T.c.valu...»
+                If (exists[@a] and @b is not null) then«PRINT 1» «IF EXISTS (SELECT 1 FROM sys.schemas s WHERE s.name = @a ...»
+                  -> Select sys.schemas [name]
+                Other «PRINT 1»
+        "#]],
+    );
+}

@@ -1,37 +1,44 @@
 //! IMP004 elevated-dynamic-sql: a module with `EXECUTE AS` other than `CALLER` runs
-//! dynamic SQL built from a parameter or variable that is not wrapped in `QUOTENAME()`.
+//! dynamic SQL whose text, at that `EXEC`, holds caller input that is not wrapped in
+//! `QUOTENAME()`.
 //!
-//! Which values are safe is decided over the whole body, whatever the order: a variable
-//! is safe when every assignment to it is built only from literals, `QUOTENAME()` calls
-//! and other safe variables. Parameters, and variables whose value comes from elsewhere
-//! (a column, a cursor, an `OUTPUT` argument), are not. Parameters and variables
-//! declared with a number, date or GUID type cannot hold SQL text and are safe, as are
-//! their conversions. Passing a value to `sp_executesql` as a parameter is the safe way
-//! and is not reported.
-
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-use syntax::TextRange;
-use syntax::ast::{CreateObject, ExecTarget, ExecutionContext, Expr, StatementKind};
+//! The data flow is [`super::taint`]'s: judged in statement order, through branches and
+//! loops, with parameters, `EVENTDATA()` and what flows from them as caller input. A sink
+//! whose text also holds stored data is reported here only (caller input dominates);
+//! stored data alone is IMP009's.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rule::RuleMeta;
-use crate::rules::walk;
 use crate::rules::{Context, Rule};
+
+use super::taint::{self, Source};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
         code: Code::Imp004,
         name: "elevated-dynamic-sql",
         severity: Severity::Error,
-        summary: "A module with EXECUTE AS runs dynamic SQL built from unquoted input",
+        summary: "A module with EXECUTE AS runs dynamic SQL built from unquoted caller input",
         doc: r#"## What it does
-Reports `EXEC (…)` and `sp_executesql` in a procedure, function or trigger declared `WITH
-EXECUTE AS OWNER`, `SELF` or `'name'`, when the SQL text is built by concatenating a
-parameter or a variable that is not wrapped in `QUOTENAME()`. Assignments are followed: a
-variable assigned only from literals and `QUOTENAME()` is safe; one built from a
-parameter is not. Parameters and variables declared with a number, date or GUID type
-cannot carry SQL text, so they are safe, also through `CAST`/`CONVERT`.
+Reports `EXEC (…)`, `sp_executesql` with a statement that is not a literal, and `EXEC
+@procedure_name` in a procedure, function or trigger declared `WITH EXECUTE AS OWNER`,
+`SELF` or `'name'`, when the text that runs holds caller input not wrapped in
+`QUOTENAME()`. Caller input is a parameter, `EVENTDATA()` in a trigger, and whatever is
+built from them: assignments, `+` and string functions (`REPLACE`, `SUBSTRING`,
+`CONCAT`, …), XML methods (`.value()`, `.query()`) on them.
+
+The text is judged where it runs, in statement order, following `IF`/`ELSE`, `WHILE`
+and `TRY…CATCH`: a variable reassigned from literals is clean from then on. Clean values
+are literals, `QUOTENAME()`, values of a number, date, bit or `uniqueidentifier` type
+(declared so, or converted with `CAST`/`CONVERT`), functions that return numbers (`LEN`,
+`OBJECT_ID`, …), and `CASE`/`IIF`/`COALESCE` whose results are all clean. A parameter
+checked against a list of literals before the `EXEC` (`IF @p NOT IN ('a', 'b') RETURN`,
+or the `EXEC` inside `IF @p IN (…)`) is clean; one checked for existence in the catalog
+(`IF OBJECT_ID(@p) IS NULL RETURN`, `IF EXISTS (SELECT … FROM sys.… WHERE name = @p)`)
+names an existing object and counts as stored data, which IMP009 reports. Values passed
+to `sp_executesql` as its parameters are never reported. Doubling quotes with
+`REPLACE(@p, '''', '''''')` does not count as clean: it protects a string literal, not
+a name spliced into the text.
 
 ## Why is this bad?
 This is SQL injection with elevated rights. The module runs as its `EXECUTE AS`
@@ -51,385 +58,74 @@ END
 
 ## How to fix
 Pass values to `sp_executesql` as parameters (`EXEC sp_executesql N'… WHERE name = @n',
-N'@n nvarchar(100)', @n = @name;`), wrap object names in `QUOTENAME()`, and drop `EXECUTE
-AS` when the module does not need it (sign the module with a certificate instead).
+N'@n nvarchar(100)', @n = @name;`), wrap object names in `QUOTENAME()`, check a name
+against a list of allowed values, and drop `EXECUTE AS` when the module does not need it
+(sign the module with a certificate instead).
 
 ## References
 - [SQL injection](https://learn.microsoft.com/sql/relational-databases/security/sql-injection)
 - [sp_executesql](https://learn.microsoft.com/sql/relational-databases/system-stored-procedures/sp-executesql-transact-sql)
 - [QUOTENAME](https://learn.microsoft.com/sql/t-sql/functions/quotename-transact-sql)
 - [EXECUTE AS clause](https://learn.microsoft.com/sql/t-sql/statements/execute-as-clause-transact-sql)
+- [EVENTDATA](https://learn.microsoft.com/sql/t-sql/functions/eventdata-transact-sql)
 "#,
     },
     check,
 };
 
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for stmt in walk::statements(context) {
-        if stmt.module.is_some() {
-            continue;
-        }
-        let StatementKind::CreateObject(object) = &stmt.statement.kind else {
-            continue;
-        };
-        let text = &context.workspace.files.get(stmt.file).text;
-        check_module(object, stmt.file, text, stmt.statement.range, out);
-    }
-}
-
-fn check_module(
-    object: &CreateObject,
-    file: crate::FileId,
-    text: &str,
-    range: TextRange,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(module) = &object.module else {
-        return;
-    };
-    let Some(clause) = &module.execute_as else {
-        return;
-    };
-    let context = match &clause.context {
-        ExecutionContext::Caller => return,
-        ExecutionContext::Owner => "EXECUTE AS OWNER".to_owned(),
-        ExecutionContext::SelfUser => "EXECUTE AS SELF".to_owned(),
-        ExecutionContext::User(name) => format!("EXECUTE AS '{name}'"),
-    };
-
-    let mut assignments: BTreeMap<String, Vec<(&Expr, TextRange)>> = BTreeMap::new();
-    for statement in &module.body {
-        if let StatementKind::Assign {
-            variable, value, ..
-        } = &statement.kind
-        {
-            assignments
-                .entry(variable.to_lowercase())
-                .or_default()
-                .push((value, statement.range));
+    for module in taint::analyse(context) {
+        for sink in module.sinks.iter().filter(|s| s.source() == Source::Caller) {
+            let callers = sink.names(Source::Caller).join(", ");
+            let stored = sink.names(Source::Stored);
+            let also = if stored.is_empty() {
+                String::new()
+            } else {
+                format!(" (and stored data from {})", stored.join(", "))
+            };
+            let message = format!(
+                "{} runs {} and executes {} built from caller input {callers}{also} without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().",
+                module.object.name,
+                module.elevation.label,
+                taint::what(sink),
+            );
+            let mut diagnostic = taint::finding(&RULE.meta, &module, sink, message);
+            diagnostic.fix = Some(
+                "EXEC sp_executesql N'… WHERE col = @value', N'@value nvarchar(400)', @value = @input;"
+                    .to_owned(),
+            );
+            out.push(diagnostic);
         }
     }
-    let typed = non_text_variables(text.get(range.start..range.end).unwrap_or(""));
-    let flow = Flow::new(&assignments, typed, text);
-
-    for statement in &module.body {
-        let StatementKind::Exec(exec) = &statement.kind else {
-            continue;
-        };
-        let text = match &exec.target {
-            ExecTarget::Dynamic { text } => text,
-            ExecTarget::Procedure { arguments, .. } => {
-                match walk::system_call(exec, "sp_executesql")
-                    .and_then(|_| walk::argument(arguments, 0, "@stmt"))
-                {
-                    Some(argument) => &argument.value,
-                    None => continue,
-                }
-            }
-            ExecTarget::ProcedureVariable { .. } => continue,
-        };
-        if flow.is_safe(text) {
-            continue;
-        }
-        let (sources, steps) = flow.sources(text);
-        let named = sources.join(", ");
-        let mut diagnostic = walk::finding(
-            &RULE.meta,
-            file,
-            exec.keyword_range,
-            format!(
-                "{} runs {context} and executes dynamic SQL built from {named} without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().",
-                object.name
-            ),
-        );
-        diagnostic.related.push(walk::related(
-            file,
-            clause.range,
-            format!("{} runs {context} here", object.name),
-        ));
-        for (variable, range) in steps {
-            diagnostic.related.push(walk::related(
-                file,
-                range,
-                format!("{variable} is built from unquoted input here"),
-            ));
-        }
-        diagnostic.fix = Some(
-            "EXEC sp_executesql N'… WHERE col = @value', N'@value nvarchar(400)', @value = @input;"
-                .to_owned(),
-        );
-        out.push(diagnostic);
-    }
-}
-
-/// Which variables of one module body hold only safe text.
-struct Flow<'a> {
-    assignments: &'a BTreeMap<String, Vec<(&'a Expr, TextRange)>>,
-    safe: BTreeSet<String>,
-    /// The module's file, to tell a conversion from other expressions.
-    text: &'a str,
-}
-
-impl<'a> Flow<'a> {
-    fn new(
-        assignments: &'a BTreeMap<String, Vec<(&'a Expr, TextRange)>>,
-        typed: BTreeSet<String>,
-        text: &'a str,
-    ) -> Self {
-        // Start from every assigned variable and drop those with an unsafe assignment
-        // until nothing changes: the greatest fixed point, so that `SET @q = @q + N'…'`
-        // stays safe when every other assignment is. Variables of a number, date or
-        // GUID type are always safe: whatever is assigned to them, they cannot hold
-        // SQL text.
-        let mut safe: BTreeSet<String> = assignments.keys().cloned().collect();
-        safe.extend(typed.iter().cloned());
-        let mut flow = Flow {
-            assignments,
-            safe,
-            text,
-        };
-        loop {
-            let unsafe_now: Vec<String> = flow
-                .safe
-                .iter()
-                .filter(|variable| !typed.contains(*variable))
-                .filter(|variable| {
-                    assignments
-                        .get(*variable)
-                        .is_some_and(|list| list.iter().any(|(value, _)| !flow.is_safe(value)))
-                })
-                .cloned()
-                .collect();
-            if unsafe_now.is_empty() {
-                return flow;
-            }
-            for variable in unsafe_now {
-                flow.safe.remove(&variable);
-            }
-        }
-    }
-
-    fn is_safe(&self, expr: &Expr) -> bool {
-        match expr {
-            Expr::String(..) | Expr::Number(..) | Expr::Identifier(..) => true,
-            Expr::Variable(variable, _) => self.safe.contains(&variable.to_lowercase()),
-            // The catalogue's trigger is a parameter or variable concatenated into the text.
-            // A column concatenated in place (`N'ALTER INDEX [' + i.name + N']'` over the
-            // catalog views) is neither, so only the variables inside a part count there.
-            Expr::Concat(parts, _) => parts.iter().all(|part| match part {
-                Expr::Other { variables, .. } if variables.is_empty() => true,
-                part => self.is_safe(part),
-            }),
-            Expr::Call {
-                name, arguments, ..
-            } => is_quotename(name) || arguments.iter().all(|a| self.is_safe(a)),
-            // A conversion of safe variables (`CAST(@id AS nvarchar(10))`) is safe; a
-            // column or a subquery is not a literal, so it is not known to be safe.
-            Expr::Other { variables, range } => {
-                self.is_conversion(*range)
-                    && !variables.is_empty()
-                    && variables
-                        .iter()
-                        .all(|variable| self.safe.contains(&variable.to_lowercase()))
-            }
-        }
-    }
-
-    fn is_conversion(&self, range: TextRange) -> bool {
-        let text = self.text.get(range.start..range.end).unwrap_or("");
-        let head: String = text
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        matches!(
-            head.as_str(),
-            "cast" | "convert" | "try_cast" | "try_convert"
-        ) && text[head.len()..].trim_start().starts_with('(')
-    }
-
-    /// The parameters and outside variables that make `expr` unsafe, and the
-    /// assignments through which they flow into it.
-    fn sources(&self, expr: &Expr) -> (Vec<String>, Vec<(String, TextRange)>) {
-        let mut sources = Vec::new();
-        let mut steps = Vec::new();
-        let mut seen = BTreeSet::new();
-        let mut pending = VecDeque::new();
-        let mut first = Vec::new();
-        self.unsafe_variables(expr, &mut first);
-        pending.extend(first);
-        while let Some(variable) = pending.pop_front() {
-            if !seen.insert(variable.clone()) {
-                continue;
-            }
-            match self.assignments.get(&variable) {
-                Some(list) => {
-                    for (value, range) in list {
-                        if !self.is_safe(value) {
-                            steps.push((variable.clone(), *range));
-                            let mut inner = Vec::new();
-                            self.unsafe_variables(value, &mut inner);
-                            // A value from a query or a conversion: the variable
-                            // itself is where the unknown text enters.
-                            if inner.is_empty() && !sources.contains(&variable) {
-                                sources.push(variable.clone());
-                            }
-                            pending.extend(inner);
-                        }
-                    }
-                }
-                None => sources.push(variable),
-            }
-        }
-        sources.sort();
-        steps.sort_by_key(|(_, range)| range.start);
-        (sources, steps)
-    }
-
-    /// The unsafe variables `expr` uses outside `QUOTENAME()`, in text order.
-    fn unsafe_variables(&self, expr: &Expr, out: &mut Vec<String>) {
-        match expr {
-            Expr::String(..) | Expr::Number(..) | Expr::Identifier(..) => {}
-            Expr::Variable(variable, _) => {
-                let variable = variable.to_lowercase();
-                if !self.safe.contains(&variable) {
-                    out.push(variable);
-                }
-            }
-            Expr::Concat(parts, _) => {
-                for part in parts {
-                    self.unsafe_variables(part, out);
-                }
-            }
-            Expr::Call {
-                name, arguments, ..
-            } => {
-                if !is_quotename(name) {
-                    for argument in arguments {
-                        self.unsafe_variables(argument, out);
-                    }
-                }
-            }
-            Expr::Other { variables, .. } => {
-                for variable in variables {
-                    let variable = variable.to_lowercase();
-                    if !self.safe.contains(&variable) {
-                        out.push(variable);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Types whose values cannot hold SQL text.
-const NON_TEXT_TYPES: &[&str] = &[
-    "bit",
-    "tinyint",
-    "smallint",
-    "int",
-    "bigint",
-    "decimal",
-    "numeric",
-    "money",
-    "smallmoney",
-    "float",
-    "real",
-    "date",
-    "time",
-    "datetime",
-    "datetime2",
-    "smalldatetime",
-    "datetimeoffset",
-    "uniqueidentifier",
-];
-
-/// The variables and parameters that a module declares with a number, date or GUID type
-/// (`@id int`, `DECLARE @n AS bigint`), read from its text outside strings, comments and
-/// bracketed names.
-fn non_text_variables(text: &str) -> BTreeSet<String> {
-    let bytes = text.as_bytes();
-    let mut out = BTreeSet::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\'' => {
-                // A string: `''` inside it is an escaped quote.
-                i += 1;
-                while i < bytes.len() {
-                    if bytes[i] == b'\'' {
-                        if bytes.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'[' => {
-                while i < bytes.len() && bytes[i] != b']' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'@' if bytes.get(i + 1) == Some(&b'@') => i += 2,
-            b'@' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && is_word(bytes[i]) {
-                    i += 1;
-                }
-                let name = text[start..i].to_lowercase();
-                let mut rest = text[i..].trim_start();
-                if rest.len() > 2
-                    && rest.is_char_boundary(2)
-                    && rest[..2].eq_ignore_ascii_case("as")
-                    && rest[2..].starts_with(char::is_whitespace)
-                {
-                    rest = rest[2..].trim_start();
-                }
-                let word: String = rest
-                    .bytes()
-                    .take_while(|b| is_word(*b))
-                    .map(|b| char::from(b.to_ascii_lowercase()))
-                    .collect();
-                if name.len() > 1 && NON_TEXT_TYPES.contains(&word.as_str()) {
-                    out.insert(name);
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-fn is_word(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'#' | b'$') || byte >= 0x80
-}
-
-fn is_quotename(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or(name);
-    last.trim_matches(|c| c == '[' || c == ']')
-        .eq_ignore_ascii_case("quotename")
 }
 
 #[cfg(test)]
 mod tests {
+    //! Caller input, its sanitizers and the flow. SQL Server's advice on what makes
+    //! dynamic SQL safe is the SQL injection page
+    //! (https://learn.microsoft.com/sql/relational-databases/security/sql-injection):
+    //! parameters through `sp_executesql`, `QUOTENAME()` for names, and validated input.
     use crate::rules::sql::testing::{self, check};
+
+    /// The related locations of the one finding of `code`, as (line, message).
+    fn related(fixture: &str, code: crate::Code) -> (usize, String, Vec<(usize, String)>) {
+        let (workspace, _) = testing::load(fixture);
+        let findings = testing::findings(&workspace);
+        let found: Vec<_> = findings.iter().filter(|d| d.code == code).collect();
+        assert_eq!(found.len(), 1, "one finding of {code}: {findings:#?}");
+        let finding = found[0];
+        let file = workspace.files.get(finding.location.file);
+        let line = |offset: usize| file.line_index.line_of(offset) + 1;
+        (
+            line(finding.location.range.start),
+            finding.message.clone(),
+            finding
+                .related
+                .iter()
+                .map(|r| (line(r.location.range.start), r.message.clone()))
+                .collect(),
+        )
+    }
 
     #[test]
     fn a_parameter_concatenated_through_a_variable_is_reported_at_the_exec() {
@@ -439,14 +135,14 @@ mod tests {
              AS\n\
              BEGIN\n\
                  DECLARE @q nvarchar(max) = N'SELECT * FROM dbo.orders WHERE ' + @filter;\n\
-                 EXEC sp_executesql @q; --! IMP004: dbo.run_report runs EXECUTE AS 'report_runner' and executes dynamic SQL built from @filter without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
+                 EXEC sp_executesql @q; --! IMP004: dbo.run_report runs EXECUTE AS 'report_runner' and executes dynamic SQL built from caller input @filter without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
              END\n",
         );
     }
 
     #[test]
-    fn the_finding_relates_the_context_and_the_concatenation() {
-        let (workspace, _) = testing::load(
+    fn the_finding_relates_the_context_the_parameter_and_each_assignment() {
+        let (line, message, related) = related(
             "CREATE PROCEDURE dbo.run_report @filter nvarchar(400)\n\
              WITH EXECUTE AS OWNER\n\
              AS\n\
@@ -455,37 +151,39 @@ mod tests {
                  DECLARE @q nvarchar(max) = N'SELECT * FROM dbo.orders' + @where;\n\
                  EXEC sp_executesql @q;\n\
              END\n",
+            crate::Code::Imp004,
         );
-        let findings = testing::findings(&workspace);
-        let finding = findings
-            .iter()
-            .find(|d| d.code == crate::Code::Imp004)
-            .expect("IMP004 is reported");
-        let file = workspace.files.get(finding.location.file);
-        let line = |offset: usize| file.line_index.line_of(offset) + 1;
-        assert_eq!(line(finding.location.range.start), 7);
-        let related: Vec<(usize, &str)> = finding
-            .related
-            .iter()
-            .map(|r| (line(r.location.range.start), r.message.as_str()))
-            .collect();
+        assert_eq!(line, 7);
+        assert!(message.contains("built from caller input @filter without QUOTENAME()"));
         assert_eq!(
             related,
             [
-                (2, "dbo.run_report runs EXECUTE AS OWNER here"),
-                (5, "@where is built from unquoted input here"),
-                (6, "@q is built from unquoted input here"),
+                (2, "dbo.run_report runs EXECUTE AS OWNER here".to_owned()),
+                (
+                    1,
+                    "@filter is a parameter of dbo.run_report: caller input".to_owned()
+                ),
+                (5, "@where is built from unquoted input here".to_owned()),
+                (6, "@q is built from unquoted input here".to_owned()),
             ]
-        );
-        assert!(
-            finding
-                .message
-                .contains("built from @filter without QUOTENAME()")
         );
     }
 
     #[test]
-    fn exec_of_a_concatenation_is_reported() {
+    fn one_finding_per_sink_lists_every_tainted_parameter() {
+        check(
+            "CREATE PROCEDURE dbo.p @a nvarchar(10), @b nvarchar(10), @c nvarchar(10)\n\
+             WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @q nvarchar(max) = N'SELECT ' + @b;\n\
+                 SET @q = @q + N', ' + @a + N', ' + QUOTENAME(@c);\n\
+                 EXEC (@q); --! IMP004: dbo.p runs EXECUTE AS OWNER and executes dynamic SQL built from caller input @a, @b without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn exec_of_a_concatenation_and_a_grown_variable_are_reported() {
         check(
             "CREATE PROCEDURE dbo.drop_table @name sysname WITH EXECUTE AS OWNER AS\n\
                  EXEC (N'DROP TABLE dbo.' + @name); --! IMP004\n\
@@ -512,6 +210,7 @@ mod tests {
                  EXEC (@fixed);\n\
                  EXEC (N'SELECT 2');\n\
                  EXEC sp_executesql N'SELECT * FROM dbo.t WHERE name = @n', N'@n sysname', @n = @name;\n\
+                 EXEC sp_executesql N'SELECT * FROM dbo.t WHERE name = @n', N'@n sysname', @name;\n\
              END\n",
         );
     }
@@ -526,47 +225,319 @@ mod tests {
         );
     }
 
+    // Data types: a value of a number, date, bit or uniqueidentifier type cannot hold SQL
+    // text, and converting it to a string gives only digits, dates or a GUID
+    // (https://learn.microsoft.com/sql/t-sql/functions/cast-and-convert-transact-sql).
     #[test]
-    fn numbers_dates_and_guids_cannot_carry_sql_text() {
+    fn numbers_dates_bits_and_guids_cannot_carry_sql_text() {
         check(
-            "CREATE PROCEDURE dbo.top_n @top int, @since AS datetime2, @who sysname\n\
+            "CREATE PROCEDURE dbo.top_n @top int, @since AS datetime2, @on bit, @g uniqueidentifier, @who sysname\n\
              WITH EXECUTE AS OWNER AS\n\
              BEGIN\n\
                  DECLARE @limit bigint = @top * 2, @note nvarchar(20) = N'@who int';\n\
                  DECLARE @q nvarchar(max) = N'SELECT TOP (' + CAST(@top AS nvarchar(10)) + N') * FROM dbo.t'\n\
-                     + N' WHERE at > ''' + CONVERT(nvarchar(30), @since, 126) + N''' AND n < ' + CAST(@limit AS nvarchar(20));\n\
+                     + N' WHERE at > ''' + CONVERT(nvarchar(30), @since, 126) + N''' AND n < ' + CAST(@limit AS nvarchar(20))\n\
+                     + N' AND g = ''' + CONVERT(char(36), @g) + N''' AND b = ' + CAST(@on AS char(1));\n\
                  EXEC (@q);\n\
                  EXEC (@q + N' AND who = ''' + CAST(@who AS nvarchar(128)) + N''''); --! IMP004\n\
-                 EXEC (N'SELECT ' + (SELECT TOP (1) name FROM dbo.t WHERE id = @top)); --! IMP004\n\
              END\n",
         );
     }
 
-    // Wide World Importers builds index maintenance this way, under EXECUTE AS OWNER: the
-    // text concatenates catalog columns and literals, and no parameter or variable.
     #[test]
-    fn columns_concatenated_in_place_are_not_a_parameter_or_variable() {
+    fn conversion_of_text_to_a_number_type_is_clean_and_to_text_is_not() {
         check(
-            "CREATE PROCEDURE dbo.rebuild WITH EXECUTE AS OWNER AS\n\
+            "CREATE PROCEDURE dbo.p @n nvarchar(20) WITH EXECUTE AS OWNER AS\n\
              BEGIN\n\
-                 DECLARE @SQL nvarchar(max) = N'';\n\
-                 SELECT @SQL += N'ALTER INDEX [' + i.name + N'] ON [' + o.name + N'] REBUILD;'\n\
-                 FROM sys.indexes i JOIN sys.tables o ON i.object_id = o.object_id;\n\
-                 EXECUTE (@SQL);\n\
+                 EXEC (N'SELECT TOP (' + CONVERT(nvarchar(20), TRY_CAST(@n AS int)) + N') 1');\n\
+                 EXEC (N'SELECT TOP (' + CAST(TRY_CONVERT(bigint, @n) AS varchar(20)) + N') 1');\n\
+                 EXEC (N'SELECT ''' + CAST(@n AS nvarchar(40)) + N''''); --! IMP004\n\
+             END\n",
+        );
+    }
+
+    // LEN, DATALENGTH, OBJECT_ID and the like return integers
+    // (https://learn.microsoft.com/sql/t-sql/functions/len-transact-sql,
+    // https://learn.microsoft.com/sql/t-sql/functions/object-id-transact-sql).
+    #[test]
+    fn functions_that_return_numbers_are_clean_string_functions_keep_taint() {
+        check(
+            "CREATE PROCEDURE dbo.p @n nvarchar(200) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 EXEC (N'SELECT ' + CAST(LEN(@n) AS varchar(10)) + N', ' + CONVERT(varchar(10), OBJECT_ID(@n)));\n\
+                 DECLARE @c int = DATALENGTH(@n);\n\
+                 EXEC (N'SELECT ' + CAST(@c AS varchar(10)) + CAST(@@ROWCOUNT AS varchar(10)));\n\
+                 EXEC (N'SELECT ' + UPPER(LTRIM(@n))); --! IMP004\n\
+                 EXEC (N'SELECT ' + SUBSTRING(@n, 1, 10)); --! IMP004\n\
+                 EXEC (CONCAT(N'SELECT ', LEFT(@n, 5))); --! IMP004\n\
+                 EXEC (STUFF(@n, 1, 1, N'')); --! IMP004\n\
+                 EXEC (FORMATMESSAGE(N'SELECT %s', @n)); --! IMP004\n\
+             END\n",
+        );
+    }
+
+    // Doubling quotes protects a string literal only: a name spliced into the text needs
+    // no quote to break out, which is why the SQL injection page tells names to go
+    // through QUOTENAME (https://learn.microsoft.com/sql/t-sql/functions/quotename-transact-sql).
+    #[test]
+    fn replace_of_quotes_does_not_sanitise_a_name() {
+        check(
+            "CREATE PROCEDURE dbo.p @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @safe sysname = REPLACE(@t, '''', '''''');\n\
+                 EXEC (N'DROP TABLE dbo.' + @safe); --! IMP004\n\
+                 EXEC (N'DROP TABLE dbo.' + QUOTENAME(@safe));\n\
+             END\n",
+        );
+    }
+
+    // CASE returns one of its result expressions
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/case-transact-sql); IIF is
+    // a shorthand for CASE (https://learn.microsoft.com/sql/t-sql/functions/logical-functions-iif-transact-sql).
+    #[test]
+    fn case_iif_and_coalesce_are_clean_when_every_result_is() {
+        check(
+            "CREATE PROCEDURE dbo.p @on nvarchar(3), @x nvarchar(30) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 EXEC (N'SET ANSI_NULLS ' + CASE WHEN @on = N'yes' THEN N'ON' ELSE N'OFF' END);\n\
+                 EXEC (N'SET ANSI_NULLS ' + CASE @on WHEN N'yes' THEN N'ON' END);\n\
+                 EXEC (N'SET ANSI_NULLS ' + IIF(@on = N'yes', N'ON', N'OFF'));\n\
+                 EXEC (N'SET ANSI_NULLS ' + COALESCE(NULL, N'ON'));\n\
+                 EXEC (N'SET ANSI_NULLS ' + CASE WHEN @on = N'yes' THEN N'ON' ELSE @x END); --! IMP004\n\
+                 EXEC (N'SET ANSI_NULLS ' + IIF(@on = N'yes', @x, N'OFF')); --! IMP004\n\
+                 EXEC (N'SET ANSI_NULLS ' + ISNULL(@x, N'ON')); --! IMP004\n\
              END\n",
         );
     }
 
     #[test]
-    fn a_variable_of_unknown_origin_is_not_safe() {
+    fn taint_is_judged_at_the_exec_in_statement_order() {
         check(
-            "CREATE PROCEDURE dbo.cleanup WITH EXECUTE AS OWNER AS\n\
+            "CREATE PROCEDURE dbo.p @f nvarchar(400) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'SELECT 1';\n\
+                 EXEC (@sql);\n\
+                 SET @sql = N'SELECT 1 WHERE ' + @f;\n\
+                 EXEC (@sql); --! IMP004\n\
+                 SET @sql = N'SELECT 2';\n\
+                 EXEC (@sql);\n\
+                 SET @f = N'1 = 1';\n\
+                 EXEC (N'SELECT 3 WHERE ' + @f);\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn branches_join_where_they_meet() {
+        check(
+            "CREATE PROCEDURE dbo.p @f nvarchar(400), @mode int WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max);\n\
+                 IF @mode = 1\n\
+                     SET @sql = N'SELECT 1';\n\
+                 ELSE\n\
+                     SET @sql = N'SELECT 1 WHERE ' + @f;\n\
+                 EXEC (@sql); --! IMP004\n\
+                 IF @mode = 2\n\
+                 BEGIN\n\
+                     SET @sql = N'SELECT 2';\n\
+                     EXEC (@sql);\n\
+                 END\n\
+                 ELSE\n\
+                 BEGIN\n\
+                     SET @sql = N'SELECT 3';\n\
+                 END\n\
+                 EXEC (@sql);\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn a_branch_that_returns_does_not_reach_the_exec() {
+        check(
+            "CREATE PROCEDURE dbo.p @f nvarchar(400), @mode int WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'SELECT 1';\n\
+                 IF @mode = 1\n\
+                 BEGIN\n\
+                     SET @sql = @f;\n\
+                     RETURN;\n\
+                 END\n\
+                 EXEC (@sql);\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn a_loop_body_is_followed_to_a_fixed_point() {
+        check(
+            "CREATE PROCEDURE dbo.p @f nvarchar(400) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'SELECT 1', @next nvarchar(max) = N'SELECT 2', @i int = 0;\n\
+                 WHILE @i < 3\n\
+                 BEGIN\n\
+                     EXEC (@sql); --! IMP004\n\
+                     SET @sql = @next;\n\
+                     SET @next = @f;\n\
+                     SET @i += 1;\n\
+                 END\n\
+                 DECLARE @done nvarchar(max) = N'SELECT 3';\n\
+                 WHILE 1 = 1\n\
+                 BEGIN\n\
+                     EXEC (@done);\n\
+                     IF @i > 5 BREAK;\n\
+                     SET @done = N'SELECT 4';\n\
+                 END\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn a_catch_block_starts_from_any_state_of_its_try_block() {
+        check(
+            "CREATE PROCEDURE dbo.p @f nvarchar(400) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'SELECT 1';\n\
+                 BEGIN TRY\n\
+                     SET @sql = N'SELECT ' + @f;\n\
+                     SET @sql = N'SELECT 2';\n\
+                 END TRY\n\
+                 BEGIN CATCH\n\
+                     EXEC (@sql); --! IMP004\n\
+                 END CATCH\n\
+                 EXEC (@sql); --! IMP004\n\
+             END\n",
+        );
+    }
+
+    // An IF that returns when the value is outside a list leaves only the listed literals
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/in-transact-sql,
+    // https://learn.microsoft.com/sql/t-sql/language-elements/return-transact-sql).
+    #[test]
+    fn a_parameter_checked_against_a_literal_list_is_clean() {
+        check(
+            "CREATE PROCEDURE dbo.p1 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t NOT IN (N'orders', N'customers') RETURN;\n\
+                 EXEC (N'TRUNCATE TABLE dbo.' + @t);\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p2 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(200) = N'TRUNCATE TABLE dbo.' + @t;\n\
+                 IF @t NOT IN (N'orders', N'customers')\n\
+                 BEGIN\n\
+                     RAISERROR(N'unknown table', 16, 1);\n\
+                     RETURN;\n\
+                 END\n\
+                 EXEC (@sql);\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p3 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t IN (N'orders', N'customers')\n\
+                 BEGIN\n\
+                     EXEC (N'TRUNCATE TABLE dbo.' + @t);\n\
+                 END\n\
+                 EXEC (N'TRUNCATE TABLE dbo.' + @t); --! IMP004\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p4 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t <> N'orders' AND @t <> N'customers' THROW 50000, N'unknown table', 1;\n\
+                 EXEC (N'TRUNCATE TABLE dbo.' + @t);\n\
+             END\n\
+             GO\n",
+        );
+    }
+
+    #[test]
+    fn a_check_that_does_not_leave_keeps_the_parameter_tainted() {
+        check(
+            "CREATE PROCEDURE dbo.p1 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t NOT IN (N'orders', N'customers') PRINT N'unknown';\n\
+                 EXEC (N'TRUNCATE TABLE dbo.' + @t); --! IMP004\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p2 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t NOT IN (N'orders', @t) RETURN;\n\
+                 EXEC (N'TRUNCATE TABLE dbo.' + @t); --! IMP004\n\
+             END\n\
+             GO\n",
+        );
+    }
+
+    // EVENTDATA() returns the event's XML, which holds the caller's own statement and the
+    // names it chose (https://learn.microsoft.com/sql/t-sql/functions/eventdata-transact-sql);
+    // value() reads a node of it as the SQL type its second argument names
+    // (https://learn.microsoft.com/sql/t-sql/xml/value-method-xml-data-type).
+    #[test]
+    fn eventdata_and_xml_methods_on_parameters_are_caller_input() {
+        check(
+            "CREATE TRIGGER audit_ddl ON DATABASE WITH EXECUTE AS 'auditor' FOR CREATE_TABLE AS\n\
+             BEGIN\n\
+                 DECLARE @name sysname = EVENTDATA().value('(/EVENT_INSTANCE/ObjectName)[1]', 'sysname');\n\
+                 EXEC (N'GRANT SELECT ON dbo.' + @name + N' TO auditors'); --! IMP004\n\
+                 DECLARE @id int = EVENTDATA().value('(/EVENT_INSTANCE/SPID)[1]', 'int');\n\
+                 EXEC (N'SELECT ' + CAST(@id AS varchar(10)));\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p @doc xml WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @t nvarchar(128) = @doc.value('(/t)[1]', 'nvarchar(128)');\n\
+                 EXEC (N'DROP TABLE dbo.' + @t); --! IMP004\n\
+                 EXEC (N'SELECT ' + CAST(@doc.value('(/n)[1]', 'int') AS varchar(10)));\n\
+             END\n\
+             GO\n",
+        );
+    }
+
+    // EXECUTE @module_name_var runs the procedure the variable names
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/execute-transact-sql).
+    #[test]
+    fn exec_of_a_procedure_named_by_a_tainted_variable_is_reported() {
+        check(
+            "CREATE PROCEDURE dbo.p @proc nvarchar(300), @arg int WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 EXEC @proc @arg; --! IMP004: dbo.p runs EXECUTE AS OWNER and executes the procedure named by @proc built from caller input @proc without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
+                 DECLARE @fixed sysname = N'dbo.cleanup';\n\
+                 EXEC @fixed @arg;\n\
+             END\n",
+        );
+    }
+
+    #[test]
+    fn caller_input_and_stored_data_in_one_sink_is_imp004_only() {
+        let (line, message, related) = related(
+            "CREATE PROCEDURE dbo.p @filter nvarchar(400) WITH EXECUTE AS OWNER AS\n\
              BEGIN\n\
                  DECLARE @t sysname;\n\
-                 SELECT @t = name FROM sys.tables WHERE name LIKE N'tmp%';\n\
-                 EXEC (N'DROP TABLE ' + @t); --! IMP004\n\
-                 EXEC (N'DROP TABLE ' + QUOTENAME(@t));\n\
+                 SELECT TOP (1) @t = name FROM sys.tables;\n\
+                 EXEC (N'SELECT * FROM ' + @t + N' WHERE ' + @filter);\n\
              END\n",
+            crate::Code::Imp004,
+        );
+        assert_eq!(line, 5);
+        assert_eq!(
+            message,
+            "dbo.p runs EXECUTE AS OWNER and executes dynamic SQL built from caller input @filter (and stored data from name) without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME()."
+        );
+        assert_eq!(
+            related,
+            [
+                (1, "dbo.p runs EXECUTE AS OWNER here".to_owned()),
+                (
+                    1,
+                    "@filter is a parameter of dbo.p: caller input".to_owned()
+                ),
+                (
+                    4,
+                    "name is read from a table or catalog view here".to_owned()
+                ),
+                (4, "@t is built from unquoted input here".to_owned()),
+            ]
         );
     }
 }

@@ -4,12 +4,14 @@ use super::Rule;
 
 mod cross_database_ownership_chaining;
 mod elevated_dynamic_sql;
+mod elevated_dynamic_sql_from_stored_data;
 mod execute_as_login;
 mod external_access_under_impersonation;
 mod impersonate_permission;
 mod missing_revert;
 mod owner_context_in_trustworthy_database;
 mod setuser;
+mod taint;
 
 /// The IMP rules, registered.
 pub static RULES: &[&Rule] = &[
@@ -21,4 +23,5 @@ pub static RULES: &[&Rule] = &[
     &setuser::RULE,
     &external_access_under_impersonation::RULE,
     &execute_as_login::RULE,
+    &elevated_dynamic_sql_from_stored_data::RULE,
 ];

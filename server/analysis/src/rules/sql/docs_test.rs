@@ -127,6 +127,11 @@ fn clr_imp_and_sql_rules_match_the_catalogue() {
             Severity::Warning,
         ),
         (Code::Imp008, "execute-as-login", Severity::Warning),
+        (
+            Code::Imp009,
+            "elevated-dynamic-sql-from-stored-data",
+            Severity::Warning,
+        ),
         (Code::Sql001, "syntax-error", Severity::Error),
         (Code::Sql002, "unknown-sqlcmd-variable", Severity::Warning),
         (Code::Sql003, "unused-suppression", Severity::Note),
