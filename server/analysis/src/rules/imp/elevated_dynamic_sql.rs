@@ -478,10 +478,13 @@ mod tests {
         check(
             "CREATE TRIGGER audit_ddl ON DATABASE WITH EXECUTE AS 'auditor' FOR CREATE_TABLE AS\n\
              BEGIN\n\
-                 DECLARE @name sysname = EVENTDATA().value('(/EVENT_INSTANCE/ObjectName)[1]', 'sysname');\n\
+                 DECLARE @event xml = EVENTDATA();\n\
+                 DECLARE @name sysname = @event.value('(/EVENT_INSTANCE/ObjectName)[1]', 'sysname');\n\
                  EXEC (N'GRANT SELECT ON dbo.' + @name + N' TO auditors'); --! IMP004\n\
-                 DECLARE @id int = EVENTDATA().value('(/EVENT_INSTANCE/SPID)[1]', 'int');\n\
+                 DECLARE @id int = @event.value('(/EVENT_INSTANCE/SPID)[1]', 'int');\n\
                  EXEC (N'SELECT ' + CAST(@id AS varchar(10)));\n\
+                 EXEC (N'SELECT ' + CAST(@event.value('(/EVENT_INSTANCE/SPID)[1]', 'int') AS varchar(10)));\n\
+                 EXEC (N'SELECT ' + CAST(@event.query('/EVENT_INSTANCE/TSQLCommand') AS nvarchar(max))); --! IMP004\n\
              END\n\
              GO\n\
              CREATE PROCEDURE dbo.p @doc xml WITH EXECUTE AS OWNER AS\n\

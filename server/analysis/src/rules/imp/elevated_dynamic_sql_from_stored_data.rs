@@ -122,6 +122,10 @@ mod tests {
                  EXEC (@c); --! IMP009\n\
                  DECLARE @q nvarchar(200) = (SELECT TOP (1) QUOTENAME(name) FROM sys.tables);\n\
                  EXEC (N'DROP TABLE ' + @q);\n\
+                 DECLARE @all nvarchar(max) = STUFF((SELECT N',' + QUOTENAME(name) FROM sys.columns FOR XML PATH('')), 1, 1, N'');\n\
+                 EXEC (N'SELECT ' + @all + N' FROM dbo.t');\n\
+                 SET @all = STUFF((SELECT N',' + name FROM sys.columns FOR XML PATH('')), 1, 1, N'');\n\
+                 EXEC (N'SELECT ' + @all + N' FROM dbo.t'); --! IMP009\n\
              END\n",
         );
     }

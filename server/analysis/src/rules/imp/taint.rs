@@ -268,17 +268,19 @@ pub(super) fn finding(
         module.elevation.range,
         format!("{name} runs {} here", module.elevation.label),
     ));
-    let mut related: BTreeSet<(TextRange, String)> = BTreeSet::new();
+    // In text order; at one statement, where the text comes from before what it goes into.
+    let mut related: BTreeSet<(TextRange, u8, String)> = BTreeSet::new();
     for origin in &sink.taint.origins {
-        related.insert((origin.range, origin.message(&name)));
+        related.insert((origin.range, 0, origin.message(&name)));
     }
     for (range, variable) in &sink.taint.steps {
         related.insert((
             *range,
+            1,
             format!("{variable} is built from unquoted input here"),
         ));
     }
-    for (range, message) in related {
+    for (range, _, message) in related {
         diagnostic
             .related
             .push(walk::related(module.file, range, message));
@@ -629,9 +631,13 @@ impl<'a> Walker<'a> {
                 range: at,
                 why: Why::Column,
             }),
+            // A subquery gives one of its rows: its select list read from its tables
+            // (`SELECT QUOTENAME(name) FROM sys.tables` is clean). When the list
+            // cannot be told, its value is stored data.
+            Expr::Subquery { columns, .. } if !columns.is_empty() => self.union(columns, state, at),
             Expr::Subquery { .. } => Taint::from(Origin {
                 source: Source::Stored,
-                name: "a subquery".to_owned(),
+                name: "(subquery)".to_owned(),
                 range: at,
                 why: Why::Query,
             }),
@@ -765,11 +771,8 @@ impl<'a> Walker<'a> {
                     self.narrow(state, variable, None)
                 }
             }
-            Condition::Compare {
-                left,
-                right,
-                equal: true,
-            } if truth => match (left, right) {
+            // `@p = 'x'` holds, or `@p <> 'x'` does not: @p is that literal.
+            Condition::Compare { left, right, equal } if truth == *equal => match (left, right) {
                 (Expr::Variable(variable, _), other) | (other, Expr::Variable(variable, _))
                     if other.literal_text().is_some() =>
                 {
