@@ -233,7 +233,8 @@ pub enum StatementKind {
         try_block: TextRange,
         catch_block: TextRange,
     },
-    /// `RETURN`, `THROW`, `BREAK`, `CONTINUE`: control leaves the statement's block.
+    /// `RETURN`, `THROW`, `BREAK`, `CONTINUE`, `RAISERROR`: control may leave the
+    /// statement's block.
     Jump(Jump),
 
     // ---- script-level -----------------------------------------------------------------
@@ -382,6 +383,11 @@ pub enum Jump {
     Break,
     /// `CONTINUE`: back to the innermost `WHILE`'s condition.
     Continue,
+    /// `RAISERROR (msg, severity, state …)`: with a severity of 11 or more it leaves a
+    /// `TRY` block for its `CATCH` block; outside one, execution goes on (up to 19) or the
+    /// connection ends (20 and more, `WITH LOG`). `None` when the severity is not a
+    /// literal.
+    Raiserror { severity: Option<u32> },
 }
 
 /// An `IF` or `WHILE` condition, in the shapes that tell something about a variable.

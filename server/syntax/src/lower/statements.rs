@@ -292,6 +292,15 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
         "return_statement" => jump(Jump::Return, references(cx, statement)),
         "throw_statement" => jump(Jump::Throw, references(cx, statement)),
         "break_statement" => jump(Jump::Break, Vec::new()),
+        "raiserror_statement" => {
+            // RAISERROR (message, severity, state …): the second argument.
+            let severity = named_children(main)
+                .into_iter()
+                .filter(|c| !c.k().starts_with("keyword_"))
+                .nth(1)
+                .and_then(|s| cx.slice(s).trim().parse::<u32>().ok());
+            jump(Jump::Raiserror { severity }, references(cx, statement))
+        }
         "continue_statement" => jump(Jump::Continue, Vec::new()),
         "declare_cursor_statement" => (
             Lowered::One(Box::new(declare_cursor(cx, main))),

@@ -160,33 +160,34 @@ GO
 ",
         expect![[r#"
             Create Procedure dbo.p «CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...»
-              module header«CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...» execute_as=Owner«EXECUTE AS OWNER» params=@a,@b
+              module header«CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...» execute_as=Owner«EXECUTE AS OWNER» params=@a,@b types=@a:int,@b:nvarchar(10)
                 Other «SET NOCOUNT ON»
                 Dml «SELECT a, b FROM dbo.t x JOIN s.u ON x.id = u.id WHERE x....»
                   -> Select dbo.t ?
                   -> Select s.u ?
-                Other «IF @a = 1»
+                If @a = 1 then«BEGIN GRANT SELECT ON dbo.t TO r; EXEC (N'select ' + @B);...» else«ELSE EXEC dbo.q @a» «IF @a = 1»
                 Grant [SELECT] on=-::dbo.t to=[r] «GRANT SELECT ON dbo.t TO r»
                 Exec«EXEC» dynamic ("select " + @b) «EXEC (N'select ' + @B)»
                 Exec«EXEC» dbo.q (@a) «EXEC dbo.q @a»
                   -> Execute dbo.q ?
-                Other «WHILE (SELECT COUNT(*) FROM dbo.queue) > 0»
+                While other do«DELETE TOP (1) FROM dbo.queue» «WHILE (SELECT COUNT(*) FROM dbo.queue) > 0»
                   -> Select dbo.queue []
                 Dml «DELETE TOP (1) FROM dbo.queue»
                   -> Delete dbo.queue ?
+                TryCatch«BEGIN TRY EXECUTE AS USER = 'x'; REVERT; END TRY» catch«BEGIN CATCH THROW; END CATCH» «BEGIN TRY»
                 ExecuteAs User "x" «EXECUTE AS USER = 'x'»
                 Revert «REVERT»
-                Other «THROW»
+                Jump Throw «THROW»
             Alter Procedure p2 «ALTER PROC p2 WITH EXECUTE AS 'app user' AS SELECT 1»
               module header«ALTER PROC p2 WITH EXECUTE AS 'app user'» execute_as=User("app user")«EXECUTE AS 'app user'»
                 Dml «SELECT 1»
             Alter Procedure p3 «CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF AS RETU...»
               module header«CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF» execute_as=SelfUser«EXECUTE AS SELF»
-                Other «RETURN 0»
+                Jump Return «RETURN 0»
             Create Procedure dbo.stub «CREATE PROCEDURE dbo.stub AS»
               module header«CREATE PROCEDURE dbo.stub»
             Create Procedure dbo.clr «CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS...»
-              module header«CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER» execute_as=Caller«EXECUTE AS CALLER» external=Asm/Ns.Cls«[Ns.Cls]»/Method«EXTERNAL NAME Asm.[Ns.Cls].Method» params=@x
+              module header«CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER» execute_as=Caller«EXECUTE AS CALLER» external=Asm/Ns.Cls«[Ns.Cls]»/Method«EXTERNAL NAME Asm.[Ns.Cls].Method» params=@x types=@x:int
             batches «CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WIT...» «ALTER PROC p2 WITH EXECUTE AS 'app user' AS SELECT 1 GO» «CREATE OR ALTER PROCEDURE p3 WITH EXECUTE AS SELF AS RETU...» «CREATE PROCEDURE dbo.stub AS GO» «CREATE PROCEDURE dbo.clr @x int WITH EXECUTE AS CALLER AS...»
         "#]],
     );
@@ -208,20 +209,20 @@ GO
 ",
         expect![[r#"
             Create ScalarFunction dbo.s «CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...»
-              module header«CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...» execute_as=Owner«EXECUTE AS OWNER» params=@x
-                Other «RETURN (SELECT MAX(a) FROM dbo.t WHERE b = @x)»
+              module header«CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...» execute_as=Owner«EXECUTE AS OWNER» params=@x types=@x:int
+                Jump Return «RETURN (SELECT MAX(a) FROM dbo.t WHERE b = @x)»
                   -> Select dbo.t [a,b]
             Create InlineTableFunction dbo.i «CREATE FUNCTION dbo.i (@x int) RETURNS TABLE AS RETURN (S...»
-              module header«CREATE FUNCTION dbo.i (@x int) RETURNS TABLE» params=@x
+              module header«CREATE FUNCTION dbo.i (@x int) RETURNS TABLE» params=@x types=@x:int
                 Dml «SELECT a FROM dbo.t WHERE id = @x»
                   -> Select dbo.t [a,id]
             Create MultiStatementTableFunction dbo.m «CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int) AS BEGI...»
               module header«CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int)»
                 Dml «INSERT @r SELECT a FROM dbo.t»
                   -> Select dbo.t [a]
-                Other «RETURN»
+                Jump Return «RETURN»
             Create ScalarFunction dbo.c «CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...»
-              module header«CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» external=Asm/Ns.Fns«[Ns.Fns]»/Clean«EXTERNAL NAME Asm.[Ns.Fns].Clean» params=@s
+              module header«CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» external=Asm/Ns.Fns«[Ns.Fns]»/Clean«EXTERNAL NAME Asm.[Ns.Fns].Clean» params=@s types=@s:nvarchar(max)
             Create MultiStatementTableFunction dbo.ct «CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERN...»
               module header«CREATE FUNCTION dbo.ct () RETURNS TABLE (v int)» external=Asm/Fns/Rows«EXTERNAL NAME Asm.Fns.Rows»
             batches «CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE A...» «CREATE FUNCTION dbo.i (@x int) RETURNS TABLE AS RETURN (S...» «CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int) AS BEGI...» «CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» «CREATE FUNCTION dbo.ct () RETURNS TABLE (v int) AS EXTERN...»
@@ -436,14 +437,17 @@ SET NOCOUNT ON;
 SET @x = (SELECT TOP 1 a FROM dbo.t);
 ",
         expect![[r#"
+            Declare @s nvarchar(max) «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
             Assign @s = "a'b" «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
+            Declare @n int «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
+            Declare @m int «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
             Assign @m = (@n + 1) «DECLARE @s nvarchar(max) = N'a''b', @n int, @m int = @n + 1»
-            Other «DECLARE @only int»
+            Declare @only int «DECLARE @only int»
             Assign @s = ("SELECT " + @col) «SET @s = N'SELECT ' + @col»
             Assign @s += " FROM t" «SET @s += N' FROM t'»
             Assign @s += quotename(@t) «SET @S = @s + QUOTENAME(@t)»
             Assign @n = other«1»[@n] «SET @n -= 1»
-            Assign @s += quotename(other«name»[]) «SELECT @s = @s + QUOTENAME(name) FROM sys.objects»
+            Assign @s += quotename(column:name) «SELECT @s = @s + QUOTENAME(name) FROM sys.objects»
               -> Select sys.objects [name]
             Assign @a = 1 «SELECT @a = 1, @b = dbo.f(2)»
               -> Execute dbo.f ?
@@ -451,7 +455,7 @@ SET @x = (SELECT TOP 1 a FROM dbo.t);
             Assign @q += (" AND " + @filter) «SELECT @q += N' AND ' + @filter, @k *= 2»
             Assign @k = other«2»[@k] «SELECT @q += N' AND ' + @filter, @k *= 2»
             Other «SET NOCOUNT ON»
-            Assign @x = other«(SELECT TOP 1 a FROM dbo.t)»[] «SET @x = (SELECT TOP 1 a FROM dbo.t)»
+            Assign @x = subquery[column:a][] «SET @x = (SELECT TOP 1 a FROM dbo.t)»
               -> Select dbo.t [a]
         "#]],
     );
@@ -532,7 +536,7 @@ IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x') DROP TABLE dbo.x;
             Dml «SELECT a FROM otherdb.dbo.t UNION ALL SELECT a FROM srv.d...»
               -> Select otherdb.dbo.t [a]
               -> Select srv.db.dbo.t [a]
-            Other «IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x')»
+            If exists[] then«DROP TABLE dbo.x» «IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x')»
               -> Select sys.objects [name]
             Other «DROP TABLE dbo.x»
         "#]],
@@ -755,9 +759,9 @@ EXEC dbo.p WITH RESULT SETS ((a int));
         expect![[r#"
             Dml «SELECT a INTO #x FROM dbo.t WITH (NOLOCK) WHERE b = 1»
               -> Select dbo.t [a,b]
-            Dml «DECLARE c CURSOR LOCAL FOR SELECT a FROM dbo.t (NOLOCK)»
+            DeclareCursor c [column:a] «DECLARE c CURSOR LOCAL FOR SELECT a FROM dbo.t (NOLOCK)»
               -> Select dbo.t [a]
-            Other «DECLARE @tv TABLE (a int)»
+            Declare @tv table «DECLARE @tv TABLE (a int)»
             Dml «INSERT INTO dbo.t (a) OUTPUT inserted.a INTO dbo.log (a) ...»
               -> Insert dbo.t [a]
               -> Insert dbo.log [a]
@@ -856,18 +860,19 @@ END
 GO
 ",
         expect![[r#"
-            Other «IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHER...»
+            If not exists[] then«BEGIN CREATE USER app WITHOUT LOGIN; END» else«ELSE IF @@VERSION LIKE '%2019%' EXECUTE AS USER = 'app'; ...» «IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHER...»
               -> Select sys.database_principals [name]
             CreateUser app source=WithoutLogin schema=- «CREATE USER app WITHOUT LOGIN»
-            Other «IF @@VERSION LIKE '%2019%'»
+            If other then«EXECUTE AS USER = 'app'» else«; ELSE BEGIN TRY REVERT; END TRY BEGIN CATCH PRINT 'x'; E...» «IF @@VERSION LIKE '%2019%'»
             ExecuteAs User "app" «EXECUTE AS USER = 'app'»
+            TryCatch«BEGIN TRY REVERT; END TRY» catch«BEGIN CATCH PRINT 'x'; END CATCH» «BEGIN TRY»
             Revert «REVERT»
             Other «PRINT 'x'»
             Create Procedure dbo.n «CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...»
-              module header«CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...» execute_as=Owner«EXECUTE AS OWNER» params=@a
+              module header«CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...» execute_as=Owner«EXECUTE AS OWNER» params=@a types=@a:int
                 Dml «SELECT a FROM dbo.t WHERE a = @a»
                   -> Select dbo.t [a]
-                Other «WHILE @a > 0»
+                While other do«BEGIN SET @a = @a - 1; END» «WHILE @a > 0»
                 Assign @a = other«@a - 1»[@a] «SET @a = @a - 1»
             batches «IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHER...» «CREATE PROCEDURE dbo.n @a int WITH NATIVE_COMPILATION, SC...»
         "#]],
@@ -966,7 +971,7 @@ END
                 If @a not in literals then«RETURN» «IF @a NOT IN ('x', 'y')»
                 Jump Return «RETURN»
                 If object_id(@a) is null then«BEGIN RAISERROR('no', 16, 1); RETURN; END» else«ELSE SET @s = 'z'» «IF OBJECT_ID(@a) IS NULL»
-                Other «RAISERROR('no', 16, 1)»
+                Jump Raiserror { severity: Some(16) } «RAISERROR('no', 16, 1)»
                 Jump Return «RETURN»
                 Assign @s = "z" «SET @s = 'z'»
                 If not exists[@a] then«THROW 50000, 'x', 1» «IF NOT EXISTS (SELECT 1 FROM sys.tables WHERE name = @a)»

@@ -76,8 +76,14 @@ against a list of allowed values, and drop `EXECUTE AS` when the module does not
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for module in taint::analyse(context) {
         for sink in module.sinks.iter().filter(|s| s.source() == Source::Caller) {
-            let callers = sink.names(Source::Caller).join(", ");
-            let stored = sink.names(Source::Stored);
+            let callers = sink.names(Source::Caller);
+            // A parameter that is checked on one path and not on another is caller input.
+            let stored: Vec<String> = sink
+                .names(Source::Stored)
+                .into_iter()
+                .filter(|name| !callers.contains(name))
+                .collect();
+            let callers = callers.join(", ");
             let also = if stored.is_empty() {
                 String::new()
             } else {
@@ -448,6 +454,58 @@ mod tests {
                  EXEC (N'TRUNCATE TABLE dbo.' + @t);\n\
              END\n\
              GO\n",
+        );
+    }
+
+    // RAISERROR with a severity from 11 to 19 transfers control to the CATCH block inside
+    // TRY, and lets the batch go on outside one; 20 and more end the connection
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/raiserror-transact-sql,
+    // https://learn.microsoft.com/sql/t-sql/language-elements/try-catch-transact-sql).
+    #[test]
+    fn raiserror_leaves_a_try_block_and_nothing_else_below_severity_20() {
+        check(
+            "CREATE PROCEDURE dbo.p1 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN TRY\n\
+                 IF @t NOT IN (N'a', N'b') RAISERROR(N'no', 16, 1);\n\
+                 EXEC (N'DROP TABLE dbo.' + @t);\n\
+             END TRY\n\
+             BEGIN CATCH\n\
+                 THROW;\n\
+             END CATCH\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p2 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t NOT IN (N'a', N'b') RAISERROR(N'no', 16, 1);\n\
+                 EXEC (N'DROP TABLE dbo.' + @t); --! IMP004\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p3 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF @t NOT IN (N'a', N'b') RAISERROR(N'no', 20, 1) WITH LOG;\n\
+                 EXEC (N'DROP TABLE dbo.' + @t);\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p4 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN TRY\n\
+                 IF @t NOT IN (N'a', N'b') RAISERROR(N'just a message', 10, 1);\n\
+                 EXEC (N'DROP TABLE dbo.' + @t); --! IMP004\n\
+             END TRY\n\
+             BEGIN CATCH\n\
+                 THROW;\n\
+             END CATCH\n\
+             GO\n",
+        );
+    }
+
+    // A check on one path only: the message names the parameter once, as caller input.
+    #[test]
+    fn a_parameter_checked_on_one_path_only_is_named_once() {
+        check(
+            "CREATE PROCEDURE dbo.p @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 IF OBJECT_ID(@t) IS NULL RAISERROR(N'missing', 16, 1);\n\
+                 EXEC (N'DROP TABLE ' + @t); --! IMP004: dbo.p runs EXECUTE AS OWNER and executes dynamic SQL built from caller input @t without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
+             END\n",
         );
     }
 

@@ -273,6 +273,24 @@ mod tests {
         );
     }
 
+    // SCHEMA_NAME and OBJECT_NAME return the catalog's name for an id
+    // (https://learn.microsoft.com/sql/t-sql/functions/schema-name-transact-sql): the
+    // name is stored data, the id is not part of it.
+    #[test]
+    fn catalog_name_functions_are_stored_data_and_their_ids_are_not_named() {
+        check(
+            "CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'';\n\
+                 SELECT @sql += N'DROP TABLE ' + SCHEMA_NAME(t.schema_id) + N'.' + QUOTENAME(t.name) + N';' FROM sys.tables t;\n\
+                 EXEC (@sql); --! IMP009: dbo.p runs EXECUTE AS OWNER and executes dynamic SQL built from stored data SCHEMA_NAME() without QUOTENAME(): whoever can create an object or a row with a crafted name runs SQL with the module's elevated rights (second-order injection). Wrap names in QUOTENAME() and pass values to sp_executesql as parameters.\n\
+                 SET @sql = N'';\n\
+                 SELECT @sql += N'DROP TABLE ' + QUOTENAME(SCHEMA_NAME(t.schema_id)) + N'.' + QUOTENAME(t.name) + N';' FROM sys.tables t;\n\
+                 EXEC (@sql);\n\
+             END\n",
+        );
+    }
+
     #[test]
     fn stored_data_reassigned_from_a_literal_is_clean() {
         check(

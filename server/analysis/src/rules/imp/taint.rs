@@ -445,10 +445,21 @@ impl<'a> Walker<'a> {
                     at = next;
                     state = after_try.join(after_catch);
                 }
+                // RAISERROR: severity 11 to 19 goes to the CATCH block inside TRY and on
+                // with the next statement outside one; 20 and more ends the connection
+                // (https://learn.microsoft.com/sql/t-sql/language-elements/raiserror-transact-sql).
+                StatementKind::Jump(Jump::Raiserror { severity })
+                    if severity.is_none_or(|s| s < 20)
+                        && (self.tries.is_empty() || severity.is_none_or(|s| s <= 10)) =>
+                {
+                    if let Some(raised) = self.tries.pop() {
+                        self.tries.push(raised.join(state.clone()));
+                    }
+                }
                 StatementKind::Jump(jump) => {
                     match jump {
                         Jump::Return => {}
-                        Jump::Throw => {
+                        Jump::Raiserror { .. } | Jump::Throw => {
                             if let Some(raised) = self.tries.pop() {
                                 self.tries.push(raised.join(state.clone()));
                             }
@@ -717,6 +728,13 @@ impl<'a> Walker<'a> {
                 name: "EVENTDATA()".to_owned(),
                 range,
                 why: Why::EventData,
+            }),
+            // Names read from the catalog by id: stored data, whatever the argument.
+            _ if CATALOG_NAME_FUNCTIONS.contains(&function) => Taint::from(Origin {
+                source: Source::Stored,
+                name: format!("{}()", function.to_uppercase()),
+                range: at,
+                why: Why::Function,
             }),
             "app_name" | "host_name" => Taint::from(Origin {
                 source: Source::Caller,
@@ -1010,6 +1028,22 @@ const STRING_FUNCTIONS: &[&str] = &[
     "string_escape",
     "max",
     "min",
+];
+
+/// Functions that return a name from the catalog for an id.
+const CATALOG_NAME_FUNCTIONS: &[&str] = &[
+    "object_name",
+    "object_schema_name",
+    "schema_name",
+    "db_name",
+    "col_name",
+    "index_col",
+    "type_name",
+    "user_name",
+    "suser_name",
+    "suser_sname",
+    "filegroup_name",
+    "file_name",
 ];
 
 /// Functions that return `NULL` for a name that does not exist in the catalog.
