@@ -569,6 +569,33 @@ mod tests {
         );
     }
 
+    // EXEC @module_name_var with the name of sp_executesql runs its @stmt like
+    // sp_executesql itself (https://learn.microsoft.com/sql/t-sql/language-elements/execute-transact-sql).
+    #[test]
+    fn sp_executesql_through_a_procedure_variable_judges_its_statement() {
+        check(
+            "CREATE PROCEDURE dbo.run @db sysname, @command nvarchar(max) WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sp_executesql nvarchar(300) = QUOTENAME(@db) + N'.sys.sp_executesql';\n\
+                 EXEC @sp_executesql @stmt = @command; --! IMP004\n\
+                 EXEC @sp_executesql @command; --! IMP004\n\
+                 EXEC @sp_executesql @stmt = N'SELECT 1';\n\
+                 EXEC @sp_executesql N'SELECT @n', N'@n nvarchar(max)', @n = @command;\n\
+             END\n",
+        );
+    }
+
+    // `integer` is a synonym of int
+    // (https://learn.microsoft.com/sql/t-sql/data-types/int-bigint-smallint-and-tinyint-transact-sql).
+    #[test]
+    fn type_synonyms_are_clean_types() {
+        check(
+            "CREATE PROCEDURE dbo.kill_one @session integer WITH EXECUTE AS OWNER AS\n\
+                 EXEC (N'KILL ' + CONVERT(nvarchar(10), @session));\n\
+             GO\n",
+        );
+    }
+
     #[test]
     fn caller_input_and_stored_data_in_one_sink_is_imp004_only() {
         let (line, message, related) = related(

@@ -291,6 +291,27 @@ mod tests {
         );
     }
 
+    // The catalog views' ids, lengths and flags are numbers and bits
+    // (https://learn.microsoft.com/sql/relational-databases/system-catalog-views/sys-columns-transact-sql),
+    // and SERVERPROPERTY returns the server's configuration
+    // (https://learn.microsoft.com/sql/t-sql/functions/serverproperty-transact-sql).
+    #[test]
+    fn numeric_catalog_columns_and_server_properties_are_clean() {
+        check(
+            "CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @sql nvarchar(max) = N'';\n\
+                 SELECT @sql += N'DBCC CHECKTABLE (' + CONVERT(nvarchar(20), t.object_id) + N') -- '\n\
+                     + CONVERT(nvarchar(10), c.max_length) + CONVERT(nvarchar(10), c.is_nullable)\n\
+                 FROM sys.tables t JOIN sys.columns c ON c.object_id = t.object_id;\n\
+                 EXEC (@sql);\n\
+                 EXEC (N'PRINT ' + CONVERT(nvarchar(128), SERVERPROPERTY('ProductVersion')));\n\
+                 SELECT @sql += N'PRINT ' + c.name FROM sys.columns c;\n\
+                 EXEC (@sql); --! IMP009\n\
+             END\n",
+        );
+    }
+
     #[test]
     fn stored_data_reassigned_from_a_literal_is_clean() {
         check(

@@ -565,10 +565,35 @@ impl<'a> Walker<'a> {
             StatementKind::Exec(exec) => {
                 let (expr, procedure_variable) = match &exec.target {
                     ExecTarget::Dynamic { text } => (text.clone(), None),
-                    ExecTarget::ProcedureVariable { variable, .. } => (
-                        Expr::Variable(variable.clone(), exec.keyword_range),
-                        Some(variable.clone()),
-                    ),
+                    // `EXEC @proc …` runs the procedure the variable names. When that is
+                    // sp_executesql in another database (`SET @exec = QUOTENAME(@db) +
+                    // N'.sys.sp_executesql'; EXEC @exec @stmt = @command`), its
+                    // statement is SQL text too.
+                    ExecTarget::ProcedureVariable {
+                        variable,
+                        arguments,
+                    } => {
+                        let name = Expr::Variable(variable.clone(), exec.keyword_range);
+                        let statement = arguments
+                            .iter()
+                            .find(|a| a.name.as_deref() == Some("@stmt"))
+                            .or_else(|| {
+                                variable
+                                    .contains("executesql")
+                                    .then(|| walk::argument(arguments, 0, "@stmt"))
+                                    .flatten()
+                            });
+                        match statement {
+                            Some(statement) => (
+                                Expr::Concat(
+                                    vec![name, statement.value.clone()],
+                                    exec.keyword_range,
+                                ),
+                                None,
+                            ),
+                            None => (name, Some(variable.clone())),
+                        }
+                    }
                     ExecTarget::Procedure { arguments, .. } => {
                         // Values passed to sp_executesql as its parameters are data, never
                         // SQL text: only the statement is judged.
@@ -636,6 +661,7 @@ impl<'a> Walker<'a> {
                 state.variables.get(variable).cloned().unwrap_or_default()
             }
             Expr::Concat(parts, _) => self.union(parts, state, at),
+            Expr::Column(name, _) if is_numeric_catalog_column(name) => Taint::default(),
             Expr::Column(name, _) => Taint::from(Origin {
                 source: Source::Stored,
                 name: name.clone(),
@@ -877,6 +903,33 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Columns that the catalog views declare as numbers or bits (`object_id`, `index_id`,
+/// `max_length`, `is_disabled`, …): their values cannot carry SQL text. The column's
+/// table is not known here, so this reads the name only, as the catalog spells it
+/// (https://learn.microsoft.com/sql/relational-databases/system-catalog-views/catalog-views-transact-sql);
+/// a user table's text column named like one (`code_id nvarchar(20)`) is missed.
+fn is_numeric_catalog_column(written: &str) -> bool {
+    let column = written.rsplit('.').next().unwrap_or(written);
+    let column = column
+        .trim_matches(|c| c == '[' || c == ']' || c == '"')
+        .to_ascii_lowercase();
+    column.ends_with("_id")
+        || column.starts_with("is_")
+        || matches!(
+            column.as_str(),
+            "max_length"
+                | "precision"
+                | "scale"
+                | "fill_factor"
+                | "row_count"
+                | "rows"
+                | "partition_number"
+                | "compatibility_level"
+                | "index_id"
+                | "type_desc_id"
+        )
+}
+
 /// The variables an expression is made of directly: itself, or the operands of a `+`.
 fn direct_variables(expr: &Expr) -> Vec<String> {
     match expr {
@@ -900,6 +953,9 @@ fn is_clean_type(data_type: &str) -> bool {
     matches!(
         type_name(data_type).as_str(),
         "bit"
+            | "integer"
+            | "dec"
+            | "double precision"
             | "tinyint"
             | "smallint"
             | "int"
@@ -998,6 +1054,15 @@ const CLEAN_FUNCTIONS: &[&str] = &[
     "ident_current",
     "col_length",
     "fulltextserviceproperty",
+    // Properties of the server, the session and the catalog: set by the administrator,
+    // not by a caller or a row's creator.
+    "serverproperty",
+    "sessionproperty",
+    "databaseproperty",
+    "indexproperty",
+    "typeproperty",
+    "collationproperty",
+    "fileproperty",
 ];
 
 /// Built-in functions whose result is made of their arguments' text. `REPLACE(@p, '''',
