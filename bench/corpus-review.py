@@ -6,9 +6,10 @@ The corpus is a list of public repositories pinned to commits (bench/corpus.txt,
 repository and are never committed. With `--labels`, each finding is matched against the
 review's verdicts (bench/corpus-labels.tsv) by a fingerprint that does not depend on line
 numbers: repository, file, rule, message, the text of the finding's first line and of the
-non-blank line before it. The
-output then gives, per rule, how many findings were judged true and false, and the
-precision, overall and without IMP004. SQL001 (syntax errors) and notes are counted but not judged.
+non-blank line before it. The output then gives, per rule, how many findings were judged
+true and false, and the precision, overall and without IMP004, and the false ones by cause.
+SQL001 (syntax errors) and notes are counted but not judged. A fingerprint may cover more
+than one finding (identical lines in one file); the review gave those the same verdict.
 
 Usage:
   bench/corpus-review.py BINARY [--list bench/corpus.txt] [--scratch DIR] [--mirror-root DIR]
@@ -24,8 +25,8 @@ Usage:
   --unlabelled       list the judged-rule findings that the labels file does not cover
 
 The labels file is TSV: fingerprint, repo, code, file, line, verdict (true/false), cause,
-reason. Lines starting with `#` are comments. Only the fingerprint and verdict are used for
-matching; the rest is the record of the review.
+reason. Lines starting with `#` are comments. The fingerprint is the key; verdict and cause
+are counted; the rest is the record of the review.
 """
 
 import argparse
