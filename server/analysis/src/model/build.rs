@@ -919,9 +919,7 @@ impl Builder {
             }
             StatementKind::Exec(exec) => self.system_procedure(id, statement, exec),
             StatementKind::Signature(signature) => self.signature(id, statement, signature),
-            StatementKind::TransferObject { schema, object, .. } => {
-                self.transfer(id, schema, object)
-            }
+            StatementKind::TransferObject { schema, object, .. } => self.transfer(schema, object),
             StatementKind::DropObject { names } => {
                 for name in names {
                     if let Resolved::Object(object) = self.model.resolve_exact(name, None) {
@@ -947,7 +945,12 @@ impl Builder {
 
     /// `ADD [COUNTER] SIGNATURE` adds a signature per key; `DROP [COUNTER] SIGNATURE`
     /// removes the same key's.
-    fn signature(&mut self, id: StmtId, statement: &Statement, signature: &ast::SignatureStatement) {
+    fn signature(
+        &mut self,
+        id: StmtId,
+        statement: &Statement,
+        signature: &ast::SignatureStatement,
+    ) {
         let Resolved::Object(object) = self.model.resolve_exact(&signature.module, None) else {
             return;
         };
@@ -986,11 +989,10 @@ impl Builder {
     /// owner was set explicitly ("If the owner of the securable has been explicitly set,
     /// the owner will remain unchanged", ALTER SCHEMA, Remarks) — which [`Model::owner_of`]
     /// gives by reading the new schema.
-    fn transfer(&mut self, id: StmtId, schema: &Ident, name: &QualifiedName) {
+    fn transfer(&mut self, schema: &Ident, name: &QualifiedName) {
         let Resolved::Object(object) = self.model.resolve_exact(name, None) else {
             return;
         };
-        let _ = id;
         let new_schema = self.schema_for(
             &QualifiedName {
                 parts: vec![schema.clone(), schema.clone()],

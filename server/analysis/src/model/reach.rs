@@ -158,7 +158,11 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
         .map(|g| g.principal)
         .collect();
     for role in [b.db_denydatareader, b.db_denydatawriter] {
-        if model.membership_changes().iter().any(|m| m.add && m.role == role) {
+        if model
+            .membership_changes()
+            .iter()
+            .any(|m| m.add && m.role == role)
+        {
             deny_holders.insert(role);
         }
     }
@@ -166,7 +170,13 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
         let Some(permission) = entry_permission(object.kind) else {
             continue;
         };
-        for executor in with_members(model, &deny_holders, model.executors(id, permission), id, permission) {
+        for executor in with_members(
+            model,
+            &deny_holders,
+            model.executors(id, permission),
+            id,
+            permission,
+        ) {
             if walker.always_allowed(executor.principal) {
                 continue;
             }

@@ -536,9 +536,15 @@ GRANT SELECT ON payroll.kept TO clerks;
     let Resolved::Object(bonuses) = m.resolve(&name("payroll.bonuses"), None) else {
         panic!("payroll.bonuses is the moved table");
     };
-    assert_eq!(m.resolve(&name("staging.bonuses"), None), Resolved::Unresolved);
+    assert_eq!(
+        m.resolve(&name("staging.bonuses"), None),
+        Resolved::Unresolved
+    );
     assert_eq!(m.object_name(bonuses), "payroll.bonuses");
-    assert_eq!(m.owner_of(bonuses), m.database_principal("payroll_owner").unwrap());
+    assert_eq!(
+        m.owner_of(bonuses),
+        m.database_principal("payroll_owner").unwrap()
+    );
     assert!(!m.holds(clerks, "SELECT", bonuses, None).allowed);
     // An explicit owner stays; a grant after the move counts.
     let Resolved::Object(kept) = m.resolve(&name("payroll.kept"), None) else {
