@@ -1025,10 +1025,24 @@ impl Builder {
                 entry.dropped = true;
             }
         }
+        // A signature written before every definition of its module comes from a
+        // declarative project whose files are not in deployment order (SQL Server would
+        // refuse to sign a module that does not exist yet): it signs the module as built.
+        let mut first_definition: HashMap<ObjectId, StmtId> = HashMap::new();
+        for (index, object) in self.model.statement_objects.iter().enumerate() {
+            if let Some(object) = object {
+                first_definition
+                    .entry(*object)
+                    .or_insert(StmtId(index as u32));
+            }
+        }
         let objects = &self.model.objects;
         self.model.signatures.retain(|s| {
             let object = &objects[s.object.0 as usize];
-            s.stmt > object.statement && !object.dropped
+            let before_any = first_definition
+                .get(&s.object)
+                .is_some_and(|first| s.stmt < *first);
+            (s.stmt > object.statement || before_any) && !object.dropped
         });
     }
 

@@ -900,3 +900,25 @@ DENY SELECT ON data.t TO temps;
         ]
     );
 }
+
+/// A declarative project lists its files in path order, not in deployment order: an ADD
+/// SIGNATURE in a file sorted before the module's only CREATE still signs it (ADD
+/// SIGNATURE requires the module to exist, so no deployment applies it first).
+#[test]
+fn a_signature_written_before_the_only_definition_signs_the_module() {
+    let (_, m) = model(
+        "=== file: a_signing.sql
+ADD SIGNATURE TO dbo.p BY CERTIFICATE signer;
+GO
+=== file: b_procs.sql
+CREATE CERTIFICATE signer WITH SUBJECT = 's';
+GO
+CREATE PROCEDURE dbo.p AS SELECT 1;
+GO
+",
+    );
+    let Resolved::Object(p) = m.resolve(&name("dbo.p"), None) else {
+        panic!("dbo.p");
+    };
+    assert!(m.is_signed(p));
+}
