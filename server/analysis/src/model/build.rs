@@ -689,6 +689,8 @@ impl Builder {
                 // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
                 let object = &mut self.model.objects[existing.0 as usize];
                 object.statement = id;
+                // The definition in force is where the object is defined from now on.
+                object.location = location;
                 if create.synonym_for.is_some() {
                     object.synonym_for = create.synonym_for.clone();
                 }

@@ -764,6 +764,13 @@ DROP PROCEDURE dbo.q;
         .map(|i| m.is_superseded(super::StmtId(i as u32)))
         .collect();
     assert_eq!(superseded, vec![true, true, false, true]);
+    // The object is defined where its definition in force stands.
+    let Resolved::Object(p) = m.resolve(&name("dbo.p"), None) else {
+        panic!("dbo.p");
+    };
+    let location = m.object(p).location;
+    assert_eq!(w.files.get(location.file).path.to_string_lossy(), "003.sql");
+    assert_eq!(line_of(&w, location), 3);
 }
 
 /// CREATE APPLICATION ROLE (https://learn.microsoft.com/en-us/sql/t-sql/statements/create-application-role-transact-sql)
