@@ -40,7 +40,74 @@ const FIXED_SERVER_ROLES: &[&str] = &[
     "diskadmin",
     "dbcreator",
     "public",
+    // SQL Server 2022 and Azure SQL Database: the least-privilege server roles
+    // (https://learn.microsoft.com/sql/relational-databases/security/authentication-access/server-level-roles).
+    "##MS_DatabaseConnector##",
+    "##MS_DatabaseManager##",
+    "##MS_DefinitionReader##",
+    "##MS_LoginManager##",
+    "##MS_PerformanceDefinitionReader##",
+    "##MS_SecurityDefinitionReader##",
+    "##MS_ServerPerformanceStateReader##",
+    "##MS_ServerSecurityStateReader##",
+    "##MS_ServerStateManager##",
+    "##MS_ServerStateReader##",
 ];
+/// The database roles of Azure SQL Database's `master` that may create databases and logins
+/// (https://learn.microsoft.com/azure/azure-sql/database/logins-create-manage).
+const AZURE_SQL_DATABASE_ROLES: &[&str] = &["dbmanager", "loginmanager"];
+/// The resource-class roles of an Azure Synapse dedicated SQL pool
+/// (https://learn.microsoft.com/azure/synapse-analytics/sql-data-warehouse/resource-classes-for-workload-management).
+const SYNAPSE_DATABASE_ROLES: &[&str] = &[
+    "smallrc",
+    "mediumrc",
+    "largerc",
+    "xlargerc",
+    "staticrc10",
+    "staticrc20",
+    "staticrc30",
+    "staticrc40",
+    "staticrc50",
+    "staticrc60",
+    "staticrc70",
+    "staticrc80",
+];
+
+/// Where the project is deployed, as far as the built-in principals differ: a `.sqlproj`
+/// says so in its `DSP` (database schema provider); plain scripts do not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Platform {
+    SqlServer,
+    AzureSqlDatabase,
+    Synapse,
+    Unknown,
+}
+
+impl Platform {
+    fn of(project: &Project) -> Platform {
+        let Some(dsp) = project.properties.get("DSP") else {
+            return Platform::Unknown;
+        };
+        let dsp = dsp.value.to_ascii_lowercase();
+        if dsp.contains("sqldw") || dsp.contains("serverless") {
+            Platform::Synapse
+        } else if dsp.contains("sqlazure") || dsp.contains("sqldb") {
+            Platform::AzureSqlDatabase
+        } else {
+            Platform::SqlServer
+        }
+    }
+
+    /// The platform's own database roles, beyond SQL Server's fixed ones. Where the
+    /// platform is unknown, a script naming them most likely runs where they exist.
+    fn database_roles(self) -> impl Iterator<Item = &'static str> {
+        let azure = matches!(self, Platform::AzureSqlDatabase | Platform::Unknown);
+        let synapse = matches!(self, Platform::Synapse | Platform::Unknown);
+        let azure = azure.then_some(AZURE_SQL_DATABASE_ROLES).unwrap_or(&[]);
+        let synapse = synapse.then_some(SYNAPSE_DATABASE_ROLES).unwrap_or(&[]);
+        azure.iter().chain(synapse).copied()
+    }
+}
 
 /// Permissions that exist only at server scope: a `GRANT` of one of these without `ON`
 /// is a server permission, granted to a login or server role.
@@ -116,7 +183,7 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
         objects_from_modules: std::collections::HashSet::new(),
         dropped_at: HashMap::new(),
     };
-    builder.builtins();
+    builder.builtins(Platform::of(project));
     builder.definitions();
     builder.resolve_definitions();
     builder.properties(project);
@@ -323,7 +390,7 @@ impl Builder {
         id
     }
 
-    fn builtins(&mut self) {
+    fn builtins(&mut self, platform: Platform) {
         let mut ids = Builtins::default();
         for name in BUILTIN_USERS {
             let id = self.builtin_principal(name, PrincipalKind::BuiltinUser);
@@ -342,6 +409,9 @@ impl Builder {
                 "db_denydatawriter" => ids.db_denydatawriter = id,
                 _ => {}
             }
+        }
+        for name in platform.database_roles() {
+            self.builtin_principal(name, PrincipalKind::FixedDatabaseRole);
         }
         ids.sa = self.builtin_principal("sa", PrincipalKind::BuiltinLogin);
         for name in FIXED_SERVER_ROLES {
