@@ -252,8 +252,44 @@ pub enum StatementKind {
         database: Ident,
     },
 
+    // ---- signatures, transfers and drops (the model's lifetime semantics) --------------
+    /// `ADD [COUNTER] SIGNATURE TO [class::]module BY …` and `DROP [COUNTER] SIGNATURE
+    /// FROM [class::]module BY …`.
+    Signature(SignatureStatement),
+    /// `ALTER SCHEMA s TRANSFER [class::]name`.
+    TransferObject {
+        schema: Ident,
+        /// The class before `::` in upper case (`OBJECT`, `TYPE`, …); `None` when omitted.
+        class: Option<String>,
+        object: QualifiedName,
+    },
+    /// `DROP TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|TYPE|SYNONYM|SEQUENCE|AGGREGATE
+    /// [IF EXISTS] name [, …]`: the objects dropped.
+    DropObject {
+        names: Vec<QualifiedName>,
+    },
+
     /// Anything else, kept so that ranges and counts stay honest.
     Other,
+}
+
+/// `ADD SIGNATURE` / `DROP SIGNATURE`, with or without `COUNTER`.
+#[derive(Clone, Debug)]
+pub struct SignatureStatement {
+    /// `ADD` rather than `DROP`.
+    pub add: bool,
+    /// `COUNTER SIGNATURE`.
+    pub counter: bool,
+    pub module: QualifiedName,
+    /// The certificates and asymmetric keys after `BY`.
+    pub keys: Vec<SigningKey>,
+}
+
+/// One `CERTIFICATE c` or `ASYMMETRIC KEY k` of a signature statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKey {
+    pub certificate: bool,
+    pub name: Ident,
 }
 
 #[derive(Clone, Debug)]

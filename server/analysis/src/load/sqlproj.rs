@@ -195,13 +195,21 @@ fn attr<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> Option<&'a str> {
         .map(|a| a.value())
 }
 
+/// An item list split at `;`, each path unescaped afterwards: MSBuild writes the characters
+/// it treats specially as `%XX` (`%40` for `@`, `%3B` for a `;` inside a name, `%25` for `%`),
+/// and SSDT writes a file named `@x.sql` as `%40x.sql`
+/// (<https://learn.microsoft.com/visualstudio/msbuild/msbuild-special-characters>).
 fn split(value: Option<&str>) -> Vec<String> {
     value
         .into_iter()
         .flat_map(|v| v.split(';'))
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect()
 }
 
@@ -317,6 +325,24 @@ mod tests {
                     name: "Other".into(),
                     value: None
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn item_paths_are_unescaped_after_splitting() {
+        // SSDT saves `Functions\@tSQLt_SkipTest.sql` as `%40tSQLt_SkipTest.sql`; an escaped
+        // `;` stays inside its path instead of splitting the list.
+        let proj = parse(
+            r#"<Project><ItemGroup><Build Include="Functions\%40Skip.sql;a%3Bb.sql;100%25.sql" /></ItemGroup></Project>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            proj.items[0].include,
+            vec![
+                "Functions\\@Skip.sql".to_owned(),
+                "a;b.sql".to_owned(),
+                "100%.sql".to_owned()
             ]
         );
     }

@@ -13,7 +13,7 @@ use super::names::{fold, normalize_option};
 use super::{
     Assembly, AssemblyId, Builtins, Grant, Key, KeyId, MembershipChange, Model, Object, ObjectId,
     OptionSetting, OptionState, PermissionChange, Principal, PrincipalId, PrincipalKind, Resolved,
-    Schema, SchemaId, Scope, ServerConfig, StmtId, TrustedAssembly,
+    Schema, SchemaId, Scope, ServerConfig, Signature, StmtId, TrustedAssembly,
 };
 use crate::diagnostic::Location;
 use crate::project::{Project, Workspace};
@@ -40,7 +40,74 @@ const FIXED_SERVER_ROLES: &[&str] = &[
     "diskadmin",
     "dbcreator",
     "public",
+    // SQL Server 2022 and Azure SQL Database: the least-privilege server roles
+    // (https://learn.microsoft.com/sql/relational-databases/security/authentication-access/server-level-roles).
+    "##MS_DatabaseConnector##",
+    "##MS_DatabaseManager##",
+    "##MS_DefinitionReader##",
+    "##MS_LoginManager##",
+    "##MS_PerformanceDefinitionReader##",
+    "##MS_SecurityDefinitionReader##",
+    "##MS_ServerPerformanceStateReader##",
+    "##MS_ServerSecurityStateReader##",
+    "##MS_ServerStateManager##",
+    "##MS_ServerStateReader##",
 ];
+/// The database roles of Azure SQL Database's `master` that may create databases and logins
+/// (https://learn.microsoft.com/azure/azure-sql/database/logins-create-manage).
+const AZURE_SQL_DATABASE_ROLES: &[&str] = &["dbmanager", "loginmanager"];
+/// The resource-class roles of an Azure Synapse dedicated SQL pool
+/// (https://learn.microsoft.com/azure/synapse-analytics/sql-data-warehouse/resource-classes-for-workload-management).
+const SYNAPSE_DATABASE_ROLES: &[&str] = &[
+    "smallrc",
+    "mediumrc",
+    "largerc",
+    "xlargerc",
+    "staticrc10",
+    "staticrc20",
+    "staticrc30",
+    "staticrc40",
+    "staticrc50",
+    "staticrc60",
+    "staticrc70",
+    "staticrc80",
+];
+
+/// Where the project is deployed, as far as the built-in principals differ: a `.sqlproj`
+/// says so in its `DSP` (database schema provider); plain scripts do not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Platform {
+    SqlServer,
+    AzureSqlDatabase,
+    Synapse,
+    Unknown,
+}
+
+impl Platform {
+    fn of(project: &Project) -> Platform {
+        let Some(dsp) = project.properties.get("DSP") else {
+            return Platform::Unknown;
+        };
+        let dsp = dsp.value.to_ascii_lowercase();
+        if dsp.contains("sqldw") || dsp.contains("serverless") {
+            Platform::Synapse
+        } else if dsp.contains("sqlazure") || dsp.contains("sqldb") {
+            Platform::AzureSqlDatabase
+        } else {
+            Platform::SqlServer
+        }
+    }
+
+    /// The platform's own database roles, beyond SQL Server's fixed ones. Where the
+    /// platform is unknown, a script naming them most likely runs where they exist.
+    fn database_roles(self) -> impl Iterator<Item = &'static str> {
+        let azure = matches!(self, Platform::AzureSqlDatabase | Platform::Unknown);
+        let synapse = matches!(self, Platform::Synapse | Platform::Unknown);
+        let azure = azure.then_some(AZURE_SQL_DATABASE_ROLES).unwrap_or(&[]);
+        let synapse = synapse.then_some(SYNAPSE_DATABASE_ROLES).unwrap_or(&[]);
+        azure.iter().chain(synapse).copied()
+    }
+}
 
 /// Permissions that exist only at server scope: a `GRANT` of one of these without `ON`
 /// is a server permission, granted to a login or server role.
@@ -114,13 +181,15 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
         dynamic,
         at_exec: None,
         objects_from_modules: std::collections::HashSet::new(),
+        dropped_at: HashMap::new(),
     };
-    builder.builtins();
+    builder.builtins(Platform::of(project));
     builder.definitions();
     builder.resolve_definitions();
     builder.properties(project);
     builder.state_changes();
     builder.finish_grants();
+    builder.finish_lifetimes();
     let mut model = builder.model;
     model.cache_roles();
     model.reaches = super::reach::compute(&model);
@@ -143,6 +212,8 @@ struct Builder {
     /// they exist once the module has run, so a GRANT on them is not unresolved, but they
     /// are not objects of the model (their chains are not checked).
     objects_from_modules: std::collections::HashSet<String>,
+    /// The last `DROP` of each object, in apply order.
+    dropped_at: HashMap<ObjectId, StmtId>,
 }
 
 /// One statement of dynamic SQL whose text is known, parsed from that text.
@@ -173,6 +244,22 @@ fn literal(argument: Option<&Argument>) -> Option<(String, syntax::TextRange)> {
         }
         _ => None,
     }
+}
+
+/// The `@hash` argument of `sp_add_trusted_assembly`/`sp_drop_trusted_assembly`: its
+/// hexadecimal digits without `0x`, upper case.
+fn trusted_hash(arguments: &[Argument]) -> Option<String> {
+    argument(arguments, 0, "@hash").and_then(|a| match &a.value {
+        Expr::Number(text, _) | Expr::Identifier(text, _) | Expr::String(text, _) => {
+            let digits = text.trim();
+            let digits = digits
+                .strip_prefix("0x")
+                .or_else(|| digits.strip_prefix("0X"))
+                .unwrap_or(digits);
+            Some(digits.to_ascii_uppercase())
+        }
+        _ => None,
+    })
 }
 
 /// The procedure's own name when `name` is a system procedure call (`sp_x`, `sys.sp_x`,
@@ -303,7 +390,7 @@ impl Builder {
         id
     }
 
-    fn builtins(&mut self) {
+    fn builtins(&mut self, platform: Platform) {
         let mut ids = Builtins::default();
         for name in BUILTIN_USERS {
             let id = self.builtin_principal(name, PrincipalKind::BuiltinUser);
@@ -322,6 +409,9 @@ impl Builder {
                 "db_denydatawriter" => ids.db_denydatawriter = id,
                 _ => {}
             }
+        }
+        for name in platform.database_roles() {
+            self.builtin_principal(name, PrincipalKind::FixedDatabaseRole);
         }
         ids.sa = self.builtin_principal("sa", PrincipalKind::BuiltinLogin);
         for name in FIXED_SERVER_ROLES {
@@ -669,6 +759,8 @@ impl Builder {
                 // A later ALTER (or CREATE OR ALTER) replaces the definition that runs.
                 let object = &mut self.model.objects[existing.0 as usize];
                 object.statement = id;
+                // The definition in force is where the object is defined from now on.
+                object.location = location;
                 if create.synonym_for.is_some() {
                     object.synonym_for = create.synonym_for.clone();
                 }
@@ -688,6 +780,7 @@ impl Builder {
                     explicit_owner: None,
                     synonym_for: create.synonym_for.clone(),
                     trigger_on: None,
+                    dropped: false,
                 });
             }
         }
@@ -830,9 +923,16 @@ impl Builder {
             let id = StmtId(index as u32);
             let statement = self.model.items[index].statement.clone();
             self.state_change(id, &statement, false);
-            if let Some(module) = super::stream::module_of(&statement) {
+            let replaced = self
+                .model
+                .module_object_of(id)
+                .is_some_and(|object| self.model.object(object).statement != id);
+            if let Some(module) = super::stream::module_of(&statement)
+                && !replaced
+            {
                 // Statements inside a module run when it runs, not at deployment: only
                 // the GRANT/DENY/REVOKE among them are recorded (for PRM011), unapplied.
+                // Only the definition in force counts (a later ALTER replaced the others).
                 for inner in &module.body {
                     if let StatementKind::Permission(permission) = &inner.kind {
                         self.permission(id, inner, permission, true);
@@ -890,8 +990,132 @@ impl Builder {
                 }
             }
             StatementKind::Exec(exec) => self.system_procedure(id, statement, exec),
+            StatementKind::Signature(signature) => self.signature(id, statement, signature),
+            StatementKind::TransferObject { schema, object, .. } => self.transfer(schema, object),
+            StatementKind::DropObject { names } => {
+                for name in names {
+                    if let Resolved::Object(object) = self.model.resolve_exact(name, None) {
+                        // DROP: "permissions … are removed" with the object, so a later
+                        // CREATE of the same name starts with none.
+                        self.clear_scope(&Scope::Object(object));
+                        self.dropped_at.insert(object, id);
+                    }
+                }
+            }
             _ => {}
         }
+    }
+
+    /// Drops every permission in the current state granted or denied at `scope`.
+    fn clear_scope(&mut self, scope: &Scope) {
+        for ((_, _, entry_scope), entries) in self.state.iter_mut() {
+            if entry_scope == scope {
+                entries.clear();
+            }
+        }
+    }
+
+    /// `ADD [COUNTER] SIGNATURE` adds a signature per key; `DROP [COUNTER] SIGNATURE`
+    /// removes the same key's.
+    fn signature(
+        &mut self,
+        id: StmtId,
+        statement: &Statement,
+        signature: &ast::SignatureStatement,
+    ) {
+        let Resolved::Object(object) = self.model.resolve_exact(&signature.module, None) else {
+            return;
+        };
+        let location = self.at(id, statement.range);
+        for key in &signature.keys {
+            let same = |s: &Signature| {
+                s.object == object
+                    && s.counter == signature.counter
+                    && s.certificate == key.certificate
+                    && fold(&s.key_name) == fold(&key.name.value)
+            };
+            self.model.signatures.retain(|s| !same(s));
+            if !signature.add {
+                continue;
+            }
+            let users = self.model.users_from_key(key.certificate, &key.name.value);
+            let key_id = self
+                .model
+                .key_named(&key.name.value)
+                .filter(|k| self.model.key(*k).certificate == key.certificate);
+            self.model.signatures.push(Signature {
+                stmt: id,
+                object,
+                key_name: key.name.value.clone(),
+                certificate: key.certificate,
+                key: key_id,
+                counter: signature.counter,
+                users,
+                location,
+            });
+        }
+    }
+
+    /// `ALTER SCHEMA s TRANSFER x`: the object moves into `s` (and is named `s.x` from
+    /// here on), every permission on it is dropped, and it takes `s`'s owner unless its
+    /// owner was set explicitly ("If the owner of the securable has been explicitly set,
+    /// the owner will remain unchanged", ALTER SCHEMA, Remarks) — which [`Model::owner_of`]
+    /// gives by reading the new schema.
+    fn transfer(&mut self, schema: &Ident, name: &QualifiedName) {
+        let Resolved::Object(object) = self.model.resolve_exact(name, None) else {
+            return;
+        };
+        let new_schema = self.schema_for(
+            &QualifiedName {
+                parts: vec![schema.clone(), schema.clone()],
+                range: schema.range,
+            },
+            None,
+        );
+        let old_key = {
+            let entry = self.model.object(object);
+            (entry.schema, fold(&entry.name))
+        };
+        let new_key = (new_schema, old_key.1.clone());
+        if self.model.object_index.contains_key(&new_key) {
+            // The move would fail: an object of that name is already there.
+            return;
+        }
+        self.model.object_index.remove(&old_key);
+        self.model.object_index.insert(new_key, object);
+        self.model.objects[object.0 as usize].schema = new_schema;
+        self.clear_scope(&Scope::Object(object));
+    }
+
+    /// Marks the objects dropped after their last definition, and keeps the signatures
+    /// that apply after their module's last definition ("Changing a module drops its
+    /// signature"; ADD SIGNATURE, Remarks).
+    fn finish_lifetimes(&mut self) {
+        for (object, stmt) in &self.dropped_at {
+            let entry = &mut self.model.objects[object.0 as usize];
+            if *stmt > entry.statement {
+                entry.dropped = true;
+            }
+        }
+        // A signature written before every definition of its module comes from a
+        // declarative project whose files are not in deployment order (SQL Server would
+        // refuse to sign a module that does not exist yet): it signs the module as built.
+        let mut first_definition: HashMap<ObjectId, StmtId> = HashMap::new();
+        for (index, object) in self.model.statement_objects.iter().enumerate() {
+            if let Some(object) = object {
+                first_definition
+                    .entry(*object)
+                    .or_insert(StmtId(index as u32));
+            }
+        }
+        let objects = &self.model.objects;
+        self.model.signatures.retain(|s| {
+            let object = &objects[s.object.0 as usize];
+            let before_any = first_definition
+                .get(&s.object)
+                .is_some_and(|first| s.stmt < *first);
+            (s.stmt > object.statement || before_any) && !object.dropped
+        });
     }
 
     fn membership(
@@ -992,18 +1216,17 @@ impl Builder {
                     value_location,
                 });
             }
+            // `sp_drop_trusted_assembly @hash`: "Drops an assembly from the list of
+            // trusted assemblies on the server".
+            "sp_drop_trusted_assembly" => {
+                if let Some(hash) = trusted_hash(arguments) {
+                    self.model
+                        .trusted_assemblies
+                        .retain(|entry| entry.hash.as_deref() != Some(hash.as_str()));
+                }
+            }
             "sp_add_trusted_assembly" => {
-                let hash = argument(arguments, 0, "@hash").and_then(|a| match &a.value {
-                    Expr::Number(text, _) | Expr::Identifier(text, _) | Expr::String(text, _) => {
-                        let digits = text.trim();
-                        let digits = digits
-                            .strip_prefix("0x")
-                            .or_else(|| digits.strip_prefix("0X"))
-                            .unwrap_or(digits);
-                        Some(digits.to_ascii_uppercase())
-                    }
-                    _ => None,
-                });
+                let hash = trusted_hash(arguments);
                 let description =
                     literal(argument(arguments, 1, "@description")).map(|(text, _)| text);
                 self.model.trusted_assemblies.push(TrustedAssembly {
@@ -1146,7 +1369,12 @@ impl Builder {
                 }
                 columns.sort();
                 columns.dedup();
+                let grantor = permission.as_principal.as_ref().map(|grantor| {
+                    let location = self.at(id, grantor.range);
+                    self.database_principal_or_undeclared(grantor, location)
+                });
                 let change = PermissionChange {
+                    grantor,
                     stmt: id,
                     action: permission.action,
                     permission: p.name.clone(),
@@ -1188,8 +1416,15 @@ impl Builder {
         };
         for name in names {
             let key = (change.principal, name.clone(), change.scope.clone());
+            if change.action == PermissionAction::Revoke && change.cascade {
+                // REVOKE … CASCADE: "the permission that is being revoked is also revoked
+                // from other principals to which it has been granted or denied by this
+                // principal" (REVOKE, Arguments), and so on down the chain.
+                self.revoke_granted_by(change.principal, &name, &change.scope);
+            }
             let entries = self.state.entry(key).or_default();
             if change.action == PermissionAction::Revoke && change.grant_option_for {
+                // REVOKE GRANT OPTION FOR keeps the permission itself.
                 for (_, grant) in entries.iter_mut() {
                     grant.with_grant_option = false;
                 }
@@ -1221,9 +1456,32 @@ impl Builder {
                     columns: change.columns.clone(),
                     deny: change.action == PermissionAction::Deny,
                     with_grant_option: change.with_grant_option,
+                    grantor: change.grantor.unwrap_or(self.model.builtin.dbo),
                     location: change.location,
                 },
             ));
+        }
+    }
+
+    /// Takes back, transitively, what `grantor` granted (or denied) of `permission` at
+    /// `scope` to others.
+    fn revoke_granted_by(&mut self, grantor: PrincipalId, permission: &str, scope: &Scope) {
+        let mut pending = vec![grantor];
+        let mut done = std::collections::HashSet::new();
+        while let Some(from) = pending.pop() {
+            if !done.insert(from) {
+                continue;
+            }
+            for ((principal, name, entry_scope), entries) in self.state.iter_mut() {
+                if name != permission || entry_scope != scope || *principal == from {
+                    continue;
+                }
+                let before = entries.len();
+                entries.retain(|(_, grant)| grant.grantor != from);
+                if entries.len() != before {
+                    pending.push(*principal);
+                }
+            }
         }
     }
 
@@ -1290,9 +1548,18 @@ impl Builder {
         // "If the target entity is not a database and the entity is being transferred to
         // a new owner, all permissions on the target will be dropped" (ALTER
         // AUTHORIZATION, Remarks).
-        for ((_, _, entry_scope), entries) in self.state.iter_mut() {
-            if *entry_scope == scope {
-                entries.clear();
+        self.clear_scope(&scope);
+        // A schema's objects without an explicit owner change owner with it, so the
+        // permissions on them are dropped too.
+        if let Scope::Schema(schema) = scope {
+            let moved: Vec<ObjectId> = self
+                .model
+                .objects()
+                .filter(|(_, o)| o.schema == schema && o.explicit_owner.is_none())
+                .map(|(id, _)| id)
+                .collect();
+            for object in moved {
+                self.clear_scope(&Scope::Object(object));
             }
         }
     }

@@ -10,9 +10,11 @@
 //! of files (what script-level dynamic SQL with known text creates, such as `EXEC ('CREATE
 //! SCHEMA app')`, is defined too, after the written definitions and located at the
 //! `EXEC`; the deprecated `sp_addrole`, `sp_adduser`, `sp_grantdbaccess`, `sp_addapprole`,
-//! `sp_addlogin` and `sp_grantlogin` define principals); then every state change (GRANT/DENY/REVOKE, role membership, ALTER
-//! AUTHORIZATION, ALTER DATABASE … SET, `sp_configure`, `sp_add_trusted_assembly`) in
-//! order, so that the final state is what the queries answer.
+//! `sp_addlogin` and `sp_grantlogin` define principals); then every state change (GRANT/DENY/REVOKE
+//! with their grantors and cascades, role membership, ALTER AUTHORIZATION, `ALTER SCHEMA
+//! … TRANSFER`, `DROP`, `ADD`/`DROP SIGNATURE`, ALTER DATABASE … SET, `sp_configure`,
+//! `sp_add_trusted_assembly`, `sp_drop_trusted_assembly`) in order, so that the final
+//! state is what the queries answer.
 //!
 //! The queries rules use most:
 //! - the statement stream: [`Model::statements`] (top-level statements followed by the
@@ -21,6 +23,10 @@
 //!   [`Model::is_member_of`], [`Model::roles_of`], [`Model::is_db_owner`],
 //!   [`Model::is_sysadmin`];
 //! - ownership and contexts: [`Model::resolve`], [`Model::owner_of`], [`Model::runs_as`];
+//! - signatures: [`Model::signatures_of`], [`Model::is_signed`], and
+//!   [`Model::holds_with`] for a context with the signing users' permissions added;
+//! - redefinition: [`Model::is_superseded`] (a definition a later one replaced, whose
+//!   body [`Model::statements`] leaves out);
 //! - permissions: [`Model::holds`], [`Model::holds_on`], [`Model::executors`],
 //!   [`Model::grants`], [`Model::permission_changes`];
 //! - chains: [`Model::reaches`], every permission check a granted principal's call path
@@ -260,6 +266,32 @@ pub struct Object {
     pub synonym_for: Option<QualifiedName>,
     /// For a DML trigger, the table or view it is on, when the model knows it.
     pub trigger_on: Option<ObjectId>,
+    /// Dropped in the final state: a `DROP` applies after the last definition (which
+    /// then defines nothing that runs; its permissions are gone with it).
+    pub dropped: bool,
+}
+
+/// A module signature in the final state: an `ADD [COUNTER] SIGNATURE` that no `DROP
+/// SIGNATURE` removed and that applies after the module's last definition (an `ALTER`
+/// of the module, or a `DROP` and `CREATE`, drops its signatures).
+#[derive(Clone, Debug)]
+pub struct Signature {
+    pub stmt: StmtId,
+    /// The signed module.
+    pub object: ObjectId,
+    /// The certificate or asymmetric key as written, and which of the two it is.
+    pub key_name: String,
+    pub certificate: bool,
+    /// The key, when the project creates it.
+    pub key: Option<KeyId>,
+    /// `ADD COUNTER SIGNATURE`: gives nothing by itself, but keeps the same key's
+    /// signature of the calling module in force while this module runs.
+    pub counter: bool,
+    /// The database users created `FROM CERTIFICATE`/`FROM ASYMMETRIC KEY` this key,
+    /// whose permissions the signature adds to the execution context.
+    pub users: Vec<PrincipalId>,
+    /// The `ADD SIGNATURE` statement.
+    pub location: Location,
 }
 
 /// A CLR assembly.
@@ -334,6 +366,8 @@ pub struct PermissionChange {
     pub with_grant_option: bool,
     pub grant_option_for: bool,
     pub cascade: bool,
+    /// `AS principal`: who grants (else the deploying `dbo`).
+    pub grantor: Option<PrincipalId>,
     /// Inside a module body (PRM011): such a statement is not applied to the state.
     pub in_module: bool,
     /// The whole statement.
@@ -356,6 +390,9 @@ pub struct Grant {
     pub columns: Vec<String>,
     pub deny: bool,
     pub with_grant_option: bool,
+    /// Who granted it: the `AS` principal, else the deploying `dbo`. `REVOKE … CASCADE`
+    /// from a principal also takes back what it granted on to others.
+    pub grantor: PrincipalId,
     /// The `GRANT`/`DENY` statement.
     pub location: Location,
 }
@@ -412,6 +449,11 @@ pub struct Executor {
     /// `db_denydatawriter`): the catalogue counts a granted principal as one that may
     /// execute, and what its call path lacks is still reported.
     pub denied: bool,
+    /// For a member of a granted role walked on its own (because a DENY to it, or to
+    /// another role it is in, may break what the role allows): that role. `principal`
+    /// is then the member, and `permission`, `scope`, `grant` and `location` are the
+    /// role's.
+    pub via: Option<PrincipalId>,
 }
 
 /// Whose permissions a module's statements are checked against.
@@ -487,6 +529,11 @@ pub struct Reach {
     pub chain: Chain,
     /// For a reference inside dynamic SQL, the `EXEC`/`sp_executesql` statement.
     pub dynamic: Option<Location>,
+    /// The users whose permissions module signatures add to `context` here (the
+    /// module's own signatures, and the caller's kept by a counter signature).
+    pub signers: Vec<PrincipalId>,
+    /// Where an `EXECUTE AS` statement in the module body set `context`, when one did.
+    pub switched_at: Option<Location>,
 }
 
 /// A database option's state.
@@ -604,6 +651,7 @@ pub struct Model {
     options: DatabaseOptions,
     server_configs: Vec<ServerConfig>,
     trusted_assemblies: Vec<TrustedAssembly>,
+    signatures: Vec<Signature>,
     /// Names of `:setvar`-defined and project variables that name this database.
     database_names: BTreeSet<String>,
     reaches: Vec<Reach>,
@@ -657,9 +705,15 @@ impl Model {
                 in_module: false,
             };
             let module = self.module_object_of(id);
-            let body = stream::module_of(&item.statement)
-                .map(|m| m.body.as_slice())
-                .unwrap_or(&[]);
+            // Only the definition in force at the end runs: the body of a definition
+            // that a later one replaced (or a final DROP removed) is not visited.
+            let body = if self.is_superseded(id) {
+                &[]
+            } else {
+                stream::module_of(&item.statement)
+                    .map(|m| m.body.as_slice())
+                    .unwrap_or(&[])
+            };
             std::iter::once(top).chain(body.iter().map(move |statement| StatementRef {
                 id,
                 file: item.file,
@@ -677,6 +731,17 @@ impl Model {
             self.statement_objects.resize(index + 1, None);
         }
         self.statement_objects[index] = Some(object);
+    }
+
+    /// True for a `CREATE`/`ALTER` top-level statement whose definition is not the one in
+    /// force at the end: a later `CREATE`, `ALTER` or `CREATE OR ALTER` of the same object
+    /// replaced it (migration folders redefine the same module in every version), or a
+    /// `DROP` after the last definition removed the object.
+    pub fn is_superseded(&self, id: StmtId) -> bool {
+        self.module_object_of(id).is_some_and(|object| {
+            let object = self.object(object);
+            object.statement != id || object.dropped
+        })
     }
 
     /// The object a `CREATE`/`ALTER` top-level statement defines, when the model knows
@@ -1023,6 +1088,62 @@ impl Model {
         &self.reaches
     }
 
+    /// Whether `principal`, with the permissions of `signers` added (the users of the
+    /// module signatures in force), holds `permission` on an object. A DENY to the
+    /// principal still refuses; a signer's grant fills in what the principal lacks.
+    pub fn holds_with(
+        &self,
+        principal: PrincipalId,
+        signers: &[PrincipalId],
+        permission: &str,
+        object: ObjectId,
+        columns: Option<&[String]>,
+    ) -> Decision {
+        let own = self.holds(principal, permission, object, columns);
+        if own.allowed || matches!(own.evidence, Evidence::Denied(_) | Evidence::FixedDeny(_)) {
+            return own;
+        }
+        signers
+            .iter()
+            .map(|signer| self.holds(*signer, permission, object, columns))
+            .find(|decision| decision.allowed)
+            .unwrap_or(own)
+    }
+
+    // ---- signatures -----------------------------------------------------------------
+
+    /// Every module signature in the final state, in apply order.
+    pub fn signatures(&self) -> &[Signature] {
+        &self.signatures
+    }
+
+    /// The signatures (and counter signatures) of a module in the final state.
+    pub fn signatures_of(&self, object: ObjectId) -> impl Iterator<Item = &Signature> + '_ {
+        self.signatures.iter().filter(move |s| s.object == object)
+    }
+
+    /// True when a module is signed (not only counter-signed) in the final state.
+    pub fn is_signed(&self, object: ObjectId) -> bool {
+        self.signatures_of(object).any(|s| !s.counter)
+    }
+
+    /// The database users created `FROM CERTIFICATE name` (or `FROM ASYMMETRIC KEY name`).
+    pub fn users_from_key(&self, certificate: bool, name: &str) -> Vec<PrincipalId> {
+        let name = fold(name);
+        self.principals()
+            .filter(|(_, p)| match &p.kind {
+                PrincipalKind::User(UserSource::Certificate(c)) => {
+                    certificate && fold(&c.value) == name
+                }
+                PrincipalKind::User(UserSource::AsymmetricKey(k)) => {
+                    !certificate && fold(&k.value) == name
+                }
+                _ => false,
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     // ---- CLR ------------------------------------------------------------------------
 
     pub fn assemblies(&self) -> impl Iterator<Item = (AssemblyId, &Assembly)> {
@@ -1135,7 +1256,8 @@ impl Model {
             .find(|c| c.name == name && c.value.is_some())
     }
 
-    /// Every `sp_add_trusted_assembly` call in apply order.
+    /// The `sp_add_trusted_assembly` calls in force in the final state, in apply order:
+    /// an `sp_drop_trusted_assembly` of the same hash removes the entry.
     pub fn trusted_assemblies(&self) -> &[TrustedAssembly] {
         &self.trusted_assemblies
     }

@@ -244,6 +244,7 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
             grant: Some(i),
             location: grant.location,
             denied,
+            via: None,
         });
     }
     // Members of db_datareader may read every table and view, and members of
@@ -270,6 +271,7 @@ pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Ve
             grant: None,
             location: added.location,
             denied: false,
+            via: None,
         });
     }
     out

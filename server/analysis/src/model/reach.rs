@@ -14,14 +14,36 @@
 //! not follow it into the callee, the view or the triggers behind it. Each
 //! (module, context) pair is walked once, so a call site is reported once per context
 //! whatever the number of paths to it, and cycles end.
+//!
+//! Inside a module body the context is a stack: `EXECUTE AS USER = 'x'` pushes `x`,
+//! `EXECUTE AS CALLER` pushes the module's caller and `REVERT` pops, for the statements
+//! after them (and inside dynamic SQL, from where its `EXEC` stands). A module signed with
+//! a certificate or asymmetric key adds the permissions of the user created from that key
+//! while it runs, its dynamic SQL included; the signature is lost in a called module
+//! unless that module is counter-signed with the same key. Every member of a granted
+//! role that a DENY may treat differently from the role (a DENY to the member or to
+//! another of its roles) is walked as a context of its own.
 
 use std::collections::{HashMap, HashSet};
 
-use syntax::ast::{Access, ObjectKind, QualifiedName};
+use syntax::ast::{
+    Access, ExecuteAsKind, ExecuteAsStatement, Expr, ObjectKind, QualifiedName, Statement,
+    StatementKind,
+};
 
 use super::dynamic::known_dynamic_sql;
-use super::{Chain, Executor, Model, ObjectId, PrincipalId, Reach, Resolved, RunsAs};
+use super::{Chain, Evidence, Executor, Model, ObjectId, PrincipalId, Reach, Resolved, RunsAs};
 use crate::diagnostic::Location;
+
+/// The execution context an `EXECUTE AS` statement of a module body puts in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Frame {
+    /// `EXECUTE AS CALLER`: the context the module was called in.
+    Caller,
+    /// `EXECUTE AS USER = 'x'`; `None` for a user the model does not know (or a name
+    /// that is not a literal, or `EXECUTE AS LOGIN`): nothing is checked then.
+    User(Option<PrincipalId>),
+}
 
 /// A reference found in a module: static, or inside known dynamic SQL.
 #[derive(Clone, Debug)]
@@ -31,13 +53,69 @@ struct Found {
     columns: Option<Vec<String>>,
     location: Location,
     dynamic: Option<Location>,
+    /// The `EXECUTE AS` statement in force there, and where it stands; `None` for the
+    /// module's own context.
+    frame: Option<(Frame, Location)>,
 }
+
+/// A signing key: certificate or not, and its folded name.
+type SigningKey = (bool, String);
+
+/// What one walk of a module depends on: the module, its context, the caller's context
+/// when the body switches back to it, and the signing keys in force.
+type Visit = (
+    ObjectId,
+    Option<PrincipalId>,
+    Option<Option<PrincipalId>>,
+    Vec<SigningKey>,
+);
 
 struct Walker<'m> {
     model: &'m Model,
-    visited: HashSet<(ObjectId, Option<PrincipalId>)>,
-    references: HashMap<ObjectId, Vec<Found>>,
+    visited: HashSet<Visit>,
+    references: HashMap<ObjectId, std::rc::Rc<Vec<Found>>>,
     out: Vec<Reach>,
+}
+
+/// The frame an `EXECUTE AS` statement pushes.
+fn frame_of(model: &Model, execute: &ExecuteAsStatement) -> Frame {
+    match execute.kind {
+        ExecuteAsKind::Caller => Frame::Caller,
+        ExecuteAsKind::Login => Frame::User(None),
+        ExecuteAsKind::User => Frame::User(match &execute.name {
+            Some(Expr::String(name, _)) => model.database_principal(name).filter(|p| {
+                !matches!(
+                    model.principal(*p).kind,
+                    super::PrincipalKind::Undeclared { .. }
+                )
+            }),
+            _ => None,
+        }),
+    }
+}
+
+/// Follows `EXECUTE AS`/`REVERT` statements as a stack: the frame in force at each
+/// statement, starting from `stack`.
+fn frames<'s>(
+    model: &Model,
+    statements: impl Iterator<Item = &'s Statement>,
+    mut stack: Vec<(Frame, Location)>,
+    at: impl Fn(syntax::TextRange) -> Location,
+) -> Vec<Option<(Frame, Location)>> {
+    let mut out = Vec::new();
+    for statement in statements {
+        match &statement.kind {
+            StatementKind::ExecuteAs(execute) => {
+                stack.push((frame_of(model, execute), at(statement.range)));
+            }
+            StatementKind::Revert => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        out.push(stack.last().copied());
+    }
+    out
 }
 
 /// The permission that makes an object an entry point, when it is one.
@@ -70,16 +148,40 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
         references: HashMap::new(),
         out: Vec::new(),
     };
+    // The principals whose DENYs may single out a member of a granted role (see
+    // [`with_members`]); the fixed deny roles only when someone is added to them.
+    let b = &model.builtin;
+    let mut deny_holders: HashSet<PrincipalId> = model
+        .grants()
+        .iter()
+        .filter(|g| g.deny)
+        .map(|g| g.principal)
+        .collect();
+    for role in [b.db_denydatareader, b.db_denydatawriter] {
+        if model
+            .membership_changes()
+            .iter()
+            .any(|m| m.add && m.role == role)
+        {
+            deny_holders.insert(role);
+        }
+    }
     for (id, object) in model.objects() {
         let Some(permission) = entry_permission(object.kind) else {
             continue;
         };
-        for executor in model.executors(id, permission) {
+        for executor in with_members(
+            model,
+            &deny_holders,
+            model.executors(id, permission),
+            id,
+            permission,
+        ) {
             if walker.always_allowed(executor.principal) {
                 continue;
             }
             let context = Some(executor.principal);
-            walker.walk(&executor, id, id, context, None);
+            walker.walk(&executor, id, id, context, None, &[]);
         }
     }
     for (id, object) in model.objects() {
@@ -87,16 +189,78 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
             continue;
         };
         for event in &module.trigger_events {
-            for executor in model.executors(table, event.permission_name()) {
+            let permission = event.permission_name();
+            let executors = model.executors(table, permission);
+            for executor in with_members(model, &deny_holders, executors, table, permission) {
                 if walker.always_allowed(executor.principal) {
                     continue;
                 }
                 let context = Some(executor.principal);
-                walker.walk(&executor, id, id, context, None);
+                walker.walk(&executor, id, id, context, None, &[]);
             }
         }
     }
     walker.out
+}
+
+/// The executors, followed by the members of each granted role that a DENY may treat
+/// differently: a member (not itself a role) whose own principal or one of whose other
+/// roles holds a DENY, or that belongs to `db_denydatareader`/`db_denydatawriter`,
+/// where the role does not. A member refused the entry point itself cannot start there
+/// and is left out.
+fn with_members(
+    model: &Model,
+    deny_holders: &HashSet<PrincipalId>,
+    executors: Vec<Executor>,
+    entry: ObjectId,
+    permission: &str,
+) -> Vec<Executor> {
+    if deny_holders.is_empty() {
+        return executors;
+    }
+    let mut out = executors.clone();
+    for executor in &executors {
+        let role = executor.principal;
+        if !model.principal(role).kind.is_role() || model.principal(role).kind.is_server() {
+            continue;
+        }
+        let mut role_token = model.roles_of(role);
+        role_token.push(role);
+        for (member, principal) in model.principals() {
+            if member == role
+                || principal.kind.is_role()
+                || principal.kind.is_server()
+                || out.iter().any(|e| e.principal == member)
+                || !model.is_member_of(member, role)
+            {
+                continue;
+            }
+            let mut token = model.roles_of(member);
+            token.push(member);
+            let differs = token
+                .iter()
+                .any(|p| deny_holders.contains(p) && !role_token.contains(p));
+            if !differs {
+                continue;
+            }
+            let decision = model.holds(member, permission, entry, None);
+            if !decision.allowed
+                && matches!(
+                    decision.evidence,
+                    Evidence::Denied(_) | Evidence::FixedDeny(_)
+                )
+            {
+                continue;
+            }
+            out.push(Executor {
+                principal: member,
+                via: Some(role),
+                denied: false,
+                ..executor.clone()
+            });
+        }
+    }
+    out
 }
 
 impl Walker<'_> {
@@ -108,7 +272,7 @@ impl Walker<'_> {
 
     /// The references a module makes, static ones first, then those in known dynamic SQL
     /// (parsed once per module).
-    fn references_of(&mut self, module: ObjectId) -> Vec<Found> {
+    fn references_of(&mut self, module: ObjectId) -> std::rc::Rc<Vec<Found>> {
         if let Some(found) = self.references.get(&module) {
             return found.clone();
         }
@@ -117,7 +281,8 @@ impl Walker<'_> {
         let at = |range| Location { file, range };
         let mut found = Vec::new();
         if let Some(body) = model.module(module) {
-            for statement in &body.body {
+            let body_frames = frames(model, body.body.iter(), Vec::new(), at);
+            for (statement, frame) in body.body.iter().zip(&body_frames) {
                 for reference in &statement.references {
                     found.push(Found {
                         name: reference.name.clone(),
@@ -125,6 +290,7 @@ impl Walker<'_> {
                         columns: reference.columns.clone(),
                         location: at(reference.range),
                         dynamic: None,
+                        frame: *frame,
                     });
                 }
             }
@@ -145,11 +311,26 @@ impl Walker<'_> {
                 // that the batch creates runs later, when that module is called, so its
                 // references are not checked now. A `USE` of another database moves the
                 // rest of the batch out of the model.
-                let statements = script
+                let statements: Vec<&Statement> = script
                     .statements
                     .iter()
-                    .take_while(|s| !uses_other_database(model, s));
-                for statement in statements {
+                    .take_while(|s| !uses_other_database(model, s))
+                    .collect();
+                // The batch starts in the context in force at its EXEC, and its own
+                // EXECUTE AS / REVERT statements switch it for what follows them.
+                let start = body
+                    .body
+                    .iter()
+                    .position(|s| s.range == dynamic.statement)
+                    .and_then(|i| body_frames[i]);
+                let exec_at = at(dynamic.keyword);
+                let batch_frames = frames(
+                    model,
+                    statements.iter().copied(),
+                    start.into_iter().collect(),
+                    |_| exec_at,
+                );
+                for (statement, frame) in statements.iter().zip(batch_frames) {
                     for reference in &statement.references {
                         // Point at the literal that spells the name, else at the EXEC.
                         let Some(own) = reference.name.parts.last() else {
@@ -168,13 +349,40 @@ impl Walker<'_> {
                             columns: reference.columns.clone(),
                             location: at(range),
                             dynamic: Some(at(dynamic.statement)),
+                            frame,
                         });
                     }
                 }
             }
         }
+        let found = std::rc::Rc::new(found);
         self.references.insert(module, found.clone());
         found
+    }
+
+    /// The signing keys in force while `module` runs, called with `incoming` in force:
+    /// its own signatures, and those of `incoming` that a counter signature keeps.
+    fn keys_in(&self, module: ObjectId, incoming: &[SigningKey]) -> Vec<SigningKey> {
+        let mut keys: Vec<SigningKey> = Vec::new();
+        for signature in self.model.signatures_of(module) {
+            let key = (signature.certificate, fold(&signature.key_name));
+            if (!signature.counter || incoming.contains(&key)) && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys.sort();
+        keys
+    }
+
+    /// The users whose permissions `keys` add to the context.
+    fn signers(&self, keys: &[SigningKey]) -> Vec<PrincipalId> {
+        let mut users: Vec<PrincipalId> = keys
+            .iter()
+            .flat_map(|(certificate, name)| self.model.users_from_key(*certificate, name))
+            .collect();
+        users.sort();
+        users.dedup();
+        users
     }
 
     fn walk(
@@ -184,19 +392,39 @@ impl Walker<'_> {
         module: ObjectId,
         caller: Option<PrincipalId>,
         switched_by: Option<ObjectId>,
+        incoming: &[SigningKey],
     ) {
         let model = self.model;
-        let (context, switched_by) = match model.runs_as(module) {
+        let (module_context, module_switched_by) = match model.runs_as(module) {
             RunsAs::Caller => (caller, switched_by),
             RunsAs::Principal(p) => (Some(p), Some(module)),
             RunsAs::Unresolved(_) => (None, Some(module)),
         };
-        if !self.visited.insert((module, context)) {
+        let keys = self.keys_in(module, incoming);
+        let references = self.references_of(module);
+        let uses_caller = references
+            .iter()
+            .any(|f| matches!(f.frame, Some((Frame::Caller, _))));
+        let visit = (
+            module,
+            module_context,
+            uses_caller.then_some(caller),
+            keys.clone(),
+        );
+        if !self.visited.insert(visit) {
             return;
         }
+        let signers = self.signers(&keys);
         let owner = model.owner_of(module);
         let schema = model.object(module).schema;
-        for found in self.references_of(module) {
+        for found in references.iter() {
+            // The context an EXECUTE AS statement of the body put in force, else the
+            // module's own.
+            let (context, switched_by, switched_at) = match found.frame {
+                None => (module_context, module_switched_by, None),
+                Some((Frame::Caller, location)) => (caller, switched_by, Some(location)),
+                Some((Frame::User(user), location)) => (user, Some(module), Some(location)),
+            };
             let resolved = if found.dynamic.is_some() {
                 // Dynamic SQL resolves one-part names through the default schema of the
                 // user it runs as, then the project's default schema and dbo.
@@ -237,7 +465,13 @@ impl Walker<'_> {
                 {
                     let permission = found.access.permission_name();
                     fails |= !model
-                        .holds(principal, permission, target, found.columns.as_deref())
+                        .holds_with(
+                            principal,
+                            &signers,
+                            permission,
+                            target,
+                            found.columns.as_deref(),
+                        )
                         .allowed;
                 }
                 self.out.push(Reach {
@@ -252,6 +486,8 @@ impl Walker<'_> {
                     location: found.location,
                     chain,
                     dynamic: found.dynamic,
+                    signers: signers.clone(),
+                    switched_at,
                 });
                 let object = model.object(target);
                 if object.kind != ObjectKind::Synonym || hops > 16 {
@@ -272,7 +508,7 @@ impl Walker<'_> {
             }
             let kind = model.object(target).kind;
             if has_body(kind) && matches!(found.access, Access::Execute | Access::Select) {
-                self.walk(executor, entry, target, context, switched_by);
+                self.walk(executor, entry, target, context, switched_by, &keys);
             }
             if matches!(
                 found.access,
@@ -283,7 +519,7 @@ impl Walker<'_> {
                         .module(trigger)
                         .is_some_and(|m| m.trigger_events.contains(&found.access));
                     if fires {
-                        self.walk(executor, entry, trigger, context, switched_by);
+                        self.walk(executor, entry, trigger, context, switched_by, &keys);
                     }
                 }
             }

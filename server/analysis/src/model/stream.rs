@@ -325,6 +325,18 @@ impl Substitute<'_> {
                 ExecTarget::Dynamic { text } => self.expr(text),
             },
             StatementKind::Assign { value, .. } => self.expr(value),
+            StatementKind::Signature(signature) => {
+                self.name(&mut signature.module);
+                signature
+                    .keys
+                    .iter_mut()
+                    .for_each(|k| self.ident(&mut k.name));
+            }
+            StatementKind::TransferObject { schema, object, .. } => {
+                self.ident(schema);
+                self.name(object);
+            }
+            StatementKind::DropObject { names } => names.iter_mut().for_each(|n| self.name(n)),
             StatementKind::AlterDatabaseSet(_)
             | StatementKind::Revert
             | StatementKind::SetUser { user: None }

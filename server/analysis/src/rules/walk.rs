@@ -60,10 +60,26 @@ pub struct Stmt<'a> {
 /// scripts in order, each with its `:r` includes expanded in place, and each module's
 /// body statements right after the statement that creates the module. This is the
 /// model's stream, so SQLCMD variables are already substituted.
+///
+/// A module definition that is not the one in force at the end (a later `CREATE`,
+/// `ALTER` or `CREATE OR ALTER` of the same object replaced it, as migration folders do
+/// in every version, or a final `DROP` removed it) is left out with its body, so rules
+/// about a module judge each object once, on the definition that runs.
 pub fn statements<'a>(context: &Context<'a>) -> Vec<Stmt<'a>> {
     let model = context.model;
     model
         .statements()
+        .filter(|reference| {
+            reference.in_module
+                || !matches!(
+                    &reference.statement.kind,
+                    StatementKind::CreateObject(CreateObject {
+                        module: Some(_),
+                        ..
+                    })
+                )
+                || !model.is_superseded(reference.id)
+        })
         .map(|reference| Stmt {
             file: reference.file,
             root: reference.script,
@@ -426,5 +442,46 @@ mod tests {
         assert_eq!(configuration_option(""), None);
         // "affinity mask" is also part of no other name, so it is exact and unique.
         assert_eq!(configuration_option("affinity mask"), Some("affinity mask"));
+    }
+
+    /// Migration folders redefine the same module in every version (CREATE OR ALTER,
+    /// https://learn.microsoft.com/en-us/sql/t-sql/statements/create-procedure-transact-sql:
+    /// "alters the procedure if it already exists"); only the definition in force at the
+    /// end runs, so a rule about a module's body (here IMP004) reports it once, on the last
+    /// definition, and not at all for a module a final DROP removed.
+    #[test]
+    fn rules_about_a_module_judge_only_the_definition_in_force() {
+        crate::rules::sql::testing::check(
+            "=== file: 001.sql
+CREATE PROCEDURE dbo.run @filter nvarchar(400) WITH EXECUTE AS OWNER
+AS EXEC ('SELECT * FROM dbo.t WHERE ' + @filter);
+GO
+CREATE PROCEDURE dbo.gone @filter nvarchar(400) WITH EXECUTE AS OWNER
+AS EXEC ('SELECT * FROM dbo.t WHERE ' + @filter);
+GO
+=== file: 002.sql
+CREATE OR ALTER PROCEDURE dbo.run @filter nvarchar(400) WITH EXECUTE AS OWNER
+AS EXEC ('SELECT * FROM dbo.t WHERE ' + @filter);
+GO
+=== file: 003.sql
+DROP PROCEDURE dbo.run;
+GO
+CREATE PROCEDURE dbo.run @filter nvarchar(400) WITH EXECUTE AS OWNER
+AS EXEC ('SELECT * FROM dbo.t WHERE ' + @filter);   --! IMP004
+GO
+DROP PROCEDURE dbo.gone;
+GO
+",
+        );
+    }
+
+    /// A module defined once is judged as before.
+    #[test]
+    fn a_module_defined_once_is_judged() {
+        crate::rules::sql::testing::check(
+            "CREATE PROCEDURE dbo.run @filter nvarchar(400) WITH EXECUTE AS OWNER
+AS EXEC ('SELECT * FROM dbo.t WHERE ' + @filter);   --! IMP004
+",
+        );
     }
 }

@@ -469,6 +469,37 @@ fn kind(text: &str, kind: &StatementKind) -> String {
         StatementKind::Include { path } => format!("Include {path:?}"),
         StatementKind::SetVar { name, value } => format!("SetVar {name} {value:?}"),
         StatementKind::Use { database } => format!("Use {}", id(text, database)),
+        StatementKind::Signature(sig) => {
+            let keys: Vec<String> = sig
+                .keys
+                .iter()
+                .map(|k| {
+                    let class = if k.certificate { "certificate" } else { "key" };
+                    format!("{class}:{}", id(text, &k.name))
+                })
+                .collect();
+            format!(
+                "{}{}Signature {} by={}",
+                if sig.add { "Add" } else { "Drop" },
+                if sig.counter { "Counter" } else { "" },
+                qn(text, &sig.module),
+                keys.join(",")
+            )
+        }
+        StatementKind::TransferObject {
+            schema,
+            class,
+            object,
+        } => format!(
+            "TransferObject {} {}::{}",
+            id(text, schema),
+            class.as_deref().unwrap_or("-"),
+            qn(text, object)
+        ),
+        StatementKind::DropObject { names } => {
+            let names: Vec<String> = names.iter().map(|n| qn(text, n)).collect();
+            format!("DropObject {}", names.join(","))
+        }
         StatementKind::Other => "Other".to_owned(),
     }
 }

@@ -248,6 +248,12 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
             one(permission_statement(cx, main))
         }
         "alter_database" => one(alter_database(cx, main)),
+        "add_signature_statement" | "drop_signature_statement" => one(signature(cx, main)),
+        "alter_schema" => one(transfer_object(cx, main)),
+        "drop_table" | "drop_view" | "drop_procedure" | "drop_function" | "drop_trigger"
+        | "drop_type" | "drop_synonym" | "drop_sequence" | "drop_aggregate" => {
+            one(drop_object(cx, main))
+        }
         "execute_as_statement" => one(execute_as_statement(cx, main)),
         "revert_statement" => one(StatementKind::Revert),
         "setuser_statement" => one(StatementKind::SetUser {
@@ -986,6 +992,75 @@ fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
         columns,
         range: range(node),
     }
+}
+
+// ---- signatures, transfers and drops --------------------------------------------------
+
+fn signature(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let Some(module) = main.field("module") else {
+        return StatementKind::Other;
+    };
+    let mut cursor = main.walk();
+    let keys = main
+        .fields("by", &mut cursor)
+        .into_iter()
+        .filter_map(|key| {
+            let (certificate, name) = match key.field("certificate") {
+                Some(name) => (true, name),
+                None => (false, key.field("asymmetric_key")?),
+            };
+            Some(SigningKey {
+                certificate,
+                name: cx.ident(name),
+            })
+        })
+        .collect();
+    StatementKind::Signature(SignatureStatement {
+        add: main.k() == "add_signature_statement",
+        counter: main.field("counter").is_some(),
+        module: cx.qname(module),
+        keys,
+    })
+}
+
+/// `ALTER SCHEMA s TRANSFER [class::]name`: the base grammar gives the schema, the
+/// optional class and the object as unnamed-field children in that order.
+fn transfer_object(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let kids = named_children(main);
+    let Some(transfer) = kids.iter().position(|c| c.k() == "keyword_transfer") else {
+        return StatementKind::Other;
+    };
+    let Some(schema) = kids[..transfer]
+        .iter()
+        .rev()
+        .find(|c| !c.k().starts_with("keyword_"))
+    else {
+        return StatementKind::Other;
+    };
+    let after = &kids[transfer + 1..];
+    let Some(object) = after.iter().rev().find(|c| c.k() == "object_reference") else {
+        return StatementKind::Other;
+    };
+    let class = after
+        .iter()
+        .find(|c| c.k() == "identifier")
+        .filter(|c| c.start_byte() < object.start_byte())
+        .map(|c| class_name(cx, *c));
+    StatementKind::TransferObject {
+        schema: cx.ident(*schema),
+        class,
+        object: cx.qname(*object),
+    }
+}
+
+fn drop_object(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
+    let mut cursor = main.walk();
+    let names = main
+        .fields("name", &mut cursor)
+        .into_iter()
+        .map(|name| cx.qname(name))
+        .collect();
+    StatementKind::DropObject { names }
 }
 
 // ---- options and execution context ----------------------------------------------------

@@ -538,7 +538,7 @@ IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x') DROP TABLE dbo.x;
               -> Select srv.db.dbo.t [a]
             If exists[] then«DROP TABLE dbo.x» «IF EXISTS (SELECT 1 FROM sys.objects WHERE name = 'x')»
               -> Select sys.objects [name]
-            Other «DROP TABLE dbo.x»
+            DropObject dbo.x «DROP TABLE dbo.x»
         "#]],
     );
 }
@@ -998,6 +998,40 @@ END
                 If (exists[@a] and @b is not null) then«PRINT 1» «IF EXISTS (SELECT 1 FROM sys.schemas s WHERE s.name = @a ...»
                   -> Select sys.schemas [name]
                 Other «PRINT 1»
+        "#]],
+    );
+}
+
+/// The statements the model's lifetime semantics read: signatures (ADD SIGNATURE,
+/// https://learn.microsoft.com/en-us/sql/t-sql/statements/add-signature-transact-sql),
+/// schema transfers (ALTER SCHEMA,
+/// https://learn.microsoft.com/en-us/sql/t-sql/statements/alter-schema-transact-sql) and
+/// drops (DROP PROCEDURE and the other object DROPs).
+#[test]
+fn signatures_transfers_and_drops() {
+    check(
+        "ADD SIGNATURE TO dbo.p BY CERTIFICATE c WITH PASSWORD = 'x';
+ADD COUNTER SIGNATURE TO OBJECT::dbo.q BY CERTIFICATE c, ASYMMETRIC KEY [k 1];
+DROP SIGNATURE FROM dbo.p BY CERTIFICATE c;
+ALTER SCHEMA payroll TRANSFER staging.bonuses;
+ALTER SCHEMA payroll TRANSFER OBJECT::dbo.t;
+DROP PROCEDURE IF EXISTS dbo.p, q;
+DROP TABLE t;
+DROP VIEW v;
+DROP FUNCTION dbo.f;
+DROP SYNONYM s;
+",
+        expect![[r#"
+            AddSignature dbo.p by=certificate:c «ADD SIGNATURE TO dbo.p BY CERTIFICATE c WITH PASSWORD = 'x'»
+            AddCounterSignature dbo.q by=certificate:c,key:k 1«[k 1]» «ADD COUNTER SIGNATURE TO OBJECT::dbo.q BY CERTIFICATE c, ...»
+            DropSignature dbo.p by=certificate:c «DROP SIGNATURE FROM dbo.p BY CERTIFICATE c»
+            TransferObject payroll -::staging.bonuses «ALTER SCHEMA payroll TRANSFER staging.bonuses»
+            TransferObject payroll OBJECT::dbo.t «ALTER SCHEMA payroll TRANSFER OBJECT::dbo.t»
+            DropObject dbo.p,q «DROP PROCEDURE IF EXISTS dbo.p, q»
+            DropObject t «DROP TABLE t»
+            DropObject v «DROP VIEW v»
+            DropObject dbo.f «DROP FUNCTION dbo.f»
+            DropObject s «DROP SYNONYM s»
         "#]],
     );
 }

@@ -84,8 +84,11 @@ pub(crate) fn report(
             continue;
         };
         let permission = reach.access.permission_name();
-        let decision = model.holds(
+        // The permissions of the users that module signatures add count as the
+        // context's own (ADD SIGNATURE).
+        let decision = model.holds_with(
             principal,
+            &reach.signers,
             permission,
             reach.target,
             reach.columns.as_deref(),
@@ -143,7 +146,15 @@ fn names(model: &Model, principals: &[PrincipalId]) -> String {
 
 /// How the executor reaches the entry point: "`sales_app` can execute `dbo.quote`".
 fn entry_phrase(model: &Model, reach: &Reach) -> String {
-    let who = model.principal_name(reach.executor.principal);
+    // A member of a granted role walked on its own is named with the role.
+    let who = match reach.executor.via {
+        Some(role) => format!(
+            "`{}` (a member of `{}`)",
+            model.principal_name(reach.executor.principal),
+            model.principal_name(role)
+        ),
+        None => format!("`{}`", model.principal_name(reach.executor.principal)),
+    };
     let entry = model.object(reach.entry);
     if entry.kind == ObjectKind::Trigger {
         let table = entry
@@ -157,14 +168,14 @@ fn entry_phrase(model: &Model, reach: &Reach) -> String {
             _ => "can change",
         };
         return format!(
-            "`{who}` {can} `{table}`, which fires the trigger `{}`",
+            "{who} {can} `{table}`, which fires the trigger `{}`",
             model.object_name(reach.entry)
         );
     }
     if reach.executor.denied {
         // Granted, yet refused the entry point itself: say what the project states.
         return format!(
-            "`{who}` is granted {} on `{}` (though a DENY refuses it)",
+            "{who} is granted {} on `{}` (though a DENY refuses it)",
             reach.executor.permission,
             model.object_name(reach.entry)
         );
@@ -175,12 +186,12 @@ fn entry_phrase(model: &Model, reach: &Reach) -> String {
         | ObjectKind::MultiStatementTableFunction => "can select from",
         _ => "can execute",
     };
-    format!("`{who}` {can} `{}`", model.object_name(reach.entry))
+    format!("{who} {can} `{}`", model.object_name(reach.entry))
 }
 
 /// Where the executor's permission comes from, for the related location.
 fn grant_phrase(model: &Model, reach: &Reach) -> String {
-    let who = model.principal_name(reach.executor.principal);
+    let who = model.principal_name(reach.executor.via.unwrap_or(reach.executor.principal));
     if reach.executor.grant.is_none() {
         return format!("a member is added to `{who}` here");
     }
@@ -229,6 +240,7 @@ fn diagnostic(
         message.push_str(&format!(", which leads to `{module}`, which "));
     }
     let switched = missing.context != reach.executor.principal;
+    let switched_at = reach.switched_at;
     let subject = if switched {
         format!("its execution context `{context}`")
     } else {
@@ -330,7 +342,12 @@ fn diagnostic(
             model.principal_name(model.owner_of(reach.module))
         ),
     ));
-    if switched
+    if switched && let Some(location) = switched_at {
+        diagnostic.related.push(related(
+            location,
+            format!("`{module}` switches to `{context}` here"),
+        ));
+    } else if switched
         && let Some(clause) = reach
             .switched_by
             .and_then(|m| model.module(m)?.execute_as.as_ref().map(|c| (m, c.range)))

@@ -1460,3 +1460,348 @@ ALTER AUTHORIZATION ON ASSEMBLY::CalcLib TO calc_owner;
 ",
     );
 }
+
+// ---- the model SQL Server really has (issue 7) -------------------------------------------
+
+/// ADD SIGNATURE (https://learn.microsoft.com/en-us/sql/t-sql/statements/add-signature-transact-sql):
+/// the permissions of the user created FROM the signing certificate are added while the
+/// signed module runs, so its SELECT covers the broken chain; an unsigned twin still
+/// breaks, and so does a module whose signature a later ALTER dropped ("When the module
+/// is changed, the signature is dropped").
+#[test]
+fn a_signature_adds_the_certificate_users_permissions() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER pay_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pay AUTHORIZATION pay_owner;
+GO
+CREATE CERTIFICATE signer WITH SUBJECT = 'pay';
+CREATE USER signer_user FROM CERTIFICATE signer;
+GO
+CREATE TABLE pay.salaries (id int, amount money);
+GO
+GRANT SELECT ON pay.salaries TO signer_user;
+GO
+CREATE PROCEDURE dbo.signed AS SELECT amount FROM pay.salaries;
+GO
+ADD SIGNATURE TO dbo.signed BY CERTIFICATE signer WITH PASSWORD = 'x';
+GO
+CREATE PROCEDURE dbo.unsigned AS SELECT amount FROM pay.salaries;   --! PRM002
+GO
+CREATE PROCEDURE dbo.altered AS SELECT amount FROM pay.salaries;
+GO
+ADD SIGNATURE TO dbo.altered BY CERTIFICATE signer;
+GO
+ALTER PROCEDURE dbo.altered AS SELECT amount FROM pay.salaries;   --! PRM002
+GO
+GRANT EXECUTE ON dbo.signed TO clerks;
+GRANT EXECUTE ON dbo.unsigned TO clerks;
+GRANT EXECUTE ON dbo.altered TO clerks;
+",
+    );
+}
+
+/// ADD SIGNATURE, Countersignatures: the signature is "temporarily added to the SQL
+/// token, but … lost if the module executes another module"; a counter signature "allows
+/// signatures made by the same certificate or asymmetric key to be kept for the duration
+/// of the call made to the counter-signed object". The signature also covers the signed
+/// module's dynamic SQL (PRM004).
+#[test]
+fn a_counter_signature_keeps_the_callers_signature_and_dynamic_sql_is_covered() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER pay_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pay AUTHORIZATION pay_owner;
+GO
+CREATE CERTIFICATE signer WITH SUBJECT = 'pay';
+CREATE USER signer_user FROM CERTIFICATE signer;
+GO
+CREATE TABLE pay.salaries (id int, amount money);
+GO
+GRANT SELECT ON pay.salaries TO signer_user;
+GO
+CREATE PROCEDURE dbo.countered AS SELECT amount FROM pay.salaries;
+GO
+CREATE PROCEDURE dbo.plain AS SELECT amount FROM pay.salaries;   --! PRM002
+GO
+CREATE PROCEDURE dbo.entry
+AS
+BEGIN
+    EXEC dbo.countered;
+    EXEC dbo.plain;
+    EXEC ('SELECT amount FROM pay.salaries');
+END
+GO
+ADD SIGNATURE TO dbo.entry BY CERTIFICATE signer;
+ADD COUNTER SIGNATURE TO dbo.countered BY CERTIFICATE signer;
+GO
+CREATE PROCEDURE dbo.unsigned_dynamic AS EXEC ('SELECT amount FROM pay.salaries');   --! PRM004
+GO
+GRANT EXECUTE ON dbo.entry TO clerks;
+GRANT EXECUTE ON dbo.unsigned_dynamic TO clerks;
+",
+    );
+}
+
+/// DROP SIGNATURE (https://learn.microsoft.com/en-us/sql/t-sql/statements/drop-signature-transact-sql)
+/// removes the signature, and the chain is broken again (PRM001).
+#[test]
+fn a_dropped_signature_gives_nothing() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER pay_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pay AUTHORIZATION pay_owner;
+GO
+CREATE CERTIFICATE signer WITH SUBJECT = 'pay';
+CREATE USER signer_user FROM CERTIFICATE signer;
+GO
+CREATE PROCEDURE pay.inner_proc AS RETURN 0;
+GO
+GRANT EXECUTE ON pay.inner_proc TO signer_user;
+GO
+CREATE PROCEDURE dbo.outer_proc AS EXEC pay.inner_proc;   --! PRM001
+GO
+ADD SIGNATURE TO dbo.outer_proc BY CERTIFICATE signer;
+GO
+DROP SIGNATURE FROM dbo.outer_proc BY CERTIFICATE signer;
+GO
+GRANT EXECUTE ON dbo.outer_proc TO clerks;
+",
+    );
+}
+
+/// ALTER SCHEMA … TRANSFER (https://learn.microsoft.com/en-us/sql/t-sql/statements/alter-schema-transact-sql):
+/// the moved table takes the new schema's owner, so a chain from `dbo` to it breaks, and
+/// the permissions granted on it before the move are gone.
+#[test]
+fn a_transferred_object_takes_the_new_owner_and_loses_its_permissions() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER pay_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA pay AUTHORIZATION pay_owner;
+GO
+CREATE SCHEMA staging;
+GO
+CREATE TABLE staging.bonuses (id int, amount money);
+CREATE TABLE staging.kept (id int, amount money);
+GO
+GRANT SELECT ON staging.bonuses TO clerks;
+GO
+CREATE PROCEDURE dbo.total AS SELECT SUM(amount) FROM pay.bonuses;   --! PRM002
+GO
+CREATE PROCEDURE dbo.still_dbo AS SELECT SUM(amount) FROM staging.kept;
+GO
+GRANT EXECUTE ON dbo.total TO clerks;
+GRANT EXECUTE ON dbo.still_dbo TO clerks;
+GO
+ALTER SCHEMA pay TRANSFER staging.bonuses;
+",
+    );
+}
+
+/// EXECUTE AS and REVERT as statements inside a module
+/// (https://learn.microsoft.com/en-us/sql/t-sql/statements/execute-as-transact-sql): the
+/// reference after `EXECUTE AS USER = 'worker'` is checked against `worker`, after
+/// `REVERT` against the caller again, who holds SELECT.
+#[test]
+fn execute_as_user_in_a_body_is_checked_against_that_user_until_revert() {
+    check(
+        "CREATE ROLE app;
+CREATE USER worker WITHOUT LOGIN;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+GO
+GRANT SELECT ON data.t TO app;
+GO
+CREATE PROCEDURE dbo.p
+AS
+BEGIN
+    EXECUTE AS USER = 'worker';
+    SELECT id FROM data.t;   --! PRM002: `app` can execute `dbo.p`, which reads `data.t` owned by `data_owner` (not `dbo`): the ownership chain is broken and its execution context `worker` lacks SELECT on `data.t`
+    REVERT;
+    SELECT id FROM data.t;
+END
+GO
+GRANT EXECUTE ON dbo.p TO app;
+",
+    );
+}
+
+/// DENY (https://learn.microsoft.com/en-us/sql/t-sql/statements/deny-transact-sql): the
+/// role holds SELECT, but a member's own DENY (or a DENY to another role it is in) wins
+/// for that member, so the call fails for it and the finding names it.
+#[test]
+fn a_members_own_deny_breaks_what_its_role_allows() {
+    check(
+        "CREATE ROLE clerks;
+CREATE ROLE temps;
+CREATE USER alice WITHOUT LOGIN;
+CREATE USER bob WITHOUT LOGIN;
+CREATE USER carol WITHOUT LOGIN;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+GO
+CREATE PROCEDURE dbo.p AS SELECT id FROM data.t;   --! PRM002: `alice` (a member of `clerks`) can execute `dbo.p`, which reads `data.t` owned by `data_owner` (not `dbo`): the ownership chain is broken and `alice` is denied SELECT on `data.t`; the same goes for `bob`
+GO
+ALTER ROLE clerks ADD MEMBER alice;
+ALTER ROLE clerks ADD MEMBER bob;
+ALTER ROLE clerks ADD MEMBER carol;
+ALTER ROLE temps ADD MEMBER bob;
+GRANT EXECUTE ON dbo.p TO clerks;
+GRANT SELECT ON data.t TO clerks;
+DENY SELECT ON data.t TO alice;
+DENY SELECT ON data.t TO temps;
+",
+    );
+}
+
+/// A DENY to a member on something the path does not use changes nothing (no finding).
+#[test]
+fn a_members_unrelated_deny_gives_no_finding() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER alice WITHOUT LOGIN;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+CREATE TABLE data.other (id int);
+GO
+CREATE PROCEDURE dbo.p AS SELECT id FROM data.t;
+GO
+ALTER ROLE clerks ADD MEMBER alice;
+GRANT EXECUTE ON dbo.p TO clerks;
+GRANT SELECT ON data.t TO clerks;
+DENY SELECT ON data.other TO alice;
+",
+    );
+}
+
+/// REVOKE … CASCADE (https://learn.microsoft.com/en-us/sql/t-sql/statements/revoke-transact-sql)
+/// takes back what the grantee granted on: `b` held SELECT only through `a`'s grant.
+/// REVOKE GRANT OPTION FOR keeps `a`'s own permission.
+#[test]
+fn revoke_cascade_takes_back_what_was_granted_on() {
+    check(
+        "CREATE USER a WITHOUT LOGIN;
+CREATE USER b WITHOUT LOGIN;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+CREATE TABLE data.u (id int);
+GO
+CREATE PROCEDURE dbo.read_t AS SELECT id FROM data.t;   --! PRM002
+GO
+CREATE PROCEDURE dbo.read_u AS SELECT id FROM data.u;
+GO
+GRANT EXECUTE ON dbo.read_t TO b;
+GRANT EXECUTE ON dbo.read_u TO a;
+GRANT SELECT ON data.t TO a WITH GRANT OPTION;   --! PRM007
+GRANT SELECT ON data.t TO b AS a;
+GRANT SELECT ON data.u TO a WITH GRANT OPTION;   --! PRM007
+GO
+REVOKE SELECT ON data.t FROM a CASCADE;
+REVOKE GRANT OPTION FOR SELECT ON data.u FROM a CASCADE;
+",
+    );
+}
+
+/// DROP PROCEDURE (https://learn.microsoft.com/en-us/sql/t-sql/statements/drop-procedure-transact-sql):
+/// a CREATE after a DROP starts without the old grants, so nobody can execute the new
+/// procedure and its broken chain is not reached; ALTER keeps the grant and the finding.
+#[test]
+fn drop_then_create_starts_without_permissions_and_alter_keeps_them() {
+    check(
+        "CREATE ROLE clerks;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+GO
+CREATE PROCEDURE dbo.recreated AS SELECT id FROM data.t;
+GO
+CREATE PROCEDURE dbo.altered AS SELECT id FROM data.t;
+GO
+GRANT EXECUTE ON dbo.recreated TO clerks;
+GRANT EXECUTE ON dbo.altered TO clerks;
+GO
+DROP PROCEDURE dbo.recreated;
+GO
+CREATE PROCEDURE dbo.recreated AS SELECT id FROM data.t;
+GO
+ALTER PROCEDURE dbo.altered AS SELECT id FROM data.t;   --! PRM002
+GO
+",
+    );
+}
+
+/// CREATE APPLICATION ROLE (https://learn.microsoft.com/en-us/sql/t-sql/statements/create-application-role-transact-sql):
+/// an application role granted EXECUTE reaches the entry point like a user, so its broken
+/// chain is reported; `sp_setapprole` in a script is only the switch and gives nothing.
+#[test]
+fn application_roles_reach_entry_points() {
+    check(
+        "CREATE APPLICATION ROLE tool WITH PASSWORD = 'Str0ng!';
+EXEC sp_addapprole 'legacy_tool', 'Str0ng!';
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+CREATE TABLE data.open_t (id int);
+GO
+CREATE PROCEDURE dbo.p AS SELECT id FROM data.t;   --! PRM002: `tool` can execute `dbo.p`, which reads `data.t` owned by `data_owner` (not `dbo`): the ownership chain is broken and `tool` lacks SELECT on `data.t`; the same goes for `legacy_tool`
+GO
+CREATE PROCEDURE dbo.q AS SELECT id FROM data.open_t;
+GO
+GRANT EXECUTE ON dbo.p TO tool;
+GRANT EXECUTE ON dbo.p TO legacy_tool;
+GRANT EXECUTE ON dbo.q TO tool;
+GRANT SELECT ON data.open_t TO tool;
+GO
+EXEC sp_setapprole 'tool', 'Str0ng!';
+",
+    );
+}
+
+/// Migration folders: each version redefines the module; only the definition in force
+/// at the end is judged, so its broken chain is reported once (in the last file), and a
+/// module dropped at the end is not judged at all.
+#[test]
+fn a_redefined_module_is_judged_once_on_its_last_definition() {
+    check(
+        "=== file: 001.sql
+CREATE ROLE clerks;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+GO
+CREATE PROCEDURE dbo.p AS SELECT id FROM data.t;
+GO
+GRANT EXECUTE ON dbo.p TO clerks;
+GO
+=== file: 002.sql
+CREATE OR ALTER PROCEDURE dbo.p AS SELECT id FROM data.t;
+GO
+=== file: 003.sql
+ALTER PROCEDURE dbo.p AS SELECT id FROM data.t;   --! PRM002
+GO
+",
+    );
+}

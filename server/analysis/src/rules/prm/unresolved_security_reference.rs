@@ -173,6 +173,54 @@ GRANT VIEW SERVER STATE TO [DOMAIN\\someone];
         );
     }
 
+    // SQL Server 2022 and Azure SQL Database add the `##MS_…##` server roles; Azure SQL
+    // Database's `master` has the roles `dbmanager` and `loginmanager`, and a Synapse
+    // dedicated pool the resource classes (`xlargerc`, `staticrc10` …). Question: is
+    // `ALTER ROLE dbmanager ADD MEMBER u` in a script unresolved? Answer: no, where the
+    // platform is Azure or not known (plain scripts); yes in a project whose DSP targets
+    // SQL Server, where no such role exists unless the project creates it.
+    // https://learn.microsoft.com/sql/relational-databases/security/authentication-access/server-level-roles
+    // https://learn.microsoft.com/azure/azure-sql/database/logins-create-manage
+    // https://learn.microsoft.com/azure/synapse-analytics/sql-data-warehouse/resource-classes-for-workload-management
+    #[test]
+    fn platform_roles_are_built_in_where_the_platform_has_them() {
+        check(
+            "CREATE LOGIN geo WITH PASSWORD = 'x';
+CREATE USER geo FROM LOGIN geo;
+ALTER ROLE dbmanager ADD MEMBER geo;
+EXEC sp_addrolemember 'xlargerc', 'geo';
+ALTER SERVER ROLE ##MS_ServerStateReader## ADD MEMBER geo;
+ALTER ROLE dbcreators ADD MEMBER geo; --! PRM006
+",
+        );
+        check(
+            "=== file: Db.sqlproj
+<Project><PropertyGroup><DSP>Microsoft.Data.Tools.Schema.Sql.Sql160DatabaseSchemaProvider</DSP></PropertyGroup>
+<ItemGroup><Build Include=\"a.sql\" /></ItemGroup></Project>
+=== file: a.sql
+CREATE USER geo WITHOUT LOGIN;
+GO
+ALTER ROLE dbmanager ADD MEMBER geo; --! PRM006
+GO
+EXEC sp_addrolemember 'xlargerc', 'geo'; --! PRM006
+GO
+",
+        );
+        check(
+            "=== file: Db.sqlproj
+<Project><PropertyGroup><DSP>Microsoft.Data.Tools.Schema.Sql.SqlAzureV12DatabaseSchemaProvider</DSP></PropertyGroup>
+<ItemGroup><Build Include=\"a.sql\" /></ItemGroup></Project>
+=== file: a.sql
+CREATE USER geo WITHOUT LOGIN;
+GO
+ALTER ROLE loginmanager ADD MEMBER geo;
+GO
+EXEC sp_addrolemember 'xlargerc', 'geo'; --! PRM006
+GO
+",
+        );
+    }
+
     // `SELECT … INTO dbo.Made` creates dbo.Made; a Service Broker queue is an object of
     // its schema. Both can be granted on.
     #[test]
