@@ -101,10 +101,14 @@ impl Platform {
     /// The platform's own database roles, beyond SQL Server's fixed ones. Where the
     /// platform is unknown, a script naming them most likely runs where they exist.
     fn database_roles(self) -> impl Iterator<Item = &'static str> {
-        let azure = matches!(self, Platform::AzureSqlDatabase | Platform::Unknown);
-        let synapse = matches!(self, Platform::Synapse | Platform::Unknown);
-        let azure = azure.then_some(AZURE_SQL_DATABASE_ROLES).unwrap_or(&[]);
-        let synapse = synapse.then_some(SYNAPSE_DATABASE_ROLES).unwrap_or(&[]);
+        let azure: &[&str] = match self {
+            Platform::AzureSqlDatabase | Platform::Unknown => AZURE_SQL_DATABASE_ROLES,
+            _ => &[],
+        };
+        let synapse: &[&str] = match self {
+            Platform::Synapse | Platform::Unknown => SYNAPSE_DATABASE_ROLES,
+            _ => &[],
+        };
         azure.iter().chain(synapse).copied()
     }
 }
