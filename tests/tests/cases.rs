@@ -164,22 +164,36 @@ fn assert_all_pass(tally: &Tally) {
     );
 }
 
-/// The examples that come with the project's contract, outside the repository
-/// (`../shared/examples`, or `SQLWARDEN_EXAMPLES`).
-#[test]
-fn shared_examples() {
-    let dir = std::env::var_os("SQLWARDEN_EXAMPLES")
+/// A suite of the contract's cases, outside the repository: `../shared/NAME`, or
+/// `$SQLWARDEN_SHARED/NAME`, or the folder an environment variable names.
+fn shared_suite(name: &str, variable: &str) {
+    let dir = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/examples"));
+        .or_else(|| std::env::var_os("SQLWARDEN_SHARED").map(|s| PathBuf::from(s).join(name)))
+        .unwrap_or_else(|| workspace_root().join("../shared").join(name));
     if !dir.is_dir() {
         println!(
-            "skipped: no shared examples at {} (set SQLWARDEN_EXAMPLES to run them)",
+            "skipped: no shared cases at {} (set {variable} or SQLWARDEN_SHARED to run them)",
             dir.display()
         );
         return;
     }
     let tally = run_cases(&dir);
     assert_all_pass(&tally);
+}
+
+/// The examples that come with the project's contract (`../shared/examples`, or
+/// `SQLWARDEN_EXAMPLES`).
+#[test]
+fn shared_examples() {
+    shared_suite("examples", "SQLWARDEN_EXAMPLES");
+}
+
+/// The contract's cases for the model SQL Server really has: data flow into dynamic SQL,
+/// signing, transfers (`../shared/examples-model`, or `SQLWARDEN_EXAMPLES_MODEL`).
+#[test]
+fn shared_model_examples() {
+    shared_suite("examples-model", "SQLWARDEN_EXAMPLES_MODEL");
 }
 
 /// Our own cases, positive and negative for each rule.
