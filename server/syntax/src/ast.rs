@@ -674,7 +674,8 @@ pub enum Expr {
         arguments: Vec<Expr>,
         range: TextRange,
     },
-    /// A bare identifier or `DEFAULT` (`EXEC sp_configure show_advanced`).
+    /// A bare identifier or `DEFAULT` (`EXEC sp_configure show_advanced`), a one-part
+    /// name unquoted (`[db_owner]` is `db_owner`).
     Identifier(String, TextRange),
     /// Anything else (arithmetic, a comparison …), keeping the variables it uses.
     Other {

@@ -68,7 +68,7 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
                 } else if simple && text.starts_with('@') {
                     Expr::Variable(text.to_lowercase(), r)
                 } else if bare_names {
-                    Expr::Identifier(text.to_owned(), r)
+                    Expr::Identifier(bare_name(text), r)
                 } else if is_niladic(text) {
                     // `SYSTEM_USER`, `CURRENT_TIMESTAMP`: functions called without
                     // parentheses, not columns.
@@ -88,7 +88,7 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
             {
                 Expr::Variable(cx.slice(node).to_lowercase(), r)
             }
-            "identifier" if bare_names => Expr::Identifier(cx.slice(node).to_owned(), r),
+            "identifier" if bare_names => Expr::Identifier(bare_name(cx.slice(node)), r),
             "keyword_default" | "keyword_null" => {
                 Expr::Identifier(cx.slice(node).to_uppercase(), r)
             }
@@ -406,4 +406,16 @@ pub(crate) fn variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
         stack.extend(children.into_iter().rev());
     }
     found
+}
+
+/// The value of an identifier passed where a value is expected (`EXEC sp_addrolemember
+/// [db_owner], [Ann]`): SQL Server takes it as the string of its name, so a one-part name
+/// loses its quoting (`[db_owner]` is `db_owner`). Anything longer stays as written.
+/// https://learn.microsoft.com/sql/t-sql/language-elements/execute-transact-sql says a
+/// parameter value may be "an identifier"; `EXEC sp_help [dbo.t]` passes `dbo.t`.
+fn bare_name(text: &str) -> String {
+    match crate::names::split(text).as_slice() {
+        [one] => one.clone(),
+        _ => text.to_owned(),
+    }
 }

@@ -389,6 +389,7 @@ exec sys.sp_executesql @sql;
 EXEC sp_configure 'clr strict security', 0;
 EXEC sp_configure show_advanced;
 EXEC sp_addrolemember 'db_owner', 'Bob';
+EXEC sp_addrolemember [db_ddladmin], [Ann]]s];
 INSERT INTO dbo.log EXEC dbo.p2;
 ",
         expect![[r#"
@@ -413,6 +414,8 @@ INSERT INTO dbo.log EXEC dbo.p2;
             Exec«EXEC» sp_configure (ident:show_advanced) «EXEC sp_configure show_advanced»
               -> Execute sp_configure ?
             Exec«EXEC» sp_addrolemember ("db_owner", "Bob") «EXEC sp_addrolemember 'db_owner', 'Bob'»
+              -> Execute sp_addrolemember ?
+            Exec«EXEC» sp_addrolemember (ident:db_ddladmin, ident:Ann]s) «EXEC sp_addrolemember [db_ddladmin], [Ann]]s]»
               -> Execute sp_addrolemember ?
             Dml «INSERT INTO dbo.log EXEC dbo.p2»
               -> Insert dbo.log ?

@@ -173,6 +173,21 @@ GRANT VIEW SERVER STATE TO [DOMAIN\\someone];
         );
     }
 
+    // An identifier passed as a procedure's parameter value is the string of its name
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/execute-transact-sql), so
+    // `sp_addrolemember [Reporting], [Ann]` names the role Reporting and the user Ann.
+    #[test]
+    fn bracketed_identifiers_passed_to_procedures_are_names() {
+        check(
+            "CREATE ROLE Reporting;
+CREATE USER Ann WITHOUT LOGIN;
+EXEC sp_addrolemember [Reporting], [Ann];
+EXEC sp_addrolemember [db_datareader], [Ann];
+EXEC sp_addrolemember [Nobody], [Ann]; --! PRM006
+",
+        );
+    }
+
     // SQL Server 2022 and Azure SQL Database add the `##MS_…##` server roles; Azure SQL
     // Database's `master` has the roles `dbmanager` and `loginmanager`, and a Synapse
     // dedicated pool the resource classes (`xlargerc`, `staticrc10` …). Question: is
