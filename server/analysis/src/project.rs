@@ -25,6 +25,9 @@ pub struct LoadOptions {
     pub overlays: BTreeMap<PathBuf, String>,
     /// `--default-schema`: wins over the config file and the `.sqlproj`.
     pub default_schema: Option<String>,
+    /// `--encoding LABEL`: what files without a byte-order mark that are not UTF-8 are
+    /// read as; wins over the config file's `encoding`.
+    pub encoding: Option<String>,
     /// `--config FILE`: use this file instead of searching upward for `sqlwarden.toml`.
     pub config: Option<PathBuf>,
     /// `--select`: codes or prefixes to report; when not empty, replaces the file's.

@@ -77,6 +77,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SCHEMA", value_parser = NonEmptyStringValueParser::new())]
     pub default_schema: Option<String>,
 
+    /// What files without a byte-order mark that are not UTF-8 are read as: a label such
+    /// as `windows-1252` (the default), `latin1` or `shift_jis`, or `utf-8` to refuse them
+    /// (SQL004). Wins over the config file's `encoding`.
+    #[arg(long, value_name = "LABEL", value_parser = NonEmptyStringValueParser::new())]
+    pub encoding: Option<String>,
+
     /// Record today's findings in FILE, to report only new ones later with `--baseline`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

@@ -169,6 +169,10 @@ fn merge_command_line(config: &mut Config, options: &LoadOptions) -> Result<(), 
     if let Some(schema) = &options.default_schema {
         config.default_schema = Some(schema.clone());
     }
+    if let Some(label) = &options.encoding {
+        config.encoding = decode::Fallback::from_label(label)
+            .map_err(|m| LoadError::Usage(format!("--encoding {label}: {m}")))?;
+    }
     for (name, value) in &options.variables {
         // Names are case-insensitive: `--var ENV=x` replaces the file's `env`.
         config
@@ -203,14 +207,16 @@ struct Loader<'a> {
 /// A file's decoded text (or why it has none) and its SQLCMD lines.
 type Prefetched = (Result<String, String>, Vec<Directive>);
 
-/// Reads and decodes a file; the error completes a sentence that starts with its path.
-pub fn read_text(path: &Path) -> Result<String, String> {
+/// Reads and decodes a file, reading text without a byte-order mark that is not UTF-8
+/// as `fallback` says (the configuration's `encoding`); the error completes a sentence
+/// that starts with its path.
+pub fn read_text(path: &Path, fallback: decode::Fallback) -> Result<String, String> {
     // A pipe or a device named like a script would block the run or never end.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return Err("is not a regular file".to_owned());
     }
     match std::fs::read(path) {
-        Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
+        Ok(bytes) => decode::decode_with(&bytes, fallback).map_err(|e| e.0),
         Err(e) => Err(format!("cannot be read: {e}")),
     }
 }
@@ -294,7 +300,7 @@ impl<'a> Loader<'a> {
             Some((read, scanned)) => (read, Some(scanned)),
             None => match self.options.overlays.get(absolute) {
                 Some(text) => (Ok(text.clone()), None),
-                None => (read_text(absolute), None),
+                None => (read_text(absolute, self.config.encoding), None),
             },
         };
         let (text, problem) = match read {
@@ -333,10 +339,11 @@ impl<'a> Loader<'a> {
                     && !self.options.overlays.contains_key(*p)
             })
             .collect();
+        let fallback = self.config.encoding;
         let done: Vec<(PathBuf, Prefetched)> = todo
             .into_par_iter()
             .map(|path| {
-                let read = read_text(path);
+                let read = read_text(path, fallback);
                 let scanned = read.as_deref().map(sqlcmd::directives).unwrap_or_default();
                 (path.clone(), (read, scanned))
             })
