@@ -580,6 +580,9 @@ impl<'a> Loader<'a> {
                         let file = std::fs::canonicalize(&file).unwrap_or(file);
                         list.push(file, true);
                     }
+                    // MSBuild never reads a `None` item, and such items are often
+                    // git-ignored build outputs or keys: a missing one is not a problem.
+                    None if item.kind == ItemKind::None => {}
                     None => {
                         let display = self.files.get(project_file).path.display().to_string();
                         let kind = format!("{:?}", item.kind);

@@ -897,3 +897,39 @@ fn loading_twice_gives_the_same_ids_and_findings() {
         assert_eq!(again.projects[0].includes, first.projects[0].includes);
     }
 }
+
+/// A `None` item is content that MSBuild only carries along (it never reads it), and in
+/// real projects a missing one is a git-ignored key or build output, so it is not
+/// reported; a missing `Build` item fails the build, so it still is (SQL004).
+/// <https://learn.microsoft.com/en-us/visualstudio/msbuild/common-msbuild-project-items#none>
+#[test]
+fn a_missing_none_item_is_quiet_and_a_missing_build_item_is_not() {
+    let dir = fixture(&[
+        (
+            "Db.sqlproj",
+            r#"<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup>
+    <Build Include="T.sql" />
+    <None Include="Keys\signing.snk" />
+    <None Include="Scripts\Generated.sql" />
+    <None Include="Present.sql" />
+    <Build Include="Gone.sql" />
+  </ItemGroup>
+</Project>
+"#,
+        ),
+        ("T.sql", "CREATE TABLE dbo.t (id int);\n"),
+        ("Present.sql", "SELECT 1;\n"),
+    ]);
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert_eq!(
+        findings(&ws),
+        [
+            "SQL004 Db.sqlproj:7:5 Db.sqlproj: the Build item `Gone.sql` names a file that does not exist"
+        ]
+    );
+    // The `None` item that exists is still a `None` item.
+    assert_eq!(paths(&ws, &ws.projects[0].none_items), ["Present.sql"]);
+    assert_eq!(scripts(&ws, 0), ["build T.sql"]);
+}
+
