@@ -199,6 +199,9 @@ struct Loader<'a> {
     prefetched: HashMap<PathBuf, Prefetched>,
     /// What each `.sqlproj` already loaded claims, by its absolute path.
     claimed_by: HashMap<PathBuf, HashSet<PathBuf>>,
+    /// The build output folders (`OutputPath`) of the `.sqlproj` files loaded: never
+    /// searched for loose scripts, like `bin/` and `obj/`.
+    output_dirs: Vec<PathBuf>,
     /// (absolute folder, how users see it): display paths are relative to the first
     /// folder that holds the file.
     bases: Vec<(PathBuf, PathBuf)>,
@@ -243,6 +246,7 @@ impl<'a> Loader<'a> {
             projects: Vec::new(),
             prefetched: HashMap::new(),
             claimed_by: HashMap::new(),
+            output_dirs: Vec::new(),
             bases: Vec::new(),
         }
     }
@@ -387,6 +391,7 @@ impl<'a> Loader<'a> {
             .into_iter()
             .filter(|p| discovery::has_extension(p, "sql"))
             .filter(|p| !claimed.contains(p))
+            .filter(|p| !self.output_dirs.iter().any(|dir| p.starts_with(dir)))
             .filter(|p| self.by_path.get(p).is_none_or(|id| !reached.contains(id)))
             .collect();
         if !loose.is_empty() {
@@ -522,10 +527,25 @@ impl<'a> Loader<'a> {
             .collect();
         project.variables = self.variables(&name, &declared);
 
+        // Where the build writes (`<OutputPath>bin\Debug\</OutputPath>`, or a folder
+        // beside the project such as `..\build\out\`) holds copies and generated
+        // scripts, never sources: left out like `bin/` and `obj/`.
+        let outputs: Vec<PathBuf> = parsed
+            .output_paths
+            .iter()
+            .filter_map(|written| expand_msbuild(written, &root))
+            .filter_map(|written| includes::resolve_dir(&root, &written))
+            .filter_map(|dir| std::fs::canonicalize(&dir).ok())
+            .filter(|dir| !root.starts_with(dir))
+            .collect();
+        self.output_dirs.extend(outputs.iter().cloned());
+
         // Item lists in MSBuild's way: each element adds or removes paths in document
         // order. An SDK-style project starts with every `.sql` file under its folder.
         let config = self.config;
-        let walk = discovery::walk(&root, &|p| config.excludes(p));
+        let walk = discovery::walk(&root, &|p| {
+            config.excludes(p) || outputs.iter().any(|dir| p.starts_with(dir))
+        });
         let nested: Vec<PathBuf> = walk
             .projects
             .iter()

@@ -80,6 +80,9 @@ pub struct SqlProj {
     /// a `Condition` (a build configuration), then the first element wins.
     pub properties: Vec<PropertyElement>,
     pub variables: Vec<SqlCmdVariable>,
+    /// Every `<OutputPath>`, of every build configuration, as written (`bin\Debug\`):
+    /// where the build writes, left out of discovery like `bin/` and `obj/`.
+    pub output_paths: Vec<String>,
 }
 
 /// The properties the model reads.
@@ -125,6 +128,12 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
         let parent = node.parent_element();
         let parent_name = parent.map(|p| p.tag_name().name()).unwrap_or_default();
         if parent_name.eq_ignore_ascii_case("PropertyGroup") {
+            if name.eq_ignore_ascii_case("OutputPath") {
+                let value = node.text().unwrap_or_default().trim();
+                if !value.is_empty() {
+                    proj.output_paths.push(value.to_owned());
+                }
+            }
             if name.eq_ignore_ascii_case("EnableDefaultSqlItems") {
                 let value = node.text().unwrap_or_default().trim();
                 proj.default_items = !value.eq_ignore_ascii_case("false");
