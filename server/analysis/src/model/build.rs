@@ -44,7 +44,7 @@ const FIXED_SERVER_ROLES: &[&str] = &[
 
 /// Permissions that exist only at server scope: a `GRANT` of one of these without `ON`
 /// is a server permission, granted to a login or server role.
-const SERVER_PERMISSIONS: &[&str] = &[
+pub(crate) const SERVER_PERMISSIONS: &[&str] = &[
     "ADMINISTER BULK OPERATIONS",
     "ALTER ANY AVAILABILITY GROUP",
     "ALTER ANY CONNECTION",
@@ -248,11 +248,17 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
             else {
                 continue;
             };
+            if !statements[offset].in_model() {
+                continue;
+            }
             push(StmtId((start + offset) as u32), vec![dynamic], false);
         }
         start = end;
     }
     for (index, item) in items.iter().enumerate() {
+        if !item.in_model() {
+            continue;
+        }
         if let Some(module) = super::stream::module_of(&item.statement) {
             push(
                 StmtId(index as u32),
@@ -383,6 +389,9 @@ impl Builder {
     fn definitions(&mut self) {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.definition(id, &statement);
         }
@@ -698,6 +707,9 @@ impl Builder {
     fn resolve_definitions(&mut self) {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.resolve_definition(id, &statement);
         }
@@ -828,6 +840,9 @@ impl Builder {
     fn state_changes(&mut self) {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.state_change(id, &statement, false);
             if let Some(module) = super::stream::module_of(&statement) {

@@ -91,6 +91,11 @@ pub struct Item {
     /// a database named by a variable can be told from the project's own. Shared with
     /// the parsed file when no variable changes it.
     pub statement: std::sync::Arc<Statement>,
+    /// The database the statement runs in when a `USE` earlier in its script switched
+    /// to one that is not the project's own (its name as written, variables
+    /// substituted); `None` in the project's database. Such a statement is outside the
+    /// model unless it acts at server level (see [`Item::in_model`]).
+    pub database: Option<String>,
 }
 
 /// A statement of the stream, top-level or inside a module body.

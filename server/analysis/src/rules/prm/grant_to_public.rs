@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use syntax::ast::PermissionAction;
+use syntax::ast::{PermissionAction, StatementKind};
 
 use super::{and_list, finding, securable_phrase};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
@@ -67,6 +67,55 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .or_insert_with(|| (Vec::new(), securable_phrase(model, &change.scope)));
         if !entry.0.contains(&change.permission) {
             entry.0.push(change.permission.clone());
+        }
+    }
+    // A GRANT that runs in another database (after `USE msdb`) is outside the model, so
+    // it is not among the permission changes; it still gives `public` the permission
+    // there, which is as much a risk: it is judged from the statement as written.
+    for item in model.items().iter().filter(|item| !item.in_model()) {
+        let StatementKind::Permission(permission) = &item.statement.kind else {
+            continue;
+        };
+        let Some(securable) = &permission.securable else {
+            continue;
+        };
+        let on_object_or_schema = matches!(
+            securable.class.as_deref(),
+            None | Some("OBJECT" | "SCHEMA" | "TYPE")
+        );
+        let to_public = permission
+            .principals
+            .iter()
+            .any(|p| p.value.eq_ignore_ascii_case("public"));
+        if permission.action != PermissionAction::Grant || !on_object_or_schema || !to_public {
+            continue;
+        }
+        let location = Location {
+            file: item.file,
+            range: item.statement.range,
+        };
+        let name: Vec<&str> = securable
+            .name
+            .parts
+            .iter()
+            .map(|p| p.value.as_str())
+            .collect();
+        let kind = if securable.class.as_deref() == Some("SCHEMA") {
+            "schema "
+        } else {
+            ""
+        };
+        let database = item.database.as_deref().unwrap_or_default();
+        let entry = statements.entry(location).or_insert_with(|| {
+            (
+                Vec::new(),
+                format!("{kind}`{}` in database `{database}`", name.join(".")),
+            )
+        });
+        for p in &permission.permissions {
+            if !entry.0.contains(&p.name) {
+                entry.0.push(p.name.clone());
+            }
         }
     }
     for (location, (permissions, securable)) in statements {

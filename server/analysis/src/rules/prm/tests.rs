@@ -1460,3 +1460,147 @@ ALTER AUTHORIZATION ON ASSEMBLY::CalcLib TO calc_owner;
 ",
     );
 }
+
+// ---- database context (`USE`) -------------------------------------------------------
+//
+// USE: "Changes the database context to the specified database"; the context lasts for
+// the session, so across `GO` batches, until the next USE.
+// <https://learn.microsoft.com/en-us/sql/t-sql/language-elements/use-transact-sql>
+// Logins, server roles, server permissions and `sp_configure` are server-scoped
+// securables and settings: the same statement means the same under any USE.
+// <https://learn.microsoft.com/en-us/sql/relational-databases/security/securables>
+//
+// The choice for statements in another database: they are real statements that the
+// script runs, so the rules about a statement still judge them (a GRANT to `public` in
+// `msdb` is reported by PRM005, naming that database), but nothing in them is resolved
+// against this project's model (no PRM006, no grants or members in this model).
+
+/// `USE msdb` then a GRANT to one of msdb's own roles: outside this project, so no
+/// PRM006 (it was reported before); the GRANT to public there is still PRM005.
+#[test]
+fn a_grant_in_msdb_is_not_resolved_against_the_project() {
+    check(
+        "USE msdb;
+GO
+GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;
+GRANT SELECT ON dbo.sysjobs TO public;   --! PRM005: SELECT on `dbo.sysjobs` in database `msdb` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+ALTER ROLE SQLAgentOperatorRole ADD MEMBER etl;
+GO
+",
+    );
+}
+
+/// Without the USE, the same statements are this project's and the names are missing.
+#[test]
+fn without_a_use_the_same_grant_is_unresolved() {
+    check(
+        "GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;   --! PRM006: GRANT names `SQLAgentUserRole`, which is not a user or role of the project nor built in | PRM006: GRANT names the object `dbo.sp_start_job`, which the project does not define
+GO
+",
+    );
+}
+
+/// An SSDT project's own database is its name (or `$(DatabaseName)`): a USE of it
+/// switches back, and the statements after it count again; the context is per script.
+#[test]
+fn use_of_the_own_database_switches_back() {
+    check(
+        "=== file: Sales.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\">
+  <ItemGroup>
+    <Build Include=\"roles.sql\" />
+    <PostDeploy Include=\"Script.PostDeployment.sql\" />
+  </ItemGroup>
+</Project>
+=== file: roles.sql
+CREATE ROLE app;
+GO
+=== file: Script.PostDeployment.sql
+USE msdb;
+GO
+GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;
+GO
+USE [$(DatabaseName)];
+GO
+GRANT EXECUTE ON dbo.missing TO app;   --! PRM006: GRANT names the object `dbo.missing`, which the project does not define
+USE msdb;
+GRANT EXECUTE ON dbo.sp_stop_job TO SQLAgentUserRole;
+USE [Sales];
+GRANT EXECUTE ON dbo.also_missing TO app;   --! PRM006: GRANT names the object `dbo.also_missing`, which the project does not define
+GO
+",
+    );
+}
+
+/// Server-level statements keep their meaning under `USE master`: the login, its
+/// server role membership and its server permission are in the model.
+#[test]
+fn server_level_statements_under_use_master_still_count() {
+    let (_, model) = super::testing::model(
+        "USE master;
+GO
+CREATE LOGIN etl WITH PASSWORD = 'x';
+ALTER SERVER ROLE sysadmin ADD MEMBER etl;
+GRANT VIEW SERVER STATE TO etl;
+CREATE ROLE not_here;
+GO
+",
+    );
+    let etl = model
+        .server_principal("etl")
+        .expect("the login is in the model");
+    assert!(matches!(
+        model.principal(etl).kind,
+        crate::model::PrincipalKind::Login(_)
+    ));
+    assert_eq!(model.membership_changes().len(), 1);
+    assert_eq!(model.permission_changes().len(), 1);
+    // A database role created in master is master's, not this project's.
+    assert!(model.database_principal("not_here").is_none());
+}
+
+/// A folder of plain scripts that creates a database and uses it: that database is the
+/// scripts' own, and its statements count (PRM006 here), while msdb's do not.
+#[test]
+fn plain_scripts_own_the_database_they_create() {
+    check(
+        "=== file: 01_create.sql
+USE master;
+GO
+CREATE DATABASE Inventory;
+GO
+USE Inventory;
+GO
+CREATE ROLE clerk;
+GO
+=== file: 02_grants.sql
+USE [Inventory];
+GO
+GRANT SELECT ON dbo.stock TO clerk;   --! PRM006: GRANT names the object `dbo.stock`, which the project does not define
+USE msdb;
+GRANT EXECUTE ON dbo.sp_start_job TO clerk;
+GO
+",
+    );
+}
+
+/// Without a CREATE DATABASE, the first user database the scripts use is their own; a
+/// second one is another database.
+#[test]
+fn plain_scripts_own_the_first_user_database_they_use() {
+    check(
+        "=== file: a.sql
+USE master;
+GO
+USE Shop;
+GO
+CREATE ROLE clerk;
+GRANT SELECT ON dbo.orders TO clerk;   --! PRM006: GRANT names the object `dbo.orders`, which the project does not define
+GO
+USE Warehouse;
+GO
+GRANT SELECT ON dbo.bins TO picker;
+GO
+",
+    );
+}
