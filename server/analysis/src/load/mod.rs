@@ -382,8 +382,22 @@ impl<'a> Loader<'a> {
             walk.files.sort();
         }
         let mut claimed = HashSet::new();
+        let first_project = self.projects.len();
         for project in &walk.projects {
             claimed.extend(self.load_sqlproj(project));
+        }
+        // The assemblies that C# projects beside the database projects build: an
+        // `EXTERNAL NAME` may name one (CLR007).
+        let built: Vec<String> = walk
+            .files
+            .iter()
+            .filter(|p| discovery::has_extension(p, "csproj"))
+            .filter_map(|p| csproj_assembly(p))
+            .collect();
+        if !built.is_empty() {
+            for project in &mut self.projects[first_project..] {
+                project.sibling_assemblies.extend(built.iter().cloned());
+            }
         }
         let reached: HashSet<FileId> = self.projects.iter().flat_map(Project::files).collect();
         let loose: Vec<PathBuf> = walk
@@ -526,6 +540,7 @@ impl<'a> Loader<'a> {
             .map(|v| (v.name.clone(), v.value.clone().unwrap_or_default()))
             .collect();
         project.variables = self.variables(&name, &declared);
+        project.referenced_assemblies = parsed.references.clone();
 
         // Where the build writes (`<OutputPath>bin\Debug\</OutputPath>`, or a folder
         // beside the project such as `..\build\out\`) holds copies and generated
@@ -1058,6 +1073,22 @@ fn role_by_name(path: &Path) -> ScriptRole {
 
 /// Replaces the MSBuild properties that name the project's folder; `None` when another
 /// property remains.
+/// The assembly a `.csproj` builds: its `<AssemblyName>`, else its file name.
+fn csproj_assembly(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    let Ok(text) = read_text(path, decode::Fallback::default()) else {
+        return Some(stem);
+    };
+    let named = roxmltree::Document::parse(&text).ok().and_then(|doc| {
+        doc.descendants()
+            .find(|n| n.is_element() && n.tag_name().name().eq_ignore_ascii_case("AssemblyName"))
+            .and_then(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty() && !t.contains("$("))
+    });
+    Some(named.unwrap_or(stem))
+}
+
 fn expand_msbuild(pattern: &str, root: &Path) -> Option<String> {
     if !pattern.contains("$(") {
         return Some(pattern.to_owned());
