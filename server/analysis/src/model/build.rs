@@ -106,7 +106,19 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     for name in database_names {
         model.database_names.insert(fold(&name));
     }
-    let dynamic = dynamic_statements(&model);
+    let dynamic = dynamic_statements(&model, workspace);
+    // The statement stream shows them too, after the statement that runs them, so that
+    // every rule about a statement judges them as if written in place.
+    model.dynamic = dynamic
+        .iter()
+        .map(|d| super::Dynamic {
+            id: d.id,
+            exec: d.exec,
+            statement: d.statement.clone(),
+            in_module: d.in_module,
+        })
+        .collect();
+    model.dynamic.sort_by_key(|d| d.id);
     let mut builder = Builder {
         model,
         state: HashMap::new(),
@@ -151,7 +163,7 @@ struct DynamicStatement {
     id: StmtId,
     /// The `EXEC` statement.
     exec: syntax::TextRange,
-    statement: Statement,
+    statement: std::sync::Arc<Statement>,
     /// True when the `EXEC` is inside a module body (it runs when the module runs).
     in_module: bool,
 }
@@ -196,9 +208,17 @@ fn system_procedure(name: &QualifiedName) -> Option<String> {
 /// (@cmd)`) and inside module bodies. The text is parsed with [`syntax::parse_script`];
 /// only its top-level statements count (the body of a module it creates does not run),
 /// up to a `USE` of another database, and nothing of `otherdb.sys.sp_executesql`.
-fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
+///
+/// Each text is parsed where it stands in its file: padded with spaces up to the first
+/// character inside its first literal, so that every range of the inner statements is a
+/// range of the file (exact for a single literal without doubled quotes, drifting by a
+/// character per doubled quote or joined part after that), and findings about them
+/// point inside the literal. A text that does not start with a literal is padded to
+/// the `EXEC`.
+fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatement> {
     let mut out = Vec::new();
     let mut push = |id: StmtId, found: Vec<super::DynamicSql>, in_module: bool| {
+        let file_text = &workspace.files.get(model.items[id.0 as usize].file).text;
         for dynamic in found {
             let Some(text) = &dynamic.text else {
                 continue;
@@ -210,7 +230,15 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
             {
                 continue;
             }
-            let script = super::dynamic::parse_text(text);
+            let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
+                let written = file_text.get(range.start..range.end)?;
+                let quote = written.find('\'')?;
+                text.starts_with(value.as_str())
+                    .then_some(range.start + quote + 1)
+            });
+            let at = inside_literal.unwrap_or(dynamic.statement.start);
+            let padded = format!("{:at$}{text}", "");
+            let script = super::dynamic::parse_text(&padded);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {
                     let name = QualifiedName {
@@ -224,7 +252,7 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
                 out.push(DynamicStatement {
                     id,
                     exec: dynamic.statement,
-                    statement,
+                    statement: std::sync::Arc::new(statement),
                     in_module,
                 });
             }
@@ -838,6 +866,7 @@ impl Builder {
     }
 
     fn state_changes(&mut self) {
+        let mut next_dynamic = 0;
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
             if !self.model.items[index].in_model() {
@@ -845,6 +874,20 @@ impl Builder {
             }
             let statement = self.model.items[index].statement.clone();
             self.state_change(id, &statement, false);
+            // Script-level dynamic SQL with known text changes the state where it runs,
+            // right after the EXEC (its entries come in stream order).
+            while let Some(entry) = self.dynamic.get(next_dynamic)
+                && !entry.in_module
+                && entry.id <= id
+            {
+                if entry.id == id {
+                    let inner = entry.statement.clone();
+                    self.at_exec = Some(entry.exec);
+                    self.state_change(id, &inner, false);
+                    self.at_exec = None;
+                }
+                next_dynamic += 1;
+            }
             if let Some(module) = super::stream::module_of(&statement) {
                 // Statements inside a module run when it runs, not at deployment: only
                 // the GRANT/DENY/REVOKE among them are recorded (for PRM011), unapplied.

@@ -1,5 +1,6 @@
 //! Dynamic SQL in a module body whose text can be known: a string literal, literals
-//! joined with `+`, or a variable assigned only from such expressions before the `EXEC`.
+//! joined with `+` (also around `DB_NAME()`, the project's own database), or a variable
+//! assigned only from such expressions before the `EXEC`.
 
 use std::collections::HashMap;
 
@@ -43,6 +44,13 @@ fn evaluate(expr: &Expr, variables: &HashMap<String, Known>) -> Known {
             Some((text, literals))
         }
         Expr::Variable(name, _) => variables.get(name).cloned().flatten(),
+        // `DB_NAME()` is the database the batch runs in: the project's own, which the
+        // model knows as `$(DatabaseName)` wherever a name spells it.
+        Expr::Call {
+            name, arguments, ..
+        } if name == "db_name" && arguments.is_empty() => {
+            Some(("$(DatabaseName)".to_owned(), Vec::new()))
+        }
         _ => None,
     }
 }
@@ -195,6 +203,39 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text.as_deref(), Some("SELECT * FROM dbo.t"));
         assert_eq!(found[0].literals.len(), 2);
+    }
+
+    #[test]
+    fn db_name_is_the_projects_database() {
+        let body = vec![exec_dynamic(Expr::Concat(
+            vec![
+                Expr::String("ALTER DATABASE [".into(), r(1)),
+                Expr::Call {
+                    name: "db_name".into(),
+                    arguments: Vec::new(),
+                    range: r(2),
+                },
+                Expr::String("] SET TRUSTWORTHY ON".into(), r(3)),
+            ],
+            r(1),
+        ))];
+        assert_eq!(
+            known_dynamic_sql(&body)[0].text.as_deref(),
+            Some("ALTER DATABASE [$(DatabaseName)] SET TRUSTWORTHY ON")
+        );
+        // Another function, or DB_NAME(@id) of some other database, is not known.
+        let body = vec![exec_dynamic(Expr::Concat(
+            vec![
+                Expr::String("USE ".into(), r(1)),
+                Expr::Call {
+                    name: "db_name".into(),
+                    arguments: vec![Expr::Variable("@id".into(), r(2))],
+                    range: r(2),
+                },
+            ],
+            r(1),
+        ))];
+        assert_eq!(known_dynamic_sql(&body)[0].text, None);
     }
 
     #[test]

@@ -1604,3 +1604,57 @@ GO
 ",
     );
 }
+
+// ---- dynamic SQL with known text ------------------------------------------------------
+//
+// "Dynamic SQL with known text (literals, joined with `+`, around `DB_NAME()` or
+// `$(DatabaseName)`) is analysed as if written in place, by every rule; at script level
+// its state changes apply in order" (the catalogue). EXECUTE: "EXEC (string)" runs the
+// batch the string holds, in the current database.
+// <https://learn.microsoft.com/en-us/sql/t-sql/language-elements/execute-transact-sql>
+// <https://learn.microsoft.com/en-us/sql/relational-databases/system-stored-procedures/sp-executesql-transact-sql>
+
+/// A GRANT, a role membership and a GRANT to public inside literals are judged by the
+/// statement rules; the model-based findings point at the EXEC.
+#[test]
+fn grants_and_memberships_inside_literal_dynamic_sql_are_judged() {
+    check(
+        "CREATE TABLE dbo.audit_log (id int);
+CREATE USER ops WITHOUT LOGIN;
+GO
+EXEC (N'GRANT SELECT ON dbo.audit_log TO public');   --! PRM005: SELECT on `dbo.audit_log` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+EXECUTE sp_executesql N'ALTER ROLE db_owner ADD MEMBER ops';   --! PRM009
+EXEC ('GRANT TAKE OWNERSHIP ON SCHEMA::dbo TO ' + 'ops');   --! PRM008
+EXEC (N'GRANT EXECUTE ON dbo.nowhere TO ops');   --! PRM006
+GO
+",
+    );
+}
+
+/// Text that is not known (a variable from outside) is not analysed: nothing is
+/// reported, and the model's state does not change.
+#[test]
+fn dynamic_sql_with_unknown_text_is_not_analysed() {
+    check(
+        "CREATE TABLE dbo.audit_log (id int);
+GO
+DECLARE @who sysname = SUSER_SNAME();
+EXEC (N'GRANT SELECT ON dbo.audit_log TO ' + @who);
+GO
+",
+    );
+}
+
+/// A GRANT in dynamic SQL at script level changes the permission state in order: it
+/// fixes a broken chain, and a later REVOKE in dynamic SQL takes it back.
+#[test]
+fn a_grant_in_script_level_dynamic_sql_fixes_a_chain() {
+    chain_with(
+        "EXEC (N'GRANT EXECUTE ON pricing.current_price TO sales_app');",
+        false,
+    );
+    chain_with(
+        "EXEC (N'GRANT EXECUTE ON pricing.current_price TO sales_app');\nGO\nEXECUTE sp_executesql N'REVOKE EXECUTE ON pricing.current_price FROM sales_app';",
+        true,
+    );
+}
