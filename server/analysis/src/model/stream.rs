@@ -137,7 +137,10 @@ fn mark_databases(items: &mut [Item], project_name: &str, own: &[String]) {
         }
         item.database = current.clone();
         if let StatementKind::Use { database } = &item.statement.kind {
-            current = (!is_own(&database.value)).then(|| database.value.clone());
+            // An SSMS template's `USE <database_name, sysname, AdventureWorks>` is filled
+            // in with the database the template is for.
+            let own = is_own(&database.value) || syntax::names::is_placeholder(&database.value);
+            current = (!own).then(|| database.value.clone());
         }
     }
 }

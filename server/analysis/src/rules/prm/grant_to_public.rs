@@ -72,8 +72,8 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // A GRANT that runs in another database (after `USE msdb`) is outside the model, so
     // it is not among the permission changes; it still gives `public` the permission
     // there, which is as much a risk: it is judged from the statement as written.
-    for item in model.items().iter().filter(|item| !item.in_model()) {
-        let StatementKind::Permission(permission) = &item.statement.kind else {
+    for (location, statement, database) in super::other_database_statements(model) {
+        let StatementKind::Permission(permission) = &statement.kind else {
             continue;
         };
         let Some(securable) = &permission.securable else {
@@ -90,26 +90,13 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if permission.action != PermissionAction::Grant || !on_object_or_schema || !to_public {
             continue;
         }
-        let location = Location {
-            file: item.file,
-            range: item.statement.range,
-        };
-        let name: Vec<&str> = securable
-            .name
-            .parts
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect();
-        let kind = if securable.class.as_deref() == Some("SCHEMA") {
-            "schema "
-        } else {
-            ""
-        };
-        let database = item.database.as_deref().unwrap_or_default();
         let entry = statements.entry(location).or_insert_with(|| {
             (
                 Vec::new(),
-                format!("{kind}`{}` in database `{database}`", name.join(".")),
+                format!(
+                    "{} in database `{database}`",
+                    super::written_securable(securable)
+                ),
             )
         });
         for p in &permission.permissions {

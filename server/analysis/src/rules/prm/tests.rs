@@ -1490,6 +1490,41 @@ GO
     );
 }
 
+/// The other statement rules judge statements in another database too, naming it: a
+/// GRANT WITH GRANT OPTION (PRM007), a high privilege (PRM008), db_owner membership by
+/// ALTER ROLE or sp_addrolemember (PRM009); none is resolved here (no PRM006).
+#[test]
+fn statement_rules_judge_grants_and_memberships_in_another_database() {
+    check(
+        "USE msdb;
+GO
+GRANT SELECT ON dbo.t TO loader WITH GRANT OPTION;   --! PRM007: `loader` may grant SELECT on `dbo.t` in database `msdb` to anyone (WITH GRANT OPTION): who holds it is no longer decided by the project
+GRANT CONTROL TO loader;   --! PRM008: `loader` is granted CONTROL in database `msdb`: it grants every permission in the database
+GRANT TAKE OWNERSHIP ON SCHEMA::etl TO loader;   --! PRM008: `loader` is granted TAKE OWNERSHIP on schema `etl` in database `msdb`: the grantee can make itself the owner and then do anything with it
+ALTER ROLE db_owner ADD MEMBER loader;   --! PRM009: `loader` is added to `db_owner` in database `msdb`: it can do anything in that database, including changing permissions and dropping it
+EXEC sp_addrolemember N'db_owner', N'etl';   --! PRM009: `etl` is added to `db_owner` in database `msdb`: it can do anything in that database, including changing permissions and dropping it
+GRANT SELECT ON dbo.t TO loader;
+ALTER ROLE db_datareader ADD MEMBER loader;
+GO
+",
+    );
+}
+
+/// An SSMS template's `USE <database_name, sysname, x>` is the database the template is
+/// filled in for: the statements after it are the project's.
+#[test]
+fn a_template_use_is_the_own_database() {
+    check(
+        "USE <database_name, sysname, AdventureWorks>;
+GO
+CREATE USER ops WITHOUT LOGIN;
+GO
+ALTER ROLE db_owner ADD MEMBER ops;   --! PRM009: `ops` is added to `db_owner`: it can do anything in the database, including changing permissions and dropping it
+GO
+",
+    );
+}
+
 /// Without the USE, the same statements are this project's and the names are missing.
 #[test]
 fn without_a_use_the_same_grant_is_unresolved() {
