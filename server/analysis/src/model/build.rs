@@ -237,7 +237,9 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
                     .then_some(range.start + quote + 1)
             });
             let at = inside_literal.unwrap_or(dynamic.statement.start);
-            let padded = format!("{:at$}{text}", "");
+            // Not `format!("{:at$}")`: a width above 65,535 is refused at run time.
+            let mut padded = " ".repeat(at);
+            padded.push_str(text);
             let script = super::dynamic::parse_text(&padded);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {

@@ -495,3 +495,14 @@ GO
 ",
     );
 }
+
+/// The padding that places dynamic SQL text where it stands in its file works far into
+/// a large file (a width argument of `format!` stops at 65,535 and panicked here).
+#[test]
+fn dynamic_sql_far_into_a_large_file_is_placed_in_its_literal() {
+    let filler = "-- filler line to push the statement far into the file\n".repeat(2_000);
+    let fixture = format!(
+        "CREATE USER helper WITHOUT LOGIN;\nGO\n{filler}EXEC (N'GRANT IMPERSONATE ON USER::dbo TO helper'); --! IMP002\nGO\n"
+    );
+    crate::rules::sql::testing::check(&fixture);
+}
