@@ -209,8 +209,8 @@ fn system_procedure(name: &QualifiedName) -> Option<String> {
 /// only its top-level statements count (the body of a module it creates does not run),
 /// up to a `USE` of another database, and nothing of `otherdb.sys.sp_executesql`.
 ///
-/// Each text is parsed where it stands in its file: padded with spaces up to the first
-/// character inside its first literal, so that every range of the inner statements is a
+/// Each text is parsed where it stands in its file: behind blanks (which the parser
+/// skips unread) up to the first character inside its first literal, so that every range of the inner statements is a
 /// range of the file (exact for a single literal without doubled quotes, drifting by a
 /// character per doubled quote or joined part after that), and findings about them
 /// point inside the literal. A text that does not start with a literal is padded to
@@ -237,10 +237,7 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
                     .then_some(range.start + quote + 1)
             });
             let at = inside_literal.unwrap_or(dynamic.statement.start);
-            // Not `format!("{:at$}")`: a width above 65,535 is refused at run time.
-            let mut padded = " ".repeat(at);
-            padded.push_str(text);
-            let script = super::dynamic::parse_text(&padded);
+            let script = super::dynamic::parse_text_at(text, at);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {
                     let name = QualifiedName {
