@@ -228,6 +228,64 @@ fn the_default_schema_option_resolves_one_part_names() {
     assert_eq!(check(dir.path(), &["--default-schema", ""]).status, 2);
 }
 
+/// `--encoding` chooses what a file without a BOM that is not UTF-8 is read as, and wins
+/// over `encoding` in `sqlwarden.toml`; a label encoding_rs does not know stops the run.
+#[test]
+fn the_encoding_option_reads_legacy_files_and_wins_over_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // `Ä` in Windows-1252 (0xC4) before a GRANT to public, on line 2.
+    std::fs::write(
+        dir.path().join("a.sql"),
+        b"CREATE TABLE dbo.t (id int);\n-- \xC4\nGRANT SELECT ON dbo.t TO public;\n",
+    )
+    .expect("file written");
+    // Each byte of an 8-bit code page is one character: the GRANT starts at line 3,
+    // column 1 whichever code page reads line 2.
+    let start_of = |run: &Run| -> Vec<Value> {
+        let value: Value = serde_json::from_str(&run.stdout).expect("JSON");
+        value["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["start"].clone())
+            .collect()
+    };
+    let run = check(dir.path(), &["--format", "json"]);
+    assert_eq!(codes(&run), vec!["PRM005"], "{}", run.stderr);
+    std::fs::write(dir.path().join("sqlwarden.toml"), "encoding = \"utf-8\"\n").expect("config");
+    let strict = check(dir.path(), &["--format", "json"]);
+    assert_eq!(codes(&strict), vec!["SQL004"]);
+    let flag = check(dir.path(), &["--format", "json", "--encoding", "latin1"]);
+    assert_eq!(codes(&flag), vec!["PRM005"]);
+    assert_eq!(start_of(&flag), start_of(&run));
+    assert_eq!(
+        start_of(&run),
+        vec![serde_json::json!({"line": 3, "column": 1})]
+    );
+
+    let bad = check(dir.path(), &["--encoding", "klingon"]);
+    assert_eq!(bad.status, 2);
+    assert!(
+        bad.stderr
+            .contains("--encoding klingon: `klingon` is not an encoding label"),
+        "{}",
+        bad.stderr
+    );
+    std::fs::write(
+        dir.path().join("sqlwarden.toml"),
+        "encoding = \"klingon\"\n",
+    )
+    .expect("config");
+    let bad = check(dir.path(), &[]);
+    assert_eq!(bad.status, 2);
+    assert!(
+        bad.stderr
+            .contains("sqlwarden.toml:1:12: `encoding`: `klingon`"),
+        "{}",
+        bad.stderr
+    );
+}
+
 #[test]
 fn errors_that_stop_the_run_exit_two_and_name_the_file() {
     let dir = project(&[("a.sql", CLEAN), ("sqlwarden.toml", "no-such-key = 1\n")]);

@@ -1,5 +1,6 @@
 //! `sqlwarden.toml`: rule selection, severity overrides, per-path ignores, excluded
-//! globs, SQLCMD variables and the default schema. Found upward from the checked path;
+//! globs, SQLCMD variables, the default schema and the encoding of files that have no
+//! byte-order mark and are not UTF-8. Found upward from the checked path;
 //! command-line flags win over it.
 //!
 //! ```toml
@@ -7,6 +8,7 @@
 //! ignore = ["PRM008"]
 //! exclude = ["legacy/**"]
 //! default-schema = "app"
+//! encoding = "windows-1252"
 //!
 //! [severity]
 //! PRM007 = "warning"
@@ -49,6 +51,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub variables: BTreeMap<String, String>,
     pub default_schema: Option<String>,
+    /// What a file without a byte-order mark that is not UTF-8 is read as.
+    pub encoding: crate::load::decode::Fallback,
 }
 
 /// The file as written; spans let errors point at the offending value.
@@ -69,6 +73,8 @@ struct RawConfig {
     variables: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     default_schema: Option<Spanned<String>>,
+    #[serde(default)]
+    encoding: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -129,6 +135,10 @@ impl Config {
             default_schema: raw.default_schema.map(|s| s.into_inner().trim().to_owned()),
             ..Config::default()
         };
+        if let Some(label) = raw.encoding {
+            config.encoding = crate::load::decode::Fallback::from_label(label.get_ref())
+                .map_err(|m| (label.span().start, format!("`encoding`: {m}")))?;
+        }
         if config.default_schema.as_deref() == Some("") {
             return Err((0, "`default-schema` must not be empty".to_owned()));
         }
@@ -337,6 +347,7 @@ select = ["PRM", "CLR001"]
 ignore = ["prm008"]
 exclude = ["legacy/**"]
 default-schema = "app"
+encoding = "windows-1251"
 
 [severity]
 PRM = "note"
@@ -355,6 +366,7 @@ Port = 1433
         assert_eq!(config.ignore, ["prm008"]);
         assert_eq!(config.exclude, ["legacy/**"]);
         assert_eq!(config.default_schema.as_deref(), Some("app"));
+        assert_eq!(config.encoding.name(), "windows-1251");
         // The exact code wins over its group, whatever the order in the file.
         assert_eq!(config.severity.get(&Code::Prm007), Some(&Severity::Warning));
         assert_eq!(config.severity.get(&Code::Prm001), Some(&Severity::Note));
@@ -401,6 +413,13 @@ Port = 1433
         let err = error_of("[variables]\nok = 1433\nbad = [1]\n");
         assert!(err.contains("sqlwarden.toml:3:7:"), "{err}");
         assert!(err.contains("`bad` must be a string"), "{err}");
+
+        let err = error_of("ignore = []\nencoding = \"ebcdic-42\"\n");
+        assert!(err.contains("sqlwarden.toml:2:12:"), "{err}");
+        assert!(
+            err.contains("`encoding`: `ebcdic-42` is not an encoding label"),
+            "{err}"
+        );
 
         let err = error_of("select = \n");
         assert!(err.contains("sqlwarden.toml:1:"), "{err}");

@@ -25,6 +25,9 @@ pub struct LoadOptions {
     pub overlays: BTreeMap<PathBuf, String>,
     /// `--default-schema`: wins over the config file and the `.sqlproj`.
     pub default_schema: Option<String>,
+    /// `--encoding LABEL`: what files without a byte-order mark that are not UTF-8 are
+    /// read as; wins over the config file's `encoding`.
+    pub encoding: Option<String>,
     /// `--config FILE`: use this file instead of searching upward for `sqlwarden.toml`.
     pub config: Option<PathBuf>,
     /// `--select`: codes or prefixes to report; when not empty, replaces the file's.
@@ -156,6 +159,13 @@ pub struct Project {
     pub none_items: Vec<FileId>,
     /// `Compile` items: the C# sources of SQLCLR assemblies, loaded as text.
     pub compile_items: Vec<FileId>,
+    /// Assemblies this project's `.sqlproj` references (`<Reference>`,
+    /// `<ArtifactReference>`, `<ProjectReference>`), by name: they exist in the database
+    /// when the project deploys.
+    pub referenced_assemblies: Vec<String>,
+    /// Assemblies that C# projects (`.csproj`) in the folder checked with this project
+    /// build, by their `<AssemblyName>` (else their file name).
+    pub sibling_assemblies: Vec<String>,
     /// Every SQLCMD variable name the project defines anywhere (upper-cased): the
     /// variables above and every `:setvar` in its files. `$(Name)` outside this set is
     /// SQL002.

@@ -73,4 +73,87 @@ mod tests {
         let none = run(&[dir.path().to_path_buf()], &options).expect("runs");
         assert!(none.diagnostics.iter().all(|d| d.code != Code::Sql001));
     }
+
+    /// `(code, line, column in characters)` of every finding, 1-based.
+    fn positions(outcome: &Outcome) -> Vec<(Code, usize, usize)> {
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let file = outcome.workspace.files.get(d.location.file);
+                let pos = file.line_index.utf8(d.location.range.start);
+                let line = file.text.lines().nth(pos.line as usize).unwrap_or("");
+                let col = line[..pos.col as usize].chars().count();
+                (d.code, pos.line as usize + 1, col + 1)
+            })
+            .collect()
+    }
+
+    /// A file saved in a legacy code page (no BOM, not UTF-8) is read in the configured
+    /// encoding, and a finding after a non-ASCII byte keeps its line and column: each
+    /// byte of an 8-bit code page is one character, whatever it decodes to.
+    #[test]
+    fn the_configured_encoding_reads_legacy_files_and_positions_stay_right() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Line 2 has two bytes of Windows-1251 text (`Щ`, `я`) before the GRANT.
+        let bytes: &[u8] = b"CREATE TABLE dbo.t (id int);
+/* \xD9\xFF */ GRANT SELECT ON dbo.t TO public;\n";
+        std::fs::write(dir.path().join("a.sql"), bytes).expect("write");
+        let paths = [dir.path().to_path_buf()];
+
+        // The default, Windows-1252, reads the bytes as `Ù` and `ÿ`.
+        let default = run(&paths, &LoadOptions::default()).expect("runs");
+        assert_eq!(positions(&default), [(Code::Prm005, 2, 10)]);
+        let text = &default.workspace.files.iter().next().unwrap().1.text;
+        assert!(text.contains("/* Ùÿ */"), "{text}");
+
+        // `--encoding windows-1251` reads them as Cyrillic; the finding does not move.
+        let options = LoadOptions {
+            encoding: Some("windows-1251".into()),
+            ..LoadOptions::default()
+        };
+        let cyrillic = run(&paths, &options).expect("runs");
+        assert_eq!(positions(&cyrillic), [(Code::Prm005, 2, 10)]);
+        let text = &cyrillic.workspace.files.iter().next().unwrap().1.text;
+        assert!(text.contains("/* Щя */"), "{text}");
+
+        // `utf-8` refuses the file: SQL004 at its start, and nothing else.
+        let options = LoadOptions {
+            encoding: Some("UTF-8".into()),
+            ..LoadOptions::default()
+        };
+        let strict = run(&paths, &options).expect("runs");
+        assert_eq!(positions(&strict), [(Code::Sql004, 1, 1)]);
+        assert!(
+            strict.diagnostics[0]
+                .message
+                .contains("first invalid byte at offset 32"),
+            "{}",
+            strict.diagnostics[0].message
+        );
+
+        // The flag wins over the file; an unknown label names the flag.
+        std::fs::write(
+            dir.path().join(crate::config::FILE_NAME),
+            "encoding = \"utf-8\"\n",
+        )
+        .expect("write");
+        let options = LoadOptions {
+            encoding: Some("cp1251".into()),
+            ..LoadOptions::default()
+        };
+        let flag_wins = run(&paths, &options).expect("runs");
+        assert_eq!(positions(&flag_wins), [(Code::Prm005, 2, 10)]);
+        let from_file = run(&paths, &LoadOptions::default()).expect("runs");
+        assert_eq!(positions(&from_file), [(Code::Sql004, 1, 1)]);
+        let options = LoadOptions {
+            encoding: Some("martian".into()),
+            ..LoadOptions::default()
+        };
+        let error = run(&paths, &options).expect_err("bad label").to_string();
+        assert!(
+            error.starts_with("--encoding martian: `martian` is not an encoding label"),
+            "{error}"
+        );
+    }
 }

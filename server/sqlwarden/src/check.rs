@@ -39,6 +39,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     let options = LoadOptions {
         variables: args.variables.clone(),
         default_schema: args.default_schema.clone(),
+        encoding: args.encoding.clone(),
         config: args.config.clone(),
         select: args.select.clone().unwrap_or_default(),
         ignore: args.ignore.clone().unwrap_or_default(),

@@ -13,6 +13,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: boxing the large `check` arguments would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse database projects, folders of scripts or single files.
@@ -76,6 +78,12 @@ pub struct CheckArgs {
     /// The schema that one-part names resolve to (wins over the config and `.sqlproj`).
     #[arg(long, value_name = "SCHEMA", value_parser = NonEmptyStringValueParser::new())]
     pub default_schema: Option<String>,
+
+    /// What files without a byte-order mark that are not UTF-8 are read as: a label such
+    /// as `windows-1252` (the default), `latin1` or `shift_jis`, or `utf-8` to refuse them
+    /// (SQL004). Wins over the config file's `encoding`.
+    #[arg(long, value_name = "LABEL", value_parser = NonEmptyStringValueParser::new())]
+    pub encoding: Option<String>,
 
     /// Record today's findings in FILE, to report only new ones later with `--baseline`.
     #[arg(long, value_name = "FILE")]

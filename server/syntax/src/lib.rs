@@ -14,7 +14,7 @@ mod parse;
 
 pub use ast::TextRange;
 pub use line_index::{LineCol, LineIndex};
-pub use parse::{Parsed, parse};
+pub use parse::{Parsed, parse, parse_from};
 
 /// A region the grammar could not parse, or a token it expected and did not find.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,4 +33,10 @@ pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
 pub fn parse_script(text: &str) -> (ast::Script, Vec<SyntaxError>) {
     let parsed = parse(text);
     (parsed.lower(), parsed.errors())
+}
+
+/// Parses and lowers `text` from byte `from` on, skipping what comes before unread (see
+/// [`parse_from`]): ranges are offsets into the whole `text`.
+pub fn parse_script_from(text: &str, from: usize) -> ast::Script {
+    parse_from(text, from).lower()
 }

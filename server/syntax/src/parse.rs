@@ -35,6 +35,30 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
+/// Parses `text` from byte `from` on: what comes before is never lexed, and every node's
+/// range is an offset into the whole `text`. For text that stands at a known place in a
+/// bigger file (dynamic SQL placed at its literal's offset behind a blank prefix), so
+/// that the prefix costs nothing to parse. No per-batch recovery: such text has no `GO`.
+pub fn parse_from(text: &str, from: usize) -> Parsed {
+    let from = from.min(text.len());
+    let tree = with_parser(|parser| {
+        let included = tree_sitter::Range {
+            start_byte: from,
+            end_byte: text.len(),
+            start_point: point_at(text, from),
+            end_point: point_at(text, text.len()),
+        };
+        parser.set_included_ranges(&[included]).ok()?;
+        parser.parse(text, None)
+    })
+    .unwrap_or_else(|| run_parser(text, None));
+    Parsed {
+        text: text.to_owned(),
+        tree,
+        batches: Vec::new(),
+    }
+}
+
 /// The per-batch trees of a text whose whole-text tree has an error (else none).
 fn batch_trees(text: &str, whole: &Tree) -> Vec<Tree> {
     if !whole.root_node().has_error() {

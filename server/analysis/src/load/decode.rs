@@ -3,21 +3,85 @@
 //! recognised by its pattern of NUL bytes and decoded when it decodes cleanly. Text
 //! without a BOM that is not UTF-8 is Windows-1252, the code page SSMS saves "ANSI"
 //! files in on Western systems and the one sqlcmd reads them with (each byte is one
-//! character, so columns match an editor's whichever of the two it assumes). Anything
-//! else is refused with a reason, which the loader reports as SQL004.
+//! character, so columns match an editor's whichever of the two it assumes). That
+//! fallback is configurable ([`Fallback`], `encoding` in `sqlwarden.toml`,
+//! `--encoding`): another code page that encoding_rs knows by its WHATWG label, or strict
+//! UTF-8, under which such a file is refused. Anything else is refused with a reason,
+//! which the loader reports as SQL004.
 //!
 //! The BOM is stripped and nothing else is touched: line breaks stay as written, so
 //! every byte offset into the returned text is an offset the user's editor agrees with
 //! once it has decoded the file the same way.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Why a file's bytes could not be turned into text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError(pub String);
 
-/// Decodes a file's bytes, stripping a byte-order mark.
+/// What a file without a byte-order mark that is not valid UTF-8 is read as.
+///
+/// A file that is valid UTF-8 is always read as UTF-8: legacy 8-bit text with any
+/// non-ASCII character is almost never valid UTF-8 by chance, and projects often mix the
+/// two (Visual Studio saves UTF-8 without a BOM, SSMS saves "ANSI").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// Refused (SQL004): `encoding = "utf-8"`.
+    Strict,
+    /// Decoded as this code page; a byte sequence it does not define is refused.
+    Legacy(&'static Encoding),
+}
+
+impl Default for Fallback {
+    /// Windows-1252, what sqlcmd, SSMS and SSDT read such a file as on a Western system.
+    fn default() -> Self {
+        Fallback::Legacy(encoding_rs::WINDOWS_1252)
+    }
+}
+
+impl Fallback {
+    /// The fallback a label names: any WHATWG label encoding_rs knows (`windows-1252`,
+    /// `latin1`, `shift_jis`, `gbk`, …), or a UTF-8 label for strict UTF-8. UTF-16 is
+    /// refused: it is recognised by its byte-order mark or its NUL bytes, never assumed.
+    pub fn from_label(label: &str) -> Result<Fallback, String> {
+        let Some(encoding) = Encoding::for_label(label.trim().as_bytes()) else {
+            return Err(format!(
+                "`{label}` is not an encoding label (for example \"windows-1252\", \"latin1\", \"shift_jis\" or \"utf-8\")"
+            ));
+        };
+        if encoding == UTF_8 {
+            Ok(Fallback::Strict)
+        } else if encoding == UTF_16LE || encoding == UTF_16BE {
+            Err(format!(
+                "`{label}`: UTF-16 is read from its byte-order mark or its NUL bytes; name the 8-bit code page that files without a byte-order mark use"
+            ))
+        } else if encoding.name() == "replacement" || encoding.name() == "x-user-defined" {
+            Err(format!(
+                "`{label}` names no code page that files are saved in"
+            ))
+        } else {
+            Ok(Fallback::Legacy(encoding))
+        }
+    }
+
+    /// The encoding's canonical name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fallback::Strict => "UTF-8",
+            Fallback::Legacy(encoding) => encoding.name(),
+        }
+    }
+}
+
+/// Decodes a file's bytes, stripping a byte-order mark; text that is not UTF-8 is
+/// Windows-1252.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_with(bytes, Fallback::default())
+}
+
+/// Decodes a file's bytes, stripping a byte-order mark; text without one that is not
+/// UTF-8 is read as `fallback` says.
+pub fn decode_with(bytes: &[u8], fallback: Fallback) -> Result<String, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return std::str::from_utf8(rest)
             .map(str::to_owned)
@@ -35,13 +99,21 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         return utf16(UTF_16BE, rest, "UTF-16BE");
     }
     if !bytes.contains(&0) {
-        return Ok(match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
-        });
+        return match (std::str::from_utf8(bytes), fallback) {
+            (Ok(text), _) => Ok(text.to_owned()),
+            (Err(e), Fallback::Strict) => {
+                Err(invalid_utf8(e, 0, "and the configured encoding is UTF-8"))
+            }
+            (Err(_), Fallback::Legacy(encoding)) => encoding
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|text| text.into_owned())
+                .ok_or_else(|| {
+                    DecodeError(format!(
+                        "is neither valid UTF-8 nor valid {} (the configured encoding)",
+                        encoding.name()
+                    ))
+                }),
+        };
     }
     // NUL bytes never occur in SQL text; in a file without a BOM they are the mark of
     // UTF-16 saved without one. ASCII-heavy UTF-16LE has NULs at odd offsets, UTF-16BE
@@ -154,6 +226,50 @@ mod tests {
             decode(b"SELECT 'caf\xE9 \x80 it\x92s';").unwrap(),
             "SELECT 'café € it’s';"
         );
+    }
+
+    #[test]
+    fn the_fallback_is_configurable() {
+        let bytes = b"SELECT 'caf\xE9';";
+        // Strict UTF-8 refuses it, naming the offset of the first bad byte.
+        let err = decode_with(bytes, Fallback::from_label("utf-8").unwrap()).unwrap_err();
+        assert!(err.0.contains("offset 11"), "{}", err.0);
+        assert!(err.0.contains("configured encoding is UTF-8"), "{}", err.0);
+        // 0xE9 is й in Windows-1251 and é in ISO-8859-15.
+        let cyrillic = Fallback::from_label("windows-1251").unwrap();
+        assert_eq!(decode_with(bytes, cyrillic).unwrap(), "SELECT 'cafй';");
+        assert_eq!(
+            decode_with(bytes, Fallback::from_label(" ISO-8859-15 ").unwrap()).unwrap(),
+            "SELECT 'café';"
+        );
+        // Valid UTF-8 and BOMs win over the fallback.
+        assert_eq!(decode_with("é".as_bytes(), cyrillic).unwrap(), "é");
+        assert_eq!(
+            decode_with(b"\xEF\xBB\xBFx", Fallback::Strict).unwrap(),
+            "x"
+        );
+        // A multi-byte code page refuses what it does not define: 0x82 alone is a lead
+        // byte of Shift_JIS with nothing after it.
+        let err = decode_with(b"x\x82", Fallback::from_label("shift_jis").unwrap()).unwrap_err();
+        assert!(err.0.contains("nor valid Shift_JIS"), "{}", err.0);
+        // Binary content stays unreadable whatever the fallback.
+        assert!(decode_with(b"\x00\x01\x02", cyrillic).is_err());
+    }
+
+    #[test]
+    fn unknown_or_unusable_labels_are_refused() {
+        assert!(
+            Fallback::from_label("klingon")
+                .unwrap_err()
+                .contains("`klingon` is not an encoding label")
+        );
+        assert!(
+            Fallback::from_label("utf-16le")
+                .unwrap_err()
+                .contains("UTF-16")
+        );
+        assert!(Fallback::from_label("replacement").is_err());
+        assert_eq!(Fallback::from_label("cp1252").unwrap(), Fallback::default());
     }
 
     #[test]

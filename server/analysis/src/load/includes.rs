@@ -11,6 +11,18 @@ use std::path::{Component, Path, PathBuf};
 /// whether a path is present even when the disk does not have it (an editor buffer).
 /// Returns the path of an existing file, or `None`.
 pub fn resolve(base: &Path, raw: &str, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+    let found = locate(base, raw, exists)?;
+    (exists(&found) || found.is_file()).then_some(found)
+}
+
+/// Resolves `raw` like [`resolve`], to an existing folder (a `.sqlproj`'s `OutputPath`).
+pub fn resolve_dir(base: &Path, raw: &str) -> Option<PathBuf> {
+    locate(base, raw, &|_| false).filter(|p| p.is_dir())
+}
+
+/// The path `raw` names below `base`, each component matched without case where the
+/// disk does not hold it as written; `None` when some folder on the way is missing.
+fn locate(base: &Path, raw: &str, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
     let raw = raw.trim();
     if raw.is_empty() {
         return None;
@@ -41,7 +53,7 @@ pub fn resolve(base: &Path, raw: &str, exists: &dyn Fn(&Path) -> bool) -> Option
             }
         }
     }
-    (exists(&current) || current.is_file()).then_some(current)
+    Some(current)
 }
 
 /// The entry of `dir` whose name equals `name` without case; the first in sorted order

@@ -169,6 +169,10 @@ fn merge_command_line(config: &mut Config, options: &LoadOptions) -> Result<(), 
     if let Some(schema) = &options.default_schema {
         config.default_schema = Some(schema.clone());
     }
+    if let Some(label) = &options.encoding {
+        config.encoding = decode::Fallback::from_label(label)
+            .map_err(|m| LoadError::Usage(format!("--encoding {label}: {m}")))?;
+    }
     for (name, value) in &options.variables {
         // Names are case-insensitive: `--var ENV=x` replaces the file's `env`.
         config
@@ -195,6 +199,9 @@ struct Loader<'a> {
     prefetched: HashMap<PathBuf, Prefetched>,
     /// What each `.sqlproj` already loaded claims, by its absolute path.
     claimed_by: HashMap<PathBuf, HashSet<PathBuf>>,
+    /// The build output folders (`OutputPath`) of the `.sqlproj` files loaded: never
+    /// searched for loose scripts, like `bin/` and `obj/`.
+    output_dirs: Vec<PathBuf>,
     /// (absolute folder, how users see it): display paths are relative to the first
     /// folder that holds the file.
     bases: Vec<(PathBuf, PathBuf)>,
@@ -203,14 +210,16 @@ struct Loader<'a> {
 /// A file's decoded text (or why it has none) and its SQLCMD lines.
 type Prefetched = (Result<String, String>, Vec<Directive>);
 
-/// Reads and decodes a file; the error completes a sentence that starts with its path.
-pub fn read_text(path: &Path) -> Result<String, String> {
+/// Reads and decodes a file, reading text without a byte-order mark that is not UTF-8
+/// as `fallback` says (the configuration's `encoding`); the error completes a sentence
+/// that starts with its path.
+pub fn read_text(path: &Path, fallback: decode::Fallback) -> Result<String, String> {
     // A pipe or a device named like a script would block the run or never end.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return Err("is not a regular file".to_owned());
     }
     match std::fs::read(path) {
-        Ok(bytes) => decode::decode(&bytes).map_err(|e| e.0),
+        Ok(bytes) => decode::decode_with(&bytes, fallback).map_err(|e| e.0),
         Err(e) => Err(format!("cannot be read: {e}")),
     }
 }
@@ -237,6 +246,7 @@ impl<'a> Loader<'a> {
             projects: Vec::new(),
             prefetched: HashMap::new(),
             claimed_by: HashMap::new(),
+            output_dirs: Vec::new(),
             bases: Vec::new(),
         }
     }
@@ -294,7 +304,7 @@ impl<'a> Loader<'a> {
             Some((read, scanned)) => (read, Some(scanned)),
             None => match self.options.overlays.get(absolute) {
                 Some(text) => (Ok(text.clone()), None),
-                None => (read_text(absolute), None),
+                None => (read_text(absolute, self.config.encoding), None),
             },
         };
         let (text, problem) = match read {
@@ -333,10 +343,11 @@ impl<'a> Loader<'a> {
                     && !self.options.overlays.contains_key(*p)
             })
             .collect();
+        let fallback = self.config.encoding;
         let done: Vec<(PathBuf, Prefetched)> = todo
             .into_par_iter()
             .map(|path| {
-                let read = read_text(path);
+                let read = read_text(path, fallback);
                 let scanned = read.as_deref().map(sqlcmd::directives).unwrap_or_default();
                 (path.clone(), (read, scanned))
             })
@@ -371,8 +382,22 @@ impl<'a> Loader<'a> {
             walk.files.sort();
         }
         let mut claimed = HashSet::new();
+        let first_project = self.projects.len();
         for project in &walk.projects {
             claimed.extend(self.load_sqlproj(project));
+        }
+        // The assemblies that C# projects beside the database projects build: an
+        // `EXTERNAL NAME` may name one (CLR007).
+        let built: Vec<String> = walk
+            .files
+            .iter()
+            .filter(|p| discovery::has_extension(p, "csproj"))
+            .filter_map(|p| csproj_assembly(p))
+            .collect();
+        if !built.is_empty() {
+            for project in &mut self.projects[first_project..] {
+                project.sibling_assemblies.extend(built.iter().cloned());
+            }
         }
         let reached: HashSet<FileId> = self.projects.iter().flat_map(Project::files).collect();
         let loose: Vec<PathBuf> = walk
@@ -380,6 +405,7 @@ impl<'a> Loader<'a> {
             .into_iter()
             .filter(|p| discovery::has_extension(p, "sql"))
             .filter(|p| !claimed.contains(p))
+            .filter(|p| !self.output_dirs.iter().any(|dir| p.starts_with(dir)))
             .filter(|p| self.by_path.get(p).is_none_or(|id| !reached.contains(id)))
             .collect();
         if !loose.is_empty() {
@@ -514,11 +540,27 @@ impl<'a> Loader<'a> {
             .map(|v| (v.name.clone(), v.value.clone().unwrap_or_default()))
             .collect();
         project.variables = self.variables(&name, &declared);
+        project.referenced_assemblies = parsed.references.clone();
+
+        // Where the build writes (`<OutputPath>bin\Debug\</OutputPath>`, or a folder
+        // beside the project such as `..\build\out\`) holds copies and generated
+        // scripts, never sources: left out like `bin/` and `obj/`.
+        let outputs: Vec<PathBuf> = parsed
+            .output_paths
+            .iter()
+            .filter_map(|written| expand_msbuild(written, &root))
+            .filter_map(|written| includes::resolve_dir(&root, &written))
+            .filter_map(|dir| std::fs::canonicalize(&dir).ok())
+            .filter(|dir| !root.starts_with(dir))
+            .collect();
+        self.output_dirs.extend(outputs.iter().cloned());
 
         // Item lists in MSBuild's way: each element adds or removes paths in document
         // order. An SDK-style project starts with every `.sql` file under its folder.
         let config = self.config;
-        let walk = discovery::walk(&root, &|p| config.excludes(p));
+        let walk = discovery::walk(&root, &|p| {
+            config.excludes(p) || outputs.iter().any(|dir| p.starts_with(dir))
+        });
         let nested: Vec<PathBuf> = walk
             .projects
             .iter()
@@ -573,6 +615,9 @@ impl<'a> Loader<'a> {
                         let file = std::fs::canonicalize(&file).unwrap_or(file);
                         list.push(file, true);
                     }
+                    // MSBuild never reads a `None` item, and such items are often
+                    // git-ignored build outputs or keys: a missing one is not a problem.
+                    None if item.kind == ItemKind::None => {}
                     None => {
                         let display = self.files.get(project_file).path.display().to_string();
                         let kind = format!("{:?}", item.kind);
@@ -1028,6 +1073,22 @@ fn role_by_name(path: &Path) -> ScriptRole {
 
 /// Replaces the MSBuild properties that name the project's folder; `None` when another
 /// property remains.
+/// The assembly a `.csproj` builds: its `<AssemblyName>`, else its file name.
+fn csproj_assembly(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    let Ok(text) = read_text(path, decode::Fallback::default()) else {
+        return Some(stem);
+    };
+    let named = roxmltree::Document::parse(&text).ok().and_then(|doc| {
+        doc.descendants()
+            .find(|n| n.is_element() && n.tag_name().name().eq_ignore_ascii_case("AssemblyName"))
+            .and_then(|n| n.text())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty() && !t.contains("$("))
+    });
+    Some(named.unwrap_or(stem))
+}
+
 fn expand_msbuild(pattern: &str, root: &Path) -> Option<String> {
     if !pattern.contains("$(") {
         return Some(pattern.to_owned());

@@ -80,6 +80,13 @@ pub struct SqlProj {
     /// a `Condition` (a build configuration), then the first element wins.
     pub properties: Vec<PropertyElement>,
     pub variables: Vec<SqlCmdVariable>,
+    /// Every `<OutputPath>`, of every build configuration, as written (`bin\Debug\`):
+    /// where the build writes, left out of discovery like `bin/` and `obj/`.
+    pub output_paths: Vec<String>,
+    /// The assemblies that `<Reference>`, `<ArtifactReference>` and `<ProjectReference>`
+    /// items bring in, by name: a `.dll`'s or `.dacpac`'s file stem, a GAC reference's
+    /// simple name (`Foo, Version=…` is `Foo`), a referenced project's `<Name>` or stem.
+    pub references: Vec<String>,
 }
 
 /// The properties the model reads.
@@ -125,6 +132,12 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
         let parent = node.parent_element();
         let parent_name = parent.map(|p| p.tag_name().name()).unwrap_or_default();
         if parent_name.eq_ignore_ascii_case("PropertyGroup") {
+            if name.eq_ignore_ascii_case("OutputPath") {
+                let value = node.text().unwrap_or_default().trim();
+                if !value.is_empty() {
+                    proj.output_paths.push(value.to_owned());
+                }
+            }
             if name.eq_ignore_ascii_case("EnableDefaultSqlItems") {
                 let value = node.text().unwrap_or_default().trim();
                 proj.default_items = !value.eq_ignore_ascii_case("false");
@@ -151,6 +164,11 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
                         value: variable_value(node),
                     });
                 }
+            } else if ["Reference", "ArtifactReference", "ProjectReference"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name))
+            {
+                proj.references.extend(reference_names(node));
             } else if let Some(kind) = ItemKind::from_name(name) {
                 proj.items.push(Item {
                     kind,
@@ -186,6 +204,41 @@ fn is_sdk(root: roxmltree::Node<'_, '_>) -> bool {
         (name.eq_ignore_ascii_case("Sdk") && attr(n, "Name").is_some_and(names_sql_sdk))
             || (name.eq_ignore_ascii_case("Import") && attr(n, "Sdk").is_some_and(names_sql_sdk))
     })
+}
+
+/// The assembly names a reference item stands for.
+fn reference_names(node: roxmltree::Node<'_, '_>) -> Vec<String> {
+    let stem = |path: &str| {
+        let path = path.trim().replace('\\', "/");
+        let file = path.rsplit('/').next().unwrap_or_default().to_owned();
+        match file.rsplit_once('.') {
+            Some((stem, ext))
+                if ["dll", "dacpac", "csproj", "sqlproj", "vbproj", "exe"]
+                    .iter()
+                    .any(|e| e.eq_ignore_ascii_case(ext)) =>
+            {
+                stem.to_owned()
+            }
+            // `System.Data, Version=4.0.0.0, Culture=neutral`: the simple name.
+            _ => file.split(',').next().unwrap_or_default().trim().to_owned(),
+        }
+    };
+    let mut out = Vec::new();
+    for include in split(attr(node, "Include")) {
+        out.push(stem(&include));
+    }
+    for child in node.children().filter(|c| c.is_element()) {
+        let tag = child.tag_name().name();
+        let text = child.text().unwrap_or_default().trim();
+        if tag.eq_ignore_ascii_case("HintPath") {
+            out.push(stem(text));
+        } else if tag.eq_ignore_ascii_case("Name") && !text.is_empty() {
+            out.push(text.to_owned());
+        }
+    }
+    out.retain(|n| !n.is_empty() && !n.contains("$("));
+    out.dedup();
+    out
 }
 
 /// An attribute by name, without case.

@@ -897,3 +897,102 @@ fn loading_twice_gives_the_same_ids_and_findings() {
         assert_eq!(again.projects[0].includes, first.projects[0].includes);
     }
 }
+
+/// A `None` item is content that MSBuild only carries along (it never reads it), and in
+/// real projects a missing one is a git-ignored key or build output, so it is not
+/// reported; a missing `Build` item fails the build, so it still is (SQL004).
+/// <https://learn.microsoft.com/en-us/visualstudio/msbuild/common-msbuild-project-items#none>
+#[test]
+fn a_missing_none_item_is_quiet_and_a_missing_build_item_is_not() {
+    let dir = fixture(&[
+        (
+            "Db.sqlproj",
+            r#"<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup>
+    <Build Include="T.sql" />
+    <None Include="Keys\signing.snk" />
+    <None Include="Scripts\Generated.sql" />
+    <None Include="Present.sql" />
+    <Build Include="Gone.sql" />
+  </ItemGroup>
+</Project>
+"#,
+        ),
+        ("T.sql", "CREATE TABLE dbo.t (id int);\n"),
+        ("Present.sql", "SELECT 1;\n"),
+    ]);
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert_eq!(
+        findings(&ws),
+        [
+            "SQL004 Db.sqlproj:7:5 Db.sqlproj: the Build item `Gone.sql` names a file that does not exist"
+        ]
+    );
+    // The `None` item that exists is still a `None` item.
+    assert_eq!(paths(&ws, &ws.projects[0].none_items), ["Present.sql"]);
+    assert_eq!(scripts(&ws, 0), ["build T.sql"]);
+}
+
+/// MSBuild writes a build's output (the `.dacpac`, copies of deployment scripts) to the
+/// project's `OutputPath`, `bin\<Configuration>\` by default, but a project may put it
+/// anywhere, also outside its folder. Scripts there are copies, not sources: they are
+/// no loose scripts, as `bin/` and `obj/` are not.
+/// <https://learn.microsoft.com/en-us/visualstudio/msbuild/common-msbuild-project-properties>
+#[test]
+fn the_output_path_is_left_out_of_discovery() {
+    let dir = fixture(&[
+        (
+            "Db/Db.sqlproj",
+            r#"<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <PropertyGroup Condition=" '$(Configuration)|$(Platform)' == 'Debug|AnyCPU' ">
+    <OutputPath>Out\Debug\</OutputPath>
+  </PropertyGroup>
+  <PropertyGroup Condition=" '$(Configuration)|$(Platform)' == 'Release|AnyCPU' ">
+    <OutputPath>..\build\out\</OutputPath>
+  </PropertyGroup>
+  <PropertyGroup>
+    <OutputPath>$(SolutionDir)\artifacts\</OutputPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <Build Include="T.sql" />
+  </ItemGroup>
+</Project>
+"#,
+        ),
+        ("Db/T.sql", "CREATE TABLE dbo.t (id int);\n"),
+        (
+            "Db/Out/Debug/Db_Create.sql",
+            "CREATE TABLE dbo.t (id int);\n",
+        ),
+        ("build/out/Db_Create.sql", "CREATE TABLE dbo.t (id int);\n"),
+        // Not an output path: a folder whose name only starts like one.
+        ("build/outside.sql", "SELECT 1;\n"),
+        ("Db/Output/kept.sql", "SELECT 2;\n"),
+    ]);
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert_eq!(findings(&ws), Vec::<String>::new());
+    assert_eq!(ws.projects.len(), 2);
+    assert_eq!(scripts(&ws, 0), ["build Db/T.sql"]);
+    assert_eq!(
+        scripts(&ws, 1),
+        ["build Db/Output/kept.sql", "build build/outside.sql"]
+    );
+}
+
+/// Without an `OutputPath` nothing but `bin/` and `obj/` is left out.
+#[test]
+fn without_an_output_path_the_same_folder_is_a_loose_script() {
+    let dir = fixture(&[
+        (
+            "Db/Db.sqlproj",
+            r#"<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup><Build Include="T.sql" /></ItemGroup>
+</Project>
+"#,
+        ),
+        ("Db/T.sql", "CREATE TABLE dbo.t (id int);\n"),
+        ("Db/Out/Debug/Db_Create.sql", "SELECT 1;\n"),
+    ]);
+    let ws = load_dir(dir.path(), &LoadOptions::default());
+    assert_eq!(scripts(&ws, 1), ["build Db/Out/Debug/Db_Create.sql"]);
+}

@@ -115,7 +115,7 @@ impl Platform {
 
 /// Permissions that exist only at server scope: a `GRANT` of one of these without `ON`
 /// is a server permission, granted to a login or server role.
-const SERVER_PERMISSIONS: &[&str] = &[
+pub(crate) const SERVER_PERMISSIONS: &[&str] = &[
     "ADMINISTER BULK OPERATIONS",
     "ALTER ANY AVAILABILITY GROUP",
     "ALTER ANY CONNECTION",
@@ -177,7 +177,19 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     for name in database_names {
         model.database_names.insert(fold(&name));
     }
-    let dynamic = dynamic_statements(&model);
+    let dynamic = dynamic_statements(&model, workspace);
+    // The statement stream shows them too, after the statement that runs them, so that
+    // every rule about a statement judges them as if written in place.
+    model.dynamic = dynamic
+        .iter()
+        .map(|d| super::Dynamic {
+            id: d.id,
+            exec: d.exec,
+            statement: d.statement.clone(),
+            in_module: d.in_module,
+        })
+        .collect();
+    model.dynamic.sort_by_key(|d| d.id);
     let mut builder = Builder {
         model,
         state: HashMap::new(),
@@ -226,7 +238,7 @@ struct DynamicStatement {
     id: StmtId,
     /// The `EXEC` statement.
     exec: syntax::TextRange,
-    statement: Statement,
+    statement: std::sync::Arc<Statement>,
     /// True when the `EXEC` is inside a module body (it runs when the module runs).
     in_module: bool,
 }
@@ -287,9 +299,17 @@ fn system_procedure(name: &QualifiedName) -> Option<String> {
 /// (@cmd)`) and inside module bodies. The text is parsed with [`syntax::parse_script`];
 /// only its top-level statements count (the body of a module it creates does not run),
 /// up to a `USE` of another database, and nothing of `otherdb.sys.sp_executesql`.
-fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
+///
+/// Each text is parsed where it stands in its file: behind blanks (which the parser
+/// skips unread) up to the first character inside its first literal, so that every range of the inner statements is a
+/// range of the file (exact for a single literal without doubled quotes, drifting by a
+/// character per doubled quote or joined part after that), and findings about them
+/// point inside the literal. A text that does not start with a literal is padded to
+/// the `EXEC`.
+fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatement> {
     let mut out = Vec::new();
     let mut push = |id: StmtId, found: Vec<super::DynamicSql>, in_module: bool| {
+        let file_text = &workspace.files.get(model.items[id.0 as usize].file).text;
         for dynamic in found {
             let Some(text) = &dynamic.text else {
                 continue;
@@ -301,7 +321,14 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
             {
                 continue;
             }
-            let script = super::dynamic::parse_text(text);
+            let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
+                let written = file_text.get(range.start..range.end)?;
+                let quote = written.find('\'')?;
+                text.starts_with(value.as_str())
+                    .then_some(range.start + quote + 1)
+            });
+            let at = inside_literal.unwrap_or(dynamic.statement.start);
+            let script = super::dynamic::parse_text_at(text, at);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {
                     let name = QualifiedName {
@@ -315,7 +342,7 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
                 out.push(DynamicStatement {
                     id,
                     exec: dynamic.statement,
-                    statement,
+                    statement: std::sync::Arc::new(statement),
                     in_module,
                 });
             }
@@ -339,11 +366,17 @@ fn dynamic_statements(model: &Model) -> Vec<DynamicStatement> {
             else {
                 continue;
             };
+            if !statements[offset].in_model() {
+                continue;
+            }
             push(StmtId((start + offset) as u32), vec![dynamic], false);
         }
         start = end;
     }
     for (index, item) in items.iter().enumerate() {
+        if !item.in_model() {
+            continue;
+        }
         if let Some(module) = super::stream::module_of(&item.statement) {
             push(
                 StmtId(index as u32),
@@ -477,6 +510,9 @@ impl Builder {
     fn definitions(&mut self) {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.definition(id, &statement);
         }
@@ -795,6 +831,9 @@ impl Builder {
     fn resolve_definitions(&mut self) {
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.resolve_definition(id, &statement);
         }
@@ -923,10 +962,29 @@ impl Builder {
     }
 
     fn state_changes(&mut self) {
+        let mut next_dynamic = 0;
         for index in 0..self.model.items.len() {
             let id = StmtId(index as u32);
+            if !self.model.items[index].in_model() {
+                continue;
+            }
             let statement = self.model.items[index].statement.clone();
             self.state_change(id, &statement, false);
+            // Script-level dynamic SQL with known text changes the state where it runs,
+            // right after the EXEC (its entries come in stream order, sorted by the
+            // statement that runs them; a module body's dynamic SQL runs only when the
+            // module does, so it changes nothing here).
+            while let Some(entry) = self.dynamic.get(next_dynamic)
+                && entry.id <= id
+            {
+                if entry.id == id && !entry.in_module {
+                    let inner = entry.statement.clone();
+                    self.at_exec = Some(entry.exec);
+                    self.state_change(id, &inner, false);
+                    self.at_exec = None;
+                }
+                next_dynamic += 1;
+            }
             let replaced = self
                 .model
                 .module_object_of(id)

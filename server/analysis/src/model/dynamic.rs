@@ -1,5 +1,6 @@
 //! Dynamic SQL in a module body whose text can be known: a string literal, literals
-//! joined with `+`, or a variable assigned only from such expressions before the `EXEC`.
+//! joined with `+` (also around `DB_NAME()`, the project's own database), or a variable
+//! assigned only from such expressions before the `EXEC`.
 
 use std::collections::HashMap;
 
@@ -43,6 +44,13 @@ fn evaluate(expr: &Expr, variables: &HashMap<String, Known>) -> Known {
             Some((text, literals))
         }
         Expr::Variable(name, _) => variables.get(name).cloned().flatten(),
+        // `DB_NAME()` is the database the batch runs in: the project's own, which the
+        // model knows as `$(DatabaseName)` wherever a name spells it.
+        Expr::Call {
+            name, arguments, ..
+        } if name == "db_name" && arguments.is_empty() => {
+            Some(("$(DatabaseName)".to_owned(), Vec::new()))
+        }
         _ => None,
     }
 }
@@ -64,24 +72,42 @@ fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
 /// text, so the memo cannot change a result; it is bounded by the total length of the
 /// texts it keeps, and cleared when full.
 pub(crate) fn parse_text(text: &str) -> std::sync::Arc<syntax::ast::Script> {
+    parse_text_at(text, 0)
+}
+
+/// [`parse_text`] for text placed at byte `at` of its file: the statements' ranges are
+/// file offsets. The text is put behind `at` blanks that the parser skips unread
+/// ([`syntax::parse_script_from`]), so the placement costs no parsing.
+pub(crate) fn parse_text_at(text: &str, at: usize) -> std::sync::Arc<syntax::ast::Script> {
     use std::sync::{Arc, Mutex, OnceLock};
     /// About 64 MB of SQL text (the lowered scripts are a few times that).
     const LIMIT: usize = 64 << 20;
     type Memo = (HashMap<String, Arc<syntax::ast::Script>>, usize);
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
     let memo = MEMO.get_or_init(Mutex::default);
-    if let Some(found) = memo.lock().ok().and_then(|m| m.0.get(text).cloned()) {
+    let key = if at == 0 {
+        text.to_owned()
+    } else {
+        format!("{at}\u{0}{text}")
+    };
+    if let Some(found) = memo.lock().ok().and_then(|m| m.0.get(&key).cloned()) {
         return found;
     }
-    let (script, _errors) = syntax::parse_script(text);
+    let script = if at == 0 {
+        syntax::parse_script(text).0
+    } else {
+        let mut padded = " ".repeat(at);
+        padded.push_str(text);
+        syntax::parse_script_from(&padded, at)
+    };
     let script = Arc::new(script);
     if let Ok(mut m) = memo.lock() {
-        if m.1 + text.len() > LIMIT {
+        if m.1 + key.len() > LIMIT {
             m.0.clear();
             m.1 = 0;
         }
-        m.1 += text.len();
-        m.0.insert(text.to_owned(), script.clone());
+        m.1 += key.len();
+        m.0.insert(key, script.clone());
     }
     script
 }
@@ -195,6 +221,39 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text.as_deref(), Some("SELECT * FROM dbo.t"));
         assert_eq!(found[0].literals.len(), 2);
+    }
+
+    #[test]
+    fn db_name_is_the_projects_database() {
+        let body = vec![exec_dynamic(Expr::Concat(
+            vec![
+                Expr::String("ALTER DATABASE [".into(), r(1)),
+                Expr::Call {
+                    name: "db_name".into(),
+                    arguments: Vec::new(),
+                    range: r(2),
+                },
+                Expr::String("] SET TRUSTWORTHY ON".into(), r(3)),
+            ],
+            r(1),
+        ))];
+        assert_eq!(
+            known_dynamic_sql(&body)[0].text.as_deref(),
+            Some("ALTER DATABASE [$(DatabaseName)] SET TRUSTWORTHY ON")
+        );
+        // Another function, or DB_NAME(@id) of some other database, is not known.
+        let body = vec![exec_dynamic(Expr::Concat(
+            vec![
+                Expr::String("USE ".into(), r(1)),
+                Expr::Call {
+                    name: "db_name".into(),
+                    arguments: vec![Expr::Variable("@id".into(), r(2))],
+                    range: r(2),
+                },
+            ],
+            r(1),
+        ))];
+        assert_eq!(known_dynamic_sql(&body)[0].text, None);
     }
 
     #[test]

@@ -97,6 +97,11 @@ pub struct Item {
     /// a database named by a variable can be told from the project's own. Shared with
     /// the parsed file when no variable changes it.
     pub statement: std::sync::Arc<Statement>,
+    /// The database the statement runs in when a `USE` earlier in its script switched
+    /// to one that is not the project's own (its name as written, variables
+    /// substituted); `None` in the project's database. Such a statement is outside the
+    /// model unless it acts at server level (see [`Item::in_model`]).
+    pub database: Option<String>,
 }
 
 /// A statement of the stream, top-level or inside a module body.
@@ -112,6 +117,21 @@ pub struct StatementRef<'a> {
     /// like a top-level statement, but then `in_module` is still true).
     pub module: Option<ObjectId>,
     /// True for a statement inside a module body.
+    pub in_module: bool,
+    /// For a statement of dynamic SQL with known text (`EXEC (N'GRANT …')`), the `EXEC`
+    /// statement that runs it; its own ranges point inside the literal.
+    pub dynamic: Option<TextRange>,
+}
+
+/// A statement that dynamic SQL with known text runs, parsed from that text.
+#[derive(Clone, Debug)]
+pub struct Dynamic {
+    /// The top-level statement that runs it (the `EXEC`, or the module whose body does).
+    pub id: StmtId,
+    /// The `EXEC` statement.
+    pub exec: TextRange,
+    pub statement: std::sync::Arc<Statement>,
+    /// True when the `EXEC` is inside a module body.
     pub in_module: bool,
 }
 
@@ -654,6 +674,8 @@ pub struct Model {
     signatures: Vec<Signature>,
     /// Names of `:setvar`-defined and project variables that name this database.
     database_names: BTreeSet<String>,
+    /// The statements of dynamic SQL with known text, by the statement that runs them.
+    pub(crate) dynamic: Vec<Dynamic>,
     reaches: Vec<Reach>,
     /// The principals every query treats specially, created first.
     pub(crate) builtin: Builtins,
@@ -692,7 +714,8 @@ impl Model {
 
     /// Every statement in apply order: each top-level statement, followed by the
     /// statements of its module body when it defines a view, procedure, function or
-    /// trigger.
+    /// trigger, then by the statements that its dynamic SQL with known text runs
+    /// (`EXEC (N'GRANT …')` at script level or in the body), as if written in place.
     pub fn statements(&self) -> impl Iterator<Item = StatementRef<'_>> + '_ {
         self.items.iter().enumerate().flat_map(move |(i, item)| {
             let id = StmtId(i as u32);
@@ -703,25 +726,45 @@ impl Model {
                 statement: &item.statement,
                 module: None,
                 in_module: false,
+                dynamic: None,
             };
             let module = self.module_object_of(id);
             // Only the definition in force at the end runs: the body of a definition
-            // that a later one replaced (or a final DROP removed) is not visited.
-            let body = if self.is_superseded(id) {
+            // that a later one replaced (or a final DROP removed) is not visited, nor
+            // the dynamic SQL inside that body.
+            let superseded = self.is_superseded(id);
+            let body = if superseded {
                 &[]
             } else {
                 stream::module_of(&item.statement)
                     .map(|m| m.body.as_slice())
                     .unwrap_or(&[])
             };
-            std::iter::once(top).chain(body.iter().map(move |statement| StatementRef {
-                id,
-                file: item.file,
-                script: item.script,
-                statement,
-                module,
-                in_module: true,
-            }))
+            let from = self.dynamic.partition_point(|d| d.id < id);
+            let to = self.dynamic.partition_point(|d| d.id <= id);
+            let dynamic = self.dynamic[from..to]
+                .iter()
+                .filter(move |d| !(superseded && d.in_module))
+                .map(move |d| StatementRef {
+                    id,
+                    file: item.file,
+                    script: item.script,
+                    statement: &d.statement,
+                    module: if d.in_module { module } else { None },
+                    in_module: d.in_module,
+                    dynamic: Some(d.exec),
+                });
+            std::iter::once(top)
+                .chain(body.iter().map(move |statement| StatementRef {
+                    id,
+                    file: item.file,
+                    script: item.script,
+                    statement,
+                    module,
+                    in_module: true,
+                    dynamic: None,
+                }))
+                .chain(dynamic)
         })
     }
 

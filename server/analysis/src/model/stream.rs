@@ -1,6 +1,17 @@
 //! The ordered statement stream of a project: files in `Project::scripts` order, `:r`
 //! includes expanded in place (guarding against cycles), SQLCMD variables substituted
-//! from the project's variables and the `:setvar` lines met so far.
+//! from the project's variables and the `:setvar` lines met so far, and each statement
+//! marked with the database a `USE` switched its script to.
+//!
+//! The database context follows "Database context" in the catalogue: each script starts
+//! in the project's own database (its `.sqlproj` name or `$(DatabaseName)`; for plain
+//! scripts, the first database they `CREATE`, else the first user database they `USE`),
+//! and `USE [db]` switches the statements after it, across `GO` batches and into `:r`
+//! includes, until the script ends. A statement in another database is outside the model
+//! (like a three-part name) unless it acts at server level: logins, server roles and
+//! server permissions, `sp_configure`, the trusted assembly list, `ALTER DATABASE … SET`
+//! (which names its database), and in `master` the keys and certificates that logins are
+//! created from.
 
 use std::collections::BTreeMap;
 
@@ -21,8 +32,9 @@ pub(crate) fn module_of(statement: &Statement) -> Option<&Module> {
     }
 }
 
-/// The project's statements in apply order, and the names the `DatabaseName` variable
-/// took (the project's own database).
+/// The project's statements in apply order, and the names of the project's own database
+/// (those the `DatabaseName` variable took, and for plain scripts the one they create or
+/// first use).
 pub(crate) fn build(workspace: &Workspace, project: &Project) -> (Vec<Item>, Vec<String>) {
     let mut variables: BTreeMap<String, String> = project
         .variables
@@ -52,7 +64,133 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> (Vec<Item>, Vec
             database_names.push(value.clone());
         }
     }
+    if project.kind == crate::project::ProjectKind::Scripts
+        && let Some(own) = scripts_database(workspace, &items)
+    {
+        database_names.push(own);
+    }
+    mark_databases(&mut items, &project.name, &database_names);
     (items, database_names)
+}
+
+/// The system databases: a `USE` of one never names a plain-scripts folder's own.
+const SYSTEM_DATABASES: &[&str] = &["master", "msdb", "model", "tempdb"];
+
+/// A plain-scripts folder's own database: the first one its scripts create, else the
+/// first user database they `USE`.
+fn scripts_database(workspace: &Workspace, items: &[Item]) -> Option<String> {
+    let created = items.iter().find_map(|item| {
+        if !matches!(item.statement.kind, StatementKind::Other) {
+            return None;
+        }
+        let text = workspace
+            .files
+            .get(item.file)
+            .text
+            .get(item.statement.range.start..item.statement.range.end)?;
+        created_database(text)
+    });
+    created.or_else(|| {
+        items.iter().find_map(|item| match &item.statement.kind {
+            StatementKind::Use { database }
+                if !database.value.contains("$(")
+                    && !SYSTEM_DATABASES.contains(&fold(&database.value).as_str()) =>
+            {
+                Some(database.value.clone())
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The database a `CREATE DATABASE name …` statement's text creates (the statement is
+/// not lowered: only its name matters here).
+fn created_database(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let create = words.next()?;
+    let database = words.next()?;
+    if !create.eq_ignore_ascii_case("CREATE") || !database.eq_ignore_ascii_case("DATABASE") {
+        return None;
+    }
+    let name = words.next()?.trim_end_matches(';');
+    let name = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .or_else(|| name.strip_prefix('"').and_then(|n| n.strip_suffix('"')))
+        .unwrap_or(name);
+    (!name.is_empty() && !name.contains("$(")).then(|| name.to_owned())
+}
+
+/// Marks each statement with the database its script's last `USE` switched to, when
+/// that is not the project's own.
+fn mark_databases(items: &mut [Item], project_name: &str, own: &[String]) {
+    let is_own = |name: &str| {
+        let name = fold(name.trim());
+        name == fold(project_name) || own.iter().any(|o| fold(o) == name)
+    };
+    let mut script = None;
+    let mut current: Option<String> = None;
+    for item in items {
+        if script != Some(item.script) {
+            script = Some(item.script);
+            current = None;
+        }
+        item.database = current.clone();
+        if let StatementKind::Use { database } = &item.statement.kind {
+            // An SSMS template's `USE <database_name, sysname, AdventureWorks>` is filled
+            // in with the database the template is for.
+            let own = is_own(&database.value) || syntax::names::is_placeholder(&database.value);
+            current = (!own).then(|| database.value.clone());
+        }
+    }
+}
+
+impl Item {
+    /// True when the statement belongs to this project's model: it runs in the project's
+    /// database, or it acts at server level, which means the same under any `USE`.
+    pub fn in_model(&self) -> bool {
+        match &self.database {
+            None => true,
+            Some(database) => server_level(&self.statement, fold(database) == "master"),
+        }
+    }
+}
+
+/// True for a statement whose meaning does not depend on the current database.
+fn server_level(statement: &Statement, in_master: bool) -> bool {
+    match &statement.kind {
+        StatementKind::CreateLogin(_) | StatementKind::AlterDatabaseSet(_) => true,
+        StatementKind::RoleMembership(membership) => membership.server,
+        StatementKind::Permission(permission) => {
+            let class = permission
+                .securable
+                .as_ref()
+                .and_then(|s| s.class.as_deref());
+            matches!(class, Some("SERVER" | "LOGIN" | "SERVER ROLE" | "ENDPOINT"))
+                || (permission.securable.is_none()
+                    && permission
+                        .permissions
+                        .iter()
+                        .all(|p| super::build::SERVER_PERMISSIONS.contains(&p.name.as_str())))
+        }
+        // A login is created from a key or certificate in `master`.
+        StatementKind::CreateKey(_) => in_master,
+        StatementKind::Exec(exec) => match &exec.target {
+            ExecTarget::Procedure { name, .. } => {
+                let own = fold(&name.object().value);
+                [
+                    "sp_configure",
+                    "sp_addsrvrolemember",
+                    "sp_dropsrvrolemember",
+                    "sp_add_trusted_assembly",
+                    "sp_drop_trusted_assembly",
+                ]
+                .contains(&own.as_str())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -86,6 +224,7 @@ fn expand(
                     script,
                     role,
                     statement: statement.clone(),
+                    database: None,
                 });
             }
             StatementKind::Include { .. } => {
@@ -94,6 +233,7 @@ fn expand(
                     script,
                     role,
                     statement: statement.clone(),
+                    database: None,
                 });
                 if let Some(&target) = project.includes.get(&(file, statement.range.start))
                     && !stack.contains(&target)
@@ -118,6 +258,7 @@ fn expand(
                     script,
                     role,
                     statement,
+                    database: None,
                 });
             }
         }
@@ -350,8 +491,9 @@ impl Substitute<'_> {
             | StatementKind::Jump(_)
             | StatementKind::Include { .. }
             | StatementKind::SetVar { .. }
-            | StatementKind::Use { .. }
             | StatementKind::Other => {}
+            // `USE [$(DatabaseName)]` is the project's own database.
+            StatementKind::Use { database } => self.ident(database),
         }
     }
 }

@@ -929,3 +929,58 @@ GO
     };
     assert!(m.is_signed(p));
 }
+
+// ---- dynamic SQL with known text, for the statement rules -----------------------------
+// "Dynamic SQL with known text … is analysed as if written in place, by every rule"
+// (the catalogue); EXECUTE runs the batch its string holds:
+// <https://learn.microsoft.com/en-us/sql/t-sql/language-elements/execute-transact-sql>
+
+/// SSDT's generated `EXECUTE sp_executesql N'ALTER DATABASE … SET TRUSTWORTHY ON'`, the
+/// same around `DB_NAME()`, and an UNSAFE assembly created by dynamic SQL are reported
+/// like the statements written in place, inside the literal (CLR001 on the literal's
+/// second line, where the permission set is written). The TRUSTWORTHY ON they run also
+/// changes the model's state: the assembly has a trust path, so no CLR008.
+#[test]
+fn statement_rules_see_inside_literal_dynamic_sql() {
+    crate::rules::sql::testing::check(
+        "EXECUTE sp_executesql N'ALTER DATABASE [$(DatabaseName)] SET TRUSTWORTHY ON'; --! CLR003
+GO
+EXEC ('ALTER DATABASE [' + DB_NAME() + '] SET TRUSTWORTHY ON'); --! CLR003
+GO
+EXEC (N'CREATE ASSEMBLY Interop FROM 0x4D5A
+    WITH PERMISSION_SET = UNSAFE'); --! CLR001
+GO
+CREATE USER helper WITHOUT LOGIN;
+GO
+CREATE PROCEDURE dbo.setup AS
+    EXEC (N'GRANT IMPERSONATE ON USER::dbo TO helper'); --! IMP002
+GO
+",
+    );
+}
+
+/// Only known text counts; and an EXECUTE AS inside dynamic SQL ends with its batch, so
+/// no REVERT is missing (IMP003), while IMP008 still reports the login impersonation.
+#[test]
+fn unknown_dynamic_text_is_not_judged_and_execute_as_ends_with_the_batch() {
+    crate::rules::sql::testing::check(
+        "DECLARE @db sysname = DB_NAME(5);
+EXEC (N'ALTER DATABASE ' + @db + N' SET TRUSTWORTHY ON');
+GO
+EXEC (N'EXECUTE AS USER = ''loader''; SELECT 1;');
+EXEC (N'EXECUTE AS LOGIN = ''etl'';'); --! IMP008
+GO
+",
+    );
+}
+
+/// The padding that places dynamic SQL text where it stands in its file works far into
+/// a large file (a width argument of `format!` stops at 65,535 and panicked here).
+#[test]
+fn dynamic_sql_far_into_a_large_file_is_placed_in_its_literal() {
+    let filler = "-- filler line to push the statement far into the file\n".repeat(2_000);
+    let fixture = format!(
+        "CREATE USER helper WITHOUT LOGIN;\nGO\n{filler}EXEC (N'GRANT IMPERSONATE ON USER::dbo TO helper'); --! IMP002\nGO\n"
+    );
+    crate::rules::sql::testing::check(&fixture);
+}

@@ -54,11 +54,15 @@ pub struct Stmt<'a> {
     pub statement: &'a Statement,
     /// The module whose body holds the statement, when it is inside one.
     pub module: Option<&'a CreateObject>,
+    /// For a statement of dynamic SQL with known text, the `EXEC` statement that runs
+    /// it (the statement's own ranges point inside the literal).
+    pub dynamic: Option<TextRange>,
 }
 
 /// Every statement of the project in the order state changes apply: the project's
 /// scripts in order, each with its `:r` includes expanded in place, and each module's
-/// body statements right after the statement that creates the module. This is the
+/// body statements right after the statement that creates the module, and the
+/// statements of dynamic SQL with known text right after what runs them. This is the
 /// model's stream, so SQLCMD variables are already substituted.
 ///
 /// A module definition that is not the one in force at the end (a later `CREATE`,
@@ -92,6 +96,7 @@ pub fn statements<'a>(context: &Context<'a>) -> Vec<Stmt<'a>> {
             } else {
                 None
             },
+            dynamic: reference.dynamic,
         })
         .collect()
 }

@@ -164,6 +164,14 @@ impl Server {
 
     /// Gives the host a file's whole new text (or reloads when the host does not know
     /// the file and it belongs in a workspace folder).
+    /// What the workspace reads files without a byte-order mark that are not UTF-8 as.
+    fn encoding(&self) -> analysis::load::decode::Fallback {
+        self.host
+            .as_ref()
+            .map(|h| h.workspace().config.encoding)
+            .unwrap_or_default()
+    }
+
     fn take_text(&mut self, path: &Path, text: String) {
         let Some(host) = &mut self.host else {
             return; // The load in flight reads the document as an overlay.
@@ -265,7 +273,7 @@ impl Server {
             return;
         };
         // The file on disk is what the findings describe again.
-        match analysis::load::read_text(&document.path) {
+        match analysis::load::read_text(&document.path, self.encoding()) {
             Ok(text) => self.take_text(&document.path, text),
             // An unsaved buffer that was never written leaves the workspace.
             Err(_) => self.reload(),
@@ -294,7 +302,7 @@ impl Server {
                 continue;
             }
             if change.typ == FileChangeType::CHANGED {
-                match analysis::load::read_text(&path) {
+                match analysis::load::read_text(&path, self.encoding()) {
                     Ok(text) => self.take_text(&path, text),
                     Err(error) => {
                         log(&format!("{}: {error}", path.display()));

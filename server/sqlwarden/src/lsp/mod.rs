@@ -174,6 +174,9 @@ struct Settings {
     default_schema: Option<String>,
     variables: BTreeMap<String, String>,
     config_file: Option<PathBuf>,
+    /// The `--encoding` of `check`: what files without a byte-order mark that are not
+    /// UTF-8 are read as.
+    encoding: Option<String>,
     /// For protocol tests: hold every worker's answer this long, so that a test can
     /// cancel it or change the text meanwhile without racing the worker.
     test_worker_delay_ms: u64,
@@ -192,6 +195,7 @@ impl Settings {
             Ok(mut settings) => {
                 settings.default_schema = settings.default_schema.filter(|s| !s.trim().is_empty());
                 settings.config_file = settings.config_file.filter(|p| !p.as_os_str().is_empty());
+                settings.encoding = settings.encoding.filter(|s| !s.trim().is_empty());
                 settings
             }
             Err(error) => {
@@ -528,6 +532,7 @@ impl Server {
                 overlays,
                 default_schema: settings.default_schema.filter(|s| !s.trim().is_empty()),
                 config: settings.config_file,
+                encoding: settings.encoding,
                 select: settings.select,
                 ignore: settings.ignore,
                 progress,

@@ -1,6 +1,8 @@
 //! CLR007 unresolved-assembly: `EXTERNAL NAME Asm.Class.Method` whose assembly the project
 //! does not create.
 
+use syntax::ast::StatementKind;
+
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rule::RuleMeta;
 use crate::rules::walk;
@@ -16,7 +18,11 @@ pub static RULE: Rule = Rule {
 Reports a procedure, function, trigger, type or aggregate declared `EXTERNAL NAME
 Assembly.Class.Method` when the project neither creates the assembly (`CREATE ASSEMBLY`)
 nor builds it from its own sources (the `.sqlproj`'s assembly, named by `<AssemblyName>`
-or after the project). Assembly names compare case-insensitively.
+or after the project), and nothing else brings it in: a `<Reference>` (a `.dll`, by its
+file name), an `<ArtifactReference>` (a `.dacpac`) or a `<ProjectReference>` of the
+`.sqlproj`, a C# project (`.csproj`) in the same folder whose `<AssemblyName>` it is, or
+another database project of the workspace that builds or creates it. Assembly names
+compare case-insensitively.
 
 ## Why is this bad?
 `CREATE PROCEDURE … AS EXTERNAL NAME` fails when the assembly does not exist in the
@@ -51,6 +57,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // An SSMS template's `<assembly_name, sysname, x>` is filled in before it runs.
         if super::project_assembly(context.project, assembly)
             || syntax::names::is_placeholder(assembly)
+            || elsewhere(context, assembly)
         {
             continue;
         }
@@ -64,6 +71,36 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ),
         ));
     }
+}
+
+/// True when something outside this project's scripts brings the assembly into the
+/// database: a reference of the `.sqlproj` (a `.dll` or `.dacpac`, a referenced
+/// project), a C# project in the same folder that builds it, or another project of the
+/// workspace that builds it (its `<AssemblyName>`) or creates it (`CREATE ASSEMBLY`).
+fn elsewhere(context: &Context<'_>, assembly: &str) -> bool {
+    let project = context.project;
+    let named = |name: &String| name.trim().eq_ignore_ascii_case(assembly);
+    if project.referenced_assemblies.iter().any(named)
+        || project.sibling_assemblies.iter().any(named)
+    {
+        return true;
+    }
+    context
+        .workspace
+        .projects
+        .iter()
+        .filter(|other| !std::ptr::eq(*other, project))
+        .any(|other| {
+            super::project_assembly(other, assembly)
+                || walk::files(context.workspace, other).into_iter().any(|file| {
+                    context.workspace.scripts.get(&file).is_some_and(|parsed| {
+                        parsed.statements.iter().any(|statement| {
+                            matches!(&statement.kind, StatementKind::CreateAssembly(create)
+                                if !create.alter && create.name.value.eq_ignore_ascii_case(assembly))
+                        })
+                    })
+                })
+        })
 }
 
 #[cfg(test)]
@@ -132,6 +169,63 @@ GO
 CREATE PROCEDURE dbo.R AS EXTERNAL NAME Missing.[C].M; --! CLR007
 GO
 ",
+        );
+    }
+
+    // SSDT deploys a `<Reference>`d assembly (the .dll, by its file name, or a GAC
+    // name) and what an `<ArtifactReference>`d .dacpac holds before the project's own
+    // objects ("Add database references", "Referencing an assembly").
+    // https://learn.microsoft.com/sql/tools/sql-database-projects/concepts/database-references
+    #[test]
+    fn a_referenced_dll_or_dacpac_resolves() {
+        check(
+            "=== file: Db/Db.sqlproj\n\
+             <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>\n\
+             <Build Include=\"p.sql\" />\n\
+             <Reference Include=\"MailerLib\"><HintPath>..\\lib\\MailerLib.dll</HintPath></Reference>\n\
+             <Reference Include=\"Geo.Types, Version=1.0.0.0, Culture=neutral\" />\n\
+             <ArtifactReference Include=\"..\\lib\\SharedClr.dacpac\" />\n\
+             </ItemGroup></Project>\n\
+             === file: Db/p.sql\n\
+             CREATE PROCEDURE dbo.a AS EXTERNAL NAME MailerLib.[M].Send;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.b AS EXTERNAL NAME [geo.types].[G].F;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.c AS EXTERNAL NAME SharedClr.[S].Run;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.d AS EXTERNAL NAME NotReferenced.[S].Run; --! CLR007\n\
+             GO\n",
+        );
+    }
+
+    // A solution builds its C# projects and deploys its database projects together: an
+    // assembly that a .csproj in the same folder builds, or that another database
+    // project builds (its AssemblyName) or creates (CREATE ASSEMBLY), is not missing.
+    #[test]
+    fn an_assembly_a_sibling_project_builds_or_creates_resolves() {
+        check(
+            "=== file: Clr/Clr.csproj\n\
+             <Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><AssemblyName>Acme.Clr</AssemblyName></PropertyGroup></Project>\n\
+             === file: Helpers/Helpers.csproj\n\
+             <Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n\
+             === file: Assemblies/Assemblies.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Packed</AssemblyName></PropertyGroup></Project>\n\
+             === file: Assemblies/asm.sql\n\
+             CREATE ASSEMBLY Crypto FROM 0x4D5A WITH PERMISSION_SET = SAFE; --! CLR008\n\
+             GO\n\
+             === file: Db/Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"></Project>\n\
+             === file: Db/p.sql\n\
+             CREATE PROCEDURE dbo.a AS EXTERNAL NAME [Acme.Clr].[A].Run;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.b AS EXTERNAL NAME Helpers.[H].Run;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.c AS EXTERNAL NAME Packed.[P].Run;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.d AS EXTERNAL NAME crypto.[C].Run;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.e AS EXTERNAL NAME Clr.[C].Run; --! CLR007\n\
+             GO\n",
         );
     }
 

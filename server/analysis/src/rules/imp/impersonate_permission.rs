@@ -1,5 +1,6 @@
-//! IMP002 impersonate-permission: `GRANT IMPERSONATE ON USER::…`/`LOGIN::…` and `GRANT
-//! IMPERSONATE ANY LOGIN`.
+//! IMP002 impersonate-permission: `GRANT IMPERSONATE ON USER::…`/`LOGIN::…`, `GRANT
+//! IMPERSONATE ANY LOGIN`, and `GRANT CONTROL ON USER::…`/`LOGIN::…`, which implies
+//! IMPERSONATE.
 
 use syntax::ast::{PermissionAction, StatementKind};
 
@@ -16,9 +17,11 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "IMPERSONATE is granted on a user or login",
         doc: r#"## What it does
-Reports `GRANT IMPERSONATE ON USER::name`, `GRANT IMPERSONATE ON LOGIN::name` and `GRANT
-IMPERSONATE ANY LOGIN`. The message is stronger when the impersonated principal is `dbo`,
-`sa`, or a member of `db_owner` or `sysadmin`.
+Reports `GRANT IMPERSONATE ON USER::name`, `GRANT IMPERSONATE ON LOGIN::name`, `GRANT
+IMPERSONATE ANY LOGIN`, and `GRANT CONTROL ON USER::name` or `ON LOGIN::name` (CONTROL on a
+user or login implies IMPERSONATE on it). The message is stronger when the impersonated
+principal is `dbo`, `sa`, a member of `db_owner` or `sysadmin`, or a Windows service account
+(`NT SERVICE\…`), which SQL Server setup makes a member of `sysadmin`.
 
 ## Why is this bad?
 The grantee can run `EXECUTE AS USER`/`EXECUTE AS LOGIN` and then holds every permission
@@ -42,6 +45,8 @@ whose user holds exactly the permissions it needs.
 - [GRANT database principal permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-database-principal-permissions-transact-sql)
 - [GRANT server principal permissions](https://learn.microsoft.com/sql/t-sql/statements/grant-server-principal-permissions-transact-sql)
 - [EXECUTE AS](https://learn.microsoft.com/sql/t-sql/statements/execute-as-transact-sql)
+- [Permissions hierarchy](https://learn.microsoft.com/sql/relational-databases/security/permissions-hierarchy-database-engine)
+- [Configure Windows service accounts and permissions](https://learn.microsoft.com/sql/database-engine/configure-windows/configure-windows-service-accounts-and-permissions)
 "#,
     },
     check,
@@ -71,7 +76,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                     format!("REVOKE IMPERSONATE ANY LOGIN FROM {grantees};"),
                 ),
-                ("IMPERSONATE", Some(securable)) => {
+                (granted_name @ ("IMPERSONATE" | "CONTROL"), Some(securable)) => {
                     let class = securable.class.as_deref().unwrap_or("");
                     let login = match class {
                         "USER" => false,
@@ -79,21 +84,29 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         _ => continue,
                     };
                     let target = securable.name.object().value.as_str();
-                    let statement = format!("GRANT IMPERSONATE ON {class}::{target} TO {grantees}");
+                    let statement =
+                        format!("GRANT {granted_name} ON {class}::{target} TO {grantees}");
+                    // CONTROL on a principal implies IMPERSONATE on it (the permissions
+                    // hierarchy): the same risk, said so.
+                    let implied = if granted_name == "CONTROL" {
+                        " (CONTROL implies IMPERSONATE)"
+                    } else {
+                        ""
+                    };
                     let message = match privilege(model, target, login) {
                         Some(what) => {
                             membership = membership_path(model, target, login);
                             format!(
-                                "{statement} lets {grantees} act as {target}, {what}. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
+                                "{statement} lets {grantees} act as {target}{implied}, {what}. Remove the grant; give {grantees} only the permissions the task needs, or a module signed with a certificate."
                             )
                         }
                         None => format!(
-                            "{statement} lets {grantees} act as {target}, with every permission {target} holds. Grant {grantees} only the permissions the task needs, or wrap the task in a module signed with a certificate."
+                            "{statement} lets {grantees} act as {target}{implied}, with every permission {target} holds. Grant {grantees} only the permissions the task needs, or wrap the task in a module signed with a certificate."
                         ),
                     };
                     (
                         message,
-                        format!("REVOKE IMPERSONATE ON {class}::{target} FROM {grantees};"),
+                        format!("REVOKE {granted_name} ON {class}::{target} FROM {grantees};"),
                     )
                 }
                 _ => continue,
@@ -135,6 +148,17 @@ fn membership_path(model: &Model, name: &str, login: bool) -> Vec<Related> {
 
 /// What impersonating `name` amounts to when it is a highly privileged principal.
 fn privilege(model: &Model, name: &str, login: bool) -> Option<&'static str> {
+    // `NT SERVICE\MSSQLSERVER`, `NT SERVICE\SQLSERVERAGENT`, … are the per-service SIDs
+    // that SQL Server setup provisions as members of sysadmin; a login or a user mapped
+    // to one is that much power whether or not the project says so.
+    let service = name
+        .get(..11)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("NT SERVICE\\"));
+    if service {
+        return Some(
+            "a Windows service account, which SQL Server setup makes a member of sysadmin: this is full control of the server",
+        );
+    }
     if login {
         if name.eq_ignore_ascii_case("sa") {
             return Some("the server administrator: this is full control of the server");
@@ -216,6 +240,56 @@ mod tests {
         assert_eq!(
             related,
             [(3, "this membership makes admin a member of db_owner")]
+        );
+    }
+
+    // CONTROL on a user "implies" IMPERSONATE on it, as on a login (GRANT Database
+    // Principal Permissions, GRANT Server Principal Permissions: the tables of implied
+    // permissions), so it is the same risk.
+    // https://learn.microsoft.com/sql/t-sql/statements/grant-database-principal-permissions-transact-sql
+    // https://learn.microsoft.com/sql/t-sql/statements/grant-server-principal-permissions-transact-sql
+    #[test]
+    fn control_on_a_user_or_login_implies_impersonate() {
+        check(
+            "CREATE USER loader WITHOUT LOGIN;\n\
+             CREATE USER helpdesk WITHOUT LOGIN;\n\
+             CREATE LOGIN boss WITH PASSWORD = 'y';\n\
+             ALTER SERVER ROLE sysadmin ADD MEMBER boss;\n\
+             GO\n\
+             GRANT CONTROL ON USER::loader TO helpdesk; --! IMP002: GRANT CONTROL ON USER::loader TO helpdesk lets helpdesk act as loader (CONTROL implies IMPERSONATE), with every permission loader holds. Grant helpdesk only the permissions the task needs, or wrap the task in a module signed with a certificate.\n\
+             GRANT CONTROL ON USER::dbo TO helpdesk; --! IMP002: GRANT CONTROL ON USER::dbo TO helpdesk lets helpdesk act as dbo (CONTROL implies IMPERSONATE), the owner of the database: this is full control of the database. Remove the grant; give helpdesk only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT CONTROL ON LOGIN::sa TO boss; --! IMP002: GRANT CONTROL ON LOGIN::sa TO boss lets boss act as sa (CONTROL implies IMPERSONATE), the server administrator: this is full control of the server. Remove the grant; give boss only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT CONTROL ON LOGIN::boss TO helpdesk; --! IMP002: GRANT CONTROL ON LOGIN::boss TO helpdesk lets helpdesk act as boss (CONTROL implies IMPERSONATE), a member of sysadmin: this is full control of the server. Remove the grant; give helpdesk only the permissions the task needs, or a module signed with a certificate.\n",
+        );
+    }
+
+    /// CONTROL on anything but a principal implies no impersonation; a DENY or REVOKE of
+    /// CONTROL grants nothing.
+    #[test]
+    fn control_on_other_securables_is_not_impersonation() {
+        check(
+            "CREATE USER helpdesk WITHOUT LOGIN;\n\
+             CREATE TABLE dbo.t (id int);\n\
+             GO\n\
+             GRANT CONTROL ON dbo.t TO helpdesk;\n\
+             GRANT CONTROL ON SCHEMA::dbo TO helpdesk;\n\
+             DENY CONTROL ON USER::dbo TO helpdesk;\n\
+             REVOKE CONTROL ON LOGIN::sa FROM helpdesk;\n",
+        );
+    }
+
+    /// The per-service SIDs (`NT SERVICE\SQLSERVERAGENT`, …) are provisioned as members
+    /// of sysadmin ("Configure Windows Service Accounts and Permissions": "the per-service
+    /// SID … is provisioned … as a member of the sysadmin fixed server role").
+    /// https://learn.microsoft.com/sql/database-engine/configure-windows/configure-windows-service-accounts-and-permissions
+    #[test]
+    fn impersonating_a_service_account_is_reported_more_strongly() {
+        check(
+            "CREATE LOGIN ops WITH PASSWORD = 'x';\n\
+             GO\n\
+             GRANT IMPERSONATE ON LOGIN::[NT SERVICE\\SQLSERVERAGENT] TO ops; --! IMP002: GRANT IMPERSONATE ON LOGIN::NT SERVICE\\SQLSERVERAGENT TO ops lets ops act as NT SERVICE\\SQLSERVERAGENT, a Windows service account, which SQL Server setup makes a member of sysadmin: this is full control of the server. Remove the grant; give ops only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT CONTROL ON LOGIN::[nt service\\MSSQLSERVER] TO ops; --! IMP002: GRANT CONTROL ON LOGIN::nt service\\MSSQLSERVER TO ops lets ops act as nt service\\MSSQLSERVER (CONTROL implies IMPERSONATE), a Windows service account, which SQL Server setup makes a member of sysadmin: this is full control of the server. Remove the grant; give ops only the permissions the task needs, or a module signed with a certificate.\n\
+             GRANT IMPERSONATE ON LOGIN::[NT AUTHORITY\\NETWORK SERVICE] TO ops; --! IMP002: GRANT IMPERSONATE ON LOGIN::NT AUTHORITY\\NETWORK SERVICE TO ops lets ops act as NT AUTHORITY\\NETWORK SERVICE, with every permission NT AUTHORITY\\NETWORK SERVICE holds. Grant ops only the permissions the task needs, or wrap the task in a module signed with a certificate.\n",
         );
     }
 

@@ -56,7 +56,10 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             report_open(&mut open, out);
             script = Some(stmt.root);
         }
-        if stmt.module.is_some() {
+        // Inside dynamic SQL the context ends with the dynamic batch, as it ends when a
+        // module returns ("Changes in database context last only until the end of the
+        // EXECUTE statement", and a context switched there is popped with it).
+        if stmt.module.is_some() || stmt.dynamic.is_some() {
             continue;
         }
         match &stmt.statement.kind {

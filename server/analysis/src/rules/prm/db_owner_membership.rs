@@ -3,6 +3,9 @@
 use super::{finding, related};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rule::RuleMeta;
+use syntax::ast::StatementKind;
+
+use crate::rules::walk;
 use crate::rules::{Context, Rule};
 
 pub static RULE: Rule = Rule {
@@ -66,6 +69,44 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .related
                 .push(related(location, format!("`{member}` is created here")));
         }
+        out.push(diagnostic);
+    }
+    // The same in another database (after `USE`), judged from the statement as written:
+    // `ALTER ROLE db_owner ADD MEMBER x` or `sp_addrolemember 'db_owner', 'x'`.
+    for (location, statement, database) in super::other_database_statements(model) {
+        let (role, member) = match &statement.kind {
+            StatementKind::RoleMembership(m) if m.add && !m.server => {
+                (m.role.value.clone(), m.member.value.clone())
+            }
+            StatementKind::Exec(exec) => {
+                let Some(arguments) = walk::system_call(exec, "sp_addrolemember") else {
+                    continue;
+                };
+                let text = |index: usize, name: &str| {
+                    walk::argument(arguments, index, name)
+                        .and_then(|a| walk::literal(&a.value))
+                        .map(str::to_owned)
+                };
+                match (text(0, "@rolename"), text(1, "@membername")) {
+                    (Some(role), Some(member)) => (role, member),
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        if !role.trim().eq_ignore_ascii_case("db_owner") {
+            continue;
+        }
+        let mut diagnostic = finding(
+            &RULE.meta,
+            location,
+            format!(
+                "`{member}` is added to `db_owner` in database `{database}`: it can do anything in that database, including changing permissions and dropping it"
+            ),
+        );
+        diagnostic.fix = Some(format!(
+            "grant `{member}` the specific permissions it needs instead of membership in `db_owner`"
+        ));
         out.push(diagnostic);
     }
 }

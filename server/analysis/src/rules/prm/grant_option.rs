@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use syntax::ast::PermissionAction;
+use syntax::ast::{PermissionAction, StatementKind};
 
 use super::{and_list, finding, securable_phrase};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
@@ -64,6 +64,35 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !entry.1.contains(&who) {
             entry.1.push(who);
         }
+    }
+    // The same in another database (after `USE`), judged from the statement as written.
+    for (location, statement, database) in super::other_database_statements(model) {
+        let StatementKind::Permission(permission) = &statement.kind else {
+            continue;
+        };
+        if permission.action != PermissionAction::Grant || !permission.with_grant_option {
+            continue;
+        }
+        let securable = permission
+            .securable
+            .as_ref()
+            .map_or_else(|| "the database".to_owned(), super::written_securable);
+        statements.insert(
+            location,
+            (
+                permission
+                    .permissions
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect(),
+                permission
+                    .principals
+                    .iter()
+                    .map(|p| format!("`{}`", p.value))
+                    .collect(),
+                format!("{securable} in database `{database}`"),
+            ),
+        );
     }
     for (location, (permissions, principals, securable)) in statements {
         let mut diagnostic = finding(

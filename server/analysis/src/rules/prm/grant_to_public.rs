@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use syntax::ast::PermissionAction;
+use syntax::ast::{PermissionAction, StatementKind};
 
 use super::{and_list, finding, securable_phrase};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
@@ -67,6 +67,42 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .or_insert_with(|| (Vec::new(), securable_phrase(model, &change.scope)));
         if !entry.0.contains(&change.permission) {
             entry.0.push(change.permission.clone());
+        }
+    }
+    // A GRANT that runs in another database (after `USE msdb`) is outside the model, so
+    // it is not among the permission changes; it still gives `public` the permission
+    // there, which is as much a risk: it is judged from the statement as written.
+    for (location, statement, database) in super::other_database_statements(model) {
+        let StatementKind::Permission(permission) = &statement.kind else {
+            continue;
+        };
+        let Some(securable) = &permission.securable else {
+            continue;
+        };
+        let on_object_or_schema = matches!(
+            securable.class.as_deref(),
+            None | Some("OBJECT" | "SCHEMA" | "TYPE")
+        );
+        let to_public = permission
+            .principals
+            .iter()
+            .any(|p| p.value.eq_ignore_ascii_case("public"));
+        if permission.action != PermissionAction::Grant || !on_object_or_schema || !to_public {
+            continue;
+        }
+        let entry = statements.entry(location).or_insert_with(|| {
+            (
+                Vec::new(),
+                format!(
+                    "{} in database `{database}`",
+                    super::written_securable(securable)
+                ),
+            )
+        });
+        for p in &permission.permissions {
+            if !entry.0.contains(&p.name) {
+                entry.0.push(p.name.clone());
+            }
         }
     }
     for (location, (permissions, securable)) in statements {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use syntax::ast::PermissionAction;
+use syntax::ast::{PermissionAction, StatementKind};
 
 use super::{finding, securable_phrase};
 use crate::diagnostic::{Code, Diagnostic, Location, Severity};
@@ -95,5 +95,51 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         diagnostic.fix =
             Some("grant only the narrow permissions needed on the objects concerned".to_owned());
         out.push(diagnostic);
+    }
+    // The same in another database (after `USE`), judged from the statement as written.
+    for (location, statement, database) in super::other_database_statements(model) {
+        let StatementKind::Permission(permission) = &statement.kind else {
+            continue;
+        };
+        if permission.action != PermissionAction::Grant {
+            continue;
+        }
+        let class = permission.securable.as_ref().map(|s| s.class.as_deref());
+        for p in &permission.permissions {
+            let why = match (p.name.as_str(), class) {
+                ("CONTROL", None | Some(Some("DATABASE"))) => danger("CONTROL", &Scope::Database),
+                ("CONTROL", Some(Some("SCHEMA"))) => {
+                    Some("it grants every permission on every object in the schema")
+                }
+                ("CONTROL", _) => None,
+                (name, _) => danger(name, &Scope::Server),
+            };
+            let Some(why) = why else {
+                continue;
+            };
+            let on = match &permission.securable {
+                Some(securable) if class != Some(Some("DATABASE")) => {
+                    format!(" on {}", super::written_securable(securable))
+                }
+                _ => String::new(),
+            };
+            for who in &permission.principals {
+                if !seen.insert((location, format!("{}/{}", p.name, who.value))) {
+                    continue;
+                }
+                let mut diagnostic = finding(
+                    &RULE.meta,
+                    location,
+                    format!(
+                        "`{}` is granted {}{on} in database `{database}`: {why}",
+                        who.value, p.name
+                    ),
+                );
+                diagnostic.fix = Some(
+                    "grant only the narrow permissions needed on the objects concerned".to_owned(),
+                );
+                out.push(diagnostic);
+            }
+        }
     }
 }

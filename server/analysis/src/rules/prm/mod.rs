@@ -114,3 +114,41 @@ pub(crate) fn securable_phrase(model: &crate::model::Model, scope: &crate::model
         Scope::OtherDatabase => "an object in another database".to_owned(),
     }
 }
+
+/// The statements that run in another database (after a `USE` of one, see
+/// [`crate::model::Item::in_model`]): outside the model, so absent from its permission
+/// and membership changes, but still run by the script. The statement rules judge them
+/// from the text as written, naming that database: `(where, statement, database)`.
+pub(crate) fn other_database_statements(
+    model: &crate::model::Model,
+) -> impl Iterator<Item = (Location, &syntax::ast::Statement, &str)> {
+    model
+        .items()
+        .iter()
+        .filter(|item| !item.in_model())
+        .map(|item| {
+            (
+                Location {
+                    file: item.file,
+                    range: item.statement.range,
+                },
+                &*item.statement,
+                item.database.as_deref().unwrap_or_default(),
+            )
+        })
+}
+
+/// A securable's name as written (`dbo.t`), with `schema ` before a schema's.
+pub(crate) fn written_securable(securable: &syntax::ast::Securable) -> String {
+    let name: Vec<&str> = securable
+        .name
+        .parts
+        .iter()
+        .map(|p| p.value.as_str())
+        .collect();
+    let kind = match securable.class.as_deref() {
+        Some("SCHEMA") => "schema ",
+        _ => "",
+    };
+    format!("{kind}`{}`", name.join("."))
+}

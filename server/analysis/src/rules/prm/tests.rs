@@ -1805,3 +1805,236 @@ GO
 ",
     );
 }
+
+// ---- database context (`USE`) -------------------------------------------------------
+//
+// USE: "Changes the database context to the specified database"; the context lasts for
+// the session, so across `GO` batches, until the next USE.
+// <https://learn.microsoft.com/en-us/sql/t-sql/language-elements/use-transact-sql>
+// Logins, server roles, server permissions and `sp_configure` are server-scoped
+// securables and settings: the same statement means the same under any USE.
+// <https://learn.microsoft.com/en-us/sql/relational-databases/security/securables>
+//
+// The choice for statements in another database: they are real statements that the
+// script runs, so the rules about a statement still judge them (a GRANT to `public` in
+// `msdb` is reported by PRM005, naming that database), but nothing in them is resolved
+// against this project's model (no PRM006, no grants or members in this model).
+
+/// `USE msdb` then a GRANT to one of msdb's own roles: outside this project, so no
+/// PRM006 (it was reported before); the GRANT to public there is still PRM005.
+#[test]
+fn a_grant_in_msdb_is_not_resolved_against_the_project() {
+    check(
+        "USE msdb;
+GO
+GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;
+GRANT SELECT ON dbo.sysjobs TO public;   --! PRM005: SELECT on `dbo.sysjobs` in database `msdb` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+ALTER ROLE SQLAgentOperatorRole ADD MEMBER etl;
+GO
+",
+    );
+}
+
+/// The other statement rules judge statements in another database too, naming it: a
+/// GRANT WITH GRANT OPTION (PRM007), a high privilege (PRM008), db_owner membership by
+/// ALTER ROLE or sp_addrolemember (PRM009); none is resolved here (no PRM006).
+#[test]
+fn statement_rules_judge_grants_and_memberships_in_another_database() {
+    check(
+        "USE msdb;
+GO
+GRANT SELECT ON dbo.t TO loader WITH GRANT OPTION;   --! PRM007: `loader` may grant SELECT on `dbo.t` in database `msdb` to anyone (WITH GRANT OPTION): who holds it is no longer decided by the project
+GRANT CONTROL TO loader;   --! PRM008: `loader` is granted CONTROL in database `msdb`: it grants every permission in the database
+GRANT TAKE OWNERSHIP ON SCHEMA::etl TO loader;   --! PRM008: `loader` is granted TAKE OWNERSHIP on schema `etl` in database `msdb`: the grantee can make itself the owner and then do anything with it
+ALTER ROLE db_owner ADD MEMBER loader;   --! PRM009: `loader` is added to `db_owner` in database `msdb`: it can do anything in that database, including changing permissions and dropping it
+EXEC sp_addrolemember N'db_owner', N'etl';   --! PRM009: `etl` is added to `db_owner` in database `msdb`: it can do anything in that database, including changing permissions and dropping it
+GRANT SELECT ON dbo.t TO loader;
+ALTER ROLE db_datareader ADD MEMBER loader;
+GO
+",
+    );
+}
+
+/// An SSMS template's `USE <database_name, sysname, x>` is the database the template is
+/// filled in for: the statements after it are the project's.
+#[test]
+fn a_template_use_is_the_own_database() {
+    check(
+        "USE <database_name, sysname, AdventureWorks>;
+GO
+CREATE USER ops WITHOUT LOGIN;
+GO
+ALTER ROLE db_owner ADD MEMBER ops;   --! PRM009: `ops` is added to `db_owner`: it can do anything in the database, including changing permissions and dropping it
+GO
+",
+    );
+}
+
+/// Without the USE, the same statements are this project's and the names are missing.
+#[test]
+fn without_a_use_the_same_grant_is_unresolved() {
+    check(
+        "GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;   --! PRM006: GRANT names `SQLAgentUserRole`, which is not a user or role of the project nor built in | PRM006: GRANT names the object `dbo.sp_start_job`, which the project does not define
+GO
+",
+    );
+}
+
+/// An SSDT project's own database is its name (or `$(DatabaseName)`): a USE of it
+/// switches back, and the statements after it count again; the context is per script.
+#[test]
+fn use_of_the_own_database_switches_back() {
+    check(
+        "=== file: Sales.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\">
+  <ItemGroup>
+    <Build Include=\"roles.sql\" />
+    <PostDeploy Include=\"Script.PostDeployment.sql\" />
+  </ItemGroup>
+</Project>
+=== file: roles.sql
+CREATE ROLE app;
+GO
+=== file: Script.PostDeployment.sql
+USE msdb;
+GO
+GRANT EXECUTE ON dbo.sp_start_job TO SQLAgentUserRole;
+GO
+USE [$(DatabaseName)];
+GO
+GRANT EXECUTE ON dbo.missing TO app;   --! PRM006: GRANT names the object `dbo.missing`, which the project does not define
+USE msdb;
+GRANT EXECUTE ON dbo.sp_stop_job TO SQLAgentUserRole;
+USE [Sales];
+GRANT EXECUTE ON dbo.also_missing TO app;   --! PRM006: GRANT names the object `dbo.also_missing`, which the project does not define
+GO
+",
+    );
+}
+
+/// Server-level statements keep their meaning under `USE master`: the login, its
+/// server role membership and its server permission are in the model.
+#[test]
+fn server_level_statements_under_use_master_still_count() {
+    let (_, model) = super::testing::model(
+        "USE master;
+GO
+CREATE LOGIN etl WITH PASSWORD = 'x';
+ALTER SERVER ROLE sysadmin ADD MEMBER etl;
+GRANT VIEW SERVER STATE TO etl;
+CREATE ROLE not_here;
+GO
+",
+    );
+    let etl = model
+        .server_principal("etl")
+        .expect("the login is in the model");
+    assert!(matches!(
+        model.principal(etl).kind,
+        crate::model::PrincipalKind::Login(_)
+    ));
+    assert_eq!(model.membership_changes().len(), 1);
+    assert_eq!(model.permission_changes().len(), 1);
+    // A database role created in master is master's, not this project's.
+    assert!(model.database_principal("not_here").is_none());
+}
+
+/// A folder of plain scripts that creates a database and uses it: that database is the
+/// scripts' own, and its statements count (PRM006 here), while msdb's do not.
+#[test]
+fn plain_scripts_own_the_database_they_create() {
+    check(
+        "=== file: 01_create.sql
+USE master;
+GO
+CREATE DATABASE Inventory;
+GO
+USE Inventory;
+GO
+CREATE ROLE clerk;
+GO
+=== file: 02_grants.sql
+USE [Inventory];
+GO
+GRANT SELECT ON dbo.stock TO clerk;   --! PRM006: GRANT names the object `dbo.stock`, which the project does not define
+USE msdb;
+GRANT EXECUTE ON dbo.sp_start_job TO clerk;
+GO
+",
+    );
+}
+
+/// Without a CREATE DATABASE, the first user database the scripts use is their own; a
+/// second one is another database.
+#[test]
+fn plain_scripts_own_the_first_user_database_they_use() {
+    check(
+        "=== file: a.sql
+USE master;
+GO
+USE Shop;
+GO
+CREATE ROLE clerk;
+GRANT SELECT ON dbo.orders TO clerk;   --! PRM006: GRANT names the object `dbo.orders`, which the project does not define
+GO
+USE Warehouse;
+GO
+GRANT SELECT ON dbo.bins TO picker;
+GO
+",
+    );
+}
+
+// ---- dynamic SQL with known text ------------------------------------------------------
+//
+// "Dynamic SQL with known text (literals, joined with `+`, around `DB_NAME()` or
+// `$(DatabaseName)`) is analysed as if written in place, by every rule; at script level
+// its state changes apply in order" (the catalogue). EXECUTE: "EXEC (string)" runs the
+// batch the string holds, in the current database.
+// <https://learn.microsoft.com/en-us/sql/t-sql/language-elements/execute-transact-sql>
+// <https://learn.microsoft.com/en-us/sql/relational-databases/system-stored-procedures/sp-executesql-transact-sql>
+
+/// A GRANT, a role membership and a GRANT to public inside literals are judged by the
+/// statement rules; the model-based findings point at the EXEC.
+#[test]
+fn grants_and_memberships_inside_literal_dynamic_sql_are_judged() {
+    check(
+        "CREATE TABLE dbo.audit_log (id int);
+CREATE USER ops WITHOUT LOGIN;
+GO
+EXEC (N'GRANT SELECT ON dbo.audit_log TO public');   --! PRM005: SELECT on `dbo.audit_log` is granted to `public`: every user of the database gets it, including users created later and `guest` when enabled
+EXECUTE sp_executesql N'ALTER ROLE db_owner ADD MEMBER ops';   --! PRM009
+EXEC ('GRANT TAKE OWNERSHIP ON SCHEMA::dbo TO ' + 'ops');   --! PRM008
+EXEC (N'GRANT EXECUTE ON dbo.nowhere TO ops');   --! PRM006
+GO
+",
+    );
+}
+
+/// Text that is not known (a variable from outside) is not analysed: nothing is
+/// reported, and the model's state does not change.
+#[test]
+fn dynamic_sql_with_unknown_text_is_not_analysed() {
+    check(
+        "CREATE TABLE dbo.audit_log (id int);
+GO
+DECLARE @who sysname = SUSER_SNAME();
+EXEC (N'GRANT SELECT ON dbo.audit_log TO ' + @who);
+GO
+",
+    );
+}
+
+/// A GRANT in dynamic SQL at script level changes the permission state in order: it
+/// fixes a broken chain, and a later REVOKE in dynamic SQL takes it back.
+#[test]
+fn a_grant_in_script_level_dynamic_sql_fixes_a_chain() {
+    chain_with(
+        "EXEC (N'GRANT EXECUTE ON pricing.current_price TO sales_app');",
+        false,
+    );
+    chain_with(
+        "EXEC (N'GRANT EXECUTE ON pricing.current_price TO sales_app');\nGO\nEXECUTE sp_executesql N'REVOKE EXECUTE ON pricing.current_price FROM sales_app';",
+        true,
+    );
+}
