@@ -197,6 +197,14 @@ pub enum StatementKind {
     },
     /// A query or DML statement; its objects are in [`Statement::references`].
     Dml,
+    /// `INSERT [INTO] @t … SELECT …`, after its `Dml`: the table variable filled, the
+    /// variables the query compares with `=` to a column (see [`Expr::Subquery`]), and
+    /// the table variables it reads (whose rows prove what theirs did).
+    FillTableVariable {
+        table: String,
+        compared: Vec<String>,
+        sources: Vec<String>,
+    },
 
     // ---- data flow in module bodies --------------------------------------------------
     /// `DECLARE @v type [= value]`: one per variable, before its `Assign`.
@@ -456,6 +464,8 @@ pub enum Condition {
     Exists {
         negated: bool,
         compared: Vec<String>,
+        /// The `@table` variables the subquery reads (`EXISTS (SELECT * FROM @t)`).
+        tables: Vec<String>,
     },
     /// Anything else.
     Other,
@@ -690,6 +700,10 @@ pub enum Expr {
     Subquery {
         columns: Vec<Expr>,
         variables: Vec<String>,
+        /// The variables its `WHERE` compares with `=` to a column, also through
+        /// `OBJECT_ID(@p)` (`WHERE object_id = OBJECT_ID(@t) AND name = @i`): a row found
+        /// proves they name something that exists.
+        compared: Vec<String>,
         range: TextRange,
     },
     /// `CAST(x AS t)`, `TRY_CAST`, `CONVERT(t, x [, style])`, `TRY_CONVERT`: the target

@@ -482,6 +482,7 @@ impl Substitute<'_> {
             | StatementKind::Revert
             | StatementKind::SetUser { user: None }
             | StatementKind::Dml
+            | StatementKind::FillTableVariable { .. }
             | StatementKind::Declare(_)
             | StatementKind::DeclareCursor { .. }
             | StatementKind::Fetch { .. }

@@ -5,7 +5,7 @@
 use tree_sitter::Node;
 
 use super::{Cx, NodeExt, child_of_kind, named_children, range};
-use crate::ast::{Condition, Expr, TextRange};
+use crate::ast::{Condition, Expr, StatementKind, TextRange};
 
 /// Lowers an expression node. `bare_names` reads a lone column-like name as an
 /// identifier (`EXEC sp_configure show_advanced`), which only an EXEC argument means.
@@ -25,6 +25,7 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
             "subquery" => Expr::Subquery {
                 columns: select_list(cx, node).unwrap_or_default(),
                 variables: variables(cx, node),
+                compared: compared_variables(cx, node),
                 range: r,
             },
             "cast" => {
@@ -239,6 +240,7 @@ pub(crate) fn condition(cx: &Cx<'_>, node: Node<'_>) -> Condition {
         "exists" => Condition::Exists {
             negated: false,
             compared: compared_variables(cx, node),
+            tables: table_variables(cx, node),
         },
         "binary_expression" => {
             let (Some(left), Some(operator), Some(right)) = (
@@ -320,7 +322,23 @@ fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
         {
             let (l, r) = (lower(cx, left, false), lower(cx, right, false));
             for (a, b) in [(&l, &r), (&r, &l)] {
-                if let (Expr::Variable(variable, _), Expr::Column(..)) = (a, b)
+                let variable = match (a, b) {
+                    (Expr::Variable(variable, _), Expr::Column(..)) => Some(variable),
+                    // `object_id = OBJECT_ID(@t)`: the row names the object @t names.
+                    (
+                        Expr::Call {
+                            name, arguments, ..
+                        },
+                        Expr::Column(..),
+                    ) if ID_FUNCTIONS.contains(&name.rsplit('.').next().unwrap_or(name)) => {
+                        match arguments.first() {
+                            Some(Expr::Variable(variable, _)) => Some(variable),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some(variable) = variable
                     && !found.contains(variable)
                 {
                     found.push(variable.clone());
@@ -418,4 +436,54 @@ fn bare_name(text: &str) -> String {
         [one] => one.clone(),
         _ => text.to_owned(),
     }
+}
+
+/// Functions that map a name to the id of what it names (NULL when nothing has that
+/// name), so that a row matched on their result proves the name exists.
+const ID_FUNCTIONS: &[&str] = &[
+    "object_id",
+    "schema_id",
+    "db_id",
+    "type_id",
+    "user_id",
+    "database_principal_id",
+    "suser_id",
+    "suser_sid",
+];
+
+/// The `@table` variables that a query reads in its `FROM` clauses, lower-cased.
+pub(super) fn table_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if current.k() == "relation" {
+            for child in named_children(current) {
+                let text = cx.slice(child).trim();
+                if child.k() == "object_reference" && text.starts_with('@') {
+                    let name = text.to_lowercase();
+                    if !found.contains(&name) {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+        stack.extend(named_children(current));
+    }
+    found
+}
+
+/// `INSERT [INTO] @t [(…)] SELECT …`: the facts of [`StatementKind::FillTableVariable`].
+pub(super) fn fill_table_variable(cx: &Cx<'_>, insert: Node<'_>) -> Option<StatementKind> {
+    let kids = named_children(insert);
+    let target = kids.iter().find(|c| c.k() == "object_reference")?;
+    let table = cx.slice(*target).trim();
+    if !table.starts_with('@') {
+        return None;
+    }
+    let query = kids.iter().find(|c| c.k() == "query_specification")?;
+    Some(StatementKind::FillTableVariable {
+        table: table.to_lowercase(),
+        compared: compared_variables(cx, *query),
+        sources: table_variables(cx, *query),
+    })
 }

@@ -78,8 +78,22 @@ fn ex(text: &str, expr: &Expr) -> String {
         }
         Expr::Column(name, _) => format!("column:{name}"),
         Expr::Subquery {
-            columns, variables, ..
-        } => format!("subquery[{}][{}]", exs(text, columns), variables.join(",")),
+            columns,
+            variables,
+            compared,
+            ..
+        } => {
+            let compared = if compared.is_empty() {
+                String::new()
+            } else {
+                format!(" compared[{}]", compared.join(","))
+            };
+            format!(
+                "subquery[{}][{}]{compared}",
+                exs(text, columns),
+                variables.join(",")
+            )
+        }
         Expr::Convert {
             data_type, value, ..
         } => format!("convert({}, {data_type})", ex(text, value)),
@@ -131,10 +145,19 @@ fn condition(text: &str, condition: &Condition) -> String {
             ex(text, value),
             if *negated { " not" } else { "" }
         ),
-        Condition::Exists { negated, compared } => format!(
-            "{}exists[{}]",
+        Condition::Exists {
+            negated,
+            compared,
+            tables,
+        } => format!(
+            "{}exists[{}]{}",
             if *negated { "not " } else { "" },
-            compared.join(",")
+            compared.join(","),
+            if tables.is_empty() {
+                String::new()
+            } else {
+                format!(" from[{}]", tables.join(","))
+            }
         ),
         Condition::Other => "other".to_owned(),
     }
@@ -435,6 +458,15 @@ fn kind(text: &str, kind: &StatementKind) -> String {
             ex(text, value)
         ),
         StatementKind::Dml => "Dml".to_owned(),
+        StatementKind::FillTableVariable {
+            table,
+            compared,
+            sources,
+        } => format!(
+            "FillTableVariable {table} compared[{}] from[{}]",
+            compared.join(","),
+            sources.join(",")
+        ),
         StatementKind::Declare(declaration) => {
             format!("Declare {} {}", declaration.name, declaration.data_type)
         }

@@ -313,8 +313,14 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
             references(cx, statement),
         ),
         "fetch_cursor_statement" => one(fetch(cx, main)),
+        "insert" => {
+            let refs = references(cx, statement);
+            match super::expr::fill_table_variable(cx, main) {
+                Some(fill) => (Lowered::Many(vec![StatementKind::Dml, fill]), refs),
+                None => (Lowered::One(Box::new(StatementKind::Dml)), refs),
+            }
+        }
         "set_operation"
-        | "insert"
         | "update"
         | "delete"
         | "merge"

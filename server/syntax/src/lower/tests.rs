@@ -220,6 +220,7 @@ GO
               module header«CREATE FUNCTION dbo.m () RETURNS @r TABLE (a int)»
                 Dml «INSERT @r SELECT a FROM dbo.t»
                   -> Select dbo.t [a]
+                FillTableVariable @r compared[] from[] «INSERT @r SELECT a FROM dbo.t»
                 Jump Return «RETURN»
             Create ScalarFunction dbo.c «CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...»
               module header«CREATE FUNCTION dbo.c (@s nvarchar(max)) RETURNS nvarchar...» external=Asm/Ns.Fns«[Ns.Fns]»/Clean«EXTERNAL NAME Asm.[Ns.Fns].Clean» params=@s types=@s:nvarchar(max)
@@ -1035,6 +1036,39 @@ DROP SYNONYM s;
             DropObject v «DROP VIEW v»
             DropObject dbo.f «DROP FUNCTION dbo.f»
             DropObject s «DROP SYNONYM s»
+        "#]],
+    );
+}
+
+// Facts for existence proved by a lookup: a scalar subquery's `WHERE` comparisons (also
+// through OBJECT_ID), a table variable's fill and the table variables EXISTS reads.
+#[test]
+fn lookups_that_prove_existence() {
+    check(
+        "CREATE PROCEDURE dbo.p @t sysname, @i sysname
+AS
+BEGIN
+  SET @d = (SELECT is_disabled FROM sys.indexes WHERE object_id = OBJECT_ID(@t) AND name = @i);
+  INSERT INTO @ix SELECT index_id, name FROM sys.indexes WHERE object_id = object_id(@t);
+  INSERT @copy (id) SELECT id FROM @ix AS x;
+  INSERT INTO dbo.log (a) SELECT 1;
+  WHILE EXISTS (SELECT * FROM @copy) DELETE FROM @copy;
+END
+",
+        expect![[r#"
+            Create Procedure dbo.p «CREATE PROCEDURE dbo.p @t sysname, @i sysname AS BEGIN SE...»
+              module header«CREATE PROCEDURE dbo.p @t sysname, @i sysname» params=@t,@i types=@t:sysname,@i:sysname
+                Assign @d = subquery[column:is_disabled][@t,@i] compared[@i,@t] «SET @d = (SELECT is_disabled FROM sys.indexes WHERE objec...»
+                  -> Select sys.indexes [is_disabled,object_id,name]
+                Dml «INSERT INTO @ix SELECT index_id, name FROM sys.indexes WH...»
+                  -> Select sys.indexes [index_id,name,object_id]
+                FillTableVariable @ix compared[@t] from[] «INSERT INTO @ix SELECT index_id, name FROM sys.indexes WH...»
+                Dml «INSERT @copy (id) SELECT id FROM @ix AS x»
+                FillTableVariable @copy compared[] from[@ix] «INSERT @copy (id) SELECT id FROM @ix AS x»
+                Dml «INSERT INTO dbo.log (a) SELECT 1»
+                  -> Insert dbo.log [a]
+                While exists[] from[@copy] do«DELETE FROM @copy» «WHILE EXISTS (SELECT * FROM @copy)»
+                Dml «DELETE FROM @copy»
         "#]],
     );
 }

@@ -255,6 +255,53 @@ mod tests {
         );
     }
 
+    // The same proof, made indirectly: a value looked up in the catalog by the parameter
+    // is not NULL only when a row matched (a comparison with NULL is never true:
+    // https://learn.microsoft.com/sql/t-sql/language-elements/null-and-unknown-transact-sql),
+    // and a table variable filled by such a lookup has rows only when objects matched
+    // (https://learn.microsoft.com/sql/t-sql/language-elements/exists-transact-sql). Past
+    // `IF @found = 0` or inside `WHILE EXISTS (SELECT * FROM @t)`, the parameter names an
+    // existing object. Before the test, and on the path where it failed, it is still
+    // caller input.
+    #[test]
+    fn a_parameter_proved_by_a_catalog_lookup_becomes_stored_data() {
+        check(
+            "CREATE PROCEDURE dbo.p1 @t sysname, @i sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @disabled bit, @sql nvarchar(max);\n\
+                 SET @disabled = (SELECT is_disabled FROM sys.indexes WHERE object_id = OBJECT_ID(@t) AND name = @i);\n\
+                 EXEC (N'ALTER INDEX ALL ON ' + @t + N' REBUILD'); --! IMP004\n\
+                 IF @disabled = 0\n\
+                 BEGIN\n\
+                     SET @sql = N'ALTER INDEX ' + @i + N' ON ' + @t + N' DISABLE';\n\
+                     EXEC (@sql); --! IMP009\n\
+                 END\n\
+                 ELSE\n\
+                     EXEC (N'ALTER INDEX ALL ON ' + @t + N' REBUILD'); --! IMP004\n\
+                 IF @disabled IS NOT NULL\n\
+                     EXEC (N'ALTER INDEX ALL ON ' + @t + N' REBUILD'); --! IMP009\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p2 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @indexes TABLE (id int, name sysname);\n\
+                 DECLARE @copy TABLE (id int, name sysname);\n\
+                 DECLARE @other TABLE (id int);\n\
+                 INSERT INTO @indexes SELECT index_id, name FROM sys.indexes WHERE object_id = OBJECT_ID(@t);\n\
+                 INSERT INTO @copy SELECT id, name FROM @indexes;\n\
+                 INSERT INTO @other SELECT 1;\n\
+                 WHILE EXISTS (SELECT * FROM @copy)\n\
+                 BEGIN\n\
+                     EXEC (N'UPDATE STATISTICS ' + @t); --! IMP009\n\
+                     DELETE FROM @copy;\n\
+                 END\n\
+                 IF EXISTS (SELECT * FROM @other)\n\
+                     EXEC (N'UPDATE STATISTICS ' + @t); --! IMP004\n\
+             END\n\
+             GO\n",
+        );
+    }
+
     #[test]
     fn an_existence_check_that_does_not_leave_keeps_caller_input() {
         check(

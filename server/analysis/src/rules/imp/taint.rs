@@ -118,6 +118,12 @@ struct State {
     variables: BTreeMap<String, Taint>,
     /// The taint of each column of a declared cursor's query, by position.
     cursors: BTreeMap<String, Vec<Taint>>,
+    /// Witnesses of existence: a variable set from a catalog lookup filtered by some
+    /// variables (`SET @d = (SELECT is_disabled FROM sys.indexes WHERE object_id =
+    /// OBJECT_ID(@t))`), or a `@table` filled by such a query, maps to those variables.
+    /// Once the variable is known not to be NULL, or the table not to be empty, they
+    /// name something that exists, as if checked with `OBJECT_ID(@t) IS NOT NULL`.
+    witnesses: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl State {
@@ -126,6 +132,7 @@ impl State {
             reachable: false,
             variables: BTreeMap::new(),
             cursors: BTreeMap::new(),
+            witnesses: BTreeMap::new(),
         }
     }
 
@@ -137,6 +144,14 @@ impl State {
             return self;
         }
         let mut out = self;
+        // A witness holds after the branches meet only where it held on both.
+        out.witnesses = std::mem::take(&mut out.witnesses)
+            .into_iter()
+            .filter_map(|(name, proves)| {
+                let theirs = other.witnesses.get(&name)?;
+                Some((name, proves.intersection(theirs).cloned().collect()))
+            })
+            .collect();
         for (name, taint) in other.variables {
             out.variables.entry(name).or_default().join(&taint);
         }
@@ -304,6 +319,7 @@ fn sinks(module: &Module) -> Vec<Sink> {
         reachable: true,
         variables: BTreeMap::new(),
         cursors: BTreeMap::new(),
+        witnesses: BTreeMap::new(),
     };
     for parameter in &walker.parameters {
         if walker.typed_clean(&parameter.0) {
@@ -503,6 +519,16 @@ impl<'a> Walker<'a> {
                 value,
                 append,
             } => {
+                match value {
+                    Expr::Subquery { compared, .. } if !compared.is_empty() && !*append => {
+                        state
+                            .witnesses
+                            .insert(variable.clone(), compared.iter().cloned().collect());
+                    }
+                    _ => {
+                        state.witnesses.remove(variable);
+                    }
+                }
                 if self.typed_clean(variable) {
                     state.set(variable, Taint::default());
                     return;
@@ -515,6 +541,24 @@ impl<'a> Walker<'a> {
                     taint.steps.insert((statement.range, variable.clone()));
                 }
                 state.set(variable, taint);
+            }
+            StatementKind::FillTableVariable {
+                table,
+                compared,
+                sources,
+            } => {
+                let mut proves: BTreeSet<String> = compared.iter().cloned().collect();
+                for source in sources {
+                    if let Some(theirs) = state.witnesses.get(source) {
+                        proves.extend(theirs.iter().cloned());
+                    }
+                }
+                // Rows from several fills prove only what every fill proves.
+                let proves = match state.witnesses.get(table) {
+                    Some(before) => proves.intersection(before).cloned().collect(),
+                    None => proves,
+                };
+                state.witnesses.insert(table.clone(), proves);
             }
             StatementKind::DeclareCursor { name, columns } => {
                 let taints = columns
@@ -815,6 +859,30 @@ impl<'a> Walker<'a> {
                     self.narrow(state, variable, None)
                 }
             }
+            // `@d = 0` or `@d <> 0` holds: @d is not NULL, so what it witnesses exists
+            // (a comparison with NULL is never true).
+            Condition::Compare { left, right, .. }
+                if truth
+                    && [left, right].iter().any(|side| {
+                        matches!(side, Expr::Variable(v, _) if state.witnesses.contains_key(v))
+                    }) =>
+            {
+                let mut state = match (left, right) {
+                    (Expr::Variable(variable, _), other) | (other, Expr::Variable(variable, _))
+                        if other.literal_text().is_some()
+                            && matches!(condition, Condition::Compare { equal: true, .. }) =>
+                    {
+                        self.narrow(state, variable, None)
+                    }
+                    _ => state,
+                };
+                for side in [left, right] {
+                    if let Expr::Variable(variable, _) = side {
+                        state = self.witnessed(state, variable, at);
+                    }
+                }
+                state
+            }
             // `@p = 'x'` holds, or `@p <> 'x'` does not: @p is that literal.
             Condition::Compare { left, right, equal } if truth == *equal => match (left, right) {
                 (Expr::Variable(variable, _), other) | (other, Expr::Variable(variable, _))
@@ -837,6 +905,8 @@ impl<'a> Walker<'a> {
                     }
                     state
                 }
+                // `@d IS NOT NULL`: what @d witnesses exists.
+                Expr::Variable(variable, _) => self.witnessed(state, variable, at),
                 _ => state,
             },
             // `@p IS NULL`: it holds no text at all.
@@ -844,15 +914,34 @@ impl<'a> Walker<'a> {
                 value: Expr::Variable(variable, _),
                 negated,
             } if truth != *negated => self.narrow(state, variable, None),
-            Condition::Exists { negated, compared } if truth != *negated => {
+            Condition::Exists {
+                negated,
+                compared,
+                tables,
+            } if truth != *negated => {
                 let mut state = state;
                 for variable in compared {
                     state = self.checked(state, variable, at);
+                }
+                // `WHILE EXISTS (SELECT * FROM @t)`: @t has a row, so what its fill
+                // looked up exists.
+                for table in tables {
+                    state = self.witnessed(state, table, at);
                 }
                 state
             }
             _ => state,
         }
+    }
+
+    /// `witness` is known not to be NULL (or, for a `@table`, not to be empty): the
+    /// variables its lookup compared name something that exists.
+    fn witnessed(&self, mut state: State, witness: &str, at: TextRange) -> State {
+        let proves = state.witnesses.get(witness).cloned().unwrap_or_default();
+        for variable in proves {
+            state = self.checked(state, &variable, at);
+        }
+        state
     }
 
     /// `variable` now names an existing object or row: stored data.
