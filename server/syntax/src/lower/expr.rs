@@ -314,6 +314,26 @@ fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
+        // `name LIKE @t + '[_]%'`: a row found has a name that starts with @t's text,
+        // wildcards aside, so @t's text comes from an existing name too.
+        if current.k() == "binary_expression"
+            && current
+                .field("operator")
+                .is_some_and(|o| o.k() == "keyword_like")
+            && let (Some(left), Some(right)) = (current.field("left"), current.field("right"))
+            && let Expr::Column(..) = lower(cx, left, false)
+        {
+            let pattern = lower(cx, right, false);
+            let first = match &pattern {
+                Expr::Concat(parts, _) => parts.first(),
+                other => Some(other),
+            };
+            if let Some(Expr::Variable(variable, _)) = first
+                && !found.contains(variable)
+            {
+                found.push(variable.clone());
+            }
+        }
         if current.k() == "binary_expression"
             && current
                 .field("operator")

@@ -1051,6 +1051,7 @@ BEGIN
   SET @d = (SELECT is_disabled FROM sys.indexes WHERE object_id = OBJECT_ID(@t) AND name = @i);
   INSERT INTO @ix SELECT index_id, name FROM sys.indexes WHERE object_id = object_id(@t);
   INSERT @copy (id) SELECT id FROM @ix AS x;
+  INSERT INTO @parts SELECT object_id FROM sys.objects WHERE name LIKE @t + '[_]%' AND type = @i;
   INSERT INTO dbo.log (a) SELECT 1;
   WHILE EXISTS (SELECT * FROM @copy) DELETE FROM @copy;
 END
@@ -1065,6 +1066,9 @@ END
                 FillTableVariable @ix compared[@t] from[] «INSERT INTO @ix SELECT index_id, name FROM sys.indexes WH...»
                 Dml «INSERT @copy (id) SELECT id FROM @ix AS x»
                 FillTableVariable @copy compared[] from[@ix] «INSERT @copy (id) SELECT id FROM @ix AS x»
+                Dml «INSERT INTO @parts SELECT object_id FROM sys.objects WHER...»
+                  -> Select sys.objects [object_id,name,type]
+                FillTableVariable @parts compared[@i,@t] from[] «INSERT INTO @parts SELECT object_id FROM sys.objects WHER...»
                 Dml «INSERT INTO dbo.log (a) SELECT 1»
                   -> Insert dbo.log [a]
                 While exists[] from[@copy] do«DELETE FROM @copy» «WHILE EXISTS (SELECT * FROM @copy)»

@@ -262,7 +262,8 @@ mod tests {
     // (https://learn.microsoft.com/sql/t-sql/language-elements/exists-transact-sql). Past
     // `IF @found = 0` or inside `WHILE EXISTS (SELECT * FROM @t)`, the parameter names an
     // existing object. Before the test, and on the path where it failed, it is still
-    // caller input.
+    // caller input. A `LIKE @t + '…'` match counts too: the pattern's own characters must
+    // be the name's, and its wildcards stay inside the identifier they are written in.
     #[test]
     fn a_parameter_proved_by_a_catalog_lookup_becomes_stored_data() {
         check(
@@ -297,6 +298,14 @@ mod tests {
                  END\n\
                  IF EXISTS (SELECT * FROM @other)\n\
                      EXEC (N'UPDATE STATISTICS ' + @t); --! IMP004\n\
+             END\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p3 @t sysname WITH EXECUTE AS OWNER AS\n\
+             BEGIN\n\
+                 DECLARE @parts TABLE (id int);\n\
+                 INSERT INTO @parts SELECT object_id FROM sys.objects WHERE name LIKE @t + '[_]%';\n\
+                 IF EXISTS (SELECT * FROM @parts)\n\
+                     EXEC (N'DROP TABLE dbo.' + @t + N'_1'); --! IMP009\n\
              END\n\
              GO\n",
         );
