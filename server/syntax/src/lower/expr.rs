@@ -315,7 +315,8 @@ fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
         // `name LIKE @t + '[_]%'`: a row found has a name that starts with @t's text,
-        // wildcards aside, so @t's text comes from an existing name too.
+        // wildcards aside, so @t's text comes from an existing name too (the lookup of
+        // names derived from another, as partition tables `T_1`, `T_2` of `T`).
         if current.k() == "binary_expression"
             && current
                 .field("operator")
@@ -324,9 +325,16 @@ fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
             && let Expr::Column(..) = lower(cx, left, false)
         {
             let pattern = lower(cx, right, false);
+            // Only a prefix with a literal after it: a bare `LIKE @t` is a search
+            // pattern the caller writes (`%` matches every name), not a lookup.
             let first = match &pattern {
-                Expr::Concat(parts, _) => parts.first(),
-                other => Some(other),
+                Expr::Concat(parts, _)
+                    if parts.len() > 1
+                        && parts[1..].iter().all(|p| matches!(p, Expr::String(..))) =>
+                {
+                    parts.first()
+                }
+                _ => None,
             };
             if let Some(Expr::Variable(variable, _)) = first
                 && !found.contains(variable)
