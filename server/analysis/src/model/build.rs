@@ -163,6 +163,13 @@ pub(crate) const ALL_OBJECT_PERMISSIONS: &[&str] = &[
 
 pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     let (items, database_names) = super::stream::build(workspace, project);
+    // Whether the project's own database has a name to tell others by: a `.sqlproj`'s,
+    // `$(DatabaseName)`'s, or the one plain scripts create or use first.
+    // (Plain scripts' `DatabaseName` defaults to the folder's name, which names nothing.)
+    let own_database_named = project.project_file.is_some()
+        || database_names
+            .iter()
+            .any(|name| fold(name) != fold(&project.name));
     let mut model = Model {
         project_name: project.name.clone(),
         default_schema: if project.default_schema.trim().is_empty() {
@@ -198,6 +205,7 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
         at_exec: None,
         objects_from_modules: std::collections::HashSet::new(),
         dropped_at: HashMap::new(),
+        own_database_named,
     };
     builder.builtins(Platform::of(project));
     builder.definitions();
@@ -214,6 +222,9 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
 
 struct Builder {
     model: Model,
+    /// The project's own database has a name (see `build`), so that `ALTER DATABASE`
+    /// of another name can be told apart.
+    own_database_named: bool,
     /// The permission state while statements apply, keyed by (principal, permission,
     /// scope) so that each change touches only its own entries; each entry keeps the
     /// sequence number of the statement that made it, for a deterministic final order.
@@ -1017,10 +1028,22 @@ impl Builder {
                 self.alter_authorization(id, statement, alter)
             }
             StatementKind::AlterDatabaseSet(set) => {
-                let other = set.database.as_ref().is_some_and(|db| {
-                    let value = db.value.trim();
-                    value.starts_with("$(") && fold(value) != "$(databasename)"
-                });
+                // `ALTER DATABASE name SET` changes that database whatever the current one:
+                // a name that is not the project's (a variable other than DatabaseName, or
+                // another literal name when the project's is known) is another database's
+                // option, and `CURRENT` is the database a `USE` switched to.
+                let named_database = self.own_database_named;
+                let other = match set.database.as_ref() {
+                    Some(db) => {
+                        let value = db.value.trim();
+                        if value.starts_with("$(") {
+                            fold(value) != "$(databasename)"
+                        } else {
+                            named_database && !self.model.database_names.contains(&fold(value))
+                        }
+                    }
+                    None => self.model.items[id.0 as usize].database.is_some(),
+                };
                 if other {
                     return;
                 }

@@ -143,6 +143,53 @@ mod tests {
         );
     }
 
+    // ALTER DATABASE names the database it changes, whatever the current one
+    // (https://learn.microsoft.com/sql/t-sql/statements/alter-database-transact-sql-set-options):
+    // another database's TRUSTWORTHY says nothing of the project's. Where the project's
+    // own database has no name to tell (plain scripts that neither create nor use one),
+    // any name may be it.
+    #[test]
+    fn only_the_projects_own_database_being_trustworthy_counts() {
+        check(
+            "=== file: Shop.sqlproj
+<Project><ItemGroup><Build Include=\"a.sql\" /></ItemGroup></Project>
+=== file: a.sql
+ALTER DATABASE Tools SET TRUSTWORTHY ON; --! CLR003
+GO
+CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS SELECT 1;
+GO
+",
+        );
+        check(
+            "=== file: Shop.sqlproj
+<Project><ItemGroup><Build Include=\"a.sql\" /></ItemGroup></Project>
+=== file: a.sql
+ALTER DATABASE [Shop] SET TRUSTWORTHY ON; --! CLR003
+GO
+CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS SELECT 1; --! IMP001
+GO
+",
+        );
+        check(
+            "CREATE DATABASE Demo;
+GO
+USE Demo;
+GO
+ALTER DATABASE Tools SET TRUSTWORTHY ON; --! CLR003
+GO
+CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS SELECT 1;
+GO
+",
+        );
+        check(
+            "ALTER DATABASE Anything SET TRUSTWORTHY ON; --! CLR003
+GO
+CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS SELECT 1; --! IMP001
+GO
+",
+        );
+    }
+
     #[test]
     fn a_db_owner_member_context_is_reported_and_an_ordinary_user_is_not() {
         check(
