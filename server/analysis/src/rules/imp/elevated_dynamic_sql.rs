@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports `EXEC (…)`, `sp_executesql` with a statement that is not a literal, and `EXEC
 @procedure_name` in a procedure, function or trigger declared `WITH EXECUTE AS OWNER`,
-`SELF` or `'name'`, when the text that runs holds caller input not wrapped in
+`SELF` or `'name'`, or signed with a certificate or asymmetric key (`ADD SIGNATURE`), when the text that runs holds caller input not wrapped in
 `QUOTENAME()`. Caller input is a parameter, `EVENTDATA()` in a trigger, and whatever is
 built from them: assignments, `+` and string functions (`REPLACE`, `SUBSTRING`,
 `CONCAT`, …), XML methods (`.value()`, `.query()`) on them.
@@ -227,6 +227,33 @@ mod tests {
             "CREATE PROCEDURE dbo.p1 @f nvarchar(100) AS EXEC (N'SELECT ' + @f);\n\
              GO\n\
              CREATE PROCEDURE dbo.p2 @f nvarchar(100) WITH EXECUTE AS CALLER AS EXEC (N'SELECT ' + @f);\n\
+             GO\n",
+        );
+    }
+
+    // A signed module runs with the permissions of the user created from its certificate
+    // added to the caller's, its dynamic SQL included
+    // (https://learn.microsoft.com/sql/relational-databases/tutorial-signing-stored-procedures-with-a-certificate):
+    // injected text runs with them. A counter signature alone adds nothing, and a
+    // signature that a later ALTER dropped no longer elevates.
+    #[test]
+    fn a_signed_module_is_elevated() {
+        check(
+            "CREATE CERTIFICATE signer WITH SUBJECT = 's';\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p1 @f nvarchar(100) AS EXEC (N'SELECT ' + @f); --! IMP004: dbo.p1 runs with the signature of certificate signer and executes dynamic SQL built from caller input @f without QUOTENAME(): a caller can inject SQL that runs with the module's elevated rights. Pass values to sp_executesql as parameters and wrap names in QUOTENAME().\n\
+             GO\n\
+             ADD SIGNATURE TO dbo.p1 BY CERTIFICATE signer;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p2 @f nvarchar(100) AS EXEC (N'SELECT ' + @f);\n\
+             GO\n\
+             ADD COUNTER SIGNATURE TO dbo.p2 BY CERTIFICATE signer;\n\
+             GO\n\
+             CREATE PROCEDURE dbo.p3 @f nvarchar(100) AS SELECT 1;\n\
+             GO\n\
+             ADD SIGNATURE TO dbo.p3 BY CERTIFICATE signer;\n\
+             GO\n\
+             ALTER PROCEDURE dbo.p3 @f nvarchar(100) AS EXEC (N'SELECT ' + @f);\n\
              GO\n",
         );
     }

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports `EXEC (…)`, `sp_executesql` with a statement that is not a literal, and `EXEC
 @procedure_name` in a procedure, function or trigger declared `WITH EXECUTE AS OWNER`,
-`SELF` or `'name'`, when the text that runs holds stored data not wrapped in
+`SELF` or `'name'`, or signed (`ADD SIGNATURE`), when the text that runs holds stored data not wrapped in
 `QUOTENAME()`, and no caller input (that is IMP004). Stored data is a value read from a
 table or a catalog view: `SELECT @n = name FROM sys.tables`, a column concatenated in a
 `SELECT`, `FETCH … INTO` from a cursor over a query, a subquery, a table variable or

@@ -217,16 +217,50 @@ pub(super) struct ModuleSinks<'a> {
     pub sinks: Vec<Sink>,
 }
 
-/// Why a module runs with more than its caller's rights: its `EXECUTE AS` clause today.
-/// A module signed with a certificate is elevated too; when the model records
-/// signatures, a second constructor gives the signature's label and range.
+/// Why a module runs with more than its caller's rights: its `EXECUTE AS` clause, or a
+/// signature whose certificate or key user's permissions join the context while it runs
+/// (its dynamic SQL included:
+/// https://learn.microsoft.com/sql/relational-databases/tutorial-signing-stored-procedures-with-a-certificate).
 pub(super) struct Elevation {
-    /// `EXECUTE AS OWNER`, `EXECUTE AS 'name'`.
+    /// `EXECUTE AS OWNER`, `EXECUTE AS 'name'`, `with the signature of certificate c`.
     pub label: String,
+    /// Where it is declared: the clause, or the `ADD SIGNATURE` statement.
+    pub file: FileId,
     pub range: TextRange,
 }
 
-fn elevation(module: &Module) -> Option<Elevation> {
+fn elevation(
+    context: &Context<'_>,
+    file: FileId,
+    object: &CreateObject,
+    module: &Module,
+) -> Option<Elevation> {
+    if let Some(elevation) = execute_as(module, file) {
+        return Some(elevation);
+    }
+    let crate::model::Resolved::Object(object) = context.model.resolve(&object.name, None) else {
+        return None;
+    };
+    let signature = context
+        .model
+        .signatures_of(object)
+        .find(|signature| !signature.counter)?;
+    Some(Elevation {
+        label: format!(
+            "with the signature of {} {}",
+            if signature.certificate {
+                "certificate"
+            } else {
+                "asymmetric key"
+            },
+            signature.key_name
+        ),
+        file: signature.location.file,
+        range: signature.location.range,
+    })
+}
+
+fn execute_as(module: &Module, file: FileId) -> Option<Elevation> {
     let clause = module.execute_as.as_ref()?;
     let label = match &clause.context {
         ExecutionContext::Caller => return None,
@@ -236,6 +270,7 @@ fn elevation(module: &Module) -> Option<Elevation> {
     };
     Some(Elevation {
         label,
+        file,
         range: clause.range,
     })
 }
@@ -253,7 +288,7 @@ pub(super) fn analyse<'a>(context: &Context<'a>) -> Vec<ModuleSinks<'a>> {
         let Some(module) = &object.module else {
             continue;
         };
-        let Some(elevation) = elevation(module) else {
+        let Some(elevation) = elevation(context, stmt.file, object, module) else {
             continue;
         };
         let sinks = sinks(module);
@@ -279,7 +314,7 @@ pub(super) fn finding(
     let name = module.object.name.to_string();
     let mut diagnostic = walk::finding(meta, module.file, sink.keyword, message);
     diagnostic.related.push(walk::related(
-        module.file,
+        module.elevation.file,
         module.elevation.range,
         format!("{name} runs {} here", module.elevation.label),
     ));
