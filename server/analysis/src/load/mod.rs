@@ -1071,24 +1071,22 @@ fn role_by_name(path: &Path) -> ScriptRole {
     }
 }
 
-/// Replaces the MSBuild properties that name the project's folder; `None` when another
-/// property remains.
-/// The assembly a `.csproj` builds: its `<AssemblyName>`, else its file name.
+/// The assembly a `.csproj` builds: its `<AssemblyName>`, else its file name. A C#
+/// project is MSBuild XML like a `.sqlproj`, so the `.sqlproj` reader reads it.
 fn csproj_assembly(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_string_lossy().into_owned();
-    let Ok(text) = read_text(path, decode::Fallback::default()) else {
-        return Some(stem);
-    };
-    let named = roxmltree::Document::parse(&text).ok().and_then(|doc| {
-        doc.descendants()
-            .find(|n| n.is_element() && n.tag_name().name().eq_ignore_ascii_case("AssemblyName"))
-            .and_then(|n| n.text())
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty() && !t.contains("$("))
-    });
+    let named = read_text(path, decode::Fallback::default())
+        .ok()
+        .and_then(|text| sqlproj::parse(&text).ok())
+        .and_then(|proj| {
+            let name = proj.property("AssemblyName")?.value.trim().to_owned();
+            (!name.is_empty() && !name.contains("$(")).then_some(name)
+        });
     Some(named.unwrap_or(stem))
 }
 
+/// Replaces the MSBuild properties that name the project's folder; `None` when another
+/// property remains.
 fn expand_msbuild(pattern: &str, root: &Path) -> Option<String> {
     if !pattern.contains("$(") {
         return Some(pattern.to_owned());
