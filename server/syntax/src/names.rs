@@ -91,6 +91,26 @@ pub fn quote(value: &str) -> String {
     }
 }
 
+/// Whether a function call (its lower-cased name, maybe schema-qualified: `sys.object_id`)
+/// maps a name to what it names and returns NULL when nothing has that name, so that a
+/// non-NULL result, or a row matched on it, proves the name exists
+/// (https://learn.microsoft.com/sql/t-sql/functions/object-id-transact-sql and its
+/// siblings).
+pub fn is_existence_function(name: &str) -> bool {
+    const FUNCTIONS: &[&str] = &[
+        "object_id",
+        "db_id",
+        "schema_id",
+        "type_id",
+        "user_id",
+        "suser_id",
+        "suser_sid",
+        "database_principal_id",
+        "col_length",
+    ];
+    FUNCTIONS.contains(&name.rsplit('.').next().unwrap_or(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -358,12 +358,10 @@ fn compared_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
                             name, arguments, ..
                         },
                         Expr::Column(..),
-                    ) if ID_FUNCTIONS.contains(&name.rsplit('.').next().unwrap_or(name)) => {
-                        match arguments.first() {
-                            Some(Expr::Variable(variable, _)) => Some(variable),
-                            _ => None,
-                        }
-                    }
+                    ) if crate::names::is_existence_function(name) => match arguments.first() {
+                        Some(Expr::Variable(variable, _)) => Some(variable),
+                        _ => None,
+                    },
                     _ => None,
                 };
                 if let Some(variable) = variable
@@ -465,19 +463,6 @@ fn bare_name(text: &str) -> String {
         _ => text.to_owned(),
     }
 }
-
-/// Functions that map a name to the id of what it names (NULL when nothing has that
-/// name), so that a row matched on their result proves the name exists.
-const ID_FUNCTIONS: &[&str] = &[
-    "object_id",
-    "schema_id",
-    "db_id",
-    "type_id",
-    "user_id",
-    "database_principal_id",
-    "suser_id",
-    "suser_sid",
-];
 
 /// The `@table` variables that a query reads in its `FROM` clauses, lower-cased.
 pub(super) fn table_variables(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {

@@ -931,7 +931,7 @@ impl<'a> Walker<'a> {
                 // `OBJECT_ID(@p) IS NOT NULL`: @p names an existing object.
                 Expr::Call {
                     name, arguments, ..
-                } if EXISTENCE_FUNCTIONS.contains(&name.rsplit('.').next().unwrap_or(name)) => {
+                } if syntax::names::is_existence_function(name) => {
                     let mut state = state;
                     for argument in arguments.iter().take(1) {
                         for variable in direct_variables(argument) {
@@ -1233,16 +1233,4 @@ const CATALOG_NAME_FUNCTIONS: &[&str] = &[
     "suser_sname",
     "filegroup_name",
     "file_name",
-];
-
-/// Functions that return `NULL` for a name that does not exist in the catalog.
-const EXISTENCE_FUNCTIONS: &[&str] = &[
-    "object_id",
-    "db_id",
-    "schema_id",
-    "type_id",
-    "user_id",
-    "suser_id",
-    "database_principal_id",
-    "col_length",
 ];
