@@ -187,7 +187,13 @@ fn thread_cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanoseconds))
 }
 
+/// Collects the `.sql` files under `dir`. Symbolic links to folders are followed at the top
+/// level only, so a corpus can be a folder of links to clones without risking link loops.
 fn collect_sql_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<dyn Error>> {
+    collect_below(dir, out, true)
+}
+
+fn collect_below(dir: &Path, out: &mut Vec<PathBuf>, top: bool) -> Result<(), Box<dyn Error>> {
     let entries = fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|error| format!("{}: {error}", dir.display()))?;
@@ -195,8 +201,8 @@ fn collect_sql_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Box<dyn E
         let kind = entry
             .file_type()
             .map_err(|error| format!("{}: {error}", path.display()))?;
-        if kind.is_dir() {
-            collect_sql_files(&path, out)?;
+        if kind.is_dir() || (top && kind.is_symlink() && path.is_dir()) {
+            collect_below(&path, out, false)?;
         } else if path
             .extension()
             .is_some_and(|extension| extension.eq_ignore_ascii_case("sql"))
