@@ -100,7 +100,7 @@ fn state_at_line_start(state: &State) -> bool {
     matches!(state, State::Code | State::LineComment)
 }
 
-fn is_go_line(line: &str) -> bool {
+pub(crate) fn is_go_line(line: &str) -> bool {
     let line = line.trim();
     let line = match line.find("--") {
         Some(comment) => line[..comment].trim_end(),

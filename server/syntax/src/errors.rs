@@ -27,6 +27,12 @@ pub(crate) fn collect(root: Node<'_>, text: &str) -> Vec<SyntaxError> {
             message: "unterminated comment".to_owned(),
         });
     }
+    merge(raw, text)
+}
+
+/// Sorts errors and merges those that overlap or touch (with only whitespace between)
+/// into one, named after the first.
+pub(crate) fn merge(mut raw: Vec<SyntaxError>, text: &str) -> Vec<SyntaxError> {
     raw.sort_by_key(|error: &SyntaxError| (error.range.start, error.range.end));
     let mut merged: Vec<SyntaxError> = Vec::new();
     for error in raw {
@@ -94,7 +100,7 @@ fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
 
 /// Where the text, read from an error region's start to the end of the file, leaves a
 /// string, quoted name or block comment open, and what it is.
-fn unterminated(rest: &str) -> Option<(usize, &'static str)> {
+pub(crate) fn unterminated(rest: &str) -> Option<(usize, &'static str)> {
     let bytes = rest.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
@@ -157,7 +163,7 @@ fn unterminated(rest: &str) -> Option<(usize, &'static str)> {
 }
 
 /// The first token of a region, shortened for a message.
-fn first_token(region: &str) -> Option<String> {
+pub(crate) fn first_token(region: &str) -> Option<String> {
     let trimmed = region.trim_start();
     let first = trimmed.chars().next()?;
     let token: String = if first.is_alphanumeric() || first == '_' || first == '@' || first == '#' {

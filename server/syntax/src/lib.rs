@@ -11,6 +11,7 @@ pub mod line_index;
 mod lower;
 pub mod names;
 mod parse;
+mod recover;
 
 pub use ast::TextRange;
 pub use line_index::{LineCol, LineIndex};

@@ -13,26 +13,35 @@ use crate::{SyntaxError, TextRange, ast, errors, lower};
 ///
 /// SQL Server compiles each `GO` batch on its own, so an error in one batch never
 /// changes how another is read. Tree-sitter's recovery can let one broken statement
-/// swallow every batch after it; so when the whole-text tree has an error and the text
-/// has more than one batch, each batch is parsed again on its own (with included ranges,
-/// so offsets stay those of the whole text), and those trees are what errors and lowering
-/// read. The whole-text tree is kept for incremental reparsing.
+/// swallow every batch after it; so when the whole-text tree has an error, the batches
+/// before the first error are read from the whole-text tree, and each batch from the
+/// first error on is parsed again on its own (with included ranges, so offsets stay
+/// those of the whole text). Inside such a batch, a statement that still cannot be
+/// parsed is blanked out by [`recover`](crate::recover), so that it costs only itself.
+/// The whole-text tree is kept for incremental reparsing.
 pub struct Parsed {
     text: String,
     tree: Tree,
-    /// Per-batch trees, when the whole-text tree has errors and there are several batches.
+    /// The whole-text tree is read up to here: the end of the text when it has no
+    /// error, else the start of the batch that holds its first error.
+    prefix_end: usize,
+    /// The trees of the batches from `prefix_end` on, each parsed on its own from
+    /// `patched` (or from `text` when nothing had to be blanked).
     batches: Vec<Tree>,
+    /// `text` with the statements that recovery blanked turned into spaces; same length
+    /// and the same lines, so every offset stays true.
+    patched: Option<String>,
+    /// One error per blanked statement, at its first token.
+    recovered: Vec<SyntaxError>,
+    /// The blanked regions that hold recovery's placeholder statement, which the
+    /// lowering leaves out.
+    placeholders: Vec<TextRange>,
 }
 
 /// Parses `text`. Never fails: text the grammar cannot read becomes error regions.
 pub fn parse(text: &str) -> Parsed {
     let tree = run_parser(text, None);
-    let batches = batch_trees(text, &tree);
-    Parsed {
-        text: text.to_owned(),
-        tree,
-        batches,
-    }
+    Parsed::build(text.to_owned(), tree)
 }
 
 /// Parses `text` from byte `from` on: what comes before is never lexed, and every node's
@@ -53,42 +62,185 @@ pub fn parse_from(text: &str, from: usize) -> Parsed {
     })
     .unwrap_or_else(|| run_parser(text, None));
     Parsed {
+        prefix_end: text.len(),
         text: text.to_owned(),
         tree,
         batches: Vec::new(),
+        patched: None,
+        recovered: Vec::new(),
+        placeholders: Vec::new(),
     }
 }
 
-/// The per-batch trees of a text whose whole-text tree has an error (else none).
-fn batch_trees(text: &str, whole: &Tree) -> Vec<Tree> {
-    if !whole.root_node().has_error() {
-        return Vec::new();
-    }
-    let ranges = crate::batches::batch_ranges(text);
-    if ranges.len() < 2 {
-        return Vec::new();
-    }
-    with_parser(|parser| {
-        let mut trees = Vec::with_capacity(ranges.len());
-        for range in ranges {
-            let included = tree_sitter::Range {
-                start_byte: range.start,
-                end_byte: range.end,
-                start_point: point_at(text, range.start),
-                end_point: point_at(text, range.end),
-            };
-            // Ranges come from the text itself, in order and inside it, so tree-sitter
-            // accepts them; should it not, the whole-text tree still stands.
-            if parser.set_included_ranges(&[included]).is_err() {
-                return Vec::new();
-            }
-            match parser.parse(text, None) {
-                Some(tree) => trees.push(tree),
-                None => return Vec::new(),
-            }
+impl Parsed {
+    /// The parse of `text` whose whole-text tree is `tree`: recovery, as the type says.
+    fn build(text: String, tree: Tree) -> Parsed {
+        let recovery = recover(&text, &tree);
+        let mut parsed = Parsed {
+            prefix_end: text.len(),
+            text,
+            tree,
+            batches: Vec::new(),
+            patched: None,
+            recovered: Vec::new(),
+            placeholders: Vec::new(),
+        };
+        if let Some(recovery) = recovery {
+            parsed.placeholders = recovery.placeholders;
+            parsed.prefix_end = recovery.prefix_end;
+            parsed.batches = recovery.batches;
+            parsed.patched = recovery.patched;
+            parsed.recovered = recovery.recovered;
         }
-        trees
+        parsed
+    }
+}
+
+/// The per-batch part of a [`Parsed`] whose whole-text tree has an error.
+struct Recovery {
+    placeholders: Vec<TextRange>,
+    prefix_end: usize,
+    batches: Vec<Tree>,
+    patched: Option<String>,
+    recovered: Vec<SyntaxError>,
+}
+
+/// Reparses the batches of `text` from the one that holds `tree`'s first error on, each
+/// on its own, and repairs those that still have errors. `None` when `tree` has no error
+/// (or, should tree-sitter return no tree, to read the whole-text tree as it is).
+fn recover(text: &str, tree: &Tree) -> Option<Recovery> {
+    let root = tree.root_node();
+    let first_error = first_error_at(root)?;
+    let ranges = crate::batches::batch_ranges(text);
+    let first = ranges
+        .iter()
+        .position(|range| first_error < range.end)
+        .unwrap_or(ranges.len().saturating_sub(1));
+    // The whole-text tree serves the batches before the first error only if none of its
+    // top-level nodes straddles the first reparsed batch's start.
+    let mut prefix_end = ranges.get(first).map_or(0, |range| range.start);
+    let mut cursor = root.walk();
+    if root
+        .children(&mut cursor)
+        .any(|item| item.start_byte() < prefix_end && prefix_end < item.end_byte())
+    {
+        prefix_end = 0;
+    }
+    let mut patched: Option<String> = None;
+    let mut batches = Vec::new();
+    let mut recovered = Vec::new();
+    let mut placeholders = Vec::new();
+    // The points of the batches' ends, found in one pass over the text.
+    let mut points = Points::new(text);
+    for range in ranges.iter().filter(|range| range.start >= prefix_end) {
+        let source = patched.as_deref().unwrap_or(text);
+        let at = (points.at(range.start), points.at(range.end));
+        let tree = parse_range(source, *range, at, None)?;
+        if first_error_node(tree.root_node()).is_none() {
+            batches.push(tree);
+            continue;
+        }
+        let work = patched.get_or_insert_with(|| text.to_owned());
+        let outcome = crate::recover::recover_batch(work, *range, at.0, tree, parse_range);
+        recovered.extend(outcome.regions);
+        placeholders.extend(outcome.placeholders);
+        batches.push(outcome.tree);
+    }
+    recovered.sort_by_key(|error| error.range.start);
+    Some(Recovery {
+        placeholders,
+        prefix_end,
+        batches,
+        patched,
+        recovered,
     })
+}
+
+/// Removes the statements that recovery's placeholders stand for, in module bodies too.
+fn drop_placeholders(statements: &mut Vec<ast::Statement>, placeholders: &[TextRange]) {
+    statements.retain(|statement| {
+        !placeholders
+            .iter()
+            .any(|p| p.start <= statement.range.start && statement.range.end <= p.end)
+    });
+    for statement in statements {
+        if let ast::StatementKind::CreateObject(object) = &mut statement.kind
+            && let Some(module) = &mut object.module
+        {
+            drop_placeholders(&mut module.body, placeholders);
+        }
+    }
+}
+
+/// Parses the `range` of `text` on its own.
+/// `points` are the range's start and end points: blanking keeps every line break, so
+/// they hold for the patched text too.
+fn parse_range(
+    text: &str,
+    range: crate::TextRange,
+    points: (Point, Point),
+    old: Option<&Tree>,
+) -> Option<Tree> {
+    with_parser(|parser| {
+        let included = tree_sitter::Range {
+            start_byte: range.start,
+            end_byte: range.end,
+            start_point: points.0,
+            end_point: points.1,
+        };
+        // Ranges come from the text itself, in order and inside it, so tree-sitter
+        // accepts them.
+        parser.set_included_ranges(&[included]).ok()?;
+        parser.parse(text, old)
+    })
+}
+
+/// Where the first `ERROR` or missing token of a tree starts.
+fn first_error_at(root: Node<'_>) -> Option<usize> {
+    if !root.has_error() {
+        return None;
+    }
+    fn walk(node: Node<'_>) -> Option<usize> {
+        crate::deep(|| {
+            if node.is_error() || node.is_missing() {
+                return Some(node.start_byte());
+            }
+            let mut cursor = node.walk();
+            for child in node.children(&mut cursor) {
+                if (child.has_error() || child.is_missing())
+                    && let Some(at) = walk(child)
+                {
+                    return Some(at);
+                }
+            }
+            // An error the runtime attributes to this node alone.
+            node.has_error().then(|| node.start_byte())
+        })
+    }
+    walk(root)
+}
+
+/// Whether a tree has an `ERROR` node (missing tokens alone do not count: tree-sitter
+/// recovered from them locally).
+fn first_error_node(root: Node<'_>) -> Option<usize> {
+    fn walk(node: Node<'_>) -> Option<usize> {
+        crate::deep(|| {
+            if node.is_error() {
+                return Some(node.start_byte());
+            }
+            let mut cursor = node.walk();
+            for child in node.children(&mut cursor) {
+                if child.has_error()
+                    && !child.is_missing()
+                    && let Some(at) = walk(child)
+                {
+                    return Some(at);
+                }
+            }
+            None
+        })
+    }
+    if root.has_error() { walk(root) } else { None }
 }
 
 thread_local! {
@@ -141,9 +293,23 @@ impl Parsed {
     /// One error per region the grammar could not parse, in text order, with messages
     /// such as "unexpected `WHERE`" or "missing `)`".
     pub fn errors(&self) -> Vec<SyntaxError> {
-        self.trees()
-            .flat_map(|tree| errors::collect(tree.root_node(), &self.text))
-            .collect()
+        if self.batches.is_empty() {
+            return errors::collect(self.tree.root_node(), &self.text);
+        }
+        // The whole-text tree has no error before `prefix_end`.
+        let read = self.read_text();
+        let errors: Vec<SyntaxError> = self
+            .batches
+            .iter()
+            .flat_map(|tree| errors::collect(tree.root_node(), read))
+            .chain(self.recovered.iter().cloned())
+            .collect();
+        errors::merge(errors, &self.text)
+    }
+
+    /// The text the batch trees were parsed from: the patched text after recovery.
+    fn read_text(&self) -> &str {
+        self.patched.as_deref().unwrap_or(&self.text)
     }
 
     /// Whether the text parsed without any error region.
@@ -153,9 +319,17 @@ impl Parsed {
 
     /// The lowered view of the whole file.
     pub fn lower(&self) -> ast::Script {
-        let mut script = ast::Script::default();
-        for tree in self.trees() {
-            let part = lower::lower(tree.root_node(), &self.text);
+        let mut script = lower::lower(
+            self.tree.root_node(),
+            &self.text,
+            TextRange::new(0, self.prefix_end),
+        );
+        let all = TextRange::new(0, self.text.len());
+        for tree in &self.batches {
+            let mut part = lower::lower(tree.root_node(), self.read_text(), all);
+            if !self.placeholders.is_empty() {
+                drop_placeholders(&mut part.statements, &self.placeholders);
+            }
             script.statements.extend(part.statements);
             script.batches.extend(part.batches);
             script.comments.extend(part.comments);
@@ -163,11 +337,12 @@ impl Parsed {
         script
     }
 
-    /// The trees that errors and lowering read: the per-batch trees when there are any,
-    /// else the whole-text tree.
+    /// The trees that errors and lowering read: the whole-text tree (read up to
+    /// `prefix_end`), then the per-batch trees.
     fn trees(&self) -> impl Iterator<Item = &Tree> {
-        let whole = self.batches.is_empty().then_some(&self.tree);
-        whole.into_iter().chain(self.batches.iter())
+        std::iter::once(&self.tree)
+            .filter(|_| self.prefix_end > 0 || self.batches.is_empty())
+            .chain(self.batches.iter())
     }
 
     /// Replaces the text in `range` with `replacement` and reparses incrementally, so an
@@ -197,8 +372,9 @@ impl Parsed {
                 new_end_position,
             });
         }
-        self.tree = run_parser(&self.text, Some(&self.tree));
-        self.batches = batch_trees(&self.text, &self.tree);
+        let tree = run_parser(&self.text, Some(&self.tree));
+        let text = std::mem::take(&mut self.text);
+        *self = Parsed::build(text, tree);
     }
 
     /// The tree as tree-sitter's S-expression (node kinds and fields, no text), for tests.
@@ -252,6 +428,39 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// Tree-sitter points of increasing offsets, each found from the last.
+struct Points<'t> {
+    text: &'t str,
+    offset: usize,
+    point: Point,
+}
+
+impl<'t> Points<'t> {
+    fn new(text: &'t str) -> Points<'t> {
+        Points {
+            text,
+            offset: 0,
+            point: Point { row: 0, column: 0 },
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> Point {
+        if offset < self.offset {
+            return point_at(self.text, offset);
+        }
+        let between = &self.text[self.offset..offset];
+        match between.rfind('\n') {
+            Some(last) => {
+                self.point.row += between.matches('\n').count();
+                self.point.column = between.len() - last - 1;
+            }
+            None => self.point.column += between.len(),
+        }
+        self.offset = offset;
+        self.point
+    }
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset.

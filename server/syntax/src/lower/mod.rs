@@ -23,11 +23,13 @@ use crate::ast::{
 };
 use crate::names;
 
-/// Lowers the tree of `text` whose root is `root`.
-pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
+/// Lowers the tree of `text` whose root is `root`, reading only its top-level items
+/// (batches, and `ERROR` nodes between them) that lie inside `within`.
+pub(crate) fn lower(root: Node<'_>, text: &str, within: TextRange) -> ast::Script {
     let cx = Cx { text };
     let mut script = ast::Script::default();
-    let items = named_children(root);
+    let mut items = named_children(root);
+    items.retain(|item| within.start <= item.start_byte() && item.end_byte() <= within.end);
     let mut index = 0;
     while let Some(&item) = items.get(index) {
         index += 1;
@@ -66,7 +68,7 @@ pub(crate) fn lower(root: Node<'_>, text: &str) -> ast::Script {
         }
         script.statements.extend(recovered);
     }
-    collect_comments(&cx, root, &mut script.comments);
+    collect_comments(&cx, root, within, &mut script.comments);
     script
 }
 
@@ -338,13 +340,14 @@ fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
 
 /// Collects every comment under `node` (comments are extras and may stand anywhere).
 /// Only subtrees whose text holds a `--` or `/*` are entered.
-fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
-    let bytes = cx.text.as_bytes();
+fn collect_comments(cx: &Cx<'_>, node: Node<'_>, within: TextRange, out: &mut Vec<Comment>) {
+    let end = within.end.min(cx.text.len());
+    let bytes = cx.text.as_bytes().get(within.start..end).unwrap_or(&[]);
     let marks: Vec<usize> = bytes
         .windows(2)
         .enumerate()
         .filter(|(_, pair)| *pair == b"--" || *pair == b"/*")
-        .map(|(at, _)| at)
+        .map(|(at, _)| within.start + at)
         .collect();
     if marks.is_empty() {
         return;
@@ -386,6 +389,9 @@ fn collect_comments(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Comment>) {
                 break;
             }
             if !cursor.goto_parent() {
+                out.retain(|comment| {
+                    within.start <= comment.range.start && comment.range.end <= within.end
+                });
                 out.sort_by_key(|comment| comment.range.start);
                 return;
             }

@@ -668,8 +668,8 @@ GRANT SELECT ON dbo.t TO r;
         expect![[r#"
             Dml «SELECT a FROM dbo.t»
               -> Select dbo.t [a]
-            error "unexpected `WHERE`" «WHERE;
-            GRANT SELECT ON dbo.t TO r;»
+            Grant [SELECT] on=-::dbo.t to=[r] «GRANT SELECT ON dbo.t TO r»
+            error "unexpected `WHERE`" «WHERE»
         "#]],
     );
     check(
@@ -689,12 +689,10 @@ SELECT 1;
                   -> Select dbo.t [a]
                 Dml «SELECT a FROM dbo.t»
                   -> Select dbo.t [a]
+                Grant [EXECUTE] on=-::dbo.q to=[r] «GRANT EXECUTE ON dbo.q TO r»
             Dml «SELECT 1»
             batches «CREATE PROCEDURE dbo.p WITH EXECUTE AS OWNER AS BEGIN SEL...» «SELECT 1;»
-            error "unexpected `WHERE`" «WHERE;
-              GRANT EXECUTE ON dbo.q TO r;
-            END
-            GO»
+            error "unexpected `WHERE`" «WHERE»
         "#]],
     );
     // The header lost its `AS`: the header is an error region and the body a batch of
