@@ -80,7 +80,7 @@ fn gather(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
 }
 
 /// The message for an `ERROR` node: what it starts with, or what was left open.
-fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
+pub(crate) fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
     let mut range = TextRange::new(node.start_byte(), node.end_byte());
     let region = text.get(node.byte_range()).unwrap_or("");
     let rest = text.get(node.start_byte()..).unwrap_or("");

@@ -150,7 +150,17 @@ pub(crate) fn recover_batch(
             if !keeps_statement_starts(candidate.root_node(), &lexed, start, end, window) {
                 continue;
             }
-            match first_fault_from(candidate.root_node(), start) {
+            // Faults before the statement that holds the region were there before it; a
+            // missing token that the blanking leaves in that statement (a `WHERE` whose
+            // predicate was blanked) is none of them.
+            let statement_start = lexed
+                .boundaries
+                .iter()
+                .rev()
+                .find(|&&b| b <= start)
+                .copied()
+                .unwrap_or(range.start);
+            match first_fault_from(candidate.root_node(), statement_start) {
                 None => {
                     accepted = Some((start, end, fill, saved));
                     break;
@@ -164,6 +174,7 @@ pub(crate) fn recover_batch(
         let Some((start, end, fill, saved)) = accepted.or(fallback) else {
             break;
         };
+        let own = crate::errors::error_region(error, patched);
         fill.apply(patched, start, end);
         let mut old = tree.clone();
         old.edit(&same_length_edit(
@@ -179,7 +190,23 @@ pub(crate) fn recover_batch(
         if fill == Fill::Statement {
             placeholders.push(TextRange::new(start, end));
         }
-        regions.push(region_error(&saved, start, end));
+        // tree-sitter's own error, when it starts in the repaired statement, names the
+        // token better (`WHERE` in `… WHERE;`, which the grammar also reads as an alias).
+        let statement_start = lexed
+            .boundaries
+            .iter()
+            .rev()
+            .find(|&&b| b <= start)
+            .copied()
+            .unwrap_or(range.start);
+        let mut region = region_error(&saved, start, end);
+        if statement_start <= own.range.start && own.range.start < region.range.start {
+            region = SyntaxError {
+                range: TextRange::new(own.range.start, region.range.end),
+                message: own.message,
+            };
+        }
+        regions.push(region);
         tree = repaired;
     }
     Recovered {
