@@ -14,7 +14,6 @@
 // overridden whole, keeping the base's node kinds and fields; each such override says why.
 import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
-import { event_session_body } from './base/grammar/statements/create.js';
 import {
   aliased_with_columns,
   write_target,
@@ -1912,34 +1911,48 @@ export default grammar(base, {
     // `[XML]` where a type is expected: the xml type as SSMS scripts it.
     _bracketed_xml: (_) => token(prec(2, /\[[xX][mM][lL]\]/)),
 
-    create_event_session: ($, original) =>
-      choice(
-        original,
-        prec.right(
-          seq(
-            $.keyword_create,
-            $.keyword_event,
-            $.keyword_session,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.keyword_database,
-            event_session_body($),
-          ),
+    // { CREATE | ALTER } EVENT SESSION name ON { SERVER | DATABASE } clauses [WITH (options)]:
+    // overridden because SSMS scripts leave out the comma between ADD TARGET clauses (and
+    // between events), which SQL Server accepts, and the clauses may come in any order.
+    create_event_session: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_event,
+          $.keyword_session,
+          field('name', $.identifier),
+          $.keyword_on,
+          choice($.keyword_server, $.keyword_database),
+          $._event_session_body,
         ),
       ),
-    alter_event_session: ($, original) =>
-      choice(
-        original,
-        prec.right(
+    alter_event_session: ($) =>
+      prec.right(
+        seq(
+          $.keyword_alter,
+          $.keyword_event,
+          $.keyword_session,
+          field('name', $.identifier),
+          $.keyword_on,
+          choice($.keyword_server, $.keyword_database),
+          choice($._event_session_body, $.option),
+        ),
+      ),
+    _event_session_body: ($) =>
+      prec.right(
+        choice(
           seq(
-            $.keyword_alter,
-            $.keyword_event,
-            $.keyword_session,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.keyword_database,
-            choice(event_session_body($), $.option),
+            repeat1(
+              prec.right(
+                seq(
+                  choice($._add_event_clause, $._add_target_clause, $._drop_event_clause, $._drop_target_clause),
+                  optional(','),
+                ),
+              ),
+            ),
+            optional($.with_options),
           ),
+          $.with_options,
         ),
       ),
 
