@@ -14,7 +14,6 @@
 // overridden whole, keeping the base's node kinds and fields; each such override says why.
 import base from './base/grammar.js';
 import base_keywords from './base/grammar/keywords.js';
-import { event_session_body } from './base/grammar/statements/create.js';
 import {
   aliased_with_columns,
   write_target,
@@ -96,6 +95,14 @@ export default grammar(base, {
     // `DECLARE @c CURSOR` (a cursor variable) vs `DECLARE c CURSOR ... FOR` (a cursor):
     // only the end of the statement tells.
     [$.identifier, $._cursor_variable],
+    // `ROLLBACK TRANSACTION` followed by a label on the next line (`EndSave:`): the word
+    // may be the transaction's name or the label, and only the `:` after it tells.
+    [$.commit_statement],
+    [$.rollback_statement],
+    // `ALTER ... AUDIT SPECIFICATION s DROP (...)` followed by `DROP DATABASE AUDIT
+    // SPECIFICATION s`: the DROP may start another action or the next statement, and only
+    // the token after it (`(` or a class word) tells.
+    [$.audit_specification_statement],
   ],
 
   rules: {
@@ -150,6 +157,20 @@ export default grammar(base, {
     keyword_generated: (_) => keyword('generated'),
     keyword_always: (_) => keyword('always'),
     keyword_hidden: (_) => keyword('hidden'),
+    keyword_sensitivity: (_) => keyword('sensitivity'),
+    keyword_classification: (_) => keyword('classification'),
+    keyword_replica: (_) => keyword('replica'),
+    // A lexical precedence of 1 lets a complete shorter keyword win over a longer word it
+    // starts, so the base's REPLICATION takes ours too, or REPLICA would cut it short.
+    keyword_replication: (_) => keyword('replication'),
+    keyword_listener: (_) => keyword('listener'),
+    keyword_copy: (_) => keyword('copy'),
+    keyword_platform: (_) => keyword('platform'),
+    keyword_shutdown: (_) => keyword('shutdown'),
+    keyword_federation: (_) => keyword('federation'),
+    keyword_insensitive: (_) => keyword('insensitive'),
+    keyword_scroll: (_) => keyword('scroll'),
+    keyword_offsets: (_) => keyword('offsets'),
 
     // ---------------------------------------------------------------------------------
     // Script structure: SQLCMD lines are batch items beside statements, like the base's
@@ -285,6 +306,19 @@ export default grammar(base, {
         $.fulltext_stoplist_statement,
         $.audit_specification_statement,
         $.backup_key_statement,
+        $.alter_server_configuration,
+        $.availability_group_statement,
+        $.cryptographic_provider_statement,
+        $.database_encryption_key_statement,
+        $.search_property_list_statement,
+        $.add_sensitivity_classification,
+        $.drop_sensitivity_classification,
+        $.workload_classifier_statement,
+        $.external_object_statement,
+        $.create_external_table,
+        $.copy_into_statement,
+        $.shutdown_statement,
+        $.federation_statement,
         prec(-1, $.sqlcmd_variable),
       ),
 
@@ -318,6 +352,8 @@ export default grammar(base, {
             seq(
               optional(seq(field('return_status', $.identifier), '=')),
               field('procedure', $.object_reference),
+              // `EXEC dbo.p;2` runs the numbered procedure 2 of group p.
+              optional(field('number', alias(token(prec(1, /;[0-9]+/)), $.procedure_number))),
               optional($._exec_arguments),
               optional($._execute_options),
             ),
@@ -496,6 +532,8 @@ export default grammar(base, {
             seq(choice($.keyword_database, $.keyword_log), field('name', $.identifier)),
             $.identifier,
           ),
+          // FILE = 'logical_file' | FILEGROUP = 'fg' [, ...]: a piecemeal or file restore
+          optional(comma_list($.backup_file, true)),
           optional(seq($.keyword_from, comma_list($.option, true))),
           optional(seq($.keyword_with, comma_list(choice($.restore_move, $.option), true))),
         ),
@@ -621,7 +659,9 @@ export default grammar(base, {
         seq(
           $.keyword_create,
           $.keyword_database,
-          field('name', $.identifier),
+          // A database may be named SCOPED (the word after it tells it from CREATE DATABASE
+          // SCOPED CREDENTIAL).
+          field('name', choice($.identifier, alias($.keyword_scoped, $.identifier))),
           repeat(
             choice(
               $.option,
@@ -631,6 +671,10 @@ export default grammar(base, {
               $.with_clause,
               seq($.keyword_for, $.identifier),
               seq($.keyword_as, $.keyword_snapshot, $.keyword_of, field('source', $.identifier)),
+              // Azure SQL Database: (MAXSIZE = 1 GB, EDITION = 'x', SERVICE_OBJECTIVE = ...) and
+              // AS COPY OF [server.]database
+              paren_list($.option, true),
+              seq($.keyword_as, $.keyword_copy, $.keyword_of, field('source', $.object_reference)),
             ),
           ),
         ),
@@ -657,6 +701,30 @@ export default grammar(base, {
     alter_database: ($, original) =>
       choice(
         original,
+        // ALTER DATABASE scoped { SET option [, ...] | COLLATE name }: a database named SCOPED,
+        // told from SCOPED CONFIGURATION by the word after it.
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_database,
+            field('name', alias($.keyword_scoped, $.identifier)),
+            choice(seq($.keyword_set, comma_list($.option, true)), seq($.keyword_collate, $.identifier)),
+          ),
+        ),
+        // ALTER DATABASE SCOPED CONFIGURATION FOR SECONDARY CLEAR PROCEDURE_CACHE [plan_handle]
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_database,
+            $.keyword_scoped,
+            $.keyword_configuration,
+            $.keyword_for,
+            $.keyword_secondary,
+            $.keyword_clear,
+            $.keyword_procedure_cache,
+            optional($.literal),
+          ),
+        ),
         prec.right(
           seq(
             $.keyword_alter,
@@ -685,6 +753,19 @@ export default grammar(base, {
               seq($.keyword_modify, $.keyword_file, paren_list($.option, true)),
               seq($.keyword_modify, $.keyword_name, '=', field('new_name', $.identifier)),
               seq($.keyword_remove, choice($.keyword_file, $.keyword_filegroup), $.identifier),
+              // Azure: MODIFY (SERVICE_OBJECTIVE = ..., MAXSIZE = ...) [WITH MANUAL_CUTOVER]
+              seq($.keyword_modify, paren_list($.option, true), optional(seq($.keyword_with, $.identifier))),
+              // PERFORM_CUTOVER
+              $.identifier,
+              // SET HADR AVAILABILITY GROUP = group
+              seq(
+                $.keyword_set,
+                $.identifier,
+                $.keyword_availability,
+                $.keyword_group,
+                '=',
+                field('availability_group', $.identifier),
+              ),
             ),
           ),
         ),
@@ -706,6 +787,8 @@ export default grammar(base, {
               choice($.keyword_database, seq($.keyword_all, $.keyword_server), $.keyword_server, $.object_reference),
             ),
           ),
+          // DROP EXTERNAL LIBRARY name AUTHORIZATION owner
+          optional(seq($.keyword_authorization, field('owner', $.identifier))),
         ),
       ),
 
@@ -718,7 +801,11 @@ export default grammar(base, {
           seq($.keyword_resource, $.keyword_pool),
           $.keyword_library,
           $.keyword_language,
+          $.keyword_model,
         )),
+        seq($.keyword_cryptographic, $.keyword_provider),
+        seq($.keyword_workload, $.keyword_classifier),
+        $.keyword_federation,
         seq($.keyword_server, $.keyword_audit, optional($.keyword_specification)),
         seq($.keyword_database, $.keyword_audit, $.keyword_specification),
         seq($.keyword_event, $.keyword_notification),
@@ -834,6 +921,33 @@ export default grammar(base, {
       choice(
         original,
         $._cursor_assignment,
+        // SET OFFSETS SELECT, FROM, ... { ON | OFF } (deprecated): the statement kinds are keywords
+        seq(
+          $.keyword_set,
+          $.keyword_offsets,
+          comma_list(
+            choice(
+              $.identifier,
+              $.keyword_select,
+              $.keyword_from,
+              $.keyword_order,
+              $.keyword_table,
+              $.keyword_procedure,
+              $.keyword_execute,
+            ),
+            true,
+          ),
+          choice($.keyword_on, $.keyword_off),
+        ),
+        // SET FIPS_FLAGGER 'entry', QUERY_GOVERNOR_COST_LIMIT 10 — several options with values
+        prec.right(
+          seq(
+            $.keyword_set,
+            $.object_reference,
+            choice($._expression, $.keyword_on, $.keyword_off),
+            repeat1(seq(',', $.object_reference, choice($._expression, $.keyword_on, $.keyword_off))),
+          ),
+        ),
         seq(
           $.keyword_set,
           $.keyword_statistics,
@@ -880,17 +994,18 @@ export default grammar(base, {
         ),
       ),
 
-    // { CREATE | ALTER } BROKER PRIORITY name FOR CONVERSATION SET (options)
+    // { CREATE | ALTER } BROKER PRIORITY name FOR CONVERSATION [SET (options)]
     broker_priority_statement: ($) =>
-      seq(
-        choice($.keyword_create, $.keyword_alter),
-        $.keyword_broker,
-        $.keyword_priority,
-        field('name', $.identifier),
-        $.keyword_for,
-        $.keyword_conversation,
-        $.keyword_set,
-        paren_list($.option, true),
+      prec.right(
+        seq(
+          choice($.keyword_create, $.keyword_alter),
+          $.keyword_broker,
+          $.keyword_priority,
+          field('name', $.identifier),
+          $.keyword_for,
+          $.keyword_conversation,
+          optional(seq($.keyword_set, paren_list($.option, true))),
+        ),
       ),
 
     // { CREATE | ALTER } REMOTE SERVICE BINDING name [AUTHORIZATION owner]
@@ -919,9 +1034,20 @@ export default grammar(base, {
           optional(seq($.keyword_authorization, field('owner', $.identifier))),
           optional(seq($.keyword_state, '=', $.identifier)),
           optional(seq($.keyword_as, field('protocol', $.identifier), paren_list($.option, true))),
-          optional(seq($.keyword_for, field('payload', $.identifier), paren_list($.option, true))),
+          optional(
+            seq(
+              $.keyword_for,
+              field('payload', $.identifier),
+              paren_list(choice($.option, alias($._endpoint_option, $.option)), true),
+            ),
+          ),
         ),
       ),
+
+    // A payload option whose value is several words: AUTHENTICATION = CERTIFICATE c,
+    // ENCRYPTION = REQUIRED ALGORITHM AES.
+    _endpoint_option: ($) =>
+      seq(field('name', $.identifier), '=', field('value', $.identifier), repeat1(field('value', $.identifier))),
 
     // ALTER MESSAGE TYPE name VALIDATION = x [WITH SCHEMA COLLECTION c]
     alter_message_type: ($) =>
@@ -1023,6 +1149,8 @@ export default grammar(base, {
               seq($.keyword_from, $.object_reference, optional($.keyword_stoplist)),
               seq($.keyword_authorization, field('owner', $.identifier)),
               seq(choice($.keyword_add, $.keyword_drop), $._option_literal, $.keyword_language, $._option_literal),
+              // DROP ALL [LANGUAGE x]
+              prec.right(seq($.keyword_drop, $.keyword_all, optional(seq($.keyword_language, $._option_literal)))),
             ),
           ),
         ),
@@ -1031,19 +1159,18 @@ export default grammar(base, {
     // { CREATE | ALTER } { SERVER | DATABASE } AUDIT SPECIFICATION name
     //   [FOR SERVER AUDIT audit] [{ ADD | DROP } ( group | actions ON securable BY principals )
     //   [, ...]] [WITH (STATE = { ON | OFF })]
+    // No prec.right: see the conflicts entry for a DROP after the last action.
     audit_specification_statement: ($) =>
-      prec.right(
-        seq(
-          choice($.keyword_create, $.keyword_alter),
-          choice($.keyword_server, $.keyword_database),
-          $.keyword_audit,
-          $.keyword_specification,
-          field('name', $.identifier),
-          optional(seq($.keyword_for, $.keyword_server, $.keyword_audit, field('audit', $.identifier))),
-          // SSMS's templates leave out the comma between actions; SQL Server's grammar has it.
-          repeat(seq($.audit_action, optional(','))),
-          optional($.with_options),
-        ),
+      seq(
+        choice($.keyword_create, $.keyword_alter),
+        choice($.keyword_server, $.keyword_database),
+        $.keyword_audit,
+        $.keyword_specification,
+        field('name', $.identifier),
+        optional(seq($.keyword_for, $.keyword_server, $.keyword_audit, field('audit', $.identifier))),
+        // SSMS's templates leave out the comma between actions; SQL Server's grammar has it.
+        repeat(seq($.audit_action, optional(','))),
+        optional($.with_options),
       ),
 
     audit_action: ($) =>
@@ -1091,6 +1218,600 @@ export default grammar(base, {
           '=',
           field('file', $.literal),
           optional(choice($.private_key_clause, $.encryption_mechanism)),
+        ),
+      ),
+
+    // ---------------------------------------------------------------------------------
+    // Server-level configuration and high availability.
+    //
+    // ALTER SERVER CONFIGURATION SET setting, where a setting is a few words and then
+    // `= value [, ...]` (PROCESS AFFINITY CPU = 1, 3 TO 5; DIAGNOSTICS LOG MAX_SIZE = 10 MB;
+    // HADR CLUSTER CONTEXT = LOCAL) or `ON [(options)]` / `OFF` (SOFTNUMA ON; BUFFER POOL
+    // EXTENSION ON (FILENAME = 'f', SIZE = 10 GB); EXTERNAL AUTHENTICATION OFF).
+    alter_server_configuration: ($) =>
+      seq(
+        $.keyword_alter,
+        $.keyword_server,
+        $.keyword_configuration,
+        $.keyword_set,
+        field('setting', $.server_configuration_setting),
+      ),
+
+    server_configuration_setting: ($) =>
+      prec.right(
+        seq(
+          repeat1(choice($.identifier, $.keyword_log, $.keyword_property, $.keyword_pool, $.keyword_external)),
+          optional(
+            choice(
+              seq('=', comma_list(field('value', choice($.affinity_range, $._option_value)), true)),
+              seq(choice($.keyword_on, $.keyword_off), optional(paren_list($.option, true))),
+            ),
+          ),
+        ),
+      ),
+
+    // `3 TO 5` in a CPU, NUMA node or scheduler affinity list.
+    affinity_range: ($) => seq(field('from', $.literal), $.keyword_to, field('to', $.literal)),
+
+    // { CREATE AVAILABILITY GROUP name [WITH (options)] FOR [DATABASE db [, ...]]
+    //     REPLICA ON replica [, ...] [LISTENER ...]
+    // | ALTER AVAILABILITY GROUP name { SET (options) | { ADD | REMOVE } DATABASE db [, ...]
+    //     | { ADD | MODIFY } REPLICA ON replica [, ...] | REMOVE REPLICA ON 'server' [, ...]
+    //     | { ADD | MODIFY | RESTART | REMOVE } LISTENER ... | { GRANT | DENY } CREATE ANY DATABASE
+    //     | JOIN | ONLINE | OFFLINE | FAILOVER | FORCE_FAILOVER_ALLOW_DATA_LOSS [WITH (options)] } }
+    availability_group_statement: ($) =>
+      prec.right(
+        choice(
+          seq(
+            $.keyword_create,
+            $.keyword_availability,
+            $.keyword_group,
+            field('name', $.identifier),
+            optional($.with_options),
+            $.keyword_for,
+            optional(seq($.keyword_database, comma_list(field('database', $.identifier), true))),
+            $.keyword_replica,
+            $.keyword_on,
+            comma_list($.availability_replica, true),
+            optional(seq(optional(','), $.availability_group_listener)),
+          ),
+          seq(
+            $.keyword_alter,
+            $.keyword_availability,
+            $.keyword_group,
+            field('name', $.identifier),
+            choice(
+              seq($.keyword_set, paren_list($.option, true)),
+              seq(choice($.keyword_add, $.keyword_remove), $.keyword_database, comma_list(field('database', $.identifier), true)),
+              seq(choice($.keyword_add, $.keyword_modify), $.keyword_replica, $.keyword_on, comma_list($.availability_replica, true)),
+              seq($.keyword_remove, $.keyword_replica, $.keyword_on, comma_list(field('server', $.literal), true)),
+              seq(choice($.keyword_add, $.keyword_modify), $.availability_group_listener),
+              seq(choice($.keyword_restart, $.keyword_remove), $.keyword_listener, field('listener', $.literal)),
+              seq(choice($.keyword_grant, $.keyword_deny), $.keyword_create, $.keyword_any, $.keyword_database),
+              seq(field('action', $.identifier), optional($.with_options)),
+            ),
+          ),
+        ),
+      ),
+
+    // 'server' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, SECONDARY_ROLE (...), ...)
+    availability_replica: ($) =>
+      seq(field('server', $.literal), $.keyword_with, paren_list($.option, true)),
+
+    // LISTENER 'name' (WITH IP (('10.0.0.5', '255.255.255.0') [, ...]) | WITH DHCP [ON (...)], PORT = n)
+    availability_group_listener: ($) =>
+      seq(
+        $.keyword_listener,
+        field('name', $.literal),
+        paren_list(
+          choice(
+            seq(
+              $.keyword_with,
+              $.identifier,
+              optional($.keyword_on),
+              optional(paren_list(choice($.literal, paren_list($.literal, true)), true)),
+            ),
+            $.option,
+          ),
+          true,
+        ),
+      ),
+
+    // { CREATE | ALTER } CRYPTOGRAPHIC PROVIDER name FROM FILE = 'path'
+    // ALTER CRYPTOGRAPHIC PROVIDER name { ENABLE | DISABLE }
+    cryptographic_provider_statement: ($) =>
+      seq(
+        choice($.keyword_create, $.keyword_alter),
+        $.keyword_cryptographic,
+        $.keyword_provider,
+        field('name', $.identifier),
+        choice(
+          seq($.keyword_from, $.keyword_file, '=', field('file', $.literal)),
+          $.keyword_enable,
+          $.keyword_disable,
+        ),
+      ),
+
+    // { CREATE | ALTER } DATABASE ENCRYPTION KEY [REGENERATE] [WITH ALGORITHM = x]
+    //   [ENCRYPTION BY SERVER { CERTIFICATE | ASYMMETRIC KEY } name]
+    // DROP DATABASE ENCRYPTION KEY
+    database_encryption_key_statement: ($) =>
+      prec.right(
+        choice(
+          seq(
+            choice($.keyword_create, $.keyword_alter),
+            $.keyword_database,
+            $.keyword_encryption,
+            $.keyword_key,
+            optional($.keyword_regenerate),
+            optional(seq($.keyword_with, $.identifier, '=', field('algorithm', $.identifier))),
+            optional(
+              seq(
+                $.keyword_encryption,
+                $.keyword_by,
+                $.keyword_server,
+                choice($.keyword_certificate, seq($.keyword_asymmetric, $.keyword_key)),
+                field('encryptor', $.identifier),
+              ),
+            ),
+          ),
+          seq($.keyword_drop, $.keyword_database, $.keyword_encryption, $.keyword_key),
+        ),
+      ),
+
+    // CREATE SEARCH PROPERTY LIST name [FROM [db.]source] [AUTHORIZATION owner]
+    // ALTER SEARCH PROPERTY LIST name { ADD 'property' WITH (options) | DROP 'property' }
+    search_property_list_statement: ($) =>
+      prec.right(
+        choice(
+          seq(
+            $.keyword_create,
+            $.keyword_search,
+            $.keyword_property,
+            $.keyword_list,
+            field('name', $.identifier),
+            optional(seq($.keyword_from, field('source', $.object_reference))),
+            optional(seq($.keyword_authorization, field('owner', $.identifier))),
+          ),
+          seq(
+            $.keyword_alter,
+            $.keyword_search,
+            $.keyword_property,
+            $.keyword_list,
+            field('name', $.identifier),
+            choice(
+              seq($.keyword_add, field('property', $.literal), $.with_options),
+              seq($.keyword_drop, field('property', $.literal)),
+            ),
+          ),
+        ),
+      ),
+
+    // ADD SENSITIVITY CLASSIFICATION TO column [, ...] WITH (LABEL = 'x', INFORMATION_TYPE = 'y', RANK = r)
+    add_sensitivity_classification: ($) =>
+      prec.right(
+        seq(
+          $.keyword_add,
+          $.keyword_sensitivity,
+          $.keyword_classification,
+          $.keyword_to,
+          comma_list(field('column', $.object_reference), true),
+          optional($.with_options),
+        ),
+      ),
+
+    // DROP SENSITIVITY CLASSIFICATION FROM column [, ...]
+    drop_sensitivity_classification: ($) =>
+      seq(
+        $.keyword_drop,
+        $.keyword_sensitivity,
+        $.keyword_classification,
+        $.keyword_from,
+        comma_list(field('column', $.object_reference), true),
+      ),
+
+    // CREATE WORKLOAD CLASSIFIER name WITH (WORKLOAD_GROUP = 'g', MEMBERNAME = 'm', ...)
+    workload_classifier_statement: ($) =>
+      seq(
+        $.keyword_create,
+        $.keyword_workload,
+        $.keyword_classifier,
+        field('name', $.identifier),
+        $.with_options,
+      ),
+
+    // External libraries, languages and models:
+    //   CREATE EXTERNAL LIBRARY name [AUTHORIZATION owner] FROM (CONTENT = x [, PLATFORM = p]) [, ...]
+    //     WITH (LANGUAGE = 'R')
+    //   ALTER EXTERNAL LIBRARY name [AUTHORIZATION owner] SET (CONTENT = x) WITH (LANGUAGE = 'R')
+    //   CREATE EXTERNAL LANGUAGE name [AUTHORIZATION owner] FROM (CONTENT = x, FILE_NAME = 'f') [, ...]
+    //   ALTER EXTERNAL LANGUAGE name [AUTHORIZATION owner] { SET | ADD } (options) | REMOVE PLATFORM p
+    //   CREATE EXTERNAL MODEL name [AUTHORIZATION owner] WITH (LOCATION = 'x', ...)
+    //   ALTER EXTERNAL MODEL name SET (options)
+    external_object_statement: ($) =>
+      prec.right(
+        seq(
+          choice($.keyword_create, $.keyword_alter),
+          $.keyword_external,
+          choice($.keyword_library, $.keyword_language, $.keyword_model),
+          field('name', $.identifier),
+          optional(seq($.keyword_authorization, field('owner', $.identifier))),
+          choice(
+            seq(choice($.keyword_from, $.keyword_set, $.keyword_add), comma_list(paren_list($.option, true), true), optional($.with_options)),
+            $.with_options,
+            seq($.keyword_remove, $.keyword_platform, field('platform', $.identifier)),
+          ),
+        ),
+      ),
+
+    // CREATE EXTERNAL TABLE name WITH (LOCATION = 'x', DATA_SOURCE = d, ...) AS query
+    // (CETAS). With a column list it is the base's create_table.
+    create_external_table: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_external,
+          $.keyword_table,
+          field('name', $.object_reference),
+          $.with_options,
+          $.keyword_as,
+          field('query', $._dml_read),
+        ),
+      ),
+
+    // COPY INTO table [(column [DEFAULT value] [field_number] [, ...])] FROM 'url' [, ...]
+    //   [WITH (option [, ...])]  (Azure Synapse)
+    copy_into_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_copy,
+          $.keyword_into,
+          field('table', $.object_reference),
+          optional(paren_list($.copy_column, true)),
+          $.keyword_from,
+          comma_list(field('source', $.literal), true),
+          optional($.with_options),
+        ),
+      ),
+
+    copy_column: ($) =>
+      seq(
+        field('name', $.identifier),
+        optional(seq($.keyword_default, field('default', $.literal))),
+        optional(field('field_number', $.literal)),
+      ),
+
+    // SHUTDOWN [WITH NOWAIT]
+    shutdown_statement: ($) =>
+      prec.right(seq($.keyword_shutdown, optional(seq($.keyword_with, $.keyword_nowait)))),
+
+    // ---------------------------------------------------------------------------------
+    // Backup and restore with file and filegroup lists.
+    //
+    // BACKUP { DATABASE | LOG } name [file_or_filegroup [, ...]] [TO device [, ...]]
+    //   [WITH option [, ...]] — overridden for the FILE = / FILEGROUP = list and for
+    // BACKUP LOG d WITH TRUNCATE_ONLY, which has no device. The name gets a field.
+    backup_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_backup,
+          choice($.keyword_database, $.keyword_log),
+          field('name', $.identifier),
+          optional(comma_list($.backup_file, true)),
+          optional(seq($.keyword_to, comma_list($.option, true))),
+          optional($.with_clause),
+        ),
+      ),
+
+    // FILE = 'logical_name' | FILEGROUP = 'name' | FILE = ('a', @b) | READ_WRITE_FILEGROUPS
+    backup_file: ($) =>
+      choice(
+        seq(
+          choice($.keyword_file, $.keyword_filegroup),
+          '=',
+          choice(field('file', $._option_literal), paren_list(field('file', $._option_literal), true)),
+        ),
+        alias(keyword('read_write_filegroups'), $.identifier),
+      ),
+
+    // COMMIT [TRAN[SACTION] [name]] [WITH (DELAYED_DURABILITY = { ON | OFF })]: overridden
+    // for the durability option. A name is not read across a line's end into a label:
+    // `ROLLBACK TRANSACTION` then `EndSave:` on the next line is SSMS's job-step idiom, and
+    // SQL Server reads the word before `:` as a label, so the parser forks there (see
+    // `conflicts`) and the branch that meets `:` dies.
+    commit_statement: ($) =>
+      seq(
+        $.keyword_commit,
+        optional(
+          choice(
+            seq($._transaction_keyword, optional(prec.dynamic(1, field('name', $.identifier)))),
+            $.keyword_work,
+          ),
+        ),
+        optional($.with_options),
+      ),
+
+    rollback_statement: ($) =>
+      seq(
+        $.keyword_rollback,
+        optional(
+          choice(
+            seq($._transaction_keyword, optional(prec.dynamic(1, field('name', $.identifier)))),
+            $.keyword_work,
+          ),
+        ),
+      ),
+
+    // BEGIN [DISTRIBUTED] TRAN[SACTION] [name [WITH MARK ['description' | @variable]]]
+    begin_transaction_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_begin,
+          optional($.keyword_distributed),
+          $._transaction_keyword,
+          optional(field('name', $.identifier)),
+          optional(
+            seq(
+              $.keyword_with,
+              $.keyword_mark,
+              optional(field('description', choice($.literal, alias($._tsql_parameter, $.identifier)))),
+            ),
+          ),
+        ),
+      ),
+
+    // KILL { session_id | 'UOW' } [WITH STATUSONLY]; a negative id is the orphaned
+    // distributed transaction form.
+    kill_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_kill,
+          field('session', choice($.literal, alias($._signed_literal, $.unary_expression))),
+          optional(seq($.keyword_with, $.identifier)),
+        ),
+      ),
+
+    // CREATE SECURITY POLICY name [ADD predicate [, ...]] [WITH (...)] [NOT FOR REPLICATION]:
+    // overridden because a policy may be created empty and given predicates later.
+    create_security_policy: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_security,
+          $.keyword_policy,
+          field('name', $.object_reference),
+          optional(comma_list(alias($._add_security_predicate, $.security_predicate), true)),
+          optional($.with_options),
+          optional($._not_for_replication),
+        ),
+      ),
+
+    // CREATE FULLTEXT INDEX ON table [(column ...)] KEY INDEX index
+    //   [ON { catalog | (FILEGROUP fg [, catalog]) }] [WITH { (options) | options }]:
+    // overridden because the column list is optional, the ON clause may name a filegroup
+    // and the options may be parenthesized.
+    create_fulltext_index: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_fulltext,
+          $.keyword_index,
+          $.keyword_on,
+          field('table', $.object_reference),
+          optional(paren_list($.fulltext_index_column, true)),
+          $.keyword_key,
+          $.keyword_index,
+          field('key_index', $.identifier),
+          optional(
+            seq(
+              $.keyword_on,
+              choice(
+                field('catalog', $.identifier),
+                paren_list(choice(seq($.keyword_filegroup, field('filegroup', $.identifier)), field('catalog', $.identifier)), true),
+              ),
+            ),
+          ),
+          optional(choice($.with_options, $.with_clause)),
+        ),
+      ),
+
+    // ALTER FULLTEXT INDEX ON table SET { STOPLIST | SEARCH PROPERTY LIST } [=] value
+    //   [WITH NO POPULATION] and ALTER COLUMN c { ADD | DROP } STATISTICAL_SEMANTICS.
+    alter_fulltext_index: ($, original) =>
+      choice(
+        original,
+        seq(
+          $.keyword_alter,
+          $.keyword_fulltext,
+          $.keyword_index,
+          $.keyword_on,
+          $.object_reference,
+          choice(
+            seq(
+              $.keyword_set,
+              choice($.keyword_stoplist, seq($.keyword_search, $.keyword_property, $.keyword_list)),
+              optional('='),
+              field('value', choice($.identifier, $.keyword_off)),
+            ),
+            seq(
+              $.keyword_alter,
+              $.keyword_column,
+              field('column', $.identifier),
+              choice($.keyword_add, $.keyword_drop),
+              $.identifier,
+            ),
+          ),
+          optional($.with_clause),
+        ),
+      ),
+
+    // WRITETEXT [BULK] table.column ptr [WITH LOG] data
+    // UPDATETEXT [BULK] table.column ptr offset delete_length [WITH LOG] [data | table.column ptr]
+    // overridden for BULK and for NULL and negative numbers as arguments.
+    writetext_statement: ($) =>
+      seq(
+        $.keyword_writetext,
+        optional($.keyword_bulk),
+        $.object_reference,
+        $._text_argument,
+        optional(seq($.keyword_with, $.keyword_log)),
+        $._text_argument,
+      ),
+
+    updatetext_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_updatetext,
+          optional($.keyword_bulk),
+          $.object_reference,
+          $._text_argument,
+          $._text_argument,
+          $._text_argument,
+          optional(seq($.keyword_with, $.keyword_log)),
+          repeat($._text_argument),
+        ),
+      ),
+
+    _text_argument: ($, original) =>
+      choice(original, $.keyword_null, alias($._signed_literal, $.unary_expression)),
+
+    // ALTER SERVER AUDIT name { [TO target [(options)]] [WITH (options)] [WHERE predicate]
+    //   | REMOVE WHERE | MODIFY NAME = new_name }: overridden because the base's repeated
+    // clause choice rejected the target's option list and had no REMOVE WHERE.
+    alter_server_audit: ($) =>
+      prec.right(
+        seq(
+          $.keyword_alter,
+          $.keyword_server,
+          $.keyword_audit,
+          field('name', $.identifier),
+          choice(
+            seq($._server_audit_target, optional($.with_options), optional($.where)),
+            seq($.with_options, optional($.where)),
+            $.where,
+            seq($.keyword_remove, $.keyword_where),
+            seq($.keyword_modify, $.keyword_name, '=', field('new_name', $.identifier)),
+          ),
+        ),
+      ),
+
+    // CREATE SERVER AUDIT name TO target [(options)] [WITH (options)] [WHERE predicate]
+    create_server_audit: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_server,
+          $.keyword_audit,
+          field('name', $.identifier),
+          $._server_audit_target,
+          optional($.with_options),
+          optional($.where),
+        ),
+      ),
+
+    // TO { FILE | URL | APPLICATION_LOG | SECURITY_LOG | EXTERNAL_MONITOR } [(options)]
+    // prec.right: a `(` after the target is its option list, not a parenthesized query
+    // starting the next statement.
+    _server_audit_target: ($) =>
+      prec.right(
+        seq(
+          $.keyword_to,
+          field('target', choice($.identifier, alias($.keyword_file, $.identifier))),
+          optional(paren_list($.option, true)),
+        ),
+      ),
+
+    // DECLARE name [INSENSITIVE] [SCROLL] CURSOR [options] FOR query: overridden for the ISO
+    // options before CURSOR.
+    declare_cursor_statement: ($) =>
+      seq(
+        $.keyword_declare,
+        field('name', $.identifier),
+        optional($.keyword_insensitive),
+        optional($.keyword_scroll),
+        $.keyword_cursor,
+        repeat($.identifier),
+        $.keyword_for,
+        $._dml_read,
+      ),
+
+    // DBCC command [(arguments)] [WITH option [, ...]]: overridden for the joined result
+    // options of SHOW_STATISTICS (`WITH STAT_HEADER JOIN DENSITY_VECTOR`).
+    // No prec.right, as in the base: its conflicts entry forks a trailing WITH.
+    dbcc_statement: ($) =>
+      seq(
+        $.keyword_dbcc,
+        $.identifier,
+        optional(paren_list($._expression, false)),
+        optional(alias($._dbcc_with, $.with_clause)),
+      ),
+    _dbcc_with: ($) =>
+      prec.right(seq($.keyword_with, comma_list(seq($.option, repeat(seq($.keyword_join, $.option))), true))),
+
+    // SEND ON CONVERSATION [(] handle [, ...] [)] [MESSAGE TYPE type] [(body)]: overridden
+    // because a handle in the list may itself be parenthesized.
+    send_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_send,
+          $.keyword_on,
+          $.keyword_conversation,
+          choice(
+            field('handle', $.identifier),
+            paren_list(choice(field('handle', $.identifier), wrapped_in_parenthesis(field('handle', $.identifier))), true),
+          ),
+          optional(seq($.keyword_message, $.keyword_type, field('message_type', $.identifier))),
+          optional(wrapped_in_parenthesis(field('body', $._expression))),
+        ),
+      ),
+
+    // Azure SQL Database federations (retired, still in old scripts):
+    //   CREATE FEDERATION name (distribution type RANGE)
+    //   ALTER FEDERATION name { SPLIT AT (distribution = value) | DROP AT ({ LOW | HIGH } distribution = value) }
+    //   USE FEDERATION { ROOT WITH RESET | name (distribution = value) WITH FILTERING = { ON | OFF }, RESET }
+    federation_statement: ($) =>
+      choice(
+        seq(
+          $.keyword_create,
+          $.keyword_federation,
+          field('name', $.identifier),
+          '(',
+          field('distribution', $.identifier),
+          $._type,
+          $.keyword_range,
+          ')',
+        ),
+        seq(
+          $.keyword_alter,
+          $.keyword_federation,
+          field('name', $.identifier),
+          choice($.identifier, $.keyword_drop),
+          $.keyword_at,
+          '(',
+          optional($.identifier),
+          field('distribution', $.identifier),
+          '=',
+          field('value', $._expression),
+          ')',
+        ),
+        prec.right(
+          seq(
+            $.keyword_use,
+            $.keyword_federation,
+            choice(
+              seq($.identifier, $.keyword_with, $.identifier),
+              seq(
+                field('name', $.identifier),
+                '(',
+                field('distribution', $.identifier),
+                '=',
+                field('value', $._expression),
+                ')',
+                $.keyword_with,
+                comma_list($.option, true),
+              ),
+            ),
+          ),
         ),
       ),
 
@@ -1190,34 +1911,48 @@ export default grammar(base, {
     // `[XML]` where a type is expected: the xml type as SSMS scripts it.
     _bracketed_xml: (_) => token(prec(2, /\[[xX][mM][lL]\]/)),
 
-    create_event_session: ($, original) =>
-      choice(
-        original,
-        prec.right(
-          seq(
-            $.keyword_create,
-            $.keyword_event,
-            $.keyword_session,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.keyword_database,
-            event_session_body($),
-          ),
+    // { CREATE | ALTER } EVENT SESSION name ON { SERVER | DATABASE } clauses [WITH (options)]:
+    // overridden because SSMS scripts leave out the comma between ADD TARGET clauses (and
+    // between events), which SQL Server accepts, and the clauses may come in any order.
+    create_event_session: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_event,
+          $.keyword_session,
+          field('name', $.identifier),
+          $.keyword_on,
+          choice($.keyword_server, $.keyword_database),
+          $._event_session_body,
         ),
       ),
-    alter_event_session: ($, original) =>
-      choice(
-        original,
-        prec.right(
+    alter_event_session: ($) =>
+      prec.right(
+        seq(
+          $.keyword_alter,
+          $.keyword_event,
+          $.keyword_session,
+          field('name', $.identifier),
+          $.keyword_on,
+          choice($.keyword_server, $.keyword_database),
+          choice($._event_session_body, $.option),
+        ),
+      ),
+    _event_session_body: ($) =>
+      prec.right(
+        choice(
           seq(
-            $.keyword_alter,
-            $.keyword_event,
-            $.keyword_session,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.keyword_database,
-            choice(event_session_body($), $.option),
+            repeat1(
+              prec.right(
+                seq(
+                  choice($._add_event_clause, $._add_target_clause, $._drop_event_clause, $._drop_target_clause),
+                  optional(','),
+                ),
+              ),
+            ),
+            optional($.with_options),
           ),
+          $.with_options,
         ),
       ),
 
@@ -1740,6 +2475,9 @@ export default grammar(base, {
         prec.right(1, seq($.template_parameter, $.identifier)),
         // collect_statement = (1) in extended events sessions
         wrapped_in_parenthesis($.literal),
+        // MAXDOP = PRIMARY (a secondary follows the primary), MAXDOP = -1
+        $.keyword_primary,
+        alias($._signed_literal, $.unary_expression),
       ),
     _qualified_option_value: ($) =>
       seq(
@@ -1770,6 +2508,40 @@ export default grammar(base, {
         ),
         // CLEANUP_POLICY = (STALE_QUERY_THRESHOLD_DAYS = 30)
         seq(field('name', $.identifier), '=', paren_list($.option, true)),
+        // Full-text index options: SEARCH PROPERTY LIST [=] { name | OFF }
+        seq(
+          $.keyword_search,
+          $.keyword_property,
+          $.keyword_list,
+          optional('='),
+          field('value', choice($.identifier, $.keyword_off)),
+        ),
+        // Resource pool affinity: AFFINITY SCHEDULER = AUTO, AFFINITY NUMANODE = (0, 2 TO 3)
+        seq(
+          field('name', $.identifier),
+          field('target', $.identifier),
+          '=',
+          field('value', choice($.identifier, paren_list(choice($.literal, $.affinity_range), true))),
+        ),
+        // Backup encryption: SERVER CERTIFICATE = c, SERVER ASYMMETRIC KEY = k. SERVER is
+        // the option's name word, so it stays an identifier (SERVER = 'x' is an option too).
+        seq(
+          field('name', $.identifier),
+          choice($.keyword_certificate, seq($.keyword_asymmetric, $.keyword_key)),
+          '=',
+          field('value', $.identifier),
+        ),
+        // RESTORE ... WITH STOPBEFOREMARK = 'mark' AFTER @datetime
+        seq(field('name', $.identifier), '=', field('value', $._option_value), $.keyword_after, field('after', $._option_literal)),
+        // ALTER USER ... WITH PASSWORD = 'new' OLD_PASSWORD = 'old' (no comma between)
+        seq(
+          field('name', $.identifier),
+          '=',
+          field('value', $.literal),
+          field('old_name', $.identifier),
+          '=',
+          field('old_value', $.literal),
+        ),
       ),
   },
 });

@@ -439,8 +439,20 @@ fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     } else {
         UserSource::Login(name.clone())
     };
+    // `DEFAULT_SCHEMA = NULL` takes the default schema away, and SQL Server then resolves
+    // the user's one-part names in dbo, so that is the schema the model gets.
+    let schema_at = toks.after(&["DEFAULT_SCHEMA", "="]);
+    let default_schema = match schema_at.and_then(|at| toks.node(at)) {
+        Some(null) if null.k() == "literal" && cx.slice(null).eq_ignore_ascii_case("NULL") => {
+            Some(Ident {
+                value: "dbo".to_owned(),
+                range: range(null),
+            })
+        }
+        _ => toks.name_after(&["DEFAULT_SCHEMA", "="]),
+    };
     StatementKind::CreateUser(CreateUser {
-        default_schema: toks.name_after(&["DEFAULT_SCHEMA", "="]),
+        default_schema,
         name,
         source,
         alter,

@@ -32,6 +32,8 @@ CREATE USER [a@contoso.com] FROM EXTERNAL PROVIDER;
 CREATE USER contained WITH PASSWORD = 'x';
 ALTER USER u3 WITH DEFAULT_SCHEMA = dbo;
 ALTER USER u3 WITH LOGIN = l9, NAME = u33;
+ALTER USER u6 WITH DEFAULT_SCHEMA = NULL;
+CREATE USER u7 WITH DEFAULT_SCHEMA = [NULL];
 ",
         expect![[r#"
             CreateUser Bob«[Bob]» source=login:BobLogin«[BobLogin]» schema=sales «CREATE USER [Bob] FOR LOGIN [BobLogin] WITH DEFAULT_SCHEM...»
@@ -43,6 +45,8 @@ ALTER USER u3 WITH LOGIN = l9, NAME = u33;
             CreateUser contained source=Other schema=- «CREATE USER contained WITH PASSWORD = 'x'»
             AlterUser u3 source=Unchanged schema=dbo «ALTER USER u3 WITH DEFAULT_SCHEMA = dbo»
             AlterUser u3 source=login:l9 schema=- «ALTER USER u3 WITH LOGIN = l9, NAME = u33»
+            AlterUser u6 source=Unchanged schema=dbo«NULL» «ALTER USER u6 WITH DEFAULT_SCHEMA = NULL»
+            CreateUser u7 source=login:u7 schema=NULL«[NULL]» «CREATE USER u7 WITH DEFAULT_SCHEMA = [NULL]»
         "#]],
     );
 }
