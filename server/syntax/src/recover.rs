@@ -517,7 +517,9 @@ fn candidates(
         let whole = lexed.boundaries.binary_search(&start).is_ok();
         // The placeholder never overwrites a line break, so that lines stay.
         let room = start + PLACEHOLDER.len() <= end
-            && !text[start..start + PLACEHOLDER.len()].contains(['\n', '\r']);
+            && !text.as_bytes()[start..start + PLACEHOLDER.len()]
+                .iter()
+                .any(|&b| b == b'\n' || b == b'\r');
         if whole && room {
             filled.push((start, end, Fill::Statement));
         }
@@ -998,6 +1000,16 @@ mod tests {
         let lexed = Lexed::new(text, TextRange::new(0, text.len()));
         assert_eq!(lexed.headers, [(0, 43)]);
         assert_eq!(boundaries(text), ["CREATE", "BEGIN", "SELECT", "END"]);
+    }
+
+    /// A placeholder over a region that starts with a non-ASCII character: the room
+    /// check reads bytes, and the blanked region is all ASCII before it is written.
+    #[test]
+    fn a_region_with_non_ascii_text_is_repaired_without_panicking() {
+        let text = "CREATE PROCEDURE p AS\nBEGIN\n    SELECT 1;\n    é\u{a0}é\u{a0} SELECT ( FROM;\n    PRINT 2;\nEND\n";
+        let parsed = crate::parse(text);
+        assert!(!parsed.errors().is_empty());
+        let _ = parsed.lower();
     }
 
     #[test]
