@@ -23,6 +23,8 @@ import {
   paren_list,
   wrapped_in_parenthesis,
   optional_parenthesis,
+  IDENTIFIER_START,
+  IDENTIFIER_CONTINUE,
 } from './base/grammar/helpers.js';
 
 // The keywords that end a permission list rather than continue a permission name.
@@ -473,7 +475,7 @@ export default grammar(base, {
         original,
         $.parenthesized_join,
         prec.right(seq($.static_method_call, optional($._alias))),
-        seq($.object_reference, field('graph_path', $.keyword_for_path), $._alias),
+        prec.right(seq($.object_reference, field('graph_path', $.keyword_for_path), optional($._alias))),
         seq($.object_reference, alias($._bare_table_hint, $.table_hint), $._alias),
         prec.right(seq(wrapped_in_parenthesis(choice($.insert, $.update, $.delete)), aliased_with_columns($))),
       ),
@@ -509,16 +511,16 @@ export default grammar(base, {
       ),
 
     // `type::Method(...)`: a static method of a CLR type (`geography::Point(...)`) and the
-    // old `::fn_name(...)` system-function spelling.
-    _expression: ($, original) => choice(original, $.static_method_call),
+    // old `::fn_name(...)` system-function spelling; without an argument list, a static
+    // property (`t::MaxValue`).
     static_method_call: ($) =>
-      prec(
+      prec.right(
         2,
         seq(
           optional(field('type', $.object_reference)),
           '::',
           field('method', $.identifier),
-          paren_list(field('argument', $._expression)),
+          optional(paren_list(field('argument', $._expression))),
         ),
       ),
 
@@ -718,7 +720,8 @@ export default grammar(base, {
     _index_name: ($) => choice($.identifier, alias($._natural_number, $.literal)),
 
     // CROSS APPLY (VALUES ...) AS v (cols), and APPLY to a table, a temp table or a
-    // table variable (`CROSS APPLY #t cp`), beside the base's function and subquery.
+    // table variable (`CROSS APPLY #t cp`), with a hint, or to a parenthesized join,
+    // beside the base's function and subquery.
     apply_join: ($) =>
       prec.right(
         seq(
@@ -727,7 +730,8 @@ export default grammar(base, {
             $.subquery,
             seq($.invocation, optional($.openjson_schema)),
             wrapped_in_parenthesis($.values),
-            $.object_reference,
+            seq($.object_reference, optional($.table_hint)),
+            $.parenthesized_join,
           ),
           aliased_with_columns($),
         ),
@@ -777,6 +781,70 @@ export default grammar(base, {
     graph_quantifier: ($) =>
       choice('+', seq('{', alias($._natural_number, $.literal), ',', alias($._natural_number, $.literal), '}')),
 
+    // `SELECT match = CASE ... END`: MATCH is a keyword only before a graph pattern's `(`,
+    // so elsewhere in an expression it is a column name.
+    _expression: ($, original) =>
+      choice(
+        original,
+        $.static_method_call,
+        $.odbc_literal,
+        alias($._keyword_column, $.field),
+        alias($._parse_call, $.cast),
+      ),
+    _keyword_column: ($) => prec(-1, field('name', alias($.keyword_match, $.identifier))),
+
+    // ODBC literal escapes: `{guid '...'}`, `{d '2024-01-31'}`, `{ts '...'}`.
+    odbc_literal: ($) => seq('{', field('kind', $.identifier), field('value', $.literal), '}'),
+
+    // FOR BROWSE, the cursor-library clause beside the base's FOR XML / JSON / UPDATE.
+    for_clause: ($, original) => choice(original, seq($.keyword_for, $.keyword_browse)),
+    keyword_browse: (_) => keyword('browse'),
+
+    // Money without a whole part (`$.99`) and a float whose exponent has no digits
+    // (`0.0E`), both of which SQL Server reads.
+    _money: (_) => /\$(\d+(,\d{3})*(\.\d*)?|\.\d+)/,
+    _decimal_number: (_) => /((\d+\.\d*|\.\d+)([eE][+-]?\d*)?)|(\d+[eE][+-]?\d+)/,
+
+    // Object names whose leading parts are left to their defaults: `.db.dbo.t` (no server),
+    // `..dbo.t`, `.db..t`, `...t`, and the column prefix `..t` in `..t.c`.
+    object_reference: ($, original) =>
+      choice(
+        original,
+        seq('.', field('database', $.identifier), '.', field('schema', $.identifier), '.', field('name', $.identifier)),
+        seq('.', field('database', $.identifier), '.', '.', field('name', $.identifier)),
+        seq('.', '.', field('schema', $.identifier), '.', field('name', $.identifier)),
+        seq('.', '.', field('name', $.identifier)),
+        seq('.', '.', '.', field('name', $.identifier)),
+      ),
+
+    // PARSE(x AS type [USING culture]) and TRY_PARSE: a conversion like CAST, so the same
+    // node kind with the same fields.
+    _parse_call: ($) =>
+      seq(
+        field('name', choice(keyword('parse'), keyword('try_parse'))),
+        '(',
+        field('parameter', $._expression),
+        $.keyword_as,
+        $._type,
+        optional(seq($.keyword_using, field('culture', $._expression))),
+        ')',
+      ),
+
+    // An OPENJSON or OPENROWSET(BULK ...) schema column may carry a collation:
+    // `WITH (c nvarchar(100) COLLATE Latin1_General_BIN2 '$.c')`.
+    openjson_column: ($) =>
+      seq(
+        field('name', $.identifier),
+        field('type', $._type),
+        optional(seq($.keyword_collate, field('collation', $.identifier))),
+        optional(field('path', $.literal)),
+        optional(seq($.keyword_as, $.keyword_json)),
+      ),
+
+    // A regular identifier may hold `@` after its first character as well
+    // (`test._@Helper@_$Bug$_AddUser`, `Len@pattern`), as SQL Server's rules allow.
+    _identifier: (_) => new RegExp(`[${IDENTIFIER_START}][${IDENTIFIER_CONTINUE}@]*`),
+
     // SELECT ... INTO t ON filegroup (2017).
     _query_specification_core: ($) =>
       seq(
@@ -791,6 +859,25 @@ export default grammar(base, {
         ...query_rest($),
       ),
 
+    // Its own rule so that the precedence keeps the WITH of every item, not only the first.
+    // The trailing WITH ROLLUP is read here too (the rule is hidden, so the tree is the
+    // same): after an item, only the word after WITH tells the two apart.
+    _group_by_item: ($) =>
+      prec.right(
+        seq(
+          choice($._expression, $.grouping_sets),
+          optional(
+            seq(
+              $.keyword_with,
+              choice(
+                seq('(', alias(keyword('distributed_agg'), $.identifier), ')'),
+                $.keyword_rollup,
+                $.keyword_cube,
+              ),
+            ),
+          ),
+        ),
+      ),
     // GROUP BY c WITH (DISTRIBUTED_AGG): a hint on one grouping column (Synapse), and
     // GROUP BY ... WITH ROLLUP | WITH CUBE (the pre-2008 spelling).
     group_by: ($) =>
@@ -798,14 +885,7 @@ export default grammar(base, {
         seq(
           $.keyword_group,
           $.keyword_by,
-          comma_list(
-            seq(
-              choice($._expression, $.grouping_sets),
-              optional(seq($.keyword_with, '(', alias(keyword('distributed_agg'), $.identifier), ')')),
-            ),
-            true,
-          ),
-          optional(seq($.keyword_with, choice($.keyword_rollup, $.keyword_cube))),
+          comma_list($._group_by_item, true),
         ),
       ),
 
