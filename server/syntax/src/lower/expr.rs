@@ -163,6 +163,29 @@ pub(crate) fn lower(cx: &Cx<'_>, node: Node<'_>, bare_names: bool) -> Expr {
                     range: r,
                 }
             }
+            // `CAST(x AS xml).value(…)`, `(SELECT … FOR XML PATH, TYPE).value(…)`,
+            // `n.query('.').value(…)`: an XML method of any expression.
+            "method_call" => {
+                let (Some(target), Some(method)) = (node.field("target"), node.field("method"))
+                else {
+                    return other(cx, node);
+                };
+                let name = cx.slice(method).to_lowercase();
+                if !is_xml_method(&name) {
+                    return other(cx, node);
+                }
+                let mut cursor = node.walk();
+                let arguments = node
+                    .children_by_field_name("parameter", &mut cursor)
+                    .map(|argument| lower(cx, argument, false))
+                    .collect();
+                Expr::Method {
+                    target: Box::new(lower(cx, target, false)),
+                    name,
+                    arguments,
+                    range: r,
+                }
+            }
             _ => other(cx, node),
         }
     })
@@ -289,7 +312,13 @@ pub(crate) fn condition(cx: &Cx<'_>, node: Node<'_>) -> Condition {
                         negated: operator.k() == "is_not",
                     }
                 }
-                _ => match cx.slice(operator) {
+                // `! =` with a space inside is the operator `!=`.
+                _ => match cx
+                    .slice(operator)
+                    .split_whitespace()
+                    .collect::<String>()
+                    .as_str()
+                {
                     "=" => Condition::Compare {
                         left: lower(cx, left, false),
                         right: lower(cx, right, false),

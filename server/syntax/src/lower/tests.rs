@@ -841,6 +841,33 @@ SELECT @g.STDistance(@h), col.ToString(), s.STAsText(), dbo.Stats(1) FROM dbo.t 
     );
 }
 
+/// An XML method applies to any expression (a cast, a call, another method), and the
+/// lowering reads each as a method of its lowered target.
+#[test]
+fn methods_of_any_expression() {
+    check(
+        "CREATE PROCEDURE dbo.m @x xml AS
+BEGIN
+  DECLARE @n sysname;
+  SET @n = CAST(@x AS xml).value('(/a)[1]', 'sysname');
+  SET @n = EVENTDATA().value('(/E)[1]', 'sysname');
+  SET @n = @x.query('/a').value('.', 'sysname');
+  IF @n LIKE N'\\[%' ESCAPE N'\\' AND @n ! = 'x' PRINT 1;
+END
+",
+        expect![[r#"
+            Create Procedure dbo.m «CREATE PROCEDURE dbo.m @x xml AS BEGIN DECLARE @n sysname...»
+              module header«CREATE PROCEDURE dbo.m @x xml» params=@x types=@x:xml
+                Declare @n sysname «DECLARE @n sysname»
+                Assign @n = convert(@x, xml).value("(/a)[1]", "sysname") «SET @n = CAST(@x AS xml).value('(/a)[1]', 'sysname')»
+                Assign @n = eventdata().value("(/E)[1]", "sysname") «SET @n = EVENTDATA().value('(/E)[1]', 'sysname')»
+                Assign @n = @x.query("/a").value(".", "sysname") «SET @n = @x.query('/a').value('.', 'sysname')»
+                If (other and @n <> "x") then«PRINT 1» «IF @n LIKE N'\[%' ESCAPE N'\' AND @n ! = 'x'»
+                Other «PRINT 1»
+        "#]],
+    );
+}
+
 #[test]
 fn control_flow_is_flattened() {
     check(
