@@ -413,7 +413,8 @@ fn hints(error: Node<'_>, text: &str) -> Hints {
     let mut last_child_end = None;
     let mut run_over = false;
     let mut cursor = error.walk();
-    for child in error.children(&mut cursor) {
+    // Comments are extras: where they fall says nothing of where parsing failed.
+    for child in error.children(&mut cursor).filter(|child| !child.is_extra()) {
         last_child_end = Some(child.end_byte());
         // A `;` neither ends nor continues the run.
         if child.kind() == ";" || run_over {
@@ -431,6 +432,7 @@ fn hints(error: Node<'_>, text: &str) -> Hints {
     let mut cursor = error.walk();
     let children: Vec<usize> = error
         .children(&mut cursor)
+        .filter(|child| !child.is_extra())
         .map(|child| child.start_byte())
         .collect();
     let taken = children.iter().rev().take(4).copied().collect();
