@@ -190,6 +190,19 @@ export default grammar(base, {
     keyword_insensitive: (_) => keyword('insensitive'),
     keyword_scroll: (_) => keyword('scroll'),
     keyword_offsets: (_) => keyword('offsets'),
+    keyword_enforced: (_) => keyword('enforced'),
+    keyword_filestream_on: (_) => keyword('filestream_on'),
+    keyword_selective: (_) => keyword('selective'),
+    keyword_xquery: (_) => keyword('xquery'),
+    keyword_sql: (_) => keyword('sql'),
+    keyword_singleton: (_) => keyword('singleton'),
+    keyword_maxlength: (_) => keyword('maxlength'),
+    keyword_materialized: (_) => keyword('materialized'),
+    keyword_rename: (_) => keyword('rename'),
+    // ON PARTITIONS as one token, like the base's PERIOD FOR SYSTEM_TIME: as two, the ON
+    // after an option's value would be shifted into this clause in CREATE DATABASE ...
+    // CONTAINMENT = NONE ON PRIMARY.
+    keyword_on_partitions: (_) => token(prec(1, seq(make_keyword('on'), /\s+/, make_keyword('partitions')))),
 
     // ---------------------------------------------------------------------------------
     // Script structure: SQLCMD lines are batch items beside statements, like the base's
@@ -323,6 +336,7 @@ export default grammar(base, {
         $.copy_into_statement,
         $.shutdown_statement,
         $.federation_statement,
+        $.rename_statement,
         prec(-1, $.sqlcmd_variable),
       ),
 
@@ -2233,7 +2247,19 @@ export default grammar(base, {
       ),
     atomic_option: ($) =>
       choice(
-        seq($.keyword_transaction, $.keyword_isolation, $.keyword_level, '=', choice($.identifier, $.keyword_snapshot, $.keyword_serializable)),
+        seq(
+          $.keyword_transaction,
+          $.keyword_isolation,
+          $.keyword_level,
+          '=',
+          choice(
+            $.identifier,
+            $.keyword_snapshot,
+            $.keyword_serializable,
+            seq($.keyword_read, choice($.keyword_committed, $.keyword_uncommitted)),
+            seq($.keyword_repeatable, $.keyword_read),
+          ),
+        ),
         $.option,
       ),
 
@@ -2443,11 +2469,17 @@ export default grammar(base, {
         alias($._qualified_field, $.field),
       ),
 
-    // DECLARE @x type NOT NULL [= value] — natively compiled modules.
+    // DECLARE @x type { NULL | NOT NULL } [= value] — natively compiled modules.
     var_declaration: ($, original) =>
       choice(
         original,
-        seq($.identifier, optional($.keyword_as), $._type, $._not_null, optional(seq('=', $._expression))),
+        seq(
+          $.identifier,
+          optional($.keyword_as),
+          $._type,
+          choice($.keyword_null, $._not_null),
+          optional(seq('=', $._expression)),
+        ),
       ),
 
     // DECLARE @c CURSOR — a cursor variable, assigned later with SET @c = CURSOR FOR ...
@@ -2466,22 +2498,24 @@ export default grammar(base, {
         $.keyword_cursor,
       ),
 
-    // A cursor parameter: `@c CURSOR VARYING OUTPUT`, and a natively compiled
-    // procedure's `@p type NOT NULL [= default]`.
-    function_argument: ($, original) =>
+    // A parameter, overridden whole: the base's `@p [AS] type [= default] [OUT[PUT]]
+    // [READONLY]` with an optional NULL / NOT NULL after the type (natively compiled
+    // procedures, CLR aggregates), a default that may be a money constant spelled with a
+    // space (`$ 10.12`), and a cursor parameter `@c CURSOR VARYING OUTPUT`.
+    function_argument: ($) =>
       choice(
-        original,
         seq(
           $.identifier,
           optional($.keyword_as),
           $._type,
-          $._not_null,
-          optional(seq('=', $._expression)),
+          optional(choice($.keyword_null, $._not_null)),
+          optional(seq('=', choice($._expression, alias($._spaced_money, $.literal)))),
           optional(choice($.keyword_out, $.keyword_output)),
           optional($.keyword_readonly),
         ),
         seq($.identifier, $.keyword_cursor, $.keyword_varying, choice($.keyword_out, $.keyword_output)),
       ),
+    _spaced_money: (_) => token(seq(/[+-]?\$[ \t]+/, /\d+(\.\d+)?/)),
 
     // ---------------------------------------------------------------------------------
     // CLR modules: `AS EXTERNAL NAME assembly.class.method` (procedures, functions and
@@ -2492,9 +2526,8 @@ export default grammar(base, {
         $.keyword_external,
         $.keyword_name,
         field('assembly', $.identifier),
-        '.',
-        field('class', $.identifier),
-        optional(seq('.', field('method', $.identifier))),
+        // A CLR aggregate or type may name its assembly alone: `EXTERNAL NAME asm`.
+        optional(seq('.', field('class', $.identifier), optional(seq('.', field('method', $.identifier))))),
       ),
 
     // Procedures and triggers share the body rule; a CLR module's body is its entry point.
@@ -2503,7 +2536,8 @@ export default grammar(base, {
     function_body: ($, original) =>
       choice(
         original,
-        seq($.keyword_as, $.external_name),
+        // A CLR table-valued function may leave out the AS.
+        seq(optional($.keyword_as), $.external_name),
         seq(optional($.keyword_as), alias($._atomic_block, $.block)),
         // RETURN (WITH cte AS (...) SELECT ...): an inline function's query with a CTE
         // inside the parentheses.
@@ -2539,6 +2573,56 @@ export default grammar(base, {
         $.external_name,
       ),
 
+    // RENAME OBJECT [::] [[db.]schema.]name TO new_name (Synapse / PDW)
+    rename_statement: ($) =>
+      seq(
+        $.keyword_rename,
+        $.keyword_object,
+        optional('::'),
+        field('name', $.object_reference),
+        $.keyword_to,
+        field('new_name', $.identifier),
+      ),
+
+    // CREATE MATERIALIZED VIEW name [(columns)] WITH (DISTRIBUTION = ...) AS select (Synapse)
+    create_materialized_view: ($) =>
+      prec.right(
+        seq(
+          $.keyword_create,
+          $.keyword_materialized,
+          $.keyword_view,
+          field('name', $.object_reference),
+          optional(paren_list($.identifier, true)),
+          $.with_options,
+          $.keyword_as,
+          $._dml_read,
+        ),
+      ),
+
+    // ALTER SEQUENCE name [option ...]: ScriptDom and SQL Server accept it with no option.
+    alter_sequence: ($) =>
+      prec.right(seq($.keyword_alter, $.keyword_sequence, $.object_reference, repeat($.sequence_option))),
+
+    // DROP INDEX [IF EXISTS] { name ON table [WITH (options)] | table.name } [, ...],
+    // overridden to add the options (ONLINE, MAXDOP, MOVE TO, FILESTREAM_ON).
+    drop_index: ($) =>
+      prec.right(
+        seq(
+          $.keyword_drop,
+          $.keyword_index,
+          optional($._if_exists),
+          comma_list(
+            prec.right(
+              seq(
+                field('name', $.object_reference),
+                optional(seq($.keyword_on, $.object_reference, optional($.with_options))),
+              ),
+            ),
+            true,
+          ),
+        ),
+      ),
+
     drop_aggregate: ($) =>
       seq($.keyword_drop, $.keyword_aggregate, optional($._if_exists), field('name', $.object_reference)),
 
@@ -2546,6 +2630,7 @@ export default grammar(base, {
       choice(
         original,
         $.create_aggregate,
+        $.create_materialized_view,
         $.create_application_role,
         $.create_credential,
         $.create_xml_index,
@@ -2902,6 +2987,9 @@ export default grammar(base, {
         field('name', $.identifier),
       ),
 
+    // n or n TO m in ON PARTITIONS (...).
+    partition_range: ($) => seq(field('from', $.literal), optional(seq($.keyword_to, field('to', $.literal)))),
+
     // Options the base's `name [= value]` shape misses.
     option: ($, original) =>
       choice(
@@ -2956,6 +3044,49 @@ export default grammar(base, {
           field('old_name', $.identifier),
           '=',
           field('old_value', $.literal),
+        ),
+        // Index and table options.
+        // DATA_COMPRESSION = PAGE ON PARTITIONS (1, 3 TO 5); RESAMPLE ON PARTITIONS (2)
+        prec.right(
+          seq(
+            field('name', $.identifier),
+            optional(seq('=', field('value', $._option_value))),
+            $.keyword_on_partitions,
+            paren_list($.partition_range, true),
+          ),
+        ),
+        // MOVE TO { filegroup | scheme (column) | 'default' } (DROP INDEX, DROP CONSTRAINT)
+        prec.right(
+          seq(
+            $.keyword_move,
+            $.keyword_to,
+            field('value', choice($.identifier, $.literal)),
+            optional(wrapped_in_parenthesis(field('column', $.identifier))),
+          ),
+        ),
+        // BOUNDING_BOX = (xmin, ymin, xmax, ymax) (spatial indexes)
+        seq(
+          field('name', $.identifier),
+          '=',
+          '(',
+          // one parenthesized constant is already an _option_value
+          field('value', choice($.literal, $.unary_expression)),
+          repeat1(seq(',', field('value', choice($.literal, $.unary_expression)))),
+          ')',
+        ),
+        // DISTRIBUTION = HASH (column [, ...]) (Synapse tables and materialized views)
+        seq(field('name', $.identifier), '=', $.keyword_hash, paren_list(field('column', $.identifier), true)),
+        // PARTITION (column RANGE [LEFT | RIGHT] FOR VALUES (boundary [, ...])) (Synapse)
+        seq(
+          $.keyword_partition,
+          '(',
+          field('column', $.identifier),
+          $.keyword_range,
+          optional(choice($.keyword_left, $.keyword_right)),
+          $.keyword_for,
+          $.keyword_values,
+          paren_list($._expression, true),
+          ')',
         ),
       ),
   },

@@ -1257,6 +1257,9 @@ pub(crate) fn declaration_of(cx: &Cx<'_>, node: Node<'_>) -> Option<Declaration>
                         | "keyword_readonly"
                         | "column_definitions"
                         | "keyword_varying"
+                        // `@p int NOT NULL` / `@p int NULL`: nullability is not the type
+                        | "keyword_not"
+                        | "keyword_null"
                 )
         })
         .collect();

@@ -198,6 +198,33 @@ GO
 }
 
 #[test]
+fn natively_compiled_and_clr_headers() {
+    check(
+        "CREATE PROCEDURE hot.p @a int NOT NULL, @b nvarchar(10) NULL = NULL, @m money = $ 10.12 OUTPUT
+WITH NATIVE_COMPILATION, SCHEMABINDING, EXECUTE AS OWNER
+AS BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = REPEATABLE READ, LANGUAGE = N'us_english')
+  SELECT @a;
+END
+GO
+CREATE FUNCTION clr.f (@t nvarchar(max)) RETURNS TABLE (p nvarchar(10)) ORDER (p) EXTERNAL NAME Asm.[Ns.Cls].Split
+GO
+CREATE AGGREGATE clr.agg (@v nvarchar(max) NULL) RETURNS int EXTERNAL NAME Asm
+GO
+",
+        expect![[r#"
+            Create Procedure hot.p «CREATE PROCEDURE hot.p @a int NOT NULL, @b nvarchar(10) N...»
+              module header«CREATE PROCEDURE hot.p @a int NOT NULL, @b nvarchar(10) N...» execute_as=Owner«EXECUTE AS OWNER» params=@a,@b,@m types=@a:int,@b:nvarchar(10),@m:money
+                Dml «SELECT @a»
+            Create MultiStatementTableFunction clr.f «CREATE FUNCTION clr.f (@t nvarchar(max)) RETURNS TABLE (p...»
+              module header«CREATE FUNCTION clr.f (@t nvarchar(max)) RETURNS TABLE (p...» external=Asm/Ns.Cls«[Ns.Cls]»/Split«EXTERNAL NAME Asm.[Ns.Cls].Split» params=@t types=@t:nvarchar(max)
+            Create Aggregate clr.agg «CREATE AGGREGATE clr.agg (@v nvarchar(max) NULL) RETURNS ...»
+              module header«CREATE AGGREGATE clr.agg (@v nvarchar(max) NULL) RETURNS ...» external=Asm/-/-«EXTERNAL NAME Asm»
+            batches «CREATE PROCEDURE hot.p @a int NOT NULL, @b nvarchar(10) N...» «CREATE FUNCTION clr.f (@t nvarchar(max)) RETURNS TABLE (p...» «CREATE AGGREGATE clr.agg (@v nvarchar(max) NULL) RETURNS ...»
+        "#]],
+    );
+}
+
+#[test]
 fn functions() {
     check(
         "CREATE FUNCTION dbo.s (@x int) RETURNS int WITH EXECUTE AS OWNER AS BEGIN RETURN (SELECT MAX(a) FROM dbo.t WHERE b = @x) END
