@@ -414,7 +414,10 @@ fn hints(error: Node<'_>, text: &str) -> Hints {
     let mut run_over = false;
     let mut cursor = error.walk();
     // Comments are extras: where they fall says nothing of where parsing failed.
-    for child in error.children(&mut cursor).filter(|child| !child.is_extra()) {
+    for child in error
+        .children(&mut cursor)
+        .filter(|child| !child.is_extra())
+    {
         last_child_end = Some(child.end_byte());
         // A `;` neither ends nor continues the run.
         if child.kind() == ";" || run_over {
