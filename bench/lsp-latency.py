@@ -11,6 +11,10 @@ Prints, for the workspace folder WORKSPACE and the script FILE inside it:
   space inserted, then the next keystroke deletes it), the time from sending `didChange`
   to the publishDiagnostics that carries that document version: median, 95th percentile,
   maximum.
+- with `--junk TEXT`, each edit types TEXT (say `(`) at a line's start instead of a space, and
+  the next deletes it: every other version has a statement the grammar cannot parse in the
+  middle of FILE, so the figures include statement-level recovery (use a long procedure);
+  the medians of the breaking and the repairing edits are printed too.
 Figures, never assertions: these machines are shared.
 """
 import argparse
@@ -31,6 +35,7 @@ def main():
     ap.add_argument("file")
     ap.add_argument("--binary", default=str(pathlib.Path(__file__).resolve().parent.parent / "target/release/sqlwarden"))
     ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--junk", default=None, help="type this text instead of a space (see above)")
     ap.add_argument("--server-log", help="write the server's stderr here")
     args = ap.parse_args()
 
@@ -88,12 +93,20 @@ def main():
     wait(lambda m: m.get("id") == 1)
     t0 = time.perf_counter()
     send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-    first, _ = wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-    indexed, _ = wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"]["kind"] == "end")
+    # A workspace without findings publishes nothing while it is indexed: the first
+    # publish is noted if it comes before the index is done.
+    publishes = []
+    indexed, _ = wait(lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                                 and publishes.append(time.perf_counter()))
+                      or (m.get("method") == "$/progress" and m["params"]["value"]["kind"] == "end"))
+    first = publishes[0] if publishes else None
     status = pathlib.Path(f"/proc/{proc.pid}/status").read_text()
     mem = {l.split(":")[0]: l.split(":")[1].strip() for l in status.splitlines() if l.startswith(("VmRSS", "VmHWM"))}
     print(f"workspace: {root}")
-    print(f"initialized -> first diagnostics: {(first - t0) * 1000:.0f} ms")
+    if first is None:
+        print("initialized -> first diagnostics: none (no findings in the workspace)")
+    else:
+        print(f"initialized -> first diagnostics: {(first - t0) * 1000:.0f} ms")
     print(f"initialized -> index done:       {(indexed - t0) * 1000:.0f} ms")
     print(f"resident memory after the index: {mem.get('VmRSS')} (peak {mem.get('VmHWM')})")
 
@@ -109,16 +122,21 @@ def main():
     for i in range(args.edits):
         line = middle + (i // 2) % max(1, len(lines) // 4)
         version += 1
+        typed = args.junk if args.junk else " "
         if i % 2 == 0:
-            change = {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": " "}
+            change = {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": typed}
         else:
-            change = {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 1}}, "text": ""}
+            change = {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": len(typed)}}, "text": ""}
         sent = time.perf_counter()
         send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
             "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
         at, _ = wait(lambda m, v=version: m.get("method") == "textDocument/publishDiagnostics"
                      and m["params"]["uri"] == uri and m["params"].get("version") == v)
         latencies.append((at - sent) * 1000)
+    if args.junk:
+        breaking, repairing = latencies[0::2], latencies[1::2]
+        print(f"with {args.junk!r} typed and deleted: median {statistics.median(breaking):.1f} ms "
+              f"when it breaks a statement, {statistics.median(repairing):.1f} ms when it repairs it")
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
     print(f"didChange -> publishDiagnostics over {len(latencies)} edits in {target.name} "
