@@ -136,7 +136,8 @@ fn recover(text: &str, tree: &Tree) -> Option<Recovery> {
         let source = patched.as_deref().unwrap_or(text);
         let at = (points.at(range.start), points.at(range.end));
         let tree = parse_range(source, *range, at, None)?;
-        if first_error_node(tree.root_node()).is_none() {
+        // Missing tokens alone are left as tree-sitter repaired them.
+        if crate::recover::first_error(tree.root_node()).is_none() {
             batches.push(tree);
             continue;
         }
@@ -218,29 +219,6 @@ fn first_error_at(root: Node<'_>) -> Option<usize> {
         })
     }
     walk(root)
-}
-
-/// Whether a tree has an `ERROR` node (missing tokens alone do not count: tree-sitter
-/// recovered from them locally).
-fn first_error_node(root: Node<'_>) -> Option<usize> {
-    fn walk(node: Node<'_>) -> Option<usize> {
-        crate::deep(|| {
-            if node.is_error() {
-                return Some(node.start_byte());
-            }
-            let mut cursor = node.walk();
-            for child in node.children(&mut cursor) {
-                if child.has_error()
-                    && !child.is_missing()
-                    && let Some(at) = walk(child)
-                {
-                    return Some(at);
-                }
-            }
-            None
-        })
-    }
-    if root.has_error() { walk(root) } else { None }
 }
 
 thread_local! {
@@ -450,14 +428,7 @@ impl<'t> Points<'t> {
         if offset < self.offset {
             return point_at(self.text, offset);
         }
-        let between = &self.text[self.offset..offset];
-        match between.rfind('\n') {
-            Some(last) => {
-                self.point.row += between.matches('\n').count();
-                self.point.column = between.len() - last - 1;
-            }
-            None => self.point.column += between.len(),
-        }
+        self.point = crate::recover::point_from(self.text, self.offset, self.point, offset);
         self.offset = offset;
         self.point
     }
@@ -465,12 +436,7 @@ impl<'t> Points<'t> {
 
 /// The tree-sitter point (row, byte column) of a byte offset.
 fn point_at(text: &str, offset: usize) -> Point {
-    let before = &text[..offset];
-    let row = before.matches('\n').count();
-    let column = before
-        .rfind('\n')
-        .map_or(offset, |newline| offset - newline - 1);
-    Point { row, column }
+    crate::recover::point_from(text, 0, Point { row: 0, column: 0 }, offset)
 }
 
 #[cfg(test)]

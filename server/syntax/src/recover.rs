@@ -153,13 +153,7 @@ pub(crate) fn recover_batch(
             // Faults before the statement that holds the region were there before it; a
             // missing token that the blanking leaves in that statement (a `WHERE` whose
             // predicate was blanked) is none of them.
-            let statement_start = lexed
-                .boundaries
-                .iter()
-                .rev()
-                .find(|&&b| b <= start)
-                .copied()
-                .unwrap_or(range.start);
+            let statement_start = lexed.statement_start(start).unwrap_or(range.start);
             match first_fault_from(candidate.root_node(), statement_start) {
                 None => {
                     accepted = Some((start, end, fill, saved));
@@ -192,13 +186,7 @@ pub(crate) fn recover_batch(
         }
         // tree-sitter's own error, when it starts in the repaired statement, names the
         // token better (`WHERE` in `… WHERE;`, which the grammar also reads as an alias).
-        let statement_start = lexed
-            .boundaries
-            .iter()
-            .rev()
-            .find(|&&b| b <= start)
-            .copied()
-            .unwrap_or(range.start);
+        let statement_start = lexed.statement_start(start).unwrap_or(range.start);
         let mut region = region_error(&saved, start, end);
         if statement_start <= own.range.start && own.range.start < region.range.start {
             region = SyntaxError {
@@ -234,7 +222,7 @@ fn same_length_edit(
 }
 
 /// The point of `offset`, counted from `base`, whose point is `origin`.
-fn point_from(text: &str, base: usize, origin: Point, offset: usize) -> Point {
+pub(crate) fn point_from(text: &str, base: usize, origin: Point, offset: usize) -> Point {
     let between = &text.as_bytes()[base..offset];
     match between.iter().rposition(|&b| b == b'\n') {
         Some(last) => Point {
@@ -314,7 +302,7 @@ fn code_end(text: &str, range: TextRange) -> usize {
 
 /// The first `ERROR` node in text order. Missing tokens alone are left alone: there
 /// tree-sitter already recovered locally, inventing the token and keeping the tree.
-fn first_error(node: Node<'_>) -> Option<Node<'_>> {
+pub(crate) fn first_error(node: Node<'_>) -> Option<Node<'_>> {
     crate::deep(|| {
         if node.is_error() {
             return Some(node);
@@ -707,6 +695,13 @@ const NEVER_IN_PARENTHESES: &[&str] = &[
 const MODULE_KINDS: &[&str] = &["PROC", "PROCEDURE", "FUNCTION", "TRIGGER", "VIEW"];
 
 impl Lexed {
+    /// The last statement boundary at or before `at`: where the statement holding it
+    /// starts.
+    fn statement_start(&self, at: usize) -> Option<usize> {
+        let after = self.boundaries.partition_point(|&b| b <= at);
+        after.checked_sub(1).map(|index| self.boundaries[index])
+    }
+
     /// A window of whole statements around `start..end` that parses on its own: from
     /// [`CONTEXT`] statements before to [`CONTEXT`] after, within the block that holds
     /// the region. Its edges are strong boundaries (or the edges of the block), so that
