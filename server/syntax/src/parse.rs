@@ -148,6 +148,10 @@ fn recover(text: &str, tree: &Tree) -> Option<Recovery> {
         batches.push(outcome.tree);
     }
     recovered.sort_by_key(|error| error.range.start);
+    // A repair that blanked nothing leaves the patched copy equal to the text: keep one.
+    if recovered.is_empty() {
+        patched = None;
+    }
     Some(Recovery {
         placeholders,
         prefix_end,
