@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod batches;
+pub mod csharp;
 mod errors;
 pub mod line_index;
 mod lower;
