@@ -20,6 +20,8 @@ use crate::TextRange;
 pub struct CsFile {
     /// Every class, struct, interface or record, nested ones included, in text order.
     pub types: Vec<CsType>,
+    /// Assembly- and module-level attributes (`[assembly: …]`).
+    pub attributes: Vec<CsAttribute>,
     /// Regions the C# grammar could not parse.
     pub errors: Vec<TextRange>,
 }
@@ -360,6 +362,10 @@ impl<'a> Lower<'a> {
                     crate::deep(|| self.type_declaration(child, &scope))
                 }
                 "declaration_list" => crate::deep(|| self.declarations(child, &scope)),
+                "global_attribute" => {
+                    let found = self.attribute_nodes(child);
+                    self.file.attributes.extend(found);
+                }
                 _ => {}
             }
         }
@@ -444,11 +450,19 @@ impl<'a> Lower<'a> {
     fn attributes(&self, node: Node) -> Vec<CsAttribute> {
         let mut out = Vec::new();
         for list in named_children(node) {
-            if list.kind() != "attribute_list" {
-                continue;
+            if list.kind() == "attribute_list" {
+                // `[return: Foo]` targets the return value: still an attribute of the
+                // method for `CREATE ASSEMBLY`'s purposes, so it is kept.
+                out.extend(self.attribute_nodes(list));
             }
-            // `[return: Foo]` targets the return value: still an attribute of the method
-            // for `CREATE ASSEMBLY`'s purposes, so it is kept.
+        }
+        out
+    }
+
+    /// The attributes of one `[…]` list.
+    fn attribute_nodes(&self, list: Node) -> Vec<CsAttribute> {
+        let mut out = Vec::new();
+        {
             for attribute in named_children(list) {
                 if attribute.kind() != "attribute" {
                     continue;

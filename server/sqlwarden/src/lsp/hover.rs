@@ -743,6 +743,7 @@ fn principal_source(kind: &PrincipalKind) -> Option<String> {
             UserSource::WithoutLogin => "Without login".to_owned(),
             UserSource::Certificate(c) => format!("From certificate `{}`", c.value),
             UserSource::AsymmetricKey(k) => format!("From asymmetric key `{}`", k.value),
+            UserSource::Password => "A contained user with a password".to_owned(),
             UserSource::Other => "A contained or external user".to_owned(),
             UserSource::Unchanged => return None,
         },

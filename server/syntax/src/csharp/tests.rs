@@ -303,7 +303,7 @@ fn body_events() {
 
 #[test]
 fn file_scoped_namespace_and_records() {
-    let text = "namespace A.B;\nusing X;\npublic record R(int A);\npublic partial struct S { [DllImport(\"k.dll\")] static extern int F(); }\n";
+    let text = "[assembly: CompilationRelaxations(8)]\nnamespace A.B;\nusing X;\npublic record R(int A);\npublic partial struct S { [DllImport(\"k.dll\")] static extern int F(); }\n";
     let file = parse_csharp(text);
     let names: Vec<(&str, TypeKind)> = file
         .types
