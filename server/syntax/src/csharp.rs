@@ -111,6 +111,9 @@ pub enum MethodKind {
     /// A property, indexer or event accessor, or an expression-bodied property.
     Accessor,
     Operator,
+    /// The field and auto-property initialisers of a type, which run when it is
+    /// constructed (static ones when it is first used): named `.fields`.
+    FieldInitializers,
 }
 
 /// A method parameter.
@@ -190,6 +193,13 @@ pub enum CsNode {
     /// or a bare name passed as an argument (a method group such as `Worker` in
     /// `new Thread(Worker)`).
     Access { path: Vec<String>, range: TextRange },
+    /// A local variable declared with its type (`FileStream fs = …`, or `var x = new T(…)`
+    /// with `T`), before the events of its initialiser.
+    Local {
+        name: String,
+        type_name: String,
+        range: TextRange,
+    },
     /// A string literal (regular, verbatim, raw, or the literal parts of an interpolated
     /// string, joined).
     Text { value: String, range: TextRange },
@@ -222,6 +232,7 @@ impl CsNode {
             CsNode::Call { range, .. }
             | CsNode::New { range, .. }
             | CsNode::Access { range, .. }
+            | CsNode::Local { range, .. }
             | CsNode::Text { range, .. }
             | CsNode::Lock { range, .. }
             | CsNode::Unsafe { range, .. }
@@ -236,7 +247,7 @@ impl CsNode {
         match self {
             CsNode::Call { receiver, args, .. } => receiver.iter().chain(args).collect(),
             CsNode::New { args, .. } => args.iter().collect(),
-            CsNode::Access { .. } | CsNode::Text { .. } => Vec::new(),
+            CsNode::Access { .. } | CsNode::Local { .. } | CsNode::Text { .. } => Vec::new(),
             CsNode::Lock { body, .. }
             | CsNode::Unsafe { body, .. }
             | CsNode::Lambda { body, .. } => body.iter().collect(),
@@ -573,6 +584,25 @@ impl<'a> Lower<'a> {
                     _ => {}
                 }
             }
+        }
+        // What field initialisers do runs too: one pseudo-method holds it.
+        let initializers: Vec<CsNode> = ty
+            .fields
+            .iter()
+            .flat_map(|f| f.initializer.clone())
+            .collect();
+        if !initializers.is_empty() {
+            ty.methods.push(CsMethod {
+                name: ".fields".to_owned(),
+                name_range: ty.name_range,
+                range: range_of(node),
+                kind: MethodKind::FieldInitializers,
+                modifiers: Modifiers::default(),
+                attributes: Vec::new(),
+                params: Vec::new(),
+                return_type: String::new(),
+                body: initializers,
+            });
         }
         self.file.types.insert(index, ty);
         for member in nested {
@@ -955,6 +985,44 @@ impl<'a> Lower<'a> {
                     value,
                     range: range_of(node),
                 });
+            }
+            "variable_declaration" => {
+                let declared = node
+                    .child_by_field_name("type")
+                    .map(|t| self.name_text(t))
+                    .unwrap_or_default();
+                for declarator in named_children(node) {
+                    if declarator.kind() != "variable_declarator" {
+                        continue;
+                    }
+                    let name = declarator.child_by_field_name("name");
+                    let values: Vec<Node> = named_children(declarator)
+                        .into_iter()
+                        .filter(|c| name.is_none_or(|n| n.id() != c.id()))
+                        .collect();
+                    let type_name = if declared == "var" {
+                        values
+                            .iter()
+                            .find(|v| v.kind() == "object_creation_expression")
+                            .and_then(|v| v.child_by_field_name("type"))
+                            .map(|t| self.name_text(t))
+                            .unwrap_or_default()
+                    } else {
+                        declared.clone()
+                    };
+                    if let Some(name) = name
+                        && !type_name.is_empty()
+                    {
+                        out.push(CsNode::Local {
+                            name: self.text_of(name).to_owned(),
+                            type_name,
+                            range: range_of(declarator),
+                        });
+                    }
+                    for value in values {
+                        self.expression(value, out);
+                    }
+                }
             }
             "lambda_expression" | "anonymous_method_expression" => {
                 let mut body = Vec::new();

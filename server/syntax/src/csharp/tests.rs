@@ -142,6 +142,15 @@ fn methods_attributes_and_parameters() {
     );
     // The body is one lock around no calls.
     assert!(matches!(&next.body[..], [CsNode::Lock { body, .. }] if body.is_empty()));
+    // The field initialisers are one pseudo-method.
+    let fields = file.types[0].methods.last().unwrap();
+    assert_eq!(
+        (fields.name.as_str(), fields.kind),
+        (".fields", MethodKind::FieldInitializers)
+    );
+    assert!(
+        matches!(&fields.body[..], [CsNode::New { type_name, .. }, ..] if type_name == "object")
+    );
 }
 
 #[test]
@@ -229,6 +238,8 @@ fn body_events() {
         panic!("{:#?}", n.body);
     };
     assert_eq!(callees(resource), ["Open"]);
+    // `var x = Open()` has no type to tell; `var s = $"…"` neither.
+    assert!(!resource.iter().any(|n| matches!(n, CsNode::Local { .. })));
     assert!(matches!(body[0], CsNode::Unsafe { .. }));
     assert_eq!(
         callees(body),
@@ -296,8 +307,35 @@ fn body_events() {
     else {
         panic!("{body:#?}");
     };
-    assert!(
-        matches!(&resource[..], [CsNode::New { type_name, .. }] if type_name == "SqlConnection")
+    assert!(matches!(
+        &resource[..],
+        [CsNode::Local { name, type_name: local, .. }, CsNode::New { type_name, .. }]
+            if name == "c" && local == "SqlConnection" && type_name == "SqlConnection"
+    ));
+}
+
+#[test]
+fn locals_keep_their_declared_or_created_type() {
+    let text = "class C { void M() { FileStream fs = Open(); var doc = new System.Xml.XmlDocument(); var n = 1; int a = 1, b = 2; } }";
+    let file = parse_csharp(text);
+    let locals: Vec<(&str, &str)> = file.types[0].methods[0]
+        .body
+        .iter()
+        .filter_map(|n| match n {
+            CsNode::Local {
+                name, type_name, ..
+            } => Some((name.as_str(), type_name.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        locals,
+        [
+            ("fs", "FileStream"),
+            ("doc", "System.Xml.XmlDocument"),
+            ("a", "int"),
+            ("b", "int")
+        ]
     );
 }
 

@@ -150,6 +150,8 @@ struct Api {
 
 const ALL: &[&str] = &["*"];
 const NEW: &[&str] = &["new"];
+/// Construction and every member (the synchronisation primitives are guarded whole).
+const ANY: &[&str] = &["*", "new"];
 
 /// The framework members the rules know. Sources: the .NET Framework reference (the
 /// `System.IO`, `System.Net`, `Microsoft.Win32` and `System.Diagnostics` types reach
@@ -286,6 +288,32 @@ const API: &[Api] = &[
         members: NEW,
         needs: &[Need::Network],
     },
+    // A connection string built for a server (rather than the context connection), and
+    // directory services (LDAP).
+    Api {
+        namespace: "System.Data.SqlClient",
+        ty: "SqlConnectionStringBuilder",
+        members: NEW,
+        needs: &[Need::Network],
+    },
+    Api {
+        namespace: "System.DirectoryServices",
+        ty: "DirectoryEntry",
+        members: NEW,
+        needs: &[Need::Network],
+    },
+    Api {
+        namespace: "System.DirectoryServices",
+        ty: "DirectorySearcher",
+        members: NEW,
+        needs: &[Need::Network],
+    },
+    Api {
+        namespace: "System.DirectoryServices.AccountManagement",
+        ty: "PrincipalContext",
+        members: NEW,
+        needs: &[Need::Network],
+    },
     // The registry.
     Api {
         namespace: "Microsoft.Win32",
@@ -385,67 +413,67 @@ const API: &[Api] = &[
     Api {
         namespace: "System.Threading",
         ty: "Mutex",
-        members: ALL,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "Semaphore",
-        members: ALL,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "SemaphoreSlim",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "EventWaitHandle",
-        members: ALL,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "ManualResetEvent",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "ManualResetEventSlim",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "AutoResetEvent",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "ReaderWriterLock",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "ReaderWriterLockSlim",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "Barrier",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
         namespace: "System.Threading",
         ty: "CountdownEvent",
-        members: NEW,
+        members: ANY,
         needs: &[Need::Synchronization],
     },
     Api {
@@ -602,6 +630,7 @@ impl<'a> Code<'a> {
                 method: index,
                 sites: Vec::new(),
                 edges: Vec::new(),
+                locals: HashMap::new(),
             };
             let method = code.methods[index].method;
             walk.nodes(&method.body, false);
@@ -711,6 +740,9 @@ struct Walk<'c, 'a> {
     method: usize,
     sites: Vec<Site>,
     edges: Vec<Edge>,
+    /// Local variables by name, with their type's simple name (the last declared wins:
+    /// a method rarely reuses a name for another type).
+    locals: HashMap<String, String>,
 }
 
 impl Walk<'_, '_> {
@@ -793,6 +825,12 @@ impl Walk<'_, '_> {
                 if is_pipe(path) {
                     self.site(Need::DataAccess, *range, path.join("."), threaded);
                 }
+            }
+            CsNode::Local {
+                name, type_name, ..
+            } => {
+                let simple = type_name.rsplit('.').next().unwrap_or(type_name);
+                self.locals.insert(name.clone(), simple.to_owned());
             }
             CsNode::Text { value, range } => {
                 if is_context_connection(value) {
@@ -881,6 +919,18 @@ impl Walk<'_, '_> {
             return;
         }
         let what = callee.join(".");
+        // A call on a variable, parameter or field of a known type is a call on that type
+        // (`doc.Save(path)` with `XmlDocument doc`).
+        let typed: Vec<String>;
+        let ty_path = match ty_path.first().and_then(|first| self.type_of(first)) {
+            Some(ty) => {
+                typed = std::iter::once(ty)
+                    .chain(ty_path[1..].iter().cloned())
+                    .collect();
+                typed.as_slice()
+            }
+            None => ty_path,
+        };
         for need in self.classify(ty_path, member) {
             self.site(need, name_range, what.clone(), threaded);
         }
@@ -896,7 +946,15 @@ impl Walk<'_, '_> {
             ("XmlWriter", "Create"),
             ("XmlReader", "Create"),
             ("XDocument", "Load"),
+            ("XDocument", "Save"),
             ("XElement", "Load"),
+            ("XElement", "Save"),
+            ("XmlDocument", "Load"),
+            ("XmlDocument", "Save"),
+            ("DataSet", "WriteXml"),
+            ("DataSet", "ReadXml"),
+            ("DataTable", "WriteXml"),
+            ("DataTable", "ReadXml"),
         ];
         if ty_path
             .last()
@@ -979,6 +1037,33 @@ impl Walk<'_, '_> {
         }
     }
 
+    /// The type (simple name) of a local variable, parameter or field of the method's
+    /// type named `name`; `None` for a name that is none of them (a type, a namespace).
+    fn type_of(&self, name: &str) -> Option<String> {
+        if let Some(ty) = self.locals.get(name) {
+            return Some(ty.clone());
+        }
+        let method = self.code.methods[self.method].method;
+        let ty = self.code.types[self.code.methods[self.method].ty].1;
+        let declared = method
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.type_text.as_str())
+            .or_else(|| {
+                ty.fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map(|f| f.type_text.as_str())
+            })?;
+        let simple = declared
+            .rsplit('.')
+            .next()
+            .unwrap_or(declared)
+            .trim_end_matches('?');
+        Some(simple.to_owned())
+    }
+
     /// True when the first argument is known to be a string: a literal, or a parameter or
     /// field declared `string`.
     fn is_string(&self, args: &[CsNode]) -> bool {
@@ -987,6 +1072,16 @@ impl Walk<'_, '_> {
         let is_string = |t: &str| matches!(t, "string" | "String" | "System.String");
         match args.first() {
             Some(CsNode::Text { .. }) => true,
+            // `name.Value` of a `SqlString` parameter, `x.ToString()`, `Path.Combine(…)`.
+            Some(CsNode::Access { path, .. }) if path.len() == 2 && path[1] == "Value" => {
+                method.params.iter().any(|p| {
+                    p.name == path[0] && matches!(p.type_text.as_str(), "SqlString" | "SqlChars")
+                })
+            }
+            Some(CsNode::Call { callee, .. }) => {
+                callee.last().is_some_and(|m| m == "ToString")
+                    || callee.ends_with(&["Path".to_owned(), "Combine".to_owned()])
+            }
             Some(CsNode::Access { path, .. }) if path.len() == 1 => {
                 method
                     .params

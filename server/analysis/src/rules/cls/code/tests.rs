@@ -112,6 +112,9 @@ fn readers_and_writers_reach_files_only_on_a_path() {
            XmlWriter.Create(\"out.xml\");\n\
            XmlWriter.Create(s);\n\
            System.Runtime.Remoting.Messaging.CallContext.SetData(\"k\", 1);\n\
+           var doc = new XmlDocument();\n\
+           doc.Save(path);\n\
+           doc.Save(s);\n\
          } }\n",
         |code, _| {
             assert_eq!(
@@ -123,6 +126,7 @@ fn readers_and_writers_reach_files_only_on_a_path() {
                         Need::FullTrust,
                         "System.Runtime.Remoting.Messaging.CallContext.SetData"
                     ),
+                    (Need::Files, "doc.Save"),
                 ]
             );
         },
