@@ -32,9 +32,12 @@ pub fn hover(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, 
 
     // The name under the cursor, read in the first project that knows it (the one that
     // lists the file comes first).
-    for (_, model) in snapshot.models_of(file) {
+    for (project, model) in snapshot.models_of(file) {
         let text = Text { snapshot, model };
-        if let Some((section, at)) = text.entry_point_at(file, offset) {
+        if let Some((mut section, at)) = text.entry_point_at(file, offset) {
+            if let Some(target) = text.entry_point_source(project, file, offset) {
+                section.push_str(&target);
+            }
             sections.push(section);
             range = Some(at);
             break;
@@ -660,6 +663,29 @@ impl Text<'_> {
         }
         self.grants_on(&mut out, &Scope::Assembly(id));
         out.trim_end().to_owned()
+    }
+
+    /// The C# an `EXTERNAL NAME` at `offset` binds to, as a hover section.
+    fn entry_point_source(&self, project: usize, file: FileId, offset: usize) -> Option<String> {
+        let entry = self.model.entry_points().into_iter().find(|e| {
+            e.location.file == file
+                && e.location.range.start <= offset
+                && offset <= e.location.range.end
+        })?;
+        let target = analysis::rules::cls::entry_point_target(
+            &self.snapshot.workspace,
+            &self.snapshot.workspace.projects[project],
+            self.model,
+            entry.object,
+        )?;
+        Some(format!(
+            "\n\n**Implemented by** `{}` ({})",
+            target.signature,
+            self.place(Location {
+                file: target.file,
+                range: target.range
+            })
+        ))
     }
 
     /// On an `EXTERNAL NAME` clause (outside its assembly part, which is a name of its

@@ -235,6 +235,86 @@ fn loose_files_declaring(context: &Context<'_>, classes: &[String]) -> Vec<FileI
         .collect()
 }
 
+/// The C# that an entry point binds to: the method (or, for a type or aggregate, the
+/// class) in the source of its assembly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsTarget {
+    pub file: FileId,
+    /// The method's or class's name.
+    pub range: syntax::TextRange,
+    /// A one-line C# signature: `[SqlFunction] public static long Counters.Ids.Next()`.
+    pub signature: String,
+}
+
+/// Where the C# of an entry point (`EXTERNAL NAME` of `object`) is, when the project holds
+/// its assembly's source; for the editor's hover and go to definition.
+pub fn entry_point_target(
+    workspace: &crate::project::Workspace,
+    project: &crate::project::Project,
+    model: &crate::model::Model,
+    object: crate::model::ObjectId,
+) -> Option<CsTarget> {
+    let entry = model
+        .entry_points()
+        .into_iter()
+        .find(|e| e.object == object)?;
+    let context = Context::new(workspace, project, model);
+    let source = sources(&context)
+        .into_iter()
+        .find(|s| s.name.eq_ignore_ascii_case(&entry.external.assembly.value))?;
+    let code = &source.code;
+    let class = entry.external.class.as_ref().or(entry
+        .external
+        .method
+        .as_ref()
+        .filter(|_| entry.external.class.is_none()))?;
+    let types = code.types_named(&class.value);
+    let (ty_file, ty) = *types.first().map(|&t| &code.types[t])?;
+    let method = entry
+        .external
+        .method
+        .as_ref()
+        .filter(|_| entry.external.class.is_some());
+    let Some(method) = method else {
+        return Some(CsTarget {
+            file: ty_file,
+            range: ty.name_range,
+            signature: format!("class {}", ty.full_name),
+        });
+    };
+    let m = code
+        .methods_in(&types, &method.value)
+        .into_iter()
+        .find(|&m| code.methods[m].method.kind == syntax::csharp::MethodKind::Method)?;
+    let found = code.methods[m].method;
+    let attributes: String = found
+        .attributes
+        .iter()
+        .map(|a| format!("[{}] ", a.short_name()))
+        .collect();
+    let params: Vec<String> = found
+        .params
+        .iter()
+        .map(|p| format!("{} {}", p.type_text, p.name))
+        .collect();
+    let modifiers = if found.modifiers.is_static {
+        "static "
+    } else {
+        ""
+    };
+    Some(CsTarget {
+        file: code.methods[m].file,
+        range: found.name_range,
+        signature: format!(
+            "{attributes}{modifiers}{} {}.{}({})",
+            found.return_type,
+            ty.full_name,
+            found.name,
+            params.join(", ")
+        ),
+    })
+}
+
 /// Whether the target server enforces the declared permission set: before SQL Server
 /// 2017 (the `.sqlproj`'s `DSP`), or with `clr strict security` turned off by the
 /// project. Then CLS002–004, CLS006 and CLS007 are errors (the assembly is refused or
