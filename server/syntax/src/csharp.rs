@@ -1209,10 +1209,10 @@ impl<'a> Lower<'a> {
 
     /// A name without its type arguments: `List<int>` is `List`.
     fn simple_name(&self, node: Node) -> String {
-        if node.kind() == "generic_name" {
-            if let Some(first) = named_children(node).first() {
-                return self.text_of(*first).to_owned();
-            }
+        if node.kind() == "generic_name"
+            && let Some(first) = named_children(node).first()
+        {
+            return self.text_of(*first).to_owned();
         }
         self.text_of(node).to_owned()
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn text_at<'a>(text: &'a str, range: TextRange) -> &'a str {
+fn text_at(text: &str, range: TextRange) -> &str {
     &text[range.start..range.end]
 }
 

@@ -984,15 +984,16 @@ impl Walk<'_, '_> {
             CsNode::Access { path, .. } if path.len() == 1 => self.constant(&path[0]),
             _ => None,
         };
-        if let Some(value) = value {
-            if !is_context_connection(&value) && value.to_ascii_lowercase().contains("source") {
-                self.site(
-                    Need::Network,
-                    range,
-                    "new SqlConnection".to_owned(),
-                    threaded,
-                );
-            }
+        if let Some(value) = value
+            && !is_context_connection(&value)
+            && value.to_ascii_lowercase().contains("source")
+        {
+            self.site(
+                Need::Network,
+                range,
+                "new SqlConnection".to_owned(),
+                threaded,
+            );
         }
     }
 

@@ -168,14 +168,10 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|&m| code.methods[m].method.kind == MethodKind::Method)
             .collect();
         if methods.is_empty() {
-            let near = code
-                .methods_in(&types, "")
-                .into_iter()
-                .chain(0..code.methods.len())
-                .find(|&m| {
-                    types.contains(&code.methods[m].ty)
-                        && code.methods[m].method.name.eq_ignore_ascii_case(&method)
-                });
+            let near = (0..code.methods.len()).find(|&m| {
+                types.contains(&code.methods[m].ty)
+                    && code.methods[m].method.name.eq_ignore_ascii_case(&method)
+            });
             let hint = match near {
                 Some(m) => format!(
                     " The class has '{}': the CLR compares method names with case.",
