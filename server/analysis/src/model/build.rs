@@ -1379,7 +1379,27 @@ impl Builder {
                 Some(schema) => Scope::Schema(schema),
                 None => unresolved(&class),
             },
-            "DATABASE" => Scope::Database,
+            // `ON DATABASE::name` grants in that database: another one's permissions are
+            // outside the model, as for `ALTER DATABASE name SET` (a variable other than
+            // DatabaseName, or another literal name when the project's is known).
+            "DATABASE" => {
+                let value = name.object().value.trim();
+                let other = if value.starts_with("$(") {
+                    fold(value) != "$(databasename)"
+                } else {
+                    self.own_database_named
+                        && !value.eq_ignore_ascii_case("CURRENT")
+                        && !self.model.database_names.contains(&fold(value))
+                };
+                if other {
+                    Scope::Other {
+                        class,
+                        name: written,
+                    }
+                } else {
+                    Scope::Database
+                }
+            }
             "SERVER" => Scope::Server,
             "USER" | "ROLE" | "APPLICATION ROLE" => {
                 let ident = name.object().clone();

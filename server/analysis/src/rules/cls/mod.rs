@@ -317,7 +317,7 @@ pub fn entry_point_target(
 
 /// Whether the target server enforces the declared permission set: before SQL Server
 /// 2017 (the `.sqlproj`'s `DSP`), or with `clr strict security` turned off by the
-/// project. Then CLS002–004, CLS006 and CLS007 are errors (the assembly is refused or
+/// project, or by the configuration (`clr-strict-security = false`), which wins. Then CLS002–004, CLS006 and CLS007 are errors (the assembly is refused or
 /// the call fails); with strict security on every assembly runs as UNSAFE, and they are
 /// warnings: the declaration misstates what the code does.
 pub(crate) fn enforced(context: &Context<'_>) -> bool {

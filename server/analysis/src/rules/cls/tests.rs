@@ -161,3 +161,27 @@ fn strict_security_off_makes_the_findings_errors() {
         )]
     );
 }
+
+// The configuration names the target server's setting and wins over the project's
+// default: `clr-strict-security = false` makes the declared set enforced.
+#[test]
+fn the_configuration_can_say_the_target_enforces_the_permission_set() {
+    let found = cls(&format!(
+        "=== file: sqlwarden.toml\n\
+         clr-strict-security = false\n\
+         === file: a.sql\n\
+         CREATE ASSEMBLY Lib FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+         GO\n\
+         CREATE FUNCTION dbo.Next () RETURNS int AS EXTERNAL NAME Lib.[Lib.Counter].Next;\n\
+         === file: src/Counter.cs\n{STATIC}"
+    ));
+    assert_eq!(
+        found,
+        [(
+            "src/Counter.cs".to_owned(),
+            1,
+            Code::Cls002,
+            Severity::Error
+        )]
+    );
+}
