@@ -165,18 +165,20 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
         let (files, tie) = match csproj {
             Some(csproj) => (csproj.sources.clone(), Tie::Csproj(csproj.project_file)),
             None => {
-                let classes: Vec<String> = entry_points
+                let named: Vec<(String, Option<String>)> = entry_points
                     .iter()
                     .filter(|e| e.assembly == Some(id))
-                    .filter_map(|e| {
-                        e.external
-                            .class
-                            .as_ref()
-                            .map(|c| c.value.clone())
-                            .or_else(|| e.external.method.as_ref().map(|m| m.value.clone()))
+                    .filter_map(|e| match (&e.external.class, &e.external.method) {
+                        (Some(class), method) => Some((
+                            class.value.clone(),
+                            method.as_ref().map(|m| m.value.clone()),
+                        )),
+                        // `EXTERNAL NAME Asm.Class` of a type or aggregate.
+                        (None, Some(class)) => Some((class.value.clone(), None)),
+                        (None, None) => None,
                     })
                     .collect();
-                (loose_files_declaring(context, &classes), Tie::ExternalName)
+                (loose_files_declaring(context, &named), Tie::ExternalName)
             }
         };
         if files.is_empty() {
@@ -193,21 +195,28 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     out
 }
 
-/// The loose `.cs` files that declare one of `classes` (by CLR name, or by simple name
-/// for a class in the global namespace), with every other loose `.cs` file of the same
-/// folders: the helpers a class calls usually sit beside it.
-fn loose_files_declaring(context: &Context<'_>, classes: &[String]) -> Vec<FileId> {
-    if classes.is_empty() {
+/// The loose `.cs` files that declare one of the `(class, method)` pairs that
+/// `EXTERNAL NAME`s name (the class by CLR name, or by simple name for a class named
+/// without its namespace; the method without case, so that CLS001 can say what differs),
+/// with every other loose `.cs` file of the same folders: the helpers a class calls
+/// usually sit beside it. Requiring the method too keeps a common class name
+/// (`UserDefinedFunctions`, which SSDT's templates give every project) in an unrelated
+/// file from passing for the assembly's source.
+fn loose_files_declaring(context: &Context<'_>, named: &[(String, Option<String>)]) -> Vec<FileId> {
+    if named.is_empty() {
         return Vec::new();
     }
     let workspace = context.workspace;
     let declares = |file: &FileId| {
         workspace.csharp.get(file).is_some_and(|parsed| {
-            // By CLR name, or by simple name for a class named without its namespace
-            // (which CLS001 then reports with the name the source declares).
             parsed.types.iter().any(|t| {
-                classes.iter().any(|c| {
-                    *c == t.full_name || c.rsplit(['.', '+']).next() == Some(t.name.as_str())
+                named.iter().any(|(class, method)| {
+                    let class_fits = *class == t.full_name
+                        || class.rsplit(['.', '+']).next() == Some(t.name.as_str());
+                    class_fits
+                        && method.as_ref().is_none_or(|m| {
+                            t.methods.iter().any(|tm| tm.name.eq_ignore_ascii_case(m))
+                        })
                 })
             })
         })
