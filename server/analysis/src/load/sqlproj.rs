@@ -8,6 +8,8 @@
 
 use syntax::TextRange;
 
+pub use crate::project::ReferenceKind;
+
 /// The kinds of item the loader cares about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
@@ -87,6 +89,28 @@ pub struct SqlProj {
     /// items bring in, by name: a `.dll`'s or `.dacpac`'s file stem, a GAC reference's
     /// simple name (`Foo, Version=…` is `Foo`), a referenced project's `<Name>` or stem.
     pub references: Vec<String>,
+    /// The `<Reference>` items that name a `.dll` file and the `<ArtifactReference>` items
+    /// that name a `.dacpac` of the same database: the assemblies they deploy.
+    pub assembly_references: Vec<AssemblyReference>,
+    /// The first `Compile` item element: the project builds an assembly from its C#
+    /// sources when it has one.
+    pub compile_element: Option<TextRange>,
+}
+
+/// A `<Reference>` to a `.dll` or an `<ArtifactReference>` to a `.dacpac`, with the
+/// SQLCLR metadata SSDT writes on an assembly reference (`<SqlAssemblyName>`,
+/// `<SqlOwnerName>`, `<SqlPermissionSet>`), each with its element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssemblyReference {
+    pub kind: ReferenceKind,
+    /// The file as written (`HintPath`, else `Include`), `\` separators kept.
+    pub file: String,
+    /// `<SqlAssemblyName>`, else the file's stem.
+    pub name: String,
+    /// The item element.
+    pub range: TextRange,
+    pub owner: Option<(String, TextRange)>,
+    pub permission_set: Option<(String, TextRange)>,
 }
 
 /// The properties the model reads.
@@ -97,6 +121,12 @@ pub const PROPERTIES: &[&str] = &[
     "PermissionSet",
     "DSP",
     "AssemblyName",
+    // The SQLCLR tab of SSDT's project properties: the owner, signing and key file of
+    // the assembly the project builds (`AssemblyOwner` is passed to the build as
+    // `ImplicitDllAssemblyOwner`, beside `ImplicitDllPermissionSet`).
+    "AssemblyOwner",
+    "SignAssembly",
+    "AssemblyOriginatorKeyFile",
 ];
 
 /// A `.sqlproj` that is not well-formed XML.
@@ -169,7 +199,14 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
                 .any(|r| r.eq_ignore_ascii_case(name))
             {
                 proj.references.extend(reference_names(node));
+                if let Some(reference) = assembly_reference(node) {
+                    proj.assembly_references.push(reference);
+                }
             } else if let Some(kind) = ItemKind::from_name(name) {
+                if kind == ItemKind::Compile && proj.compile_element.is_none() {
+                    proj.compile_element =
+                        Some(TextRange::new(node.range().start, node.range().end));
+                }
                 proj.items.push(Item {
                     kind,
                     include: split(attr(node, "Include")),
@@ -239,6 +276,78 @@ fn reference_names(node: roxmltree::Node<'_, '_>) -> Vec<String> {
     out.retain(|n| !n.is_empty() && !n.contains("$("));
     out.dedup();
     out
+}
+
+/// The assembly a `<Reference>` to a `.dll` or an `<ArtifactReference>` to a `.dacpac`
+/// deploys. A reference to a framework or GAC assembly (`System.Data`) names no file and
+/// deploys nothing; a `.dacpac` of another database (one with `DatabaseVariableLiteralValue`
+/// or `DatabaseSqlCmdVariable` metadata) deploys nothing into this one, nor does a path that
+/// only a build can expand (`$(DacPacRootPath)\…\master.dacpac`).
+fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference> {
+    let tag = node.tag_name().name();
+    let kind = if tag.eq_ignore_ascii_case("Reference") {
+        ReferenceKind::Dll
+    } else if tag.eq_ignore_ascii_case("ArtifactReference") {
+        ReferenceKind::Dacpac
+    } else {
+        return None;
+    };
+    let extension = match kind {
+        ReferenceKind::Dll => "dll",
+        ReferenceKind::Dacpac => "dacpac",
+    };
+    let child = |name: &str| {
+        node.children()
+            .find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
+            .map(|c| {
+                (
+                    c.text().unwrap_or_default().trim().to_owned(),
+                    TextRange::new(c.range().start, c.range().end),
+                )
+            })
+            .filter(|(text, _)| !text.is_empty())
+    };
+    let names_file = |path: &str| {
+        path.rsplit_once('.')
+            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case(extension))
+    };
+    let file = child("HintPath")
+        .map(|(text, _)| text)
+        .filter(|path| names_file(path))
+        .or_else(|| {
+            split(attr(node, "Include"))
+                .into_iter()
+                .find(|p| names_file(p))
+        })?;
+    if file.contains("$(") {
+        return None;
+    }
+    if kind == ReferenceKind::Dacpac
+        && (child("DatabaseVariableLiteralValue").is_some()
+            || child("DatabaseSqlCmdVariable").is_some())
+    {
+        return None;
+    }
+    let stem = file
+        .rsplit(['\\', '/'])
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(stem, _)| stem.to_owned())
+        .unwrap_or_default();
+    let name = child("SqlAssemblyName")
+        .map(|(text, _)| text)
+        .unwrap_or(stem);
+    if name.is_empty() {
+        return None;
+    }
+    Some(AssemblyReference {
+        kind,
+        file,
+        name,
+        range: TextRange::new(node.range().start, node.range().end),
+        owner: child("SqlOwnerName"),
+        permission_set: child("SqlPermissionSet"),
+    })
 }
 
 /// An attribute by name, without case.

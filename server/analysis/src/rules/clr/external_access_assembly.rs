@@ -70,7 +70,9 @@ mod tests {
             "=== file: Db.sqlproj\n\
              <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
              <PermissionSet>EXTERNAL_ACCESS</PermissionSet> --! CLR002\n\
-             </PropertyGroup></Project>\n",
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project> --! CLR008\n\
+             === file: F.cs\n\
+             class F {}\n",
         );
     }
 }

@@ -3,7 +3,8 @@
 
 use super::{finding, related, sql_part};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::model::Scope;
+use crate::model::{AssemblyOrigin, Scope};
+use crate::project::ReferenceKind;
 use crate::rule::RuleMeta;
 use crate::rules::{Context, Rule};
 
@@ -16,8 +17,11 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports an `EXTERNAL NAME` (procedure, function, trigger, type or aggregate) whose owner
 is not the assembly's owner and does not hold `REFERENCES` on the assembly (directly,
-through a role, database-wide or as `db_owner`) in the project's final state. The finding
-points at the `EXTERNAL NAME`.
+through a role, database-wide or as `db_owner`) in the project's final state. The
+assembly may be made by `CREATE ASSEMBLY` (owned by its `AUTHORIZATION`), built by the
+`.sqlproj` from its C# sources (owned by `<AssemblyOwner>`) or deployed by a `.dll`
+reference (owned by its `<SqlOwnerName>`); each is owned by `dbo` when it names no
+owner. The finding points at the `EXTERNAL NAME`.
 
 ## Why is this bad?
 Binding a module to an assembly is a gated link: when the owners differ, SQL Server
@@ -56,6 +60,10 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let assembly = model.assembly(assembly_id);
+        // What a referenced `.dacpac` holds, its assembly's owner included, is not read.
+        if assembly.origin == AssemblyOrigin::Reference(ReferenceKind::Dacpac) {
+            continue;
+        }
         let owner = model.owner_of(entry.object);
         if owner == assembly.owner {
             continue;
@@ -81,9 +89,14 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             sql_part(owner_name),
             sql_part(owner_name)
         ));
+        let defined = match assembly.origin {
+            AssemblyOrigin::Create { .. } => "is created here",
+            AssemblyOrigin::ProjectBuild => "is built by the project",
+            AssemblyOrigin::Reference(_) => "is deployed by this reference",
+        };
         diagnostic.related.push(related(
             assembly.location,
-            format!("assembly `{}` is created here", assembly.name),
+            format!("assembly `{}` {defined}", assembly.name),
         ));
         if let Some(location) = assembly.owner_location {
             diagnostic.related.push(related(
