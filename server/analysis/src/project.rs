@@ -163,8 +163,7 @@ pub struct Project {
     /// `<ArtifactReference>`, `<ProjectReference>`), by name: they exist in the database
     /// when the project deploys.
     pub referenced_assemblies: Vec<String>,
-    /// The `<Reference>` items to a `.dll` and `<ArtifactReference>` items to a `.dacpac`
-    /// of the same database: each deploys an assembly with the project.
+    /// The `<Reference>` items to a `.dll`: each deploys an assembly with the project.
     pub assembly_references: Vec<AssemblyReference>,
     /// The first `Compile` item element of the `.sqlproj`, when it has one: SSDT builds
     /// an assembly from the project's C# sources (see [`Project::built_assembly`]).
@@ -246,19 +245,10 @@ impl Project {
     }
 }
 
-/// What a reference's file is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReferenceKind {
-    /// `<Reference>` to a `.dll`.
-    Dll,
-    /// `<ArtifactReference>` to a `.dacpac`.
-    Dacpac,
-}
-
-/// A `.sqlproj` reference that deploys an assembly, with SSDT's SQLCLR metadata on it.
+/// A `.sqlproj` `<Reference>` to a `.dll`, which SSDT deploys as an assembly of the
+/// database, with the SQLCLR metadata SSDT writes on it.
 #[derive(Clone, Debug)]
 pub struct AssemblyReference {
-    pub kind: ReferenceKind,
     /// The file as written in the `.sqlproj` (`HintPath`, else `Include`).
     pub file: String,
     /// `<SqlAssemblyName>`, else the file's stem.

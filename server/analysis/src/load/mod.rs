@@ -549,7 +549,6 @@ impl<'a> Loader<'a> {
             .assembly_references
             .iter()
             .map(|r| crate::project::AssemblyReference {
-                kind: r.kind,
                 file: r.file.clone(),
                 name: r.name.clone(),
                 location: at(r.range),

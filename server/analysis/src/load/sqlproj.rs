@@ -8,8 +8,6 @@
 
 use syntax::TextRange;
 
-pub use crate::project::ReferenceKind;
-
 /// The kinds of item the loader cares about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
@@ -89,20 +87,17 @@ pub struct SqlProj {
     /// items bring in, by name: a `.dll`'s or `.dacpac`'s file stem, a GAC reference's
     /// simple name (`Foo, Version=…` is `Foo`), a referenced project's `<Name>` or stem.
     pub references: Vec<String>,
-    /// The `<Reference>` items that name a `.dll` file and the `<ArtifactReference>` items
-    /// that name a `.dacpac` of the same database: the assemblies they deploy.
+    /// The `<Reference>` items that name a `.dll` file: the assemblies they deploy.
     pub assembly_references: Vec<AssemblyReference>,
     /// The first `Compile` item element: the project builds an assembly from its C#
     /// sources when it has one.
     pub compile_element: Option<TextRange>,
 }
 
-/// A `<Reference>` to a `.dll` or an `<ArtifactReference>` to a `.dacpac`, with the
-/// SQLCLR metadata SSDT writes on an assembly reference (`<SqlAssemblyName>`,
+/// A `<Reference>` to a `.dll`, with the SQLCLR metadata SSDT writes on an assembly reference (`<SqlAssemblyName>`,
 /// `<SqlOwnerName>`, `<SqlPermissionSet>`), each with its element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssemblyReference {
-    pub kind: ReferenceKind,
     /// The file as written (`HintPath`, else `Include`), `\` separators kept.
     pub file: String,
     /// `<SqlAssemblyName>`, else the file's stem.
@@ -278,24 +273,15 @@ fn reference_names(node: roxmltree::Node<'_, '_>) -> Vec<String> {
     out
 }
 
-/// The assembly a `<Reference>` to a `.dll` or an `<ArtifactReference>` to a `.dacpac`
-/// deploys. A reference to a framework or GAC assembly (`System.Data`) names no file and
-/// deploys nothing; a `.dacpac` of another database (one with `DatabaseVariableLiteralValue`
-/// or `DatabaseSqlCmdVariable` metadata) deploys nothing into this one, nor does a path that
-/// only a build can expand (`$(DacPacRootPath)\…\master.dacpac`).
+/// The assembly a `<Reference>` to a `.dll` deploys. A reference to a framework or GAC
+/// assembly (`System.Data`) names no file and deploys nothing, nor does a path that only a
+/// build can expand (`$(SolutionDir)\lib\x.dll`). An `<ArtifactReference>` to a
+/// `.dacpac` is not one: what the `.dacpac` holds is not read, so its file's name is only
+/// a name in [`SqlProj::references`].
 fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference> {
-    let tag = node.tag_name().name();
-    let kind = if tag.eq_ignore_ascii_case("Reference") {
-        ReferenceKind::Dll
-    } else if tag.eq_ignore_ascii_case("ArtifactReference") {
-        ReferenceKind::Dacpac
-    } else {
+    if !node.tag_name().name().eq_ignore_ascii_case("Reference") {
         return None;
-    };
-    let extension = match kind {
-        ReferenceKind::Dll => "dll",
-        ReferenceKind::Dacpac => "dacpac",
-    };
+    }
     let child = |name: &str| {
         node.children()
             .find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
@@ -309,7 +295,7 @@ fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference
     };
     let names_file = |path: &str| {
         path.rsplit_once('.')
-            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case(extension))
+            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("dll"))
     };
     let file = child("HintPath")
         .map(|(text, _)| text)
@@ -320,12 +306,6 @@ fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference
                 .find(|p| names_file(p))
         })?;
     if file.contains("$(") {
-        return None;
-    }
-    if kind == ReferenceKind::Dacpac
-        && (child("DatabaseVariableLiteralValue").is_some()
-            || child("DatabaseSqlCmdVariable").is_some())
-    {
         return None;
     }
     let stem = file
@@ -341,7 +321,6 @@ fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference
         return None;
     }
     Some(AssemblyReference {
-        kind,
         file,
         name,
         range: TextRange::new(node.range().start, node.range().end),

@@ -978,7 +978,7 @@ impl Builder {
     }
 
     /// The assemblies that the `.sqlproj` itself deploys: the one it builds from its
-    /// `Compile` items ([`Project::built_assembly`]) and those its `.dll` and `.dacpac`
+    /// `Compile` items ([`Project::built_assembly`]) and those its `.dll`
     /// references bring in. A `CREATE ASSEMBLY` of the same name, defined before, wins.
     ///
     /// SSDT builds its own assembly with `$(AssemblyName)`, `$(AssemblyOwner)` and
@@ -1038,7 +1038,7 @@ impl Builder {
             found.push(Assembly {
                 name: reference.name.clone(),
                 location: reference.location,
-                origin: AssemblyOrigin::Reference(reference.kind),
+                origin: AssemblyOrigin::Reference,
                 owner,
                 owner_location,
                 permission_set,

@@ -54,7 +54,7 @@ use syntax::ast::{
 };
 
 use crate::diagnostic::{FileId, Location};
-use crate::project::{Project, ReferenceKind, ScriptRole, Workspace};
+use crate::project::{Project, ScriptRole, Workspace};
 
 pub use dynamic::{DynamicSql, known_dynamic_sql};
 pub use names::{fold, is_system_schema};
@@ -338,7 +338,7 @@ pub struct Assembly {
     pub permission_set_location: Option<Location>,
     /// The file the assembly is made from, as written: the first path of `CREATE
     /// ASSEMBLY … FROM 'path'`, `<AssemblyName>.dll` for the project's build (the file
-    /// its C# compile writes), a reference's `.dll` or `.dacpac`. Keys made `FROM
+    /// its C# compile writes), a referenced `.dll`. Keys made `FROM
     /// EXECUTABLE FILE` are matched to the assembly by this file's name.
     pub file: Option<String>,
     /// The strong-name signing of the project's build: `<SignAssembly>True</SignAssembly>`
@@ -360,8 +360,9 @@ pub enum AssemblyOrigin {
     },
     /// The `.sqlproj` builds it from its `Compile` items and deploys it.
     ProjectBuild,
-    /// A `<Reference>` to a `.dll` or an `<ArtifactReference>` to a `.dacpac` deploys it.
-    Reference(ReferenceKind),
+    /// A `<Reference>` to a `.dll` deploys it (what a referenced `.dacpac` holds is not
+    /// read, so a `.dacpac` makes no assembly of the model).
+    Reference,
 }
 
 /// `<SignAssembly>True</SignAssembly>` and the key file that signs the assembly.

@@ -1083,7 +1083,7 @@ CREATE TABLE dbo.t (id int);
 // `<Reference>` to a `.dll` it deploys; without `<SqlPermissionSet>` the set is unknown.
 // Framework references (`System.Data`) name no file and deploy nothing.
 #[test]
-fn referenced_dlls_and_dacpacs_are_model_assemblies() {
+fn referenced_dlls_are_model_assemblies_and_dacpacs_are_not() {
     let (w, m) = model(
         "=== file: Db/Db.sqlproj
 <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>
@@ -1104,12 +1104,11 @@ CREATE TABLE dbo.t (id int);
 ",
     );
     let names: Vec<&str> = m.assemblies().map(|(_, a)| a.name.as_str()).collect();
-    assert_eq!(names, vec!["tSQLtCLR", "Geo.Types", "Shared"]);
+    // What a `.dacpac` holds is not read: it makes no assembly (CLR007 still accepts
+    // its name).
+    assert_eq!(names, vec!["tSQLtCLR", "Geo.Types"]);
     let tsqlt = m.assembly(m.assembly_named("tsqltclr").unwrap());
-    assert_eq!(
-        tsqlt.origin,
-        super::AssemblyOrigin::Reference(crate::project::ReferenceKind::Dll)
-    );
+    assert_eq!(tsqlt.origin, super::AssemblyOrigin::Reference);
     assert_eq!(tsqlt.permission_set, Some(PermissionSet::ExternalAccess));
     assert_eq!(line_of(&w, tsqlt.permission_set_location.unwrap()), 7);
     assert_eq!(line_of(&w, tsqlt.owner_location.unwrap()), 6);
@@ -1118,18 +1117,16 @@ CREATE TABLE dbo.t (id int);
     let geo = m.assembly(m.assembly_named("geo.types").unwrap());
     assert_eq!(geo.permission_set, None, "unknown, not guessed");
     assert_eq!(line_of(&w, geo.location), 9);
-    let shared = m.assembly(m.assembly_named("shared").unwrap());
-    assert_eq!(
-        shared.origin,
-        super::AssemblyOrigin::Reference(crate::project::ReferenceKind::Dacpac)
-    );
 }
 
 // Keys are matched to the assembly made from the same file, by file name, not to an
-// assembly that only shares the key's name: `FROM EXECUTABLE FILE` names the assembly's
-// file (a CREATE ASSEMBLY's path, the build's `<AssemblyName>.dll`, a referenced `.dll`);
-// an asymmetric key `FROM FILE` names a strong-name key file, the one that signs the
-// project's build.
+// assembly that only shares the key's name. What do the sources name? CREATE ASYMMETRIC
+// KEY: "EXECUTABLE FILE = 'path_to_executable_file' Specifies an assembly file from which
+// to load the public key", "FILE = 'path_to_strong-name_file' Specifies the path of a
+// strong-name file from which to load the key pair"; CREATE CERTIFICATE's `FROM FILE`
+// is a DER-encoded certificate file. So `FROM EXECUTABLE FILE` names the assembly's file
+// (a CREATE ASSEMBLY's path, the build's `<AssemblyName>.dll`, a referenced `.dll`), and
+// an asymmetric key `FROM FILE` the `.snk` that signs the project's build.
 #[test]
 fn keys_from_files_match_the_assembly_made_from_that_file() {
     let (_, m) = model(

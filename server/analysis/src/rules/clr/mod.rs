@@ -98,7 +98,7 @@ fn report_permission_set(
                 assembly.name,
                 written(context, location).unwrap_or(keyword)
             ),
-            AssemblyOrigin::Reference(_) => format!(
+            AssemblyOrigin::Reference => format!(
                 "The project deploys referenced assembly '{}' with <SqlPermissionSet>{}</SqlPermissionSet>: {consequence} Set <SqlPermissionSet>SAFE</SqlPermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
                 assembly.name,
                 written(context, location).unwrap_or(keyword)

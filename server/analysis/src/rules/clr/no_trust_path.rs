@@ -13,8 +13,7 @@ use sha2::{Digest, Sha512};
 use syntax::ast::{AssemblySource, PermissionSet};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::model::{Assembly, AssemblyId, AssemblyOrigin, Model};
-use crate::project::ReferenceKind;
+use crate::model::{Assembly, AssemblyId, Model};
 use crate::rule::RuleMeta;
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
@@ -40,8 +39,7 @@ naming the `<AssemblyOriginatorKeyFile>` that signs the project's build. Signing
 build (`<SignAssembly>`) is not by itself a trust path: the key and its login must exist
 on the server. When the project targets SQL Server 2016 or earlier (its `DSP`) or turns
 strict security off, SAFE assemblies, and referenced `.dll`s whose set is not stated,
-are not reported. An assembly inside a referenced `.dacpac` is not judged: the project
-that builds the `.dacpac` creates it.
+are not reported. What a referenced `.dacpac` holds is not read, so it is not judged.
 
 ## Why is this bad?
 Under strict security the server treats every assembly as UNSAFE: `CREATE ASSEMBLY`
@@ -75,11 +73,6 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let strict = strict_security(context);
     for (id, assembly) in model.assemblies() {
-        // What a referenced `.dacpac` holds is not read: its assembly is created by the
-        // project that builds the `.dacpac`, and judged where that project is checked.
-        if assembly.origin == AssemblyOrigin::Reference(ReferenceKind::Dacpac) {
-            continue;
-        }
         // Without strict security only a set that is not SAFE needs trust; a referenced
         // `.dll` that does not state its set may well be SAFE, so it is not judged then.
         if !strict
@@ -331,8 +324,11 @@ mod tests {
         );
     }
 
-    // "clr strict security … treats SAFE and EXTERNAL_ACCESS assemblies as if they were
-    // marked UNSAFE" (Server configuration: clr strict security): the assembly SSDT
+    // Does a SAFE assembly that the project builds need a trust path? "clr strict security
+    // treats SAFE and EXTERNAL_ACCESS assemblies as if they're marked UNSAFE", and "we
+    // recommend that you sign all assemblies by a certificate or asymmetric key, with a
+    // corresponding login that has been granted UNSAFE ASSEMBLY permission in the master
+    // database" (Server configuration: clr strict security): yes, the assembly SSDT
     // builds and deploys from the project's C# needs a trust path even when SAFE, and
     // `<SignAssembly>` alone is none, since the key and its login must exist on the
     // server.
@@ -414,7 +410,7 @@ mod tests {
     // A referenced `.dll` is deployed with the project, so it needs a trust path under
     // strict security whatever its set; without strict security, one whose set is not
     // stated is not judged (it may be SAFE), one stated UNSAFE is. What a `.dacpac` holds
-    // is created by the project that builds it.
+    // is not read, so it makes no assembly to judge.
     #[test]
     fn referenced_dlls_are_judged_and_dacpacs_are_not() {
         check(

@@ -4,7 +4,6 @@
 use super::{finding, related, sql_part};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::{AssemblyOrigin, Scope};
-use crate::project::ReferenceKind;
 use crate::rule::RuleMeta;
 use crate::rules::{Context, Rule};
 
@@ -60,10 +59,6 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let assembly = model.assembly(assembly_id);
-        // What a referenced `.dacpac` holds, its assembly's owner included, is not read.
-        if assembly.origin == AssemblyOrigin::Reference(ReferenceKind::Dacpac) {
-            continue;
-        }
         let owner = model.owner_of(entry.object);
         if owner == assembly.owner {
             continue;
@@ -92,7 +87,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defined = match assembly.origin {
             AssemblyOrigin::Create { .. } => "is created here",
             AssemblyOrigin::ProjectBuild => "is built by the project",
-            AssemblyOrigin::Reference(_) => "is deployed by this reference",
+            AssemblyOrigin::Reference => "is deployed by this reference",
         };
         diagnostic.related.push(related(
             assembly.location,
