@@ -624,6 +624,12 @@ impl Text<'_> {
             None => "unknown",
         };
         match assembly.permission_set_location {
+            _ if assembly.permission_set.is_none() => {
+                let _ = writeln!(
+                    out,
+                    "**Permission set**: unknown: the project does not name one."
+                );
+            }
             Some(location) => {
                 let _ = writeln!(out, "**Permission set**: {set} ({}).", self.place(location));
             }

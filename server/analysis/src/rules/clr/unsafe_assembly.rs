@@ -13,8 +13,11 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "An assembly is created or altered with PERMISSION_SET = UNSAFE",
         doc: r#"## What it does
-Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = UNSAFE`, and a
-`<PermissionSet>UNSAFE</PermissionSet>` property in the `.sqlproj`.
+Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = UNSAFE`; a
+`<PermissionSet>UNSAFE</PermissionSet>` (or the older `Unrestricted`) property of a
+`.sqlproj` that builds an assembly from its C# sources (`Compile` items: without them
+the project builds none); and a `<Reference>`d `.dll` that SSDT deploys with
+`<SqlPermissionSet>UNSAFE</SqlPermissionSet>`.
 
 ## Why is this bad?
 UNSAFE code is unrestricted: it can call unmanaged code, start threads and reach files,
