@@ -5,6 +5,7 @@
 
 mod actions;
 mod client;
+mod csharp;
 mod hover;
 mod navigation;
 
