@@ -643,7 +643,7 @@ impl Builder {
             {
                 let location = self.at(id, assembly.name.range);
                 let (permission_set, permission_set_location) = match &assembly.permission_set {
-                    Some((set, range)) => (set.clone(), Some(self.at(id, *range))),
+                    Some((set, range)) => (*set, Some(self.at(id, *range))),
                     None => (PermissionSet::Safe, None),
                 };
                 let assembly_id = AssemblyId(self.model.assemblies.len() as u32);
@@ -1198,7 +1198,7 @@ impl Builder {
                 ) {
                     let location = self.at(id, *range);
                     let assembly = &mut self.model.assemblies[asm.0 as usize];
-                    assembly.permission_set = Some(set.clone());
+                    assembly.permission_set = Some(*set);
                     assembly.permission_set_location = Some(location);
                 }
             }

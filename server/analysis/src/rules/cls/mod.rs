@@ -109,7 +109,7 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     for (id, assembly) in model.assemblies() {
         // A referenced `.dll` whose permission set the project does not state: the rules
         // here judge the code against that set, so there is nothing to judge it by.
-        let Some(permission_set) = assembly.permission_set.clone() else {
+        let Some(permission_set) = assembly.permission_set else {
             continue;
         };
         let declared_at = assembly

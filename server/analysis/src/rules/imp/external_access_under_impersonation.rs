@@ -71,7 +71,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let assembly = model.assembly(id);
-        let Some(set) = assembly.permission_set.clone() else {
+        let Some(set) = assembly.permission_set else {
             continue;
         };
         let (assembly_name, declared_at) =
