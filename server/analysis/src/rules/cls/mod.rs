@@ -11,9 +11,10 @@
 
 use std::path::Path;
 
-use syntax::ast::{AssemblySource, PermissionSet};
+use syntax::ast::PermissionSet;
 
 use crate::diagnostic::{Diagnostic, FileId, Location, Related, Severity};
+use crate::model::AssemblyOrigin;
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
 
@@ -104,57 +105,41 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     let project = context.project;
     let model = context.model;
     let mut out: Vec<Source<'a>> = Vec::new();
-    let mut taken: Vec<String> = Vec::new();
-    // The assembly the `.sqlproj` builds from its `Compile` items.
-    let compiled: Vec<FileId> = project
-        .compile_items
-        .iter()
-        .copied()
-        .filter(|f| workspace.csharp.contains_key(f))
-        .collect();
-    if !compiled.is_empty() && project.project_file.is_some() {
-        let name = project
-            .properties
-            .get("AssemblyName")
-            .map(|p| p.value.trim().to_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| project.name.clone());
-        let property = project.properties.get("PermissionSet");
-        let permission_set = property
-            .and_then(|p| crate::rules::clr::property_permission_set(&p.value))
-            .unwrap_or(PermissionSet::Safe);
-        let declared_at = property
-            .map(|p| p.location)
-            .or_else(|| project.properties.get("AssemblyName").map(|p| p.location))
-            .unwrap_or(Location {
-                file: project.project_file.unwrap_or(FileId(0)),
-                range: syntax::TextRange::new(0, 0),
-            });
-        taken.push(name.to_ascii_lowercase());
-        out.push(Source {
-            name,
-            permission_set,
-            declared_at,
-            tie: Tie::CompileItems,
-            code: code::Code::build(workspace, &compiled),
-        });
-    }
     let entry_points = model.entry_points();
     for (id, assembly) in model.assemblies() {
-        if taken.contains(&assembly.name.to_ascii_lowercase()) {
+        // A referenced `.dll` whose permission set the project does not state: the rules
+        // here judge the code against that set, so there is nothing to judge it by.
+        let Some(permission_set) = assembly.permission_set else {
             continue;
-        }
+        };
         let declared_at = assembly
             .permission_set_location
             .unwrap_or(assembly.location);
-        let file_stem = assembly.sources.iter().find_map(|s| match s {
-            AssemblySource::Path(path, _) => {
-                let normal = path.replace('\\', "/");
-                Path::new(&normal)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
+        // The assembly the `.sqlproj` builds: its `Compile` items (the model's fact).
+        if assembly.origin == AssemblyOrigin::ProjectBuild {
+            let compiled: Vec<FileId> = assembly
+                .compile_items
+                .iter()
+                .copied()
+                .filter(|f| workspace.csharp.contains_key(f))
+                .collect();
+            if !compiled.is_empty() {
+                out.push(Source {
+                    name: assembly.name.clone(),
+                    permission_set,
+                    declared_at,
+                    tie: Tie::CompileItems,
+                    code: code::Code::build(workspace, &compiled),
+                });
             }
-            _ => None,
+            continue;
+        }
+        // The file it is made from: `CREATE ASSEMBLY … FROM 'path'`, a referenced `.dll`.
+        let file_stem = assembly.file.as_deref().and_then(|path| {
+            let normal = path.replace('\\', "/");
+            Path::new(&normal)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
         });
         let csproj = project.csharp_projects.iter().find(|p| {
             p.assembly.eq_ignore_ascii_case(&assembly.name)
@@ -186,7 +171,7 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
         }
         out.push(Source {
             name: assembly.name.clone(),
-            permission_set: assembly.permission_set,
+            permission_set,
             declared_at,
             tie,
             code: code::Code::build(workspace, &files),
