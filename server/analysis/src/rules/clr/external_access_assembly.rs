@@ -14,8 +14,8 @@ pub static RULE: Rule = Rule {
         summary: "An assembly is created or altered with PERMISSION_SET = EXTERNAL_ACCESS",
         doc: r#"## What it does
 Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = EXTERNAL_ACCESS`;
-a `<PermissionSet>EXTERNAL_ACCESS</PermissionSet>` property of a `.sqlproj` that builds an
-assembly from its C# sources (`Compile` items); and a `<Reference>`d `.dll` that SSDT
+a `<PermissionSet>EXTERNAL_ACCESS</PermissionSet>` property of a `.sqlproj` (the set of
+the assembly it builds from its `Compile` items); and a `<Reference>`d `.dll` that SSDT
 deploys with `<SqlPermissionSet>EXTERNAL_ACCESS</SqlPermissionSet>`.
 
 ## Why is this bad?

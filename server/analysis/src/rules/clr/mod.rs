@@ -106,6 +106,25 @@ fn report_permission_set(
         };
         out.push(walk::finding(meta, location.file, location.range, message));
     }
+    // The catalogue reports `<PermissionSet>` in any `.sqlproj`: a project without
+    // `Compile` items builds no assembly today, but the setting is the one its assembly
+    // gets as soon as C# is added, so it is reported where no build stands for it.
+    if let Some(property) = context.project.properties.get("PermissionSet")
+        && crate::model::permission_set_named(&property.value) == Some(wanted)
+        && !context.model.assemblies().any(|(_, a)| {
+            a.origin == AssemblyOrigin::ProjectBuild && a.permission_set_location == Some(property.location)
+        })
+    {
+        out.push(walk::finding(
+            meta,
+            property.location.file,
+            property.location.range,
+            format!(
+                "The project deploys its assembly with <PermissionSet>{}</PermissionSet>: {consequence} Set <PermissionSet>SAFE</PermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
+                property.value
+            ),
+        ));
+    }
 }
 
 /// The value of the `.sqlproj` element at `location`, as written.

@@ -15,9 +15,9 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = UNSAFE`; a
 `<PermissionSet>UNSAFE</PermissionSet>` (or the older `Unrestricted`) property of a
-`.sqlproj` that builds an assembly from its C# sources (`Compile` items: without them
-the project builds none); and a `<Reference>`d `.dll` that SSDT deploys with
-`<SqlPermissionSet>UNSAFE</SqlPermissionSet>`.
+`.sqlproj`, the set of the assembly it builds from its C# sources (`Compile` items; a
+project without them gets it as soon as C# is added); and a `<Reference>`d `.dll` that
+SSDT deploys with `<SqlPermissionSet>UNSAFE</SqlPermissionSet>`.
 
 ## Why is this bad?
 UNSAFE code is unrestricted: it can call unmanaged code, start threads and reach files,
@@ -103,14 +103,15 @@ mod tests {
         );
     }
 
-    // A project without `Compile` items builds no assembly (SSDT writes `<AssemblyName>`
-    // and may keep `<PermissionSet>` in every project): nothing is deployed UNSAFE.
+    // A project without `Compile` items builds no assembly yet, but the catalogue reports
+    // `<PermissionSet>UNSAFE</PermissionSet>` in any `.sqlproj`: it is the set the
+    // project's assembly gets as soon as C# is added.
     #[test]
-    fn a_permission_set_property_without_sources_builds_nothing() {
+    fn a_permission_set_property_without_sources_is_still_reported() {
         check(
             "=== file: Db.sqlproj\n\
              <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
-             <AssemblyName>Db</AssemblyName><PermissionSet>UNSAFE</PermissionSet>\n\
+             <AssemblyName>Db</AssemblyName><PermissionSet>UNSAFE</PermissionSet> --! CLR001\n\
              </PropertyGroup></Project>\n\
              === file: t.sql\n\
              CREATE TABLE dbo.t (id int);\n",
