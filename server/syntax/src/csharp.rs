@@ -22,6 +22,8 @@ pub struct CsFile {
     pub types: Vec<CsType>,
     /// Assembly- and module-level attributes (`[assembly: …]`).
     pub attributes: Vec<CsAttribute>,
+    /// Every comment, its text without `//` or `/* */`: where suppressions are written.
+    pub comments: Vec<crate::ast::Comment>,
     /// Regions the C# grammar could not parse.
     pub errors: Vec<TextRange>,
 }
@@ -297,6 +299,7 @@ pub fn parse_csharp(text: &str) -> CsFile {
     };
     let root = tree.root_node();
     lower.errors(root);
+    lower.comments(root);
     lower.declarations(root, &Scope::default());
     file
 }
@@ -327,6 +330,36 @@ fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 impl<'a> Lower<'a> {
     fn text_of(&self, node: Node) -> &'a str {
         self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn comments(&mut self, root: Node) {
+        // Comments are extras, anywhere in the tree: a cursor walks it without recursion.
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            if node.kind() == "comment" {
+                let raw = self.text_of(node);
+                let text = raw
+                    .strip_prefix("//")
+                    .or_else(|| {
+                        raw.strip_prefix("/*")
+                            .map(|r| r.strip_suffix("*/").unwrap_or(r))
+                    })
+                    .unwrap_or(raw);
+                self.file.comments.push(crate::ast::Comment {
+                    range: range_of(node),
+                    text: text.trim_start_matches('/').to_owned(),
+                });
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
     }
 
     fn errors(&mut self, node: Node) {

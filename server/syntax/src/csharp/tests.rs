@@ -375,6 +375,15 @@ fn broken_text_still_lowers_the_rest() {
 }
 
 #[test]
+fn comments_are_kept_without_their_markers() {
+    let text = "// one\nclass C { /* two */ void M() { /// three\n } }\n";
+    let file = parse_csharp(text);
+    let comments: Vec<&str> = file.comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, [" one", " two ", " three"]);
+    assert_eq!(text_at(text, file.comments[1].range), "/* two */");
+}
+
+#[test]
 fn never_panics_on_garbage() {
     for text in [
         "",

@@ -112,7 +112,8 @@ fn report_permission_set(
     if let Some(property) = context.project.properties.get("PermissionSet")
         && crate::model::permission_set_named(&property.value) == Some(wanted)
         && !context.model.assemblies().any(|(_, a)| {
-            a.origin == AssemblyOrigin::ProjectBuild && a.permission_set_location == Some(property.location)
+            a.origin == AssemblyOrigin::ProjectBuild
+                && a.permission_set_location == Some(property.location)
         })
     {
         out.push(walk::finding(
