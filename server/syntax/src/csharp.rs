@@ -296,6 +296,7 @@ pub fn parse_csharp(text: &str) -> CsFile {
     let mut lower = Lower {
         text,
         file: &mut file,
+        depth: 0,
     };
     let root = tree.root_node();
     lower.errors(root);
@@ -316,7 +317,15 @@ struct Scope {
 struct Lower<'a> {
     text: &'a str,
     file: &'a mut CsFile,
+    /// How many statements and expressions the walk is inside.
+    depth: usize,
 }
+
+/// How deep statements and expressions are lowered: below this, a body's events are left
+/// out. Hand-written code never comes near it; generated code can nest thousands deep, and
+/// a lowered tree that deep would make every later walk of it (and its drop) recurse as
+/// deep.
+const MAX_DEPTH: usize = 400;
 
 fn range_of(node: Node) -> TextRange {
     TextRange::new(node.start_byte(), node.end_byte())
@@ -876,6 +885,15 @@ impl<'a> Lower<'a> {
     }
 
     fn statement(&mut self, node: Node, out: &mut Vec<CsNode>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        crate::deep(|| self.statement_at_depth(node, out));
+        self.depth -= 1;
+    }
+
+    fn statement_at_depth(&mut self, node: Node, out: &mut Vec<CsNode>) {
         match node.kind() {
             "block" => self.block(node, out),
             "lock_statement" => {
@@ -961,6 +979,15 @@ impl<'a> Lower<'a> {
     /// The events of an expression (or of a statement that is not one of the structured
     /// kinds above: its sub-expressions and nested statements, in order).
     fn expression(&mut self, node: Node, out: &mut Vec<CsNode>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        crate::deep(|| self.expression_at_depth(node, out));
+        self.depth -= 1;
+    }
+
+    fn expression_at_depth(&mut self, node: Node, out: &mut Vec<CsNode>) {
         match node.kind() {
             "invocation_expression" => self.invocation(node, out),
             "object_creation_expression" | "implicit_object_creation_expression" => {
@@ -1226,14 +1253,37 @@ impl<'a> Lower<'a> {
                     .collect(),
             ),
             "member_access_expression" => {
-                let name = node.child_by_field_name("name")?;
-                let mut path = match node.child_by_field_name("expression") {
-                    Some(e) => self.path(e)?,
-                    // `this.` parses without an expression field in some versions.
-                    None => vec!["this".to_owned()],
-                };
-                path.push(self.simple_name(name));
-                Some(path)
+                // Walked down the chain in a loop: generated code writes chains thousands
+                // of members long.
+                let mut names = Vec::new();
+                let mut at = node;
+                loop {
+                    if names.len() > MAX_DEPTH {
+                        return None;
+                    }
+                    match at.kind() {
+                        "member_access_expression" => {
+                            names.push(self.simple_name(at.child_by_field_name("name")?));
+                            match at.child_by_field_name("expression") {
+                                Some(e) => at = e,
+                                // `this.` parses without an expression field in some
+                                // versions.
+                                None => {
+                                    names.push("this".to_owned());
+                                    break;
+                                }
+                            }
+                        }
+                        "parenthesized_expression" => at = *named_children(at).first()?,
+                        _ => {
+                            let mut head = self.path(at)?;
+                            head.extend(names.into_iter().rev());
+                            return Some(head);
+                        }
+                    }
+                }
+                names.reverse();
+                Some(names)
             }
             "parenthesized_expression" => named_children(node).first().and_then(|c| self.path(*c)),
             _ => None,
