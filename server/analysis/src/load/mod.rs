@@ -9,6 +9,7 @@
 //! cannot be read, SQL002 for unknown variables); only a missing path or a bad
 //! configuration stops the run, as a [`LoadError`].
 
+pub mod dacpac;
 pub mod decode;
 pub mod discovery;
 pub mod includes;
@@ -667,6 +668,45 @@ impl<'a> Loader<'a> {
             })
             .collect();
         project.compile_location = parsed.compile_element.map(at);
+        // The assemblies of the referenced `.dacpac`s deploy with the project. A
+        // `.dacpac` that is not there (a build output left out of the repository) is
+        // left alone: its file's name still names an assembly for CLR007.
+        for reference in &parsed.dacpac_references {
+            let exists = |p: &Path| self.exists(p);
+            let Some(file) = includes::resolve(&root, &reference.file, &exists) else {
+                continue;
+            };
+            let read = std::fs::read(&file)
+                .map_err(|e| format!("cannot be read: {e}"))
+                .and_then(|bytes| dacpac::assemblies(&bytes));
+            match read {
+                Ok(found) => {
+                    for assembly in found {
+                        project
+                            .assembly_references
+                            .push(crate::project::AssemblyReference {
+                                file: reference.file.clone(),
+                                name: assembly.name,
+                                location: at(reference.range),
+                                owner: None,
+                                permission_set: Some((
+                                    assembly.permission_set.to_owned(),
+                                    at(reference.range),
+                                )),
+                            });
+                    }
+                }
+                Err(problem) => {
+                    let display = self.files.get(project_file).path.display().to_string();
+                    self.report(
+                        Code::Sql004,
+                        project_file,
+                        reference.range,
+                        format!("{display}: the referenced {} {problem}", reference.file),
+                    );
+                }
+            }
+        }
 
         // Where the build writes (`<OutputPath>bin\Debug\</OutputPath>`, or a folder
         // beside the project such as `..\build\out\`) holds copies and generated

@@ -89,12 +89,24 @@ pub struct SqlProj {
     pub references: Vec<String>,
     /// The `<Reference>` items that name a `.dll` file: the assemblies they deploy.
     pub assembly_references: Vec<AssemblyReference>,
+    /// The `.dacpac` files that reference items name.
+    pub dacpac_references: Vec<DacpacReference>,
     /// The first `Compile` item element: the project builds an assembly from its C#
     /// sources when it has one.
     pub compile_element: Option<TextRange>,
 }
 
-/// A `<Reference>` to a `.dll`, with the SQLCLR metadata SSDT writes on an assembly reference (`<SqlAssemblyName>`,
+/// An `<ArtifactReference>` (or `<Reference>`) to a `.dacpac`: a database model whose
+/// assemblies deploy with the project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DacpacReference {
+    /// The file as written (`HintPath`, else `Include`), `\` separators kept.
+    pub file: String,
+    /// The item element.
+    pub range: TextRange,
+}
+
+/// A `<Reference>` to a `.dll` with SSDT's metadata (`<SqlAssemblyName>`,
 /// `<SqlOwnerName>`, `<SqlPermissionSet>`), each with its element.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssemblyReference {
@@ -197,6 +209,9 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
                 if let Some(reference) = assembly_reference(node) {
                     proj.assembly_references.push(reference);
                 }
+                if let Some(dacpac) = dacpac_reference(node) {
+                    proj.dacpac_references.push(dacpac);
+                }
             } else if let Some(kind) = ItemKind::from_name(name) {
                 if kind == ItemKind::Compile && proj.compile_element.is_none() {
                     proj.compile_element =
@@ -271,6 +286,49 @@ fn reference_names(node: roxmltree::Node<'_, '_>) -> Vec<String> {
     out.retain(|n| !n.is_empty() && !n.contains("$("));
     out.dedup();
     out
+}
+
+/// The `.dacpac` a reference item names, when its path needs no build to expand.
+fn dacpac_reference(node: roxmltree::Node<'_, '_>) -> Option<DacpacReference> {
+    let names_dacpac = |path: &str| {
+        path.rsplit_once('.')
+            .is_some_and(|(_, ext)| ext.trim().eq_ignore_ascii_case("dacpac"))
+    };
+    let hint = node
+        .children()
+        .find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case("HintPath"))
+        .and_then(|c| c.text())
+        .map(|t| t.trim().to_owned())
+        .filter(|t| names_dacpac(t));
+    let file = hint.or_else(|| {
+        split(attr(node, "Include"))
+            .into_iter()
+            .find(|p| names_dacpac(p))
+    })?;
+    if file.contains("$(") {
+        return None;
+    }
+    // A reference to another database or server (`DatabaseSqlCmdVariable`,
+    // `DatabaseVariableLiteralValue`, `ServerSqlCmdVariable`) names objects that live
+    // there: its assemblies are not this database's.
+    let elsewhere = node.children().any(|c| {
+        c.is_element()
+            && [
+                "DatabaseSqlCmdVariable",
+                "DatabaseVariableLiteralValue",
+                "ServerSqlCmdVariable",
+            ]
+            .iter()
+            .any(|t| c.tag_name().name().eq_ignore_ascii_case(t))
+            && c.text().is_some_and(|t| !t.trim().is_empty())
+    });
+    if elsewhere {
+        return None;
+    }
+    Some(DacpacReference {
+        file,
+        range: TextRange::new(node.range().start, node.range().end),
+    })
 }
 
 /// The assembly a `<Reference>` to a `.dll` deploys. A reference to a framework or GAC

@@ -98,6 +98,18 @@ fn report_permission_set(
                 assembly.name,
                 written(context, location).unwrap_or(keyword)
             ),
+            AssemblyOrigin::Reference
+                if assembly
+                    .file
+                    .as_deref()
+                    .is_some_and(|f| f.to_ascii_lowercase().ends_with(".dacpac")) =>
+            {
+                format!(
+                    "The project deploys assembly '{}' from the referenced {} with PERMISSION_SET = {keyword}: {consequence} Make it SAFE in the project that builds the .dacpac unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
+                    assembly.name,
+                    assembly.file.as_deref().unwrap_or("")
+                )
+            }
             AssemblyOrigin::Reference => format!(
                 "The project deploys referenced assembly '{}' with <SqlPermissionSet>{}</SqlPermissionSet>: {consequence} Set <SqlPermissionSet>SAFE</SqlPermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
                 assembly.name,
