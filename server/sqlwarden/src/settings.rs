@@ -42,6 +42,7 @@ pub fn show(args: &CheckArgs, cwd: &Path) -> Result<String, LoadError> {
                 .or_else(|| args.stdin_filename.clone())
                 .unwrap_or_else(|| PathBuf::from("."));
             let first = cwd.join(first);
+            let first = std::fs::canonicalize(&first).unwrap_or(first);
             let start = if first.is_dir() {
                 first.clone()
             } else {

@@ -2,7 +2,7 @@
 //! rule's code and name in its title, the related locations as further frames, the fix
 //! as help, and under the first finding of each code a hint (its documentation, how to
 //! accept a finding). Parse errors (SQL001) follow as one summary, one line per file,
-//! so that they never crowd out the security findings; then the summary line, which
+//! so that they never crowd out the security findings (alone, they are shown in full); then the summary line, which
 //! names the rules. Colour only when the caller asks for it (a terminal without
 //! `NO_COLOR`, `FORCE_COLOR`, or `--color always`).
 
@@ -26,10 +26,12 @@ pub fn render(report: &Report<'_>, options: &Options) -> String {
     let mut seen: HashSet<Code> = HashSet::new();
     // Parse errors are summarised after the other findings, so that they never crowd
     // the security findings out of a reader's sight.
+    // When they are all there is, each is shown in full.
+    let only_parse_errors = report.findings.iter().all(|f| f.code() == Code::Sql001);
     let (parse_errors, findings): (Vec<&Finding<'_>>, Vec<&Finding<'_>>) = report
         .findings
         .iter()
-        .partition(|finding| finding.code() == Code::Sql001);
+        .partition(|finding| finding.code() == Code::Sql001 && !only_parse_errors);
     for finding in findings {
         let first = seen.insert(finding.code()) && !options.quiet;
         let id = title_id(finding);
