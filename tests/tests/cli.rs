@@ -914,16 +914,17 @@ fn completions_and_the_manual_page() {
 /// and checks nothing more.
 #[test]
 fn on_a_terminal_colour_follows_term() {
-    if std::process::Command::new("script").arg("--version").output().is_err() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("util-linux `script` is not installed: the terminal case is not run");
         return;
     }
     let dir = project(&[("a.sql", WARNING)]);
     let on_terminal = |term: &str, no_color: &str| -> String {
-        let command = format!(
-            "{} check .",
-            env!("CARGO_BIN_EXE_sqlwarden-under-test")
-        );
+        let command = format!("{} check .", env!("CARGO_BIN_EXE_sqlwarden-under-test"));
         let output = std::process::Command::new("script")
             .args(["-qec", &command, "/dev/null"])
             .current_dir(dir.path())
@@ -933,12 +934,22 @@ fn on_a_terminal_colour_follows_term() {
             .stdin(std::process::Stdio::null())
             .output()
             .expect("script runs");
-        assert_eq!(output.status.code(), Some(1), "the findings' status passes through");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "the findings' status passes through"
+        );
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let xterm = on_terminal("xterm-256color", "");
     assert!(xterm.contains("IMP002"), "{xterm}");
     assert!(xterm.contains('\x1b'), "a terminal gets colour: {xterm}");
-    assert!(!on_terminal("dumb", "").contains('\x1b'), "TERM=dumb has none");
-    assert!(!on_terminal("xterm-256color", "1").contains('\x1b'), "NO_COLOR has none");
+    assert!(
+        !on_terminal("dumb", "").contains('\x1b'),
+        "TERM=dumb has none"
+    );
+    assert!(
+        !on_terminal("xterm-256color", "1").contains('\x1b'),
+        "NO_COLOR has none"
+    );
 }

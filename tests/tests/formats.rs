@@ -140,7 +140,11 @@ fn text() {
             run.stdout.contains(&format!("[{code} "))
                 && run.stdout.contains(&format!("--> {file}:{line}:"))
         };
-        assert!(shown, "{code} at {file}:{line} missing from:\n{}", run.stdout);
+        assert!(
+            shown,
+            "{code} at {file}:{line} missing from:\n{}",
+            run.stdout
+        );
     }
     assert!(
         !run.stdout.contains('\x1b'),
@@ -224,7 +228,11 @@ fn grouped() {
         if let Some(path) = line.strip_suffix(':').filter(|_| !line.starts_with(' ')) {
             file = path.to_string();
         } else if let Some(rest) = line.strip_prefix("  ") {
-            let line_number = rest.split(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            let line_number = rest
+                .split(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             found.insert((between(rest, "[", "]"), file.clone(), line_number));
         }
     }
@@ -293,7 +301,10 @@ fn gitlab() {
         }
     });
     let validator = jsonschema::validator_for(&schema).expect("schema");
-    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let issues = value.as_array().expect("array");
     let found: BTreeSet<(String, String, u32)> = issues
@@ -307,7 +318,10 @@ fn gitlab() {
         })
         .collect();
     assert_eq!(found, expected());
-    let prints: BTreeSet<&str> = issues.iter().filter_map(|i| i["fingerprint"].as_str()).collect();
+    let prints: BTreeSet<&str> = issues
+        .iter()
+        .filter_map(|i| i["fingerprint"].as_str())
+        .collect();
     assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
     insta::assert_snapshot!(stable(&run.stdout));
 }
@@ -325,7 +339,13 @@ fn junit() {
     .expect("regex");
     let found: BTreeSet<(String, String, u32)> = case
         .captures_iter(&xml)
-        .map(|c| (c[1].to_string(), c[3].to_string(), c[2].parse().unwrap_or(0)))
+        .map(|c| {
+            (
+                c[1].to_string(),
+                c[3].to_string(),
+                c[2].parse().unwrap_or(0),
+            )
+        })
         .collect();
     assert_eq!(found, expected());
     assert_eq!(xml.matches("<failure ").count(), expected().len());
