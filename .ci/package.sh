@@ -2,8 +2,8 @@
 # Installing sqlwarden as users do, in CI:
 #   wheel       the maturin wheel (`bindings = "bin"`) built, installed into a fresh virtual
 #               environment, and its `sqlwarden` run;
-#   pre-commit  `pre-commit try-repo` of this repository on a fixture repository: the hook
-#               gets the staged file names and reports the findings in them.
+#   pre-commit  `pre-commit try-repo` of this repository on a fixture repository, with both
+#               hooks: each gets the file names and reports the findings in those files.
 # usage: .ci/package.sh wheel|pre-commit VENV BIN
 # VENV is CI's Python environment (packages are installed into it); BIN the release binary.
 set -euo pipefail
@@ -59,6 +59,15 @@ pre-commit)
     out=$("$VENV/bin/pre-commit" try-repo "$ROOT" sqlwarden-system --files db/Tables/Salaries.sql 2>&1)
     echo "$out"
     grep -q 'Passed' <<<"$out"
+    # The `sqlwarden` hook as users get it: pre-commit pip-installs this repository, which
+    # maturin builds with cargo. Sharing CI's target folder keeps that to about two
+    # minutes (the dependencies are built already); its environments live in target/.
+    export CARGO_TARGET_DIR=$TARGET PRE_COMMIT_HOME=$TARGET/pre-commit-home
+    status=0
+    out=$("$VENV/bin/pre-commit" try-repo "$ROOT" sqlwarden --files db/Procedures/RaiseSalary.sql 2>&1) || status=$?
+    echo "$out" | tail -n 5
+    [ "$status" -eq 1 ] || { echo "expected the hook to fail (status 1), got $status"; exit 1; }
+    grep -q 'db/Procedures/RaiseSalary.sql:9:12: error\[PRM002\]' <<<"$out"
     ;;
 *)
     echo "usage: $0 wheel|pre-commit VENV BIN" >&2
