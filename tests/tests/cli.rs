@@ -474,6 +474,15 @@ fn a_file_given_alone_is_checked_in_the_project_that_owns_it() {
         related.contains(&"examples/Payroll/Security/Grants.sql"),
         "related locations anywhere in the project: {related:?}"
     );
+    // The summary counts the file given, not the project's other files that were read.
+    assert_eq!(value["summary"]["files_checked"], 1);
+    let text = program().run(&root, &["check", file]);
+    assert!(
+        text.stdout
+            .ends_with("1 error, 0 warnings, 0 notes in 1 of 1 file (PRM002)\n"),
+        "{}",
+        text.stdout
+    );
 
     // Every file of the project, alone, reports exactly the project's findings in it.
     let whole = places(&program().run(&root, &["check", "examples/Payroll", "--format", "json"]));

@@ -134,6 +134,9 @@ pub fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     let root = root(&args.paths, files);
     let mut report = Report::new(files, &diagnostics, root);
     report.command_line = std::env::args().collect();
+    if inputs.whole.is_empty() && inputs.alone.is_empty() {
+        report.files_in_scope = Some(inputs.single.len());
+    }
     report.timestamp =
         crate::report::utc_timestamp(std::time::SystemTime::now() - started.elapsed());
     if let Some(host) = std::env::var("HOSTNAME")

@@ -71,7 +71,7 @@ pub struct Summary {
     pub notes: usize,
     /// Files with at least one finding.
     pub files_with_findings: usize,
-    /// Files the run read.
+    /// Files the run reports on: every file it read, or the files given alone.
     pub files_checked: usize,
 }
 
@@ -87,6 +87,9 @@ pub struct Report<'a> {
     /// JUnit's suites state both.
     pub timestamp: String,
     pub hostname: String,
+    /// When only files given alone are reported on, how many: their projects' other
+    /// files were read but are not "checked" in the summary's sense.
+    pub files_in_scope: Option<usize>,
 }
 
 impl<'a> Report<'a> {
@@ -139,12 +142,13 @@ impl<'a> Report<'a> {
             command_line: Vec::new(),
             timestamp: "1970-01-01T00:00:00".to_owned(),
             hostname: "localhost".to_owned(),
+            files_in_scope: None,
         }
     }
 
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {
-            files_checked: self.files.len(),
+            files_checked: self.files_in_scope.unwrap_or(self.files.len()),
             ..Summary::default()
         };
         let mut seen = std::collections::BTreeSet::new();

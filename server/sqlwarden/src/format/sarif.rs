@@ -198,9 +198,12 @@ struct Region {
     end_column: u32,
 }
 
-/// The project's home page, when the package declares one.
+/// The project's home page or repository, when the package declares one (`homepage` or
+/// `repository` in Cargo.toml); none is made up.
 fn information_uri() -> Option<&'static str> {
-    Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|uri| !uri.is_empty())
 }
 
 /// Where a rule's background lives on the web: the first SQL Server documentation page its
@@ -504,10 +507,7 @@ mod tests {
         let driver = &run["tool"]["driver"];
         // The package declares no public home page, so the log names none rather than a
         // made-up one.
-        assert_eq!(
-            driver["informationUri"].as_str(),
-            Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
-        );
+        assert_eq!(driver["informationUri"].as_str(), information_uri());
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
         for rule in driver["rules"].as_array().into_iter().flatten() {
             let security = rule["properties"]["tags"]
