@@ -196,6 +196,13 @@ fn shared_model_examples() {
     shared_suite("examples-model", "SQLWARDEN_EXAMPLES_MODEL");
 }
 
+/// The contract's cases for the C# source of SQLCLR assemblies (`../shared/examples-clr`,
+/// or `SQLWARDEN_EXAMPLES_CLR`).
+#[test]
+fn shared_clr_examples() {
+    shared_suite("examples-clr", "SQLWARDEN_EXAMPLES_CLR");
+}
+
 /// Our own cases, positive and negative for each rule.
 #[test]
 fn our_cases() {

@@ -91,6 +91,8 @@ async function start(): Promise<void> {
         documentSelector: [
             { scheme: 'file', language: 'sql' },
             { scheme: 'file', pattern: '**/*.sql' },
+            // The C# of SQLCLR assemblies gets the CLS findings.
+            { scheme: 'file', pattern: '**/*.cs' },
         ],
         initializationOptions: initializationOptions((key) => config.get(key)),
         synchronize: {

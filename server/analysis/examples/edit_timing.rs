@@ -57,11 +57,7 @@ fn main() {
             let model = analysis::model::Model::build(workspace, project);
             models.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            let context = analysis::rules::Context {
-                workspace,
-                project,
-                model: &model,
-            };
+            let context = analysis::rules::Context::new(workspace, project, &model);
             std::hint::black_box(analysis::rules::run(&context));
             rules.push(t.elapsed().as_secs_f64() * 1000.0);
         }
@@ -72,11 +68,7 @@ fn main() {
         let workspace = host.workspace();
         let project = &workspace.projects[index];
         let model = analysis::model::Model::build(workspace, project);
-        let context = analysis::rules::Context {
-            workspace,
-            project,
-            model: &model,
-        };
+        let context = analysis::rules::Context::new(workspace, project, &model);
         for rule in analysis::rules::all() {
             let t = Instant::now();
             let mut out = Vec::new();

@@ -27,22 +27,14 @@ fn main() {
     for project in &workspace.projects {
         for _ in 0..repeat {
             let model = Model::build(&workspace, project);
-            let context = Context {
-                workspace: &workspace,
-                project,
-                model: &model,
-            };
+            let context = Context::new(&workspace, project, &model);
             std::hint::black_box(rules::run(&context));
         }
         let t = Instant::now();
         let model = Model::build(&workspace, project);
         let built = t.elapsed();
         let t = Instant::now();
-        let context = Context {
-            workspace: &workspace,
-            project,
-            model: &model,
-        };
+        let context = Context::new(&workspace, project, &model);
         let found = rules::run(&context);
         println!(
             "{:40} files {:5} model {:>10.2?} rules {:>10.2?} findings {}",

@@ -9,6 +9,7 @@
 //! exclude = ["legacy/**"]
 //! default-schema = "app"
 //! encoding = "windows-1252"
+//! clr-strict-security = false   # the target server's setting, when the project's differs
 //!
 //! [severity]
 //! PRM007 = "warning"
@@ -55,6 +56,9 @@ pub struct Config {
     pub default_schema: Option<String>,
     /// What a file without a byte-order mark that is not UTF-8 is read as.
     pub encoding: crate::load::decode::Fallback,
+    /// The target server's `clr strict security`, when the configuration says: it wins
+    /// over what the project implies (its `DSP`, its `sp_configure` calls).
+    pub clr_strict_security: Option<bool>,
 }
 
 /// The file as written; spans let errors point at the offending value.
@@ -77,6 +81,8 @@ struct RawConfig {
     default_schema: Option<Spanned<String>>,
     #[serde(default)]
     encoding: Option<Spanned<String>>,
+    #[serde(default)]
+    clr_strict_security: Option<bool>,
 }
 
 impl Config {
@@ -135,6 +141,7 @@ impl Config {
             ignore: selectors(raw.ignore, "ignore")?,
             variables: BTreeMap::new(),
             default_schema: raw.default_schema.map(|s| s.into_inner().trim().to_owned()),
+            clr_strict_security: raw.clr_strict_security,
             ..Config::default()
         };
         if let Some(label) = raw.encoding {

@@ -71,7 +71,7 @@ codes! {
     Clr010 = "CLR010", Clr011 = "CLR011",
     Cls001 = "CLS001", Cls002 = "CLS002", Cls003 = "CLS003", Cls004 = "CLS004",
     Cls005 = "CLS005", Cls006 = "CLS006", Cls007 = "CLS007", Cls008 = "CLS008",
-    Cls009 = "CLS009", Cls010 = "CLS010", Cls011 = "CLS011",
+    Cls009 = "CLS009", Cls010 = "CLS010", Cls011 = "CLS011", Cls012 = "CLS012",
     Prm001 = "PRM001", Prm002 = "PRM002", Prm003 = "PRM003", Prm004 = "PRM004",
     Prm005 = "PRM005", Prm006 = "PRM006", Prm007 = "PRM007", Prm008 = "PRM008",
     Prm009 = "PRM009", Prm010 = "PRM010", Prm011 = "PRM011",

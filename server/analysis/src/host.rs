@@ -40,11 +40,7 @@ use crate::rules::{self, Context};
 /// run.
 pub fn analyze_project(workspace: &Workspace, project: &Project) -> (Model, Vec<Diagnostic>) {
     let model = Model::build(workspace, project);
-    let context = Context {
-        workspace,
-        project,
-        model: &model,
-    };
+    let context = Context::new(workspace, project, &model);
     let found = rules::run(&context);
     (model, found)
 }
@@ -162,7 +158,11 @@ impl Host {
         if (file.0 as usize) >= self.workspace.files.len() {
             return Edited::Unknown;
         }
-        let parsed = parse_guarded(&text);
+        let parsed = if self.workspace.csharp.contains_key(&file) {
+            None
+        } else {
+            parse_guarded(&text)
+        };
         self.replace(file, text, parsed)
     }
 
@@ -179,6 +179,9 @@ impl Host {
             let range = clamp(&text, *range);
             text.replace_range(range.start..range.end, replacement);
             clamped.push((range, replacement.as_str()));
+        }
+        if self.workspace.csharp.contains_key(&file) {
+            return self.replace(file, text, None);
         }
         // One incremental reparse for all the edits.
         let parsed = self.trees.remove(&file).and_then(|mut tree| {
@@ -225,6 +228,10 @@ impl Host {
                     self.trees.remove(&file);
                 }
             }
+        }
+        if self.workspace.csharp.contains_key(&file) {
+            let parsed = crate::load::parse_csharp_guarded(&text);
+            self.workspace.csharp.insert(file, Arc::new(parsed));
         }
         self.workspace.files.set_text(file, text);
         let projects = self.projects_of(file);

@@ -84,6 +84,8 @@ pub struct Workspace {
     pub files: SourceFiles,
     /// The parse of every SQL file, by file: `None` for `.sqlproj` and other non-SQL files.
     pub scripts: BTreeMap<FileId, Arc<ParsedFile>>,
+    /// The lowered C# of every `.cs` file a project may read.
+    pub csharp: BTreeMap<FileId, Arc<syntax::csharp::CsFile>>,
     pub projects: Vec<Project>,
     /// Problems found while loading (SQL004 unreadable input, SQL002 unknown variables).
     pub diagnostics: Vec<Diagnostic>,
@@ -171,6 +173,12 @@ pub struct Project {
     /// Assemblies that C# projects (`.csproj`) in the folder checked with this project
     /// build, by their `<AssemblyName>` (else their file name).
     pub sibling_assemblies: Vec<String>,
+    /// Those C# projects, each with the sources it compiles.
+    pub csharp_projects: Vec<CsharpProject>,
+    /// `.cs` files under the folder that no `.sqlproj` or `.csproj` claims: where the
+    /// classes that `EXTERNAL NAME` points at are looked for when nothing else ties an
+    /// assembly to its source.
+    pub loose_csharp: Vec<FileId>,
     /// Every SQLCMD variable name the project defines anywhere (upper-cased): the
     /// variables above and every `:setvar` in its files. `$(Name)` outside this set is
     /// SQL002.
@@ -202,10 +210,27 @@ impl Project {
             || self.none_items.contains(&file)
     }
 
-    /// True when the project analyses `file`: one of its SQL files, or its `.sqlproj`
-    /// (whose properties the model reads).
+    /// True when the project analyses `file`: one of its SQL files, its `.sqlproj`
+    /// (whose properties the model reads), or C# source that may belong to one of its
+    /// assemblies.
     pub fn analyses(&self, file: FileId) -> bool {
-        self.project_file == Some(file) || self.reaches(file)
+        self.project_file == Some(file)
+            || self.reaches(file)
+            || self.csharp_files().any(|f| f == file)
+    }
+
+    /// Every C# file the project may read: its `Compile` items, the sources of the C#
+    /// projects beside it, and the loose `.cs` files.
+    pub fn csharp_files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.compile_items
+            .iter()
+            .copied()
+            .chain(
+                self.csharp_projects
+                    .iter()
+                    .flat_map(|p| p.sources.iter().copied()),
+            )
+            .chain(self.loose_csharp.iter().copied())
     }
 
     /// Every SQL file of the project once: scripts in order, then `None` items, then
@@ -226,6 +251,16 @@ impl Project {
         }
         out
     }
+}
+
+/// A C# project (`.csproj`) beside a database project: the assembly it builds and the
+/// `.cs` files it compiles (its `Compile` items, or for an SDK-style project every `.cs`
+/// file under its folder).
+#[derive(Clone, Debug)]
+pub struct CsharpProject {
+    pub assembly: String,
+    pub project_file: FileId,
+    pub sources: Vec<FileId>,
 }
 
 /// Where a project's list of files came from.

@@ -316,7 +316,10 @@ pub enum UserSource {
     WithoutLogin,
     Certificate(Ident),
     AsymmetricKey(Ident),
-    /// `FROM EXTERNAL PROVIDER`, or a contained user `WITH PASSWORD`.
+    /// A contained database user `WITH PASSWORD`: authenticated by SQL Server, like a
+    /// SQL Server login.
+    Password,
+    /// `FROM EXTERNAL PROVIDER`, or an `ALTER USER … WITH PASSWORD`.
     Other,
     /// `ALTER USER` that does not change the user's login (`WITH DEFAULT_SCHEMA = …`).
     Unchanged,
@@ -512,7 +515,7 @@ pub struct AlterAuthorization {
     pub owner: Option<Ident>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PermissionSet {
     Safe,
     ExternalAccess,

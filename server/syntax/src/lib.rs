@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod batches;
+pub mod csharp;
 mod errors;
 pub mod line_index;
 mod lower;
@@ -26,7 +27,7 @@ pub struct SyntaxError {
 
 /// Runs a step of a recursive walk, moving to a fresh stack segment when the current one
 /// runs low: trees of generated code nest thousands of levels deep.
-pub(crate) fn deep<R>(f: impl FnOnce() -> R) -> R {
+pub fn deep<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 

@@ -5,6 +5,7 @@
 
 mod actions;
 mod client;
+mod csharp;
 mod hover;
 mod navigation;
 
@@ -456,7 +457,16 @@ fn watched_files_are_registered_and_a_file_written_on_disk_updates_the_findings(
         .iter()
         .filter_map(|w| w["globPattern"].as_str())
         .collect();
-    assert_eq!(globs, ["**/*.sql", "**/*.sqlproj", "**/sqlwarden.toml"]);
+    assert_eq!(
+        globs,
+        [
+            "**/*.sql",
+            "**/*.sqlproj",
+            "**/*.cs",
+            "**/*.csproj",
+            "**/sqlwarden.toml"
+        ]
+    );
     // Another program changes a file that is not open.
     let post = file(root, "Scripts/Script.PostDeployment.sql");
     let mut text = std::fs::read_to_string(&post).expect("the file");

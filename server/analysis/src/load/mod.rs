@@ -274,6 +274,8 @@ struct Loader<'a> {
     by_path: HashMap<PathBuf, FileId>,
     /// SQL files to parse (every one loaded, readable or not).
     sql: BTreeSet<FileId>,
+    /// C# files to parse.
+    csharp: BTreeSet<FileId>,
     /// The SQLCMD lines of each SQL file, scanned once.
     directives: HashMap<FileId, Vec<Directive>>,
     diagnostics: Vec<Diagnostic>,
@@ -324,6 +326,7 @@ impl<'a> Loader<'a> {
             files: SourceFiles::default(),
             by_path: HashMap::new(),
             sql: BTreeSet::new(),
+            csharp: BTreeSet::new(),
             directives: HashMap::new(),
             diagnostics: Vec::new(),
             projects: Vec::new(),
@@ -471,30 +474,137 @@ impl<'a> Loader<'a> {
             claimed.extend(self.load_sqlproj(project));
         }
         // The assemblies that C# projects beside the database projects build: an
-        // `EXTERNAL NAME` may name one (CLR007).
-        let built: Vec<String> = walk
+        // `EXTERNAL NAME` may name one (CLR007), and their sources are that assembly's.
+        let csproj_paths: Vec<PathBuf> = walk
             .files
             .iter()
             .filter(|p| discovery::has_extension(p, "csproj"))
-            .filter_map(|p| csproj_assembly(p))
+            .cloned()
             .collect();
-        if !built.is_empty() {
-            for project in &mut self.projects[first_project..] {
-                project.sibling_assemblies.extend(built.iter().cloned());
+        let mut csharp_projects = Vec::new();
+        for path in &csproj_paths {
+            if let Some((project, claims)) = self.load_csproj(path, &walk.files) {
+                claimed.extend(claims);
+                csharp_projects.push(project);
             }
         }
         let reached: HashSet<FileId> = self.projects.iter().flat_map(Project::files).collect();
         let loose: Vec<PathBuf> = walk
             .files
-            .into_iter()
+            .iter()
             .filter(|p| discovery::has_extension(p, "sql"))
-            .filter(|p| !claimed.contains(p))
+            .filter(|p| !claimed.contains(*p))
             .filter(|p| !self.output_dirs.iter().any(|dir| p.starts_with(dir)))
-            .filter(|p| self.by_path.get(p).is_none_or(|id| !reached.contains(id)))
+            .filter(|p| self.by_path.get(*p).is_none_or(|id| !reached.contains(id)))
+            .cloned()
             .collect();
         if !loose.is_empty() {
             self.load_loose(folder, loose);
         }
+        let loose_csharp: Vec<FileId> = walk
+            .files
+            .iter()
+            .filter(|p| discovery::has_extension(p, "cs") && !claimed.contains(*p))
+            .filter(|p| !self.output_dirs.iter().any(|dir| p.starts_with(dir)))
+            .cloned()
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|p| {
+                let file = self.load_file(p, false);
+                self.csharp.insert(file);
+                file
+            })
+            .collect();
+        for project in &mut self.projects[first_project..] {
+            for csharp in &csharp_projects {
+                project.sibling_assemblies.push(csharp.assembly.clone());
+            }
+            project
+                .csharp_projects
+                .extend(csharp_projects.iter().cloned());
+            project.loose_csharp.extend(loose_csharp.iter().copied());
+        }
+    }
+
+    /// A C# project: the assembly it builds (its `<AssemblyName>`, else its file name)
+    /// and the `.cs` files it compiles, which it claims. Classic projects list them as
+    /// `Compile` items; SDK-style ones (`<Project Sdk="…">`) compile every `.cs` file
+    /// under their folder unless `<EnableDefaultCompileItems>` is false, less `Compile
+    /// Remove`.
+    fn load_csproj(
+        &mut self,
+        path: &Path,
+        walked: &[PathBuf],
+    ) -> Option<(crate::project::CsharpProject, Vec<PathBuf>)> {
+        let root = path.parent()?.to_path_buf();
+        let text = read_text(path, self.config.encoding).ok()?;
+        let parsed = sqlproj::parse(&text).ok()?;
+        let stem = path.file_stem()?.to_string_lossy().into_owned();
+        let assembly = parsed
+            .property("AssemblyName")
+            .map(|p| p.value.trim().to_owned())
+            .filter(|name| !name.is_empty() && !name.contains("$("))
+            .unwrap_or(stem);
+        let sdk = roxmltree::Document::parse(&text)
+            .ok()
+            .is_some_and(|doc| doc.root_element().attribute("Sdk").is_some());
+        let defaults = sdk
+            && !text
+                .to_ascii_lowercase()
+                .contains("<enabledefaultcompileitems>false");
+        let under = |f: &&PathBuf| f.starts_with(&root) && discovery::has_extension(f, "cs");
+        let mut sources: Vec<PathBuf> = if defaults {
+            walked.iter().filter(under).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        for item in parsed.items.iter().filter(|i| i.kind == ItemKind::Compile) {
+            for written in &item.include {
+                let Some(pattern) = expand_msbuild(written, &root) else {
+                    continue;
+                };
+                if is_wildcard(&pattern) {
+                    let Some(matcher) = item_glob(&pattern) else {
+                        continue;
+                    };
+                    for file in walked.iter().filter(under) {
+                        if includes::relative_slash(file, &root)
+                            .is_some_and(|r| matcher.is_match(&r))
+                        {
+                            sources.push(file.clone());
+                        }
+                    }
+                } else if let Some(file) = includes::resolve(&root, &pattern, &|p| self.exists(p)) {
+                    sources.push(std::fs::canonicalize(&file).unwrap_or(file));
+                }
+            }
+            for pattern in &item.remove {
+                if let Some(matcher) = item_glob(pattern) {
+                    sources.retain(|f| {
+                        includes::relative_slash(f, &root).is_none_or(|r| !matcher.is_match(&r))
+                    });
+                }
+            }
+        }
+        sources.sort();
+        sources.dedup();
+        let project_file = self.load_file(path, false);
+        let ids = sources
+            .iter()
+            .map(|p| {
+                let file = self.load_file(p, false);
+                self.csharp.insert(file);
+                file
+            })
+            .collect();
+        Some((
+            crate::project::CsharpProject {
+                assembly,
+                project_file,
+                sources: ids,
+            },
+            sources,
+        ))
     }
 
     /// A project of plain scripts: pre-deployment scripts by SSDT's file names first,
@@ -775,7 +885,11 @@ impl<'a> Loader<'a> {
             }
         }
         for (path, _) in entries(ItemKind::Compile) {
+            claimed.insert(path.clone());
             let file = self.load_file(&path, false);
+            if discovery::has_extension(&path, "cs") {
+                self.csharp.insert(file);
+            }
             project.compile_items.push(file);
         }
         self.finish_project(project, candidates);
@@ -1022,6 +1136,26 @@ impl<'a> Loader<'a> {
                 )
             })
             .collect();
+        let csharp: BTreeMap<FileId, std::sync::Arc<syntax::csharp::CsFile>> = self
+            .csharp
+            .iter()
+            .copied()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|id| {
+                let source = files.get(id);
+                let earlier = reuse.as_ref().and_then(|old| {
+                    let old_id = old.files.find(&source.absolute)?;
+                    let parsed = old.csharp.get(&old_id)?;
+                    (old.files.get(old_id).text == source.text).then(|| parsed.clone())
+                });
+                let parsed = earlier
+                    .unwrap_or_else(|| std::sync::Arc::new(parse_csharp_guarded(&source.text)));
+                (id, parsed)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
         // The same problem reached from two projects is reported once.
         let mut seen = HashSet::new();
         self.diagnostics.retain(|d| {
@@ -1037,6 +1171,7 @@ impl<'a> Loader<'a> {
         Workspace {
             files: self.files,
             scripts: parsed.into_iter().collect(),
+            csharp,
             projects: self.projects,
             diagnostics: self.diagnostics,
             config,
@@ -1156,18 +1291,10 @@ fn role_by_name(path: &Path) -> ScriptRole {
     }
 }
 
-/// The assembly a `.csproj` builds: its `<AssemblyName>`, else its file name. A C#
-/// project is MSBuild XML like a `.sqlproj`, so the `.sqlproj` reader reads it.
-fn csproj_assembly(path: &Path) -> Option<String> {
-    let stem = path.file_stem()?.to_string_lossy().into_owned();
-    let named = read_text(path, decode::Fallback::default())
-        .ok()
-        .and_then(|text| sqlproj::parse(&text).ok())
-        .and_then(|proj| {
-            let name = proj.property("AssemblyName")?.value.trim().to_owned();
-            (!name.is_empty() && !name.contains("$(")).then_some(name)
-        });
-    Some(named.unwrap_or(stem))
+/// Parses C#, and gives an empty file if the parser panics (a bug to report, not a reason
+/// to stop the run).
+pub fn parse_csharp_guarded(text: &str) -> syntax::csharp::CsFile {
+    std::panic::catch_unwind(|| syntax::csharp::parse_csharp(text)).unwrap_or_default()
 }
 
 /// Replaces the MSBuild properties that name the project's folder; `None` when another

@@ -641,7 +641,7 @@ impl Builder {
             {
                 let location = self.at(id, assembly.name.range);
                 let (permission_set, permission_set_location) = match &assembly.permission_set {
-                    Some((set, range)) => (set.clone(), Some(self.at(id, *range))),
+                    Some((set, range)) => (*set, Some(self.at(id, *range))),
                     None => (PermissionSet::Safe, None),
                 };
                 let assembly_id = AssemblyId(self.model.assemblies.len() as u32);
@@ -1070,7 +1070,7 @@ impl Builder {
                 ) {
                     let location = self.at(id, *range);
                     let assembly = &mut self.model.assemblies[asm.0 as usize];
-                    assembly.permission_set = set.clone();
+                    assembly.permission_set = *set;
                     assembly.permission_set_location = Some(location);
                 }
             }
@@ -1379,7 +1379,27 @@ impl Builder {
                 Some(schema) => Scope::Schema(schema),
                 None => unresolved(&class),
             },
-            "DATABASE" => Scope::Database,
+            // `ON DATABASE::name` grants in that database: another one's permissions are
+            // outside the model, as for `ALTER DATABASE name SET` (a variable other than
+            // DatabaseName, or another literal name when the project's is known).
+            "DATABASE" => {
+                let value = name.object().value.trim();
+                let other = if value.starts_with("$(") {
+                    fold(value) != "$(databasename)"
+                } else {
+                    self.own_database_named
+                        && !value.eq_ignore_ascii_case("CURRENT")
+                        && !self.model.database_names.contains(&fold(value))
+                };
+                if other {
+                    Scope::Other {
+                        class,
+                        name: written,
+                    }
+                } else {
+                    Scope::Database
+                }
+            }
             "SERVER" => Scope::Server,
             "USER" | "ROLE" | "APPLICATION ROLE" => {
                 let ident = name.object().clone();

@@ -251,6 +251,38 @@ DENY EXECUTE ON dbo.p TO d;
     );
 }
 
+// `GRANT … ON DATABASE::name` grants in the database it names (GRANT Database
+// Permissions): in a project whose database is known (here the scripts create Sales), a
+// grant on another database's scope is not a grant here; one on the project's own, on
+// `$(DatabaseName)` or on CURRENT is.
+#[test]
+fn database_scope_grants_on_another_database_are_outside_the_model() {
+    let (_, m) = model(
+        "CREATE DATABASE Sales;
+GO
+CREATE ROLE a;
+CREATE ROLE b;
+CREATE ROLE c;
+CREATE ROLE d;
+CREATE PROCEDURE dbo.p AS SELECT 1;
+GO
+GRANT CONTROL ON DATABASE::Warehouse TO a;
+GRANT EXECUTE ON DATABASE::Sales TO b;
+GRANT EXECUTE ON DATABASE::$(DatabaseName) TO c;
+GRANT EXECUTE ON DATABASE::$(OtherDb) TO d;
+",
+    );
+    let Resolved::Object(p) = m.resolve(&name("dbo.p"), None) else {
+        panic!()
+    };
+    let names: Vec<&str> = m
+        .executors(p, "EXECUTE")
+        .iter()
+        .map(|e| m.principal_name(e.principal))
+        .collect();
+    assert_eq!(names, vec!["b", "c"]);
+}
+
 #[test]
 fn execution_contexts() {
     let (_, m) = model(

@@ -11,6 +11,7 @@ use crate::project::{Project, Workspace};
 use crate::rule::RuleMeta;
 
 pub mod clr;
+pub mod cls;
 pub mod imp;
 pub mod prm;
 pub mod sql;
@@ -23,6 +24,25 @@ pub struct Context<'a> {
     pub workspace: &'a Workspace,
     pub project: &'a Project,
     pub model: &'a Model,
+    /// The project's assemblies with their C# source, tied and analysed on first use and
+    /// shared by the CLS rules (see [`cls`]).
+    pub(crate) clr_sources: std::sync::OnceLock<Vec<cls::Source<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(workspace: &'a Workspace, project: &'a Project, model: &'a Model) -> Self {
+        Context {
+            workspace,
+            project,
+            model,
+            clr_sources: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// See [`cls::sources`].
+    pub(crate) fn sources(&self) -> &[cls::Source<'a>] {
+        self.clr_sources.get_or_init(|| cls::sources(self))
+    }
 }
 
 /// A rule: its declaration and its check.
@@ -35,6 +55,7 @@ pub struct Rule {
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = clr::RULES
         .iter()
+        .chain(cls::RULES)
         .chain(imp::RULES)
         .chain(prm::RULES)
         .chain(sql::RULES)

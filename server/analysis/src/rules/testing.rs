@@ -114,11 +114,7 @@ pub(crate) fn run<'a>(
     let mut out = Vec::new();
     for project in &workspace.projects {
         let model = Model::build(workspace, project);
-        let context = Context {
-            workspace,
-            project,
-            model: &model,
-        };
+        let context = Context::new(workspace, project, &model);
         for rule in rules.clone() {
             (rule.check)(&context, &mut out);
         }
@@ -195,4 +191,16 @@ pub(crate) fn compare(
         show(&remaining),
         show(&found)
     );
+}
+
+/// Runs one rule on the fixture and asserts its findings alone: markers of other codes
+/// are ignored, so a fixture may note what other rules say of the same lines.
+pub(crate) fn check_rule(rule: &Rule, fixture: &str) {
+    let (workspace, expected) = load(fixture);
+    let actual = run(&workspace, std::iter::once(rule));
+    let expected: Vec<Expected> = expected
+        .into_iter()
+        .filter(|e| e.code == rule.meta.code)
+        .collect();
+    compare(&workspace, &actual, &expected, &[rule.meta.code.group()]);
 }

@@ -390,16 +390,16 @@ fn path_of(uri: &lsp_types::Url) -> Option<PathBuf> {
     Some(std::fs::canonicalize(&path).unwrap_or(path))
 }
 
-/// A file that projects are made of: a script.
+/// A file that projects are made of: a script, or the C# of an assembly.
 fn is_project_file(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql") || e.eq_ignore_ascii_case("cs"))
 }
 
 /// A file that decides the projects' shape: a `.sqlproj` or the configuration.
 fn is_project_shape(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("sqlproj"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("sqlproj") || e.eq_ignore_ascii_case("csproj"))
         || path
             .file_name()
             .is_some_and(|n| n.eq_ignore_ascii_case("sqlwarden.toml"))

@@ -32,9 +32,12 @@ pub fn hover(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, 
 
     // The name under the cursor, read in the first project that knows it (the one that
     // lists the file comes first).
-    for (_, model) in snapshot.models_of(file) {
+    for (project, model) in snapshot.models_of(file) {
         let text = Text { snapshot, model };
-        if let Some((section, at)) = text.entry_point_at(file, offset) {
+        if let Some((mut section, at)) = text.entry_point_at(file, offset) {
+            if let Some(target) = text.entry_point_source(project, file, offset) {
+                section.push_str(&target);
+            }
             sections.push(section);
             range = Some(at);
             break;
@@ -662,6 +665,29 @@ impl Text<'_> {
         out.trim_end().to_owned()
     }
 
+    /// The C# an `EXTERNAL NAME` at `offset` binds to, as a hover section.
+    fn entry_point_source(&self, project: usize, file: FileId, offset: usize) -> Option<String> {
+        let entry = self.model.entry_points().into_iter().find(|e| {
+            e.location.file == file
+                && e.location.range.start <= offset
+                && offset <= e.location.range.end
+        })?;
+        let target = analysis::rules::cls::entry_point_target(
+            &self.snapshot.workspace,
+            &self.snapshot.workspace.projects[project],
+            self.model,
+            entry.object,
+        )?;
+        Some(format!(
+            "\n\n**Implemented by** `{}` ({})",
+            target.signature,
+            self.place(Location {
+                file: target.file,
+                range: target.range
+            })
+        ))
+    }
+
     /// On an `EXTERNAL NAME` clause (outside its assembly part, which is a name of its
     /// own): the entry point and its assembly.
     fn entry_point_at(&self, file: FileId, offset: usize) -> Option<(String, TextRange)> {
@@ -743,6 +769,7 @@ fn principal_source(kind: &PrincipalKind) -> Option<String> {
             UserSource::WithoutLogin => "Without login".to_owned(),
             UserSource::Certificate(c) => format!("From certificate `{}`", c.value),
             UserSource::AsymmetricKey(k) => format!("From asymmetric key `{}`", k.value),
+            UserSource::Password => "A contained user with a password".to_owned(),
             UserSource::Other => "A contained or external user".to_owned(),
             UserSource::Unchanged => return None,
         },

@@ -318,10 +318,16 @@ impl Server {
     /// After `initialize`: register the file watcher and start the first index.
     fn start(&mut self) {
         if self.watch_files {
-            let watchers: Vec<Value> = ["**/*.sql", "**/*.sqlproj", "**/sqlwarden.toml"]
-                .iter()
-                .map(|glob| serde_json::json!({ "globPattern": glob }))
-                .collect();
+            let watchers: Vec<Value> = [
+                "**/*.sql",
+                "**/*.sqlproj",
+                "**/*.cs",
+                "**/*.csproj",
+                "**/sqlwarden.toml",
+            ]
+            .iter()
+            .map(|glob| serde_json::json!({ "globPattern": glob }))
+            .collect();
             let registration = serde_json::json!({
                 "registrations": [{
                     "id": "sqlwarden-watched-files",

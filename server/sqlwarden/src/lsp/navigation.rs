@@ -65,6 +65,36 @@ pub fn definition(
     let at = params.text_document_position_params;
     let file = file_of(snapshot, &at.text_document.uri)?;
     let mut found = BTreeSet::new();
+    // On the class or method of an `EXTERNAL NAME`: the C# it binds to.
+    let offset = snapshot.offset(file, at.position);
+    for (project, model) in snapshot.models_of(file) {
+        for entry in model.entry_points() {
+            let external = &entry.external;
+            let on_assembly =
+                external.assembly.range.start <= offset && offset <= external.assembly.range.end;
+            if entry.location.file != file
+                || on_assembly
+                || !(entry.location.range.start <= offset && offset <= entry.location.range.end)
+            {
+                continue;
+            }
+            if let Some(target) = analysis::rules::cls::entry_point_target(
+                &snapshot.workspace,
+                &snapshot.workspace.projects[project],
+                model,
+                entry.object,
+            ) {
+                found.insert(Location {
+                    file: target.file,
+                    range: target.range,
+                });
+            }
+        }
+    }
+    if !found.is_empty() {
+        let found = locations(snapshot, found);
+        return Ok(found.into_iter().next().map(GotoDefinitionResponse::Scalar));
+    }
     for (project, all, symbol) in symbols_at(snapshot, file, at.position) {
         let Some(model) = snapshot.models[project].as_ref() else {
             continue;

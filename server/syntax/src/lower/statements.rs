@@ -432,6 +432,8 @@ fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         UserSource::Certificate(certificate)
     } else if let Some(key) = field("asymmetric_key") {
         UserSource::AsymmetricKey(key)
+    } else if toks.has(&["PASSWORD", "="]) && !alter {
+        UserSource::Password
     } else if toks.has(&["EXTERNAL", "PROVIDER"]) || toks.has(&["PASSWORD", "="]) {
         UserSource::Other
     } else if alter {

@@ -14,7 +14,7 @@ mod assembly_permission_to_person;
 mod clr_enabled;
 mod clr_strict_security_disabled;
 mod external_access_assembly;
-mod no_trust_path;
+pub(crate) mod no_trust_path;
 mod trusted_assembly_list;
 mod trustworthy_database;
 mod unresolved_assembly;

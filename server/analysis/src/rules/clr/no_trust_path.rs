@@ -96,7 +96,11 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Whether `clr strict security` is on in the final state: on unless the project targets
 /// a version before SQL Server 2017 (its `DSP`), which has no such option, or the
 /// project's last top-level `sp_configure` of it sets 0.
-fn strict_security(context: &Context<'_>) -> bool {
+pub(crate) fn strict_security(context: &Context<'_>) -> bool {
+    // The configuration describes the target server, and wins.
+    if let Some(on) = context.workspace.config.clr_strict_security {
+        return on;
+    }
     if let Some(dsp) = context.project.properties.get("DSP")
         && target_version(&dsp.value).is_some_and(|version| version < 140)
     {

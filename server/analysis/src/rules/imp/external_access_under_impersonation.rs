@@ -70,7 +70,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Some(id) => {
                 let assembly = model.assembly(id);
                 (
-                    assembly.permission_set.clone(),
+                    assembly.permission_set,
                     assembly.name.clone(),
                     assembly.permission_set_location,
                 )

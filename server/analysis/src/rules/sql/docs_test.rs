@@ -6,10 +6,34 @@ use crate::rules::{self, Context};
 
 use super::testing;
 
-fn example(doc: &str) -> Option<&str> {
-    let start = doc.find("```sql\n")? + "```sql\n".len();
+fn block<'a>(doc: &'a str, fence: &str) -> Option<&'a str> {
+    let start = doc.find(fence)? + fence.len();
     let len = doc[start..].find("```")?;
     Some(&doc[start..start + len])
+}
+
+fn example(doc: &str) -> Option<&str> {
+    block(doc, "```sql\n")
+}
+
+/// The example as a fixture: the SQL alone, or for the CLS rules the SQL in `test.sql`
+/// and the C# block as the source of the assembly it creates: `src/Example.cs`, built by
+/// a C# project (`src/NAME.csproj`) named after the `CREATE ASSEMBLY`.
+fn fixture(doc: &str) -> String {
+    let sql = example(doc).unwrap_or_default();
+    match block(doc, "```csharp\n") {
+        Some(cs) => {
+            let assembly = sql
+                .split("CREATE ASSEMBLY ")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap_or("Example");
+            format!(
+                "=== file: test.sql\n{sql}=== file: src/{assembly}.csproj\n<Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n=== file: src/Example.cs\n{cs}"
+            )
+        }
+        None => sql.to_owned(),
+    }
 }
 
 #[test]
@@ -61,16 +85,12 @@ fn every_rule_has_the_documentation_sections() {
 fn every_rule_example_triggers_its_rule() {
     for rule in rules::all() {
         let code = rule.meta.code;
-        let sql = example(rule.meta.doc).unwrap_or_default();
-        let (workspace, _) = testing::load(sql);
+        let sql = fixture(rule.meta.doc);
+        let (workspace, _) = testing::load(&sql);
         let mut diagnostics = Vec::new();
         for project in &workspace.projects {
             let model = Model::build(&workspace, project);
-            let context = Context {
-                workspace: &workspace,
-                project,
-                model: &model,
-            };
+            let context = Context::new(&workspace, project, &model);
             (rule.check)(&context, &mut diagnostics);
         }
         // SQL002 and SQL004 come from loading, SQL003 from applying suppressions.
