@@ -283,6 +283,12 @@ pub fn security_severity(code: Code) -> Option<f64> {
         "CLR008" => 3.0,
         "CLR010" => 2.0,
         "PRM006" | "CLR007" => 2.0,
+        // The C# of SQLCLR assemblies: needless trust and impersonation left in force are
+        // security findings; code that SQL Server refuses to load or run fails a deployment.
+        "CLS008" | "CLS010" => 5.5,
+        "CLS012" => 4.5,
+        "CLS009" | "CLS011" => 3.0,
+        "CLS001" | "CLS002" | "CLS003" | "CLS004" | "CLS005" | "CLS006" | "CLS007" => 2.0,
         _ => {
             return Some(match analysis::rules::find(code).map(|r| r.meta.severity) {
                 Some(Severity::Error) => 7.0,
@@ -308,6 +314,8 @@ pub fn cwes(code: Code) -> &'static [u32] {
         "IMP003" => &[271],
         "IMP006" => &[477, 269],
         "CLR011" => &[829],
+        "CLS008" | "CLS012" => &[250],
+        "CLS010" => &[271],
         _ => &[],
     }
 }
@@ -562,6 +570,25 @@ pub(crate) mod tests {
         assert_eq!(before.len(), 2);
         assert_ne!(before[0], before[1]);
         assert_eq!(before, prints(&shifted));
+    }
+
+    /// Every registered security rule has a score in GitHub's range, and the order of
+    /// importance puts injection first among them.
+    #[test]
+    fn every_security_rule_is_scored() {
+        for rule in analysis::rules::all() {
+            let code = rule.meta.code;
+            match security_severity(code) {
+                None => assert!(is_text_rule(code), "{code} has no score"),
+                Some(score) => assert!((0.1..=10.0).contains(&score), "{code}: {score}"),
+            }
+        }
+        let top = analysis::rules::all()
+            .into_iter()
+            .filter_map(|r| security_severity(r.meta.code).map(|s| (s, r.meta.code)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, code)| code);
+        assert_eq!(top, Some(Code::Imp004));
     }
 
     #[test]
