@@ -100,7 +100,8 @@ end
 ---
 --- `opts` takes every field of Neovim's client configuration (`cmd`, `init_options`,
 --- `settings`, `handlers`, `on_attach`, `capabilities`, …) and `filetypes`. Defaults:
---- `cmd = { 'sqlwarden', 'server' }` and `filetypes = { 'sql' }`.
+--- `cmd = { 'sqlwarden', 'server' }` and `filetypes = { 'sql', 'cs' }` (the C# of SQLCLR
+--- assemblies gets the CLS findings).
 ---
 --- `init_options` reaches the server in `initialize`:
 ---   { select = { 'PRM', 'IMP' }, ignore = { 'PRM007' }, defaultSchema = 'app',
@@ -119,7 +120,7 @@ function M.config(opts)
   end
   config.name = M.name
   config.cmd = config.cmd or { 'sqlwarden', 'server' }
-  config.filetypes = config.filetypes or { 'sql' }
+  config.filetypes = config.filetypes or { 'sql', 'cs' }
   if type(config.init_options) == 'table' then
     config.init_options.variables = as_object(config.init_options.variables)
   end

@@ -170,6 +170,11 @@ pub struct Project {
     /// `<ArtifactReference>`, `<ProjectReference>`), by name: they exist in the database
     /// when the project deploys.
     pub referenced_assemblies: Vec<String>,
+    /// The `<Reference>` items to a `.dll`: each deploys an assembly with the project.
+    pub assembly_references: Vec<AssemblyReference>,
+    /// The first `Compile` item element of the `.sqlproj`, when it has one: SSDT builds
+    /// an assembly from the project's C# sources (see [`Project::built_assembly`]).
+    pub compile_location: Option<Location>,
     /// Assemblies that C# projects (`.csproj`) in the folder checked with this project
     /// build, by their `<AssemblyName>` (else their file name).
     pub sibling_assemblies: Vec<String>,
@@ -208,6 +213,23 @@ impl Project {
         self.scripts.iter().any(|s| s.file == file)
             || self.included.binary_search(&file).is_ok()
             || self.none_items.contains(&file)
+    }
+
+    /// The name of the assembly the project builds from its C# sources: a `.sqlproj` with
+    /// `Compile` items builds one, named by `<AssemblyName>` (else the project's name),
+    /// as SSDT passes `$(AssemblyName)` to its build as `ImplicitDllAssemblyName`. A
+    /// project without `Compile` items has nothing to compile, and SSDT writes an
+    /// `<AssemblyName>` into every project, so that property alone builds nothing.
+    pub fn built_assembly(&self) -> Option<&str> {
+        self.compile_location?;
+        self.project_file?;
+        let name = self
+            .properties
+            .get("AssemblyName")
+            .map(|p| p.value.trim())
+            .filter(|name| !name.is_empty())
+            .unwrap_or(&self.name);
+        Some(name)
     }
 
     /// True when the project analyses `file`: one of its SQL files, its `.sqlproj`
@@ -251,6 +273,22 @@ impl Project {
         }
         out
     }
+}
+
+/// A `.sqlproj` `<Reference>` to a `.dll`, which SSDT deploys as an assembly of the
+/// database, with the SQLCLR metadata SSDT writes on it.
+#[derive(Clone, Debug)]
+pub struct AssemblyReference {
+    /// The file as written in the `.sqlproj` (`HintPath`, else `Include`).
+    pub file: String,
+    /// `<SqlAssemblyName>`, else the file's stem.
+    pub name: String,
+    /// The reference's item element.
+    pub location: Location,
+    /// `<SqlOwnerName>` and its element.
+    pub owner: Option<(String, Location)>,
+    /// `<SqlPermissionSet>` and its element.
+    pub permission_set: Option<(String, Location)>,
 }
 
 /// A C# project (`.csproj`) beside a database project: the assembly it builds and the

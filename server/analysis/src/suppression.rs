@@ -38,7 +38,11 @@ pub fn analysed_files(workspace: &Workspace) -> BTreeSet<FileId> {
     workspace
         .projects
         .iter()
-        .flat_map(|project| walk::files(workspace, project))
+        .flat_map(|project| {
+            walk::files(workspace, project)
+                .into_iter()
+                .chain(project.csharp_files())
+        })
         .collect()
 }
 
@@ -192,11 +196,15 @@ fn collect(
         if !analysed.contains(&file) {
             continue;
         }
-        let Some(parsed) = workspace.scripts.get(&file) else {
-            continue;
-        };
         let text = &workspace.files.get(file).text;
-        for comment in &parsed.comments {
+        let parsed = workspace.scripts.get(&file);
+        let csharp = workspace.csharp.get(&file);
+        let comments = match (parsed, csharp) {
+            (Some(parsed), _) => &parsed.comments,
+            (None, Some(csharp)) => &csharp.comments,
+            (None, None) => continue,
+        };
+        for comment in comments {
             let Some(directive) = parse(&comment.text) else {
                 continue;
             };
@@ -246,11 +254,19 @@ fn collect(
             }
             let scope = if directive.file_wide {
                 Scope::File
-            } else if let Some(line) = code_line(text, range) {
-                Scope::Range(trailing_scope(&parsed.statements, line))
+            } else if let Some(parsed) = parsed {
+                match code_line(text, range) {
+                    Some(line) => Scope::Range(trailing_scope(&parsed.statements, line)),
+                    None => next_target(&parsed.statements, &parsed.errors, range.end)
+                        .map_or(Scope::Nothing, Scope::Range),
+                }
             } else {
-                next_target(&parsed.statements, &parsed.errors, range.end)
-                    .map_or(Scope::Nothing, Scope::Range)
+                // C#: a trailing comment covers its line; one on a line of its own covers
+                // the next line of code, with the attribute lines before it.
+                match code_line(text, range) {
+                    Some(line) => Scope::Range(line),
+                    None => next_code_lines(text, range.end).map_or(Scope::Nothing, Scope::Range),
+                }
             };
             suppressions.push(Suppression {
                 file,
@@ -320,6 +336,29 @@ fn code_line(text: &str, comment: TextRange) -> Option<TextRange> {
     }
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     Some(TextRange::new(line_start, line_end))
+}
+
+/// The lines a C# suppression on a line of its own covers: the next line of code (blank
+/// lines and comment lines skipped), and when that line is an attribute (`[…]`), the
+/// attribute lines and the declaration after them.
+fn next_code_lines(text: &str, from: usize) -> Option<TextRange> {
+    let mut offset = text[from.min(text.len())..]
+        .find('\n')
+        .map(|i| from + i + 1)?;
+    let mut start = None;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[offset..end].trim();
+        let skip = line.is_empty() || line.starts_with("//") || line.starts_with("/*");
+        if !skip {
+            start.get_or_insert(offset);
+            if !line.starts_with('[') {
+                return start.map(|s| TextRange::new(s, end));
+            }
+        }
+        offset = end + 1;
+    }
+    start.map(|s| TextRange::new(s, text.len()))
 }
 
 /// A trailing suppression covers its line and, when a statement that is not a module
@@ -563,6 +602,29 @@ mod tests {
              -- sqlwarden-ignore all: a vendor script we do not change\n\
              SETUSER 'vendor';\n",
         );
+    }
+
+    #[test]
+    fn suppressions_in_csharp_cover_their_line_or_the_next_declaration() {
+        let fixture = "=== file: a.sql\n\
+             CREATE ASSEMBLY Lib FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+             GO\n\
+             CREATE FUNCTION dbo.Next () RETURNS int AS EXTERNAL NAME Lib.[Lib.Counter].Next;\n\
+             === file: src/Counter.cs\n\
+             namespace Lib { public static class Counter {\n\
+             static int a; // sqlwarden-ignore CLS002: reset on every load, reviewed\n\
+             // sqlwarden-ignore CLS002, CLS004: per-thread cache, reviewed in SEC-12\n\
+             [System.ThreadStatic]\n\
+             static int b;\n\
+             static int c; --! CLS002\n\
+             // sqlwarden-ignore PRM001: nothing of the kind here --! SQL003\n\
+             public static int Next() { return ++a; }\n\
+             } }\n";
+        let (workspace, expected) = crate::rules::testing::load(fixture);
+        let found =
+            crate::rules::testing::run(&workspace, crate::rules::cls::RULES.iter().copied());
+        let kept = super::apply(&workspace, found);
+        crate::rules::testing::compare(&workspace, &kept, &expected, &["CLS", "SQL"]);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct CsFile {
     pub types: Vec<CsType>,
     /// Assembly- and module-level attributes (`[assembly: …]`).
     pub attributes: Vec<CsAttribute>,
+    /// Every comment, its text without `//` or `/* */`: where suppressions are written.
+    pub comments: Vec<crate::ast::Comment>,
     /// Regions the C# grammar could not parse.
     pub errors: Vec<TextRange>,
 }
@@ -294,9 +296,11 @@ pub fn parse_csharp(text: &str) -> CsFile {
     let mut lower = Lower {
         text,
         file: &mut file,
+        depth: 0,
     };
     let root = tree.root_node();
     lower.errors(root);
+    lower.comments(root);
     lower.declarations(root, &Scope::default());
     file
 }
@@ -313,7 +317,15 @@ struct Scope {
 struct Lower<'a> {
     text: &'a str,
     file: &'a mut CsFile,
+    /// How many statements and expressions the walk is inside.
+    depth: usize,
 }
+
+/// How deep statements and expressions are lowered: below this, a body's events are left
+/// out. Hand-written code never comes near it; generated code can nest thousands deep, and
+/// a lowered tree that deep would make every later walk of it (and its drop) recurse as
+/// deep.
+const MAX_DEPTH: usize = 400;
 
 fn range_of(node: Node) -> TextRange {
     TextRange::new(node.start_byte(), node.end_byte())
@@ -327,6 +339,36 @@ fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 impl<'a> Lower<'a> {
     fn text_of(&self, node: Node) -> &'a str {
         self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn comments(&mut self, root: Node) {
+        // Comments are extras, anywhere in the tree: a cursor walks it without recursion.
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            if node.kind() == "comment" {
+                let raw = self.text_of(node);
+                let text = raw
+                    .strip_prefix("//")
+                    .or_else(|| {
+                        raw.strip_prefix("/*")
+                            .map(|r| r.strip_suffix("*/").unwrap_or(r))
+                    })
+                    .unwrap_or(raw);
+                self.file.comments.push(crate::ast::Comment {
+                    range: range_of(node),
+                    text: text.trim_start_matches('/').to_owned(),
+                });
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
+                }
+            }
+        }
     }
 
     fn errors(&mut self, node: Node) {
@@ -843,6 +885,15 @@ impl<'a> Lower<'a> {
     }
 
     fn statement(&mut self, node: Node, out: &mut Vec<CsNode>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        crate::deep(|| self.statement_at_depth(node, out));
+        self.depth -= 1;
+    }
+
+    fn statement_at_depth(&mut self, node: Node, out: &mut Vec<CsNode>) {
         match node.kind() {
             "block" => self.block(node, out),
             "lock_statement" => {
@@ -928,6 +979,15 @@ impl<'a> Lower<'a> {
     /// The events of an expression (or of a statement that is not one of the structured
     /// kinds above: its sub-expressions and nested statements, in order).
     fn expression(&mut self, node: Node, out: &mut Vec<CsNode>) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        crate::deep(|| self.expression_at_depth(node, out));
+        self.depth -= 1;
+    }
+
+    fn expression_at_depth(&mut self, node: Node, out: &mut Vec<CsNode>) {
         match node.kind() {
             "invocation_expression" => self.invocation(node, out),
             "object_creation_expression" | "implicit_object_creation_expression" => {
@@ -1193,14 +1253,37 @@ impl<'a> Lower<'a> {
                     .collect(),
             ),
             "member_access_expression" => {
-                let name = node.child_by_field_name("name")?;
-                let mut path = match node.child_by_field_name("expression") {
-                    Some(e) => self.path(e)?,
-                    // `this.` parses without an expression field in some versions.
-                    None => vec!["this".to_owned()],
-                };
-                path.push(self.simple_name(name));
-                Some(path)
+                // Walked down the chain in a loop: generated code writes chains thousands
+                // of members long.
+                let mut names = Vec::new();
+                let mut at = node;
+                loop {
+                    if names.len() > MAX_DEPTH {
+                        return None;
+                    }
+                    match at.kind() {
+                        "member_access_expression" => {
+                            names.push(self.simple_name(at.child_by_field_name("name")?));
+                            match at.child_by_field_name("expression") {
+                                Some(e) => at = e,
+                                // `this.` parses without an expression field in some
+                                // versions.
+                                None => {
+                                    names.push("this".to_owned());
+                                    break;
+                                }
+                            }
+                        }
+                        "parenthesized_expression" => at = *named_children(at).first()?,
+                        _ => {
+                            let mut head = self.path(at)?;
+                            head.extend(names.into_iter().rev());
+                            return Some(head);
+                        }
+                    }
+                }
+                names.reverse();
+                Some(names)
             }
             "parenthesized_expression" => named_children(node).first().and_then(|c| self.path(*c)),
             _ => None,

@@ -522,3 +522,34 @@ fn trustworthy_on_turns_off_and_external_access_becomes_safe_in_tsql() {
     assert_eq!(client.codes(&target), vec![]);
     client.shutdown();
 }
+
+#[test]
+fn a_csharp_finding_is_suppressed_with_a_csharp_comment_above_its_line() {
+    let sql = "-- sqlwarden-ignore-file CLR008: trust paths are tested elsewhere\n\
+               CREATE ASSEMBLY Counters FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+               GO\n\
+               CREATE FUNCTION dbo.NextId () RETURNS bigint AS EXTERNAL NAME Counters.[Counters.Ids].Next;\n";
+    let cs = "namespace Counters {\n    public static class Ids {\n        private static long last;\n        public static long Next() { return ++last; }\n    }\n}\n";
+    let dir = scripts(&[("clr.sql", sql), ("Ids.cs", cs)]);
+    let root = dir.path();
+    let mut client = start(root, &[("Ids.cs", "CLS002")]);
+    let target = uri(root, "Ids.cs");
+    let finding = published(&client, &target, "CLS002");
+    let found = actions(&mut client, &target, &finding);
+    assert_eq!(
+        titles(&found),
+        vec![
+            "Suppress CLS002 on this line",
+            "Suppress CLS002 in this file"
+        ]
+    );
+    // Above the field, indented like it, with `//`.
+    assert_eq!(
+        found[0]["edit"]["changes"],
+        json!({ target.clone(): [edit((2, 0), (2, 0), "        // sqlwarden-ignore CLS002: TODO: why this is safe\n")] })
+    );
+    apply(&mut client, root, "Ids.cs", &found[0], 1);
+    client.wait_until("CLS002 to be silenced", |c| c.version(&target) == Some(2));
+    assert_eq!(client.codes(&target), vec![], "no SQL003 either");
+    client.shutdown();
+}

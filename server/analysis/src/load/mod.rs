@@ -735,6 +735,22 @@ impl<'a> Loader<'a> {
             .collect();
         project.variables = self.variables(&name, &declared);
         project.referenced_assemblies = parsed.references.clone();
+        let at = |range| Location {
+            file: project_file,
+            range,
+        };
+        project.assembly_references = parsed
+            .assembly_references
+            .iter()
+            .map(|r| crate::project::AssemblyReference {
+                file: r.file.clone(),
+                name: r.name.clone(),
+                location: at(r.range),
+                owner: r.owner.clone().map(|(v, range)| (v, at(range))),
+                permission_set: r.permission_set.clone().map(|(v, range)| (v, at(range))),
+            })
+            .collect();
+        project.compile_location = parsed.compile_element.map(at);
 
         // Where the build writes (`<OutputPath>bin\Debug\</OutputPath>`, or a folder
         // beside the project such as `..\build\out\`) holds copies and generated

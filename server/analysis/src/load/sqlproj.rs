@@ -87,6 +87,25 @@ pub struct SqlProj {
     /// items bring in, by name: a `.dll`'s or `.dacpac`'s file stem, a GAC reference's
     /// simple name (`Foo, Version=…` is `Foo`), a referenced project's `<Name>` or stem.
     pub references: Vec<String>,
+    /// The `<Reference>` items that name a `.dll` file: the assemblies they deploy.
+    pub assembly_references: Vec<AssemblyReference>,
+    /// The first `Compile` item element: the project builds an assembly from its C#
+    /// sources when it has one.
+    pub compile_element: Option<TextRange>,
+}
+
+/// A `<Reference>` to a `.dll`, with the SQLCLR metadata SSDT writes on an assembly reference (`<SqlAssemblyName>`,
+/// `<SqlOwnerName>`, `<SqlPermissionSet>`), each with its element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssemblyReference {
+    /// The file as written (`HintPath`, else `Include`), `\` separators kept.
+    pub file: String,
+    /// `<SqlAssemblyName>`, else the file's stem.
+    pub name: String,
+    /// The item element.
+    pub range: TextRange,
+    pub owner: Option<(String, TextRange)>,
+    pub permission_set: Option<(String, TextRange)>,
 }
 
 /// The properties the model reads.
@@ -97,6 +116,12 @@ pub const PROPERTIES: &[&str] = &[
     "PermissionSet",
     "DSP",
     "AssemblyName",
+    // The SQLCLR tab of SSDT's project properties: the owner, signing and key file of
+    // the assembly the project builds (`AssemblyOwner` is passed to the build as
+    // `ImplicitDllAssemblyOwner`, beside `ImplicitDllPermissionSet`).
+    "AssemblyOwner",
+    "SignAssembly",
+    "AssemblyOriginatorKeyFile",
 ];
 
 /// A `.sqlproj` that is not well-formed XML.
@@ -169,7 +194,14 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
                 .any(|r| r.eq_ignore_ascii_case(name))
             {
                 proj.references.extend(reference_names(node));
+                if let Some(reference) = assembly_reference(node) {
+                    proj.assembly_references.push(reference);
+                }
             } else if let Some(kind) = ItemKind::from_name(name) {
+                if kind == ItemKind::Compile && proj.compile_element.is_none() {
+                    proj.compile_element =
+                        Some(TextRange::new(node.range().start, node.range().end));
+                }
                 proj.items.push(Item {
                     kind,
                     include: split(attr(node, "Include")),
@@ -239,6 +271,62 @@ fn reference_names(node: roxmltree::Node<'_, '_>) -> Vec<String> {
     out.retain(|n| !n.is_empty() && !n.contains("$("));
     out.dedup();
     out
+}
+
+/// The assembly a `<Reference>` to a `.dll` deploys. A reference to a framework or GAC
+/// assembly (`System.Data`) names no file and deploys nothing, nor does a path that only a
+/// build can expand (`$(SolutionDir)\lib\x.dll`). An `<ArtifactReference>` to a
+/// `.dacpac` is not one: what the `.dacpac` holds is not read, so its file's name is only
+/// a name in [`SqlProj::references`].
+fn assembly_reference(node: roxmltree::Node<'_, '_>) -> Option<AssemblyReference> {
+    if !node.tag_name().name().eq_ignore_ascii_case("Reference") {
+        return None;
+    }
+    let child = |name: &str| {
+        node.children()
+            .find(|c| c.is_element() && c.tag_name().name().eq_ignore_ascii_case(name))
+            .map(|c| {
+                (
+                    c.text().unwrap_or_default().trim().to_owned(),
+                    TextRange::new(c.range().start, c.range().end),
+                )
+            })
+            .filter(|(text, _)| !text.is_empty())
+    };
+    let names_file = |path: &str| {
+        path.rsplit_once('.')
+            .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("dll"))
+    };
+    let file = child("HintPath")
+        .map(|(text, _)| text)
+        .filter(|path| names_file(path))
+        .or_else(|| {
+            split(attr(node, "Include"))
+                .into_iter()
+                .find(|p| names_file(p))
+        })?;
+    if file.contains("$(") {
+        return None;
+    }
+    let stem = file
+        .rsplit(['\\', '/'])
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .map(|(stem, _)| stem.to_owned())
+        .unwrap_or_default();
+    let name = child("SqlAssemblyName")
+        .map(|(text, _)| text)
+        .unwrap_or(stem);
+    if name.is_empty() {
+        return None;
+    }
+    Some(AssemblyReference {
+        file,
+        name,
+        range: TextRange::new(node.range().start, node.range().end),
+        owner: child("SqlOwnerName"),
+        permission_set: child("SqlPermissionSet"),
+    })
 }
 
 /// An attribute by name, without case.

@@ -11,9 +11,10 @@ use syntax::ast::{
 
 use super::names::{fold, normalize_option};
 use super::{
-    Assembly, AssemblyId, Builtins, Grant, Key, KeyId, MembershipChange, Model, Object, ObjectId,
-    OptionSetting, OptionState, PermissionChange, Principal, PrincipalId, PrincipalKind, Resolved,
-    Schema, SchemaId, Scope, ServerConfig, Signature, StmtId, TrustedAssembly,
+    Assembly, AssemblyId, AssemblyOrigin, Builtins, Grant, Key, KeyId, MembershipChange, Model,
+    Object, ObjectId, OptionSetting, OptionState, PermissionChange, Principal, PrincipalId,
+    PrincipalKind, Resolved, Schema, SchemaId, Scope, ServerConfig, Signature, Signing, StmtId,
+    TrustedAssembly,
 };
 use crate::diagnostic::Location;
 use crate::project::{Project, Workspace};
@@ -209,6 +210,7 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     };
     builder.builtins(Platform::of(project));
     builder.definitions();
+    builder.project_assemblies(project);
     builder.resolve_definitions();
     builder.properties(project);
     builder.state_changes();
@@ -649,15 +651,24 @@ impl Builder {
                     .assembly_index
                     .insert(fold(&assembly.name.value), assembly_id);
                 let dbo = self.model.builtin.dbo;
+                let file = assembly.from.iter().find_map(|source| match source {
+                    ast::AssemblySource::Path(path, _) => Some(path.clone()),
+                    _ => None,
+                });
                 self.model.assemblies.push(Assembly {
                     name: assembly.name.value.clone(),
                     location,
-                    statement: id,
+                    origin: AssemblyOrigin::Create {
+                        statement: id,
+                        sources: assembly.from.clone(),
+                    },
                     owner: dbo,
                     owner_location: None,
-                    permission_set,
+                    permission_set: Some(permission_set),
                     permission_set_location,
-                    sources: assembly.from.clone(),
+                    file,
+                    signing: None,
+                    compile_items: Vec::new(),
                 });
             }
             StatementKind::CreateKey(key) if self.model.key_named(&key.name.value).is_none() => {
@@ -884,7 +895,7 @@ impl Builder {
                     if let (Some(owner), Some(asm)) = (
                         &assembly.owner,
                         self.model.assembly_named(&assembly.name.value),
-                    ) && self.model.assemblies[asm.0 as usize].statement == id
+                    ) && self.model.assemblies[asm.0 as usize].statement() == Some(id)
                     {
                         let location = self.at(id, owner.range);
                         let principal = self.database_principal_or_undeclared(owner, location);
@@ -934,11 +945,128 @@ impl Builder {
             }
         }
         for index in 0..self.model.keys.len() {
-            if let ast::KeySource::Assembly(assembly) = &self.model.keys[index].source {
-                let found = self.model.assembly_named(&assembly.value);
-                self.model.keys[index].from_assembly = found;
-            }
+            let key = &self.model.keys[index];
+            let found = match &key.source {
+                ast::KeySource::Assembly(assembly) => self.model.assembly_named(&assembly.value),
+                // `FROM EXECUTABLE FILE = 'path'` loads the key from a signed assembly's
+                // file: the assembly made from (or built as) the file of that name.
+                ast::KeySource::ExecutableFile(path) => {
+                    self.model.assemblies().find_map(|(id, a)| {
+                        a.file
+                            .as_deref()
+                            .is_some_and(|file| super::same_file(file, path))
+                            .then_some(id)
+                    })
+                }
+                // An asymmetric key `FROM FILE = 'x.snk'` loads a strong-name key pair:
+                // the key of the project's build signed with that key file. A
+                // certificate `FROM FILE` is a DER certificate file, which names no
+                // assembly.
+                ast::KeySource::File(path) if !key.certificate => {
+                    self.model.assemblies().find_map(|(id, a)| {
+                        a.signing
+                            .as_ref()
+                            .and_then(|s| s.key_file.as_ref())
+                            .is_some_and(|(file, _)| super::same_file(file, path))
+                            .then_some(id)
+                    })
+                }
+                _ => None,
+            };
+            self.model.keys[index].from_assembly = found;
         }
+    }
+
+    /// The assemblies that the `.sqlproj` itself deploys: the one it builds from its
+    /// `Compile` items ([`Project::built_assembly`]) and those its `.dll`
+    /// references bring in. A `CREATE ASSEMBLY` of the same name, defined before, wins.
+    ///
+    /// SSDT builds its own assembly with `$(AssemblyName)`, `$(AssemblyOwner)` and
+    /// `$(PermissionSet)` (passed to its build task as `ImplicitDllAssemblyName`,
+    /// `ImplicitDllAssemblyOwner` and `ImplicitDllPermissionSet`), SAFE and the deploying
+    /// user (`dbo`) when they are empty, as `CREATE ASSEMBLY` defaults; a `.dll` reference
+    /// deploys with its `<SqlAssemblyName>`, `<SqlOwnerName>` and `<SqlPermissionSet>`
+    /// metadata, and a permission set it does not state is unknown.
+    fn project_assemblies(&mut self, project: &Project) {
+        let property = |name: &str| {
+            project
+                .properties
+                .get(name)
+                .filter(|p| !p.value.trim().is_empty())
+        };
+        let mut found: Vec<Assembly> = Vec::new();
+        let dbo = self.model.builtin.dbo;
+        if let (Some(name), Some(compile)) = (project.built_assembly(), project.compile_location) {
+            let location = property("AssemblyName").map_or(compile, |p| p.location);
+            let (owner, owner_location) = match property("AssemblyOwner") {
+                Some(p) => (self.owner_named(&p.value, p.location), Some(p.location)),
+                None => (dbo, None),
+            };
+            let (permission_set, permission_set_location) = match property("PermissionSet") {
+                Some(p) => (super::permission_set_named(&p.value), Some(p.location)),
+                None => (Some(PermissionSet::Safe), None),
+            };
+            let signing = property("SignAssembly")
+                .filter(|p| p.value.trim().eq_ignore_ascii_case("true"))
+                .map(|p| Signing {
+                    location: p.location,
+                    key_file: property("AssemblyOriginatorKeyFile")
+                        .map(|k| (k.value.trim().to_owned(), k.location)),
+                });
+            found.push(Assembly {
+                name: name.to_owned(),
+                location,
+                origin: AssemblyOrigin::ProjectBuild,
+                owner,
+                owner_location,
+                permission_set,
+                permission_set_location,
+                file: Some(format!("{name}.dll")),
+                signing,
+                compile_items: project.compile_items.clone(),
+            });
+        }
+        for reference in &project.assembly_references {
+            let (owner, owner_location) = match &reference.owner {
+                Some((name, location)) => (self.owner_named(name, *location), Some(*location)),
+                None => (dbo, None),
+            };
+            let (permission_set, permission_set_location) = match &reference.permission_set {
+                Some((value, location)) => (super::permission_set_named(value), Some(*location)),
+                None => (None, None),
+            };
+            found.push(Assembly {
+                name: reference.name.clone(),
+                location: reference.location,
+                origin: AssemblyOrigin::Reference,
+                owner,
+                owner_location,
+                permission_set,
+                permission_set_location,
+                file: Some(reference.file.clone()),
+                signing: None,
+                compile_items: Vec::new(),
+            });
+        }
+        for assembly in found {
+            if self.model.assembly_named(&assembly.name).is_some() {
+                continue;
+            }
+            let id = AssemblyId(self.model.assemblies.len() as u32);
+            self.model.assembly_index.insert(fold(&assembly.name), id);
+            self.model.assemblies.push(assembly);
+        }
+    }
+
+    /// A database principal named in a `.sqlproj` property (the project's users and roles
+    /// are defined by now), else an undeclared one located at the property.
+    fn owner_named(&mut self, name: &str, location: Location) -> PrincipalId {
+        let name = name.trim().trim_start_matches('[').trim_end_matches(']');
+        let ident = Ident {
+            value: name.to_owned(),
+            range: location.range,
+        };
+        self.database_principal_or_undeclared(&ident, location)
     }
 
     // ---- pass 2: state changes ------------------------------------------------------
@@ -1070,7 +1198,7 @@ impl Builder {
                 ) {
                     let location = self.at(id, *range);
                     let assembly = &mut self.model.assemblies[asm.0 as usize];
-                    assembly.permission_set = *set;
+                    assembly.permission_set = Some(*set);
                     assembly.permission_set_location = Some(location);
                 }
             }

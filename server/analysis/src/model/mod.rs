@@ -314,22 +314,116 @@ pub struct Signature {
     pub location: Location,
 }
 
-/// A CLR assembly.
+/// A CLR assembly: one that `CREATE ASSEMBLY` makes, that the `.sqlproj` builds from its
+/// C# sources, or that a `.sqlproj` reference deploys. Every rule judges them alike.
 #[derive(Clone, Debug)]
 pub struct Assembly {
     pub name: String,
-    /// The name in `CREATE ASSEMBLY`.
+    /// Where it is defined: the name in `CREATE ASSEMBLY`; for the project's own build,
+    /// its `<AssemblyName>` element (else its first `Compile` item); for a reference, the
+    /// reference's item element.
     pub location: Location,
-    pub statement: StmtId,
-    /// `AUTHORIZATION`, else `dbo` (moved by `ALTER AUTHORIZATION ON ASSEMBLY::`).
+    /// How the assembly comes to exist.
+    pub origin: AssemblyOrigin,
+    /// `AUTHORIZATION`, `<AssemblyOwner>` or a reference's `<SqlOwnerName>`, else `dbo`
+    /// (moved by `ALTER AUTHORIZATION ON ASSEMBLY::`).
     pub owner: PrincipalId,
     pub owner_location: Option<Location>,
-    /// The final permission set (`SAFE` when none is declared) and where the last
-    /// declaration stands (`CREATE` or `ALTER ASSEMBLY`).
-    pub permission_set: PermissionSet,
+    /// The final permission set and where the last declaration stands (`CREATE` or
+    /// `ALTER ASSEMBLY`, `<PermissionSet>`, a reference's `<SqlPermissionSet>`). `SAFE`
+    /// when a `CREATE` or the project's build declares none (the documented default);
+    /// `None` when it cannot be known: a reference that does not say, or a value that
+    /// names no permission set (an MSBuild property only a build expands).
+    pub permission_set: Option<PermissionSet>,
     pub permission_set_location: Option<Location>,
-    /// The `FROM` clause of the `CREATE`.
-    pub sources: Vec<AssemblySource>,
+    /// The file the assembly is made from, as written: the first path of `CREATE
+    /// ASSEMBLY … FROM 'path'`, `<AssemblyName>.dll` for the project's build (the file
+    /// its C# compile writes), a referenced `.dll`. Keys made `FROM
+    /// EXECUTABLE FILE` are matched to the assembly by this file's name.
+    pub file: Option<String>,
+    /// The strong-name signing of the project's build: `<SignAssembly>True</SignAssembly>`
+    /// with its `<AssemblyOriginatorKeyFile>`.
+    pub signing: Option<Signing>,
+    /// The C# (or VB) sources the assembly is compiled from, as far as the project says:
+    /// the `.sqlproj`'s `Compile` items for its own build; empty otherwise.
+    pub compile_items: Vec<FileId>,
+}
+
+/// How an assembly comes to exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssemblyOrigin {
+    /// `CREATE ASSEMBLY` (written, or script-level dynamic SQL with known text): the
+    /// statement and its `FROM` clause.
+    Create {
+        statement: StmtId,
+        sources: Vec<AssemblySource>,
+    },
+    /// The `.sqlproj` builds it from its `Compile` items and deploys it.
+    ProjectBuild,
+    /// A `<Reference>` to a `.dll` deploys it (what a referenced `.dacpac` holds is not
+    /// read, so a `.dacpac` makes no assembly of the model).
+    Reference,
+}
+
+/// `<SignAssembly>True</SignAssembly>` and the key file that signs the assembly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signing {
+    /// The `<SignAssembly>` element.
+    pub location: Location,
+    /// `<AssemblyOriginatorKeyFile>` (a `.snk` or `.pfx`) as written, and its element.
+    pub key_file: Option<(String, Location)>,
+}
+
+impl Assembly {
+    /// The `CREATE ASSEMBLY` statement, for an assembly made by one.
+    pub fn statement(&self) -> Option<StmtId> {
+        match &self.origin {
+            AssemblyOrigin::Create { statement, .. } => Some(*statement),
+            _ => None,
+        }
+    }
+
+    /// The `FROM` clause of the `CREATE ASSEMBLY`; empty for the other origins.
+    pub fn sources(&self) -> &[AssemblySource] {
+        match &self.origin {
+            AssemblyOrigin::Create { sources, .. } => sources,
+            _ => &[],
+        }
+    }
+}
+
+/// Whether two file paths, as written in the project (`C:\drop\Geo.dll`,
+/// `..\lib\Geo.dll`, `/opt/Geo.dll`), name the same file: their file names are equal
+/// without case. Folders are not compared: the server reads a key's `EXECUTABLE FILE` on
+/// its own disk, where a deployment copies the build output to a folder of its own, and
+/// the project's build writes to an output folder the project does not fix.
+pub fn same_file(a: &str, b: &str) -> bool {
+    let name = |path: &str| {
+        path.trim()
+            .rsplit(['\\', '/'])
+            .next()
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    let a = name(a);
+    !a.is_empty() && a == name(b)
+}
+
+/// The permission set a `.sqlproj` value names: SSDT writes `SAFE`, `EXTERNAL_ACCESS`
+/// and `UNSAFE`; older projects `Safe`, `ExternalAccess`, `External`, `Unsafe` and
+/// `Unrestricted`.
+pub fn permission_set_named(value: &str) -> Option<PermissionSet> {
+    let normal: String = value
+        .chars()
+        .filter(|c| !matches!(c, '_' | ' '))
+        .collect::<String>()
+        .to_ascii_uppercase();
+    match normal.as_str() {
+        "SAFE" => Some(PermissionSet::Safe),
+        "EXTERNALACCESS" | "EXTERNAL" => Some(PermissionSet::ExternalAccess),
+        "UNSAFE" | "UNRESTRICTED" => Some(PermissionSet::Unsafe),
+        _ => None,
+    }
 }
 
 /// An asymmetric key or certificate.
@@ -338,7 +432,10 @@ pub struct Key {
     pub name: String,
     pub certificate: bool,
     pub source: KeySource,
-    /// For `FROM ASSEMBLY x`, the assembly when the project creates it.
+    /// The assembly the key or certificate is made from, when the model has it: `FROM
+    /// ASSEMBLY x` by name; `FROM EXECUTABLE FILE = 'path'` by the file's name (see
+    /// [`same_file`]); an asymmetric key `FROM FILE = 'x.snk'`, the strong-name key
+    /// file, is the key of the project's build signed with that `<AssemblyOriginatorKeyFile>`.
     pub from_assembly: Option<AssemblyId>,
     pub location: Location,
 }
@@ -1221,7 +1318,7 @@ impl Model {
         self.key_index.get(&fold(name)).copied()
     }
 
-    /// The keys and certificates created `FROM ASSEMBLY` this assembly.
+    /// The keys and certificates made from this assembly (see [`Key::from_assembly`]).
     pub fn keys_from_assembly(&self, assembly: AssemblyId) -> Vec<KeyId> {
         self.keys()
             .filter(|(_, k)| k.from_assembly == Some(assembly))

@@ -374,7 +374,7 @@ CREATE FUNCTION dbo.distance (@a float) RETURNS float AS EXTERNAL NAME Geo.[Geo.
     let geo = m.assembly_named("GEO").unwrap();
     assert_eq!(
         m.assembly(geo).permission_set,
-        PermissionSet::ExternalAccess
+        Some(PermissionSet::ExternalAccess)
     );
     assert_eq!(m.principal_name(m.assembly(geo).owner), "geo_owner");
     let keys = m.keys_from_assembly(geo);
@@ -1015,4 +1015,184 @@ fn dynamic_sql_far_into_a_large_file_is_placed_in_its_literal() {
         "CREATE USER helper WITHOUT LOGIN;\nGO\n{filler}EXEC (N'GRANT IMPERSONATE ON USER::dbo TO helper'); --! IMP002\nGO\n"
     );
     crate::rules::sql::testing::check(&fixture);
+}
+
+// SSDT builds the `.sqlproj`'s C# `Compile` items into one assembly and deploys it with
+// `$(AssemblyName)`, `$(AssemblyOwner)` and `$(PermissionSet)` (its build task's
+// `ImplicitDllAssemblyName`, `ImplicitDllAssemblyOwner`, `ImplicitDllPermissionSet`).
+#[test]
+fn the_assembly_a_sqlproj_builds_is_a_model_assembly() {
+    let (w, m) = model(
+        "=== file: Db.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\">
+<PropertyGroup>
+<AssemblyName>Geo.Clr</AssemblyName>
+<AssemblyOwner>geo_owner</AssemblyOwner>
+<PermissionSet>UNSAFE</PermissionSet>
+<SignAssembly>True</SignAssembly>
+<AssemblyOriginatorKeyFile>keys\\Geo.snk</AssemblyOriginatorKeyFile>
+</PropertyGroup>
+<ItemGroup>
+<Build Include=\"users.sql\" />
+<Compile Include=\"Clr\\Distance.cs\" />
+<Compile Include=\"Clr\\Area.cs\" />
+</ItemGroup>
+</Project>
+=== file: users.sql
+CREATE USER geo_owner WITHOUT LOGIN;
+GO
+CREATE FUNCTION dbo.distance (@a float) RETURNS float AS EXTERNAL NAME [geo.clr].[Geo.Functions].Distance;
+=== file: Clr/Distance.cs
+class Distance {}
+=== file: Clr/Area.cs
+class Area {}
+",
+    );
+    let id = m
+        .assembly_named("Geo.Clr")
+        .expect("the project's build is an assembly");
+    let geo = m.assembly(id);
+    assert_eq!(geo.origin, super::AssemblyOrigin::ProjectBuild);
+    assert_eq!(geo.permission_set, Some(PermissionSet::Unsafe));
+    assert_eq!(line_of(&w, geo.permission_set_location.unwrap()), 5);
+    assert_eq!(line_of(&w, geo.location), 3);
+    assert_eq!(m.principal_name(geo.owner), "geo_owner");
+    assert!(matches!(
+        m.principal(geo.owner).kind,
+        PrincipalKind::User(_)
+    ));
+    assert_eq!(line_of(&w, geo.owner_location.unwrap()), 4);
+    assert_eq!(geo.file.as_deref(), Some("Geo.Clr.dll"));
+    let signing = geo.signing.as_ref().expect("SignAssembly is True");
+    assert_eq!(line_of(&w, signing.location), 6);
+    assert_eq!(signing.key_file.as_ref().unwrap().0, "keys\\Geo.snk");
+    let sources: Vec<String> = geo
+        .compile_items
+        .iter()
+        .map(|f| w.files.get(*f).path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert_eq!(sources.len(), 2);
+    assert!(sources[0].ends_with("Clr/Distance.cs"), "{sources:?}");
+    assert!(sources[1].ends_with("Clr/Area.cs"), "{sources:?}");
+    let entries = m.entry_points();
+    assert_eq!(entries[0].assembly, Some(id));
+}
+
+// Without `<PermissionSet>` and `<AssemblyOwner>` the build is SAFE and owned by dbo, as a
+// `CREATE ASSEMBLY` without them; it is named after the project without `<AssemblyName>`.
+// A project without `Compile` items builds nothing, whatever its `<AssemblyName>` (SSDT
+// writes one into every project).
+#[test]
+fn a_build_without_settings_takes_the_defaults_and_no_compile_items_build_nothing() {
+    let (w, m) = model(
+        "=== file: Clr.sqlproj
+<Project Sdk=\"Microsoft.Build.Sql\"><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>
+=== file: F.cs
+class F {}
+",
+    );
+    let id = m.assembly_named("Clr").expect("named after the project");
+    let clr = m.assembly(id);
+    assert_eq!(clr.permission_set, Some(PermissionSet::Safe));
+    assert_eq!(clr.permission_set_location, None);
+    assert_eq!(clr.owner, m.dbo());
+    assert_eq!(clr.owner_location, None);
+    assert!(clr.signing.is_none());
+    // Located at its first Compile item.
+    assert_eq!(line_of(&w, clr.location), 1);
+
+    let (_, m) = model(
+        "=== file: Db.sqlproj
+<Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Db</AssemblyName><PermissionSet>UNSAFE</PermissionSet></PropertyGroup></Project>
+=== file: t.sql
+CREATE TABLE dbo.t (id int);
+",
+    );
+    assert_eq!(m.assemblies().count(), 0);
+}
+
+// SSDT writes `<SqlAssemblyName>`, `<SqlOwnerName>` and `<SqlPermissionSet>` on a
+// `<Reference>` to a `.dll` it deploys; without `<SqlPermissionSet>` the set is unknown.
+// Framework references (`System.Data`) name no file and deploy nothing.
+#[test]
+fn referenced_dlls_are_model_assemblies_and_dacpacs_are_not() {
+    let (w, m) = model(
+        "=== file: Db/Db.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>
+<Reference Include=\"System.Data\" />
+<Reference Include=\"tSQLtCLR\">
+<HintPath>Assemblies\\tSQLtCLR.dll</HintPath>
+<SqlAssemblyName>tSQLtCLR</SqlAssemblyName>
+<SqlOwnerName>dbo</SqlOwnerName>
+<SqlPermissionSet>EXTERNAL_ACCESS</SqlPermissionSet>
+</Reference>
+<Reference Include=\"Geo\"><HintPath>..\\lib\\Geo.Types.dll</HintPath></Reference>
+<ArtifactReference Include=\"..\\lib\\Shared.dacpac\" />
+<ArtifactReference Include=\"..\\lib\\Other.dacpac\"><DatabaseVariableLiteralValue>Other</DatabaseVariableLiteralValue></ArtifactReference>
+<ArtifactReference Include=\"$(DacPacRootPath)\\master.dacpac\" />
+</ItemGroup></Project>
+=== file: Db/t.sql
+CREATE TABLE dbo.t (id int);
+",
+    );
+    let names: Vec<&str> = m.assemblies().map(|(_, a)| a.name.as_str()).collect();
+    // What a `.dacpac` holds is not read: it makes no assembly (CLR007 still accepts
+    // its name).
+    assert_eq!(names, vec!["tSQLtCLR", "Geo.Types"]);
+    let tsqlt = m.assembly(m.assembly_named("tsqltclr").unwrap());
+    assert_eq!(tsqlt.origin, super::AssemblyOrigin::Reference);
+    assert_eq!(tsqlt.permission_set, Some(PermissionSet::ExternalAccess));
+    assert_eq!(line_of(&w, tsqlt.permission_set_location.unwrap()), 7);
+    assert_eq!(line_of(&w, tsqlt.owner_location.unwrap()), 6);
+    assert_eq!(tsqlt.owner, m.dbo());
+    assert_eq!(tsqlt.file.as_deref(), Some("Assemblies\\tSQLtCLR.dll"));
+    let geo = m.assembly(m.assembly_named("geo.types").unwrap());
+    assert_eq!(geo.permission_set, None, "unknown, not guessed");
+    assert_eq!(line_of(&w, geo.location), 9);
+}
+
+// Keys are matched to the assembly made from the same file, by file name, not to an
+// assembly that only shares the key's name. What do the sources name? CREATE ASYMMETRIC
+// KEY: "EXECUTABLE FILE = 'path_to_executable_file' Specifies an assembly file from which
+// to load the public key", "FILE = 'path_to_strong-name_file' Specifies the path of a
+// strong-name file from which to load the key pair"; CREATE CERTIFICATE's `FROM FILE`
+// is a DER-encoded certificate file. So `FROM EXECUTABLE FILE` names the assembly's file
+// (a CREATE ASSEMBLY's path, the build's `<AssemblyName>.dll`, a referenced `.dll`), and
+// an asymmetric key `FROM FILE` the `.snk` that signs the project's build.
+#[test]
+fn keys_from_files_match_the_assembly_made_from_that_file() {
+    let (_, m) = model(
+        "=== file: Db.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\">
+<PropertyGroup><AssemblyName>Geo.Clr</AssemblyName><SignAssembly>true</SignAssembly>
+<AssemblyOriginatorKeyFile>Geo.snk</AssemblyOriginatorKeyFile></PropertyGroup>
+<ItemGroup><Build Include=\"keys.sql\" /><Compile Include=\"F.cs\" />
+<Reference Include=\"Ref\"><HintPath>lib\\Ref.Lib.dll</HintPath></Reference></ItemGroup>
+</Project>
+=== file: F.cs
+class F {}
+=== file: keys.sql
+CREATE ASSEMBLY Io FROM 'C:\\build\\out\\Io.Impl.dll' WITH PERMISSION_SET = UNSAFE;
+CREATE ASSEMBLY Bits FROM 0x4D5A;
+CREATE ASYMMETRIC KEY IoKey FROM EXECUTABLE FILE = 'D:\\deploy\\io.impl.DLL';
+CREATE ASYMMETRIC KEY BuildKey FROM EXECUTABLE FILE = N'C:\\SQLCLR\\Geo.Clr.dll';
+CREATE CERTIFICATE RefCert FROM EXECUTABLE FILE = '/opt/clr/Ref.Lib.dll';
+CREATE ASYMMETRIC KEY SnkKey FROM FILE = 'C:\\keys\\geo.snk';
+CREATE ASYMMETRIC KEY Bits FROM EXECUTABLE FILE = 'C:\\x\\Other.dll';
+CREATE CERTIFICATE Io FROM FILE = 'C:\\certs\\Io.Impl.dll';
+",
+    );
+    let of = |key: &str| {
+        m.key(m.key_named(key).unwrap())
+            .from_assembly
+            .map(|id| m.assembly(id).name.clone())
+    };
+    assert_eq!(of("IoKey").as_deref(), Some("Io"));
+    assert_eq!(of("BuildKey").as_deref(), Some("Geo.Clr"));
+    assert_eq!(of("RefCert").as_deref(), Some("Ref.Lib"));
+    assert_eq!(of("SnkKey").as_deref(), Some("Geo.Clr"));
+    // Named like an assembly, made from another file: no match by name alone.
+    assert_eq!(of("Bits"), None);
+    // A certificate `FROM FILE` is a DER certificate file, not an assembly.
+    assert_eq!(of("Io"), None);
 }

@@ -621,11 +621,18 @@ impl Text<'_> {
         let _ = writeln!(out, "Defined at {}.", self.place(assembly.location));
         let _ = writeln!(out);
         let set = match assembly.permission_set {
-            PermissionSet::Safe => "SAFE",
-            PermissionSet::ExternalAccess => "EXTERNAL_ACCESS",
-            PermissionSet::Unsafe => "UNSAFE",
+            Some(PermissionSet::Safe) => "SAFE",
+            Some(PermissionSet::ExternalAccess) => "EXTERNAL_ACCESS",
+            Some(PermissionSet::Unsafe) => "UNSAFE",
+            None => "unknown",
         };
         match assembly.permission_set_location {
+            _ if assembly.permission_set.is_none() => {
+                let _ = writeln!(
+                    out,
+                    "**Permission set**: unknown: the project does not name one."
+                );
+            }
             Some(location) => {
                 let _ = writeln!(out, "**Permission set**: {set} ({}).", self.place(location));
             }

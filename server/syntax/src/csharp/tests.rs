@@ -375,6 +375,15 @@ fn broken_text_still_lowers_the_rest() {
 }
 
 #[test]
+fn comments_are_kept_without_their_markers() {
+    let text = "// one\nclass C { /* two */ void M() { /// three\n } }\n";
+    let file = parse_csharp(text);
+    let comments: Vec<&str> = file.comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, [" one", " two ", " three"]);
+    assert_eq!(text_at(text, file.comments[1].range), "/* two */");
+}
+
+#[test]
 fn never_panics_on_garbage() {
     for text in [
         "",
@@ -392,4 +401,59 @@ fn never_panics_on_garbage() {
         ")".repeat(5000)
     );
     let _ = parse_csharp(&deep);
+}
+
+// Generated code nests deeply: long member chains, nested calls and lambdas, long `+`
+// chains must lower without exhausting the stack.
+fn deep(case: &str) -> String {
+    let n = 20_000;
+    match case {
+        "chain" => format!("class C {{ void M() {{ a{}.Z(); }} }}", ".b".repeat(n)),
+        "calls" => format!(
+            "class C {{ void M() {{ {}1{}; }} }}",
+            "F(".repeat(n),
+            ")".repeat(n)
+        ),
+        "lambdas" => format!(
+            "class C {{ void M() {{ var f = {}0; }} }}",
+            "x => ".repeat(n)
+        ),
+        "sums" => format!("class C {{ string s = \"a\"{}; }}", " + \"b\"".repeat(n)),
+        "blocks" => format!(
+            "class C {{ void M() {{ {}{} }} }}",
+            "{ ".repeat(n),
+            "} ".repeat(n)
+        ),
+        _ => format!("{}{}", "class C { ".repeat(2_000), "} ".repeat(2_000)),
+    }
+}
+
+#[test]
+fn deep_member_chains() {
+    assert_eq!(parse_csharp(&deep("chain")).types.len(), 1);
+}
+
+#[test]
+fn deep_calls() {
+    assert_eq!(parse_csharp(&deep("calls")).types.len(), 1);
+}
+
+#[test]
+fn deep_lambdas() {
+    assert_eq!(parse_csharp(&deep("lambdas")).types.len(), 1);
+}
+
+#[test]
+fn deep_sums() {
+    assert_eq!(parse_csharp(&deep("sums")).types.len(), 1);
+}
+
+#[test]
+fn deep_blocks() {
+    assert_eq!(parse_csharp(&deep("blocks")).types.len(), 1);
+}
+
+#[test]
+fn deep_types() {
+    assert_eq!(parse_csharp(&deep("types")).types.len(), 2_000);
 }

@@ -13,8 +13,10 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "An assembly is created or altered with PERMISSION_SET = EXTERNAL_ACCESS",
         doc: r#"## What it does
-Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = EXTERNAL_ACCESS`,
-and a `<PermissionSet>EXTERNAL_ACCESS</PermissionSet>` property in the `.sqlproj`.
+Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = EXTERNAL_ACCESS`;
+a `<PermissionSet>EXTERNAL_ACCESS</PermissionSet>` property of a `.sqlproj` (the set of
+the assembly it builds from its `Compile` items); and a `<Reference>`d `.dll` that SSDT
+deploys with `<SqlPermissionSet>EXTERNAL_ACCESS</SqlPermissionSet>`.
 
 ## Why is this bad?
 EXTERNAL_ACCESS code reaches files, the network, environment variables and the registry
@@ -70,7 +72,9 @@ mod tests {
             "=== file: Db.sqlproj\n\
              <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
              <PermissionSet>EXTERNAL_ACCESS</PermissionSet> --! CLR002\n\
-             </PropertyGroup></Project>\n",
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project> --! CLR008\n\
+             === file: F.cs\n\
+             class F {}\n",
         );
     }
 }

@@ -5,8 +5,8 @@ use syntax::ast::{PermissionSet, StatementKind};
 
 use super::walk::{self, Stmt};
 use super::{Context, Rule};
-use crate::diagnostic::Diagnostic;
-use crate::project::Project;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::AssemblyOrigin;
 use crate::rule::RuleMeta;
 
 mod assembly_from_path;
@@ -39,35 +39,11 @@ pub(crate) fn is_true(value: &str) -> bool {
     value.trim().eq_ignore_ascii_case("true")
 }
 
-/// True when `name` is the assembly that the `.sqlproj` itself builds from its C#
-/// sources: its `<AssemblyName>`, which defaults to the project's name.
-pub(crate) fn project_assembly(project: &Project, name: &str) -> bool {
-    if project.project_file.is_none() {
-        return false;
-    }
-    match project.properties.get("AssemblyName") {
-        Some(property) => property.value.trim().eq_ignore_ascii_case(name),
-        None => project.name.eq_ignore_ascii_case(name),
-    }
-}
-
-/// The permission set a `.sqlproj` `<PermissionSet>` value names.
-pub(crate) fn property_permission_set(value: &str) -> Option<PermissionSet> {
-    let normal: String = value
-        .chars()
-        .filter(|c| !matches!(c, '_' | ' '))
-        .collect::<String>()
-        .to_ascii_uppercase();
-    match normal.as_str() {
-        "SAFE" => Some(PermissionSet::Safe),
-        "EXTERNALACCESS" => Some(PermissionSet::ExternalAccess),
-        "UNSAFE" | "UNRESTRICTED" => Some(PermissionSet::Unsafe),
-        _ => None,
-    }
-}
-
 /// Reports every `CREATE`/`ALTER ASSEMBLY … WITH PERMISSION_SET = wanted` at its
-/// `PERMISSION_SET` clause, and a `<PermissionSet>` property of that value at its element.
+/// `PERMISSION_SET` clause (every such statement, even one a later `ALTER` undoes), and
+/// each assembly of the model that the project deploys otherwise with that set: its own
+/// build at `<PermissionSet>`, a referenced `.dll` at `<SqlPermissionSet>`. A
+/// `<PermissionSet>` in a project without `Compile` items builds nothing and says nothing.
 fn report_permission_set(
     context: &Context<'_>,
     out: &mut Vec<Diagnostic>,
@@ -104,8 +80,41 @@ fn report_permission_set(
             ),
         ));
     }
+    // The assemblies the project deploys without a `CREATE ASSEMBLY`: its own build, at
+    // `<PermissionSet>`, and a referenced `.dll`, at its `<SqlPermissionSet>`.
+    for (_, assembly) in context.model.assemblies() {
+        let (Some(set), Some(location)) =
+            (&assembly.permission_set, assembly.permission_set_location)
+        else {
+            continue;
+        };
+        if *set != wanted {
+            continue;
+        }
+        let message = match &assembly.origin {
+            AssemblyOrigin::Create { .. } => continue,
+            AssemblyOrigin::ProjectBuild => format!(
+                "The project deploys its assembly '{}' with <PermissionSet>{}</PermissionSet>: {consequence} Set <PermissionSet>SAFE</PermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
+                assembly.name,
+                written(context, location).unwrap_or(keyword)
+            ),
+            AssemblyOrigin::Reference => format!(
+                "The project deploys referenced assembly '{}' with <SqlPermissionSet>{}</SqlPermissionSet>: {consequence} Set <SqlPermissionSet>SAFE</SqlPermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.",
+                assembly.name,
+                written(context, location).unwrap_or(keyword)
+            ),
+        };
+        out.push(walk::finding(meta, location.file, location.range, message));
+    }
+    // The catalogue reports `<PermissionSet>` in any `.sqlproj`: a project without
+    // `Compile` items builds no assembly today, but the setting is the one its assembly
+    // gets as soon as C# is added, so it is reported where no build stands for it.
     if let Some(property) = context.project.properties.get("PermissionSet")
-        && property_permission_set(&property.value) == Some(wanted)
+        && crate::model::permission_set_named(&property.value) == Some(wanted)
+        && !context.model.assemblies().any(|(_, a)| {
+            a.origin == AssemblyOrigin::ProjectBuild
+                && a.permission_set_location == Some(property.location)
+        })
     {
         out.push(walk::finding(
             meta,
@@ -117,4 +126,20 @@ fn report_permission_set(
             ),
         ));
     }
+}
+
+/// The value of the `.sqlproj` element at `location`, as written.
+fn written<'a>(context: &'a Context<'_>, location: Location) -> Option<&'a str> {
+    let project = context.project;
+    if let Some(property) = project.properties.get("PermissionSet")
+        && property.location == location
+    {
+        return Some(property.value.as_str());
+    }
+    project
+        .assembly_references
+        .iter()
+        .filter_map(|r| r.permission_set.as_ref())
+        .find(|(_, at)| *at == location)
+        .map(|(value, _)| value.as_str())
 }

@@ -9,10 +9,8 @@
 //! strict security off, only EXTERNAL_ACCESS and UNSAFE assemblies still need a trust
 //! path.
 
-use std::path::Path;
-
 use sha2::{Digest, Sha512};
-use syntax::ast::{AssemblySource, KeySource, PermissionSet};
+use syntax::ast::{AssemblySource, PermissionSet};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::{Assembly, AssemblyId, Model};
@@ -27,13 +25,21 @@ pub static RULE: Rule = Rule {
         severity: Severity::Note,
         summary: "An assembly that clr strict security would refuse: nothing trusts it",
         doc: r#"## What it does
-Reports a `CREATE ASSEMBLY` that `clr strict security` (on by default since SQL Server
-2017) would refuse: the database is not TRUSTWORTHY, no asymmetric key or certificate is
+Reports an assembly that `clr strict security` (on by default since SQL Server 2017)
+would refuse: one made by `CREATE ASSEMBLY`, the one the `.sqlproj` builds from its C#
+sources (`Compile` items), or a `.dll` that a `<Reference>` deploys with the project. It
+is refused when the database is not TRUSTWORTHY, no asymmetric key or certificate is
 created from the assembly with a login that holds `UNSAFE ASSEMBLY`, and no
 `sp_add_trusted_assembly` names it (by the SHA2_512 of the assembly's bits when the
-project holds them, else by a `@description` that names the assembly). When the project
-targets SQL Server 2016 or earlier (its `DSP`) or turns strict security off, SAFE
-assemblies are not reported.
+project holds them, else by a `@description` that names the assembly). A key is created
+from the assembly when it is made `FROM ASSEMBLY` it, `FROM EXECUTABLE FILE` naming the
+assembly's file (compared by file name: `CREATE ASSEMBLY … FROM 'path'`, the build's
+`<AssemblyName>.dll`, the referenced `.dll`), or, for an asymmetric key, `FROM FILE`
+naming the `<AssemblyOriginatorKeyFile>` that signs the project's build. Signing the
+build (`<SignAssembly>`) is not by itself a trust path: the key and its login must exist
+on the server. When the project targets SQL Server 2016 or earlier (its `DSP`) or turns
+strict security off, SAFE assemblies, and referenced `.dll`s whose set is not stated,
+are not reported. What a referenced `.dacpac` holds is not read, so it is not judged.
 
 ## Why is this bad?
 Under strict security the server treats every assembly as UNSAFE: `CREATE ASSEMBLY`
@@ -67,7 +73,14 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let strict = strict_security(context);
     for (id, assembly) in model.assemblies() {
-        if !strict && assembly.permission_set == PermissionSet::Safe {
+        // Without strict security only a set that is not SAFE needs trust; a referenced
+        // `.dll` that does not state its set may well be SAFE, so it is not judged then.
+        if !strict
+            && assembly
+                .permission_set
+                .as_ref()
+                .is_none_or(|set| *set == PermissionSet::Safe)
+        {
             continue;
         }
         if signed_and_trusted(model, id, assembly, strict)
@@ -129,23 +142,13 @@ fn target_version(dsp: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// A key or certificate made from the assembly (`FROM ASSEMBLY`, or `FROM [EXECUTABLE]
-/// FILE` naming the assembly's file), with a login created from it that holds the
-/// server permission the assembly needs.
+/// A key or certificate made from the assembly (`FROM ASSEMBLY`, `FROM EXECUTABLE FILE`
+/// naming the assembly's file, or the strong-name key file that signs the project's
+/// build: [`crate::model::Key::from_assembly`]), with a login created from it that holds
+/// the server permission the assembly needs.
 fn signed_and_trusted(model: &Model, id: AssemblyId, assembly: &Assembly, strict: bool) -> bool {
-    let mut keys = model.keys_from_assembly(id);
-    keys.extend(
-        model
-            .keys()
-            .filter(|(_, key)| match &key.source {
-                KeySource::File(path) | KeySource::ExecutableFile(path) => {
-                    file_stem(path).eq_ignore_ascii_case(&assembly.name)
-                }
-                _ => false,
-            })
-            .map(|(key, _)| key),
-    );
-    let accepted: &[&str] = if strict || assembly.permission_set == PermissionSet::Unsafe {
+    let keys = model.keys_from_assembly(id);
+    let accepted: &[&str] = if strict || assembly.permission_set == Some(PermissionSet::Unsafe) {
         &["UNSAFE ASSEMBLY", "CONTROL SERVER"]
     } else {
         &[
@@ -164,18 +167,10 @@ fn signed_and_trusted(model: &Model, id: AssemblyId, assembly: &Assembly, strict
     })
 }
 
-fn file_stem(path: &str) -> &str {
-    let name = path.rsplit(['\\', '/']).next().unwrap_or(path);
-    Path::new(name)
-        .file_stem()
-        .and_then(|stem| stem.to_str())
-        .unwrap_or(name)
-}
-
 /// An `sp_add_trusted_assembly` entry for the assembly.
 fn on_trusted_list(model: &Model, assembly: &Assembly) -> bool {
     let hashes: Vec<String> = assembly
-        .sources
+        .sources()
         .iter()
         .filter_map(|source| match source {
             AssemblySource::Bits(hex, _) => decode_hex(hex),
@@ -330,6 +325,156 @@ mod tests {
             "EXEC sp_configure 'clr strict security', 0; --! CLR004\n\
              CREATE ASSEMBLY GeoLib FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
              CREATE ASSEMBLY Io FROM 0x4D5A WITH PERMISSION_SET = UNSAFE; --! CLR001 | CLR008\n",
+        );
+    }
+
+    // Does a SAFE assembly that the project builds need a trust path? "clr strict security
+    // treats SAFE and EXTERNAL_ACCESS assemblies as if they're marked UNSAFE", and "we
+    // recommend that you sign all assemblies by a certificate or asymmetric key, with a
+    // corresponding login that has been granted UNSAFE ASSEMBLY permission in the master
+    // database" (Server configuration: clr strict security): yes, the assembly SSDT
+    // builds and deploys from the project's C# needs a trust path even when SAFE, and
+    // `<SignAssembly>` alone is none, since the key and its login must exist on the
+    // server.
+    #[test]
+    fn the_assembly_the_project_builds_needs_a_trust_path() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <AssemblyName>Geo.Clr</AssemblyName> --! CLR008: Assembly 'Geo.Clr' has no trust path, so clr strict security (on by default since SQL Server 2017) refuses it: the database is not TRUSTWORTHY, no certificate or asymmetric key created from it has a login that holds UNSAFE ASSEMBLY, and no sp_add_trusted_assembly names it. Sign it with a certificate or asymmetric key, create a login from that key and GRANT UNSAFE ASSEMBLY to it.\n\
+             <PermissionSet>SAFE</PermissionSet><SignAssembly>True</SignAssembly>\n\
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+             === file: F.cs\n\
+             class F {}\n",
+        );
+    }
+
+    // The key is matched to the assembly by the file it is made from, not by its name:
+    // `FROM EXECUTABLE FILE` naming the build's output (`<AssemblyName>.dll`), in any
+    // folder and case, is a trust path; a key named like the assembly but made from
+    // another file is not.
+    #[test]
+    fn a_key_from_the_builds_executable_file_is_a_trust_path() {
+        let project = "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Geo.Clr</AssemblyName></PropertyGroup> MARK\n\
+             <ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+             === file: F.cs\n\
+             class F {}\n\
+             === file: master.sql\n";
+        check(&format!(
+            "{}CREATE ASYMMETRIC KEY GeoKey FROM EXECUTABLE FILE = N'C:\\SQLCLR\\geo.clr.DLL';\n\
+             CREATE LOGIN GeoLogin FROM ASYMMETRIC KEY GeoKey;\n\
+             GRANT UNSAFE ASSEMBLY TO GeoLogin;\n",
+            project.replace(" MARK", "")
+        ));
+        check(&format!(
+            "{}CREATE ASYMMETRIC KEY [Geo.Clr] FROM EXECUTABLE FILE = N'C:\\SQLCLR\\Geo.Other.dll';\n\
+             CREATE LOGIN GeoLogin FROM ASYMMETRIC KEY [Geo.Clr];\n\
+             GRANT UNSAFE ASSEMBLY TO GeoLogin;\n",
+            project.replace("MARK", "--! CLR008")
+        ));
+    }
+
+    // `CREATE ASYMMETRIC KEY … FROM FILE` loads a strong-name key file: the one in
+    // `<AssemblyOriginatorKeyFile>` signs the build when `<SignAssembly>` is true.
+    #[test]
+    fn a_key_from_the_strong_name_file_that_signs_the_build_is_a_trust_path() {
+        let fixture = |sign: &str, mark: &str| {
+            format!(
+                "=== file: Db.sqlproj\n\
+                 <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Geo</AssemblyName> {mark}\n\
+                 <SignAssembly>{sign}</SignAssembly><AssemblyOriginatorKeyFile>Keys\\Geo.snk</AssemblyOriginatorKeyFile></PropertyGroup>\n\
+                 <ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+                 === file: F.cs\n\
+                 class F {{}}\n\
+                 === file: master.sql\n\
+                 CREATE ASYMMETRIC KEY GeoKey FROM FILE = 'C:\\keys\\Geo.snk';\n\
+                 CREATE LOGIN GeoLogin FROM ASYMMETRIC KEY GeoKey;\n\
+                 GRANT UNSAFE ASSEMBLY TO GeoLogin;\n"
+            )
+        };
+        check(&fixture("true", ""));
+        check(&fixture("false", "--! CLR008"));
+    }
+
+    // A `CREATE ASSEMBLY … FROM 'path'` and a key `FROM EXECUTABLE FILE` of the same file.
+    #[test]
+    fn a_key_from_the_created_assemblys_file_is_a_trust_path() {
+        check(
+            "CREATE ASSEMBLY Io FROM 'C:\\build\\Io.dll' WITH PERMISSION_SET = SAFE; --! CLR011\n\
+             CREATE ASSEMBLY Bits FROM 0x4D5A WITH PERMISSION_SET = SAFE; --! CLR008\n\
+             CREATE ASYMMETRIC KEY IoKey FROM EXECUTABLE FILE = 'D:\\deploy\\IO.dll';\n\
+             CREATE ASYMMETRIC KEY BitsKey FROM EXECUTABLE FILE = 'D:\\deploy\\Bits.dll';\n\
+             CREATE LOGIN IoLogin FROM ASYMMETRIC KEY IoKey;\n\
+             CREATE LOGIN BitsLogin FROM ASYMMETRIC KEY BitsKey;\n\
+             GRANT UNSAFE ASSEMBLY TO IoLogin, BitsLogin;\n",
+        );
+    }
+
+    // A referenced `.dll` is deployed with the project, so it needs a trust path under
+    // strict security whatever its set; without strict security, one whose set is not
+    // stated is not judged (it may be SAFE), one stated UNSAFE is. What a `.dacpac` holds
+    // is not read, so it makes no assembly to judge.
+    #[test]
+    fn referenced_dlls_are_judged_and_dacpacs_are_not() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>\n\
+             <Reference Include=\"Mailer\"><HintPath>lib\\Mailer.dll</HintPath></Reference> --! CLR008\n\
+             <Reference Include=\"Signed\"><HintPath>lib\\Signed.dll</HintPath></Reference>\n\
+             <ArtifactReference Include=\"lib\\Shared.dacpac\" />\n\
+             <Build Include=\"master.sql\" />\n\
+             </ItemGroup></Project>\n\
+             === file: master.sql\n\
+             CREATE CERTIFICATE SignedCert FROM EXECUTABLE FILE = 'C:\\clr\\Signed.dll';\n\
+             CREATE LOGIN SignedLogin FROM CERTIFICATE SignedCert;\n\
+             GRANT UNSAFE ASSEMBLY TO SignedLogin;\n",
+        );
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><PropertyGroup>\n\
+             <DSP>Microsoft.Data.Tools.Schema.Sql.Sql130DatabaseSchemaProvider</DSP>\n\
+             </PropertyGroup><ItemGroup>\n\
+             <Reference Include=\"Mailer\"><HintPath>lib\\Mailer.dll</HintPath></Reference>\n\
+             <Reference Include=\"Io\"><HintPath>lib\\Io.dll</HintPath> --! CLR008\n\
+             <SqlPermissionSet>UNSAFE</SqlPermissionSet></Reference> --! CLR001\n\
+             </ItemGroup></Project>\n",
+        );
+    }
+
+    // Before SQL Server 2017 the project's SAFE build needs no trust; UNSAFE does.
+    #[test]
+    fn before_sql_server_2017_the_safe_build_needs_no_trust() {
+        let fixture = |set: &str, mark: &str| {
+            format!(
+                "=== file: Db.sqlproj\n\
+                 <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+                 <DSP>Microsoft.Data.Tools.Schema.Sql.Sql130DatabaseSchemaProvider</DSP>\n\
+                 <AssemblyName>Geo</AssemblyName> {mark}\n\
+                 <PermissionSet>{set}</PermissionSet>\n\
+                 </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+                 === file: F.cs\n\
+                 class F {{}}\n"
+            )
+        };
+        check(&fixture("SAFE", ""));
+        check(&fixture("EXTERNAL_ACCESS", "--! CLR008").replace(
+            "<PermissionSet>EXTERNAL_ACCESS</PermissionSet>",
+            "<PermissionSet>EXTERNAL_ACCESS</PermissionSet> --! CLR002",
+        ));
+    }
+
+    // `<Trustworthy>True</Trustworthy>` is a trust path for the build too (CLR003 reports
+    // the property itself).
+    #[test]
+    fn a_trustworthy_project_trusts_its_build() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <Trustworthy>True</Trustworthy> --! CLR003\n\
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+             === file: F.cs\n\
+             class F {}\n",
         );
     }
 }

@@ -17,8 +17,9 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports a procedure, function, trigger, type or aggregate declared `EXTERNAL NAME
 Assembly.Class.Method` when the project neither creates the assembly (`CREATE ASSEMBLY`)
-nor builds it from its own sources (the `.sqlproj`'s assembly, named by `<AssemblyName>`
-or after the project), and nothing else brings it in: a `<Reference>` (a `.dll`, by its
+nor builds it from its own sources (a `.sqlproj` with `Compile` items builds an assembly
+named by `<AssemblyName>` or after the project; without them it builds none), and
+nothing else brings it in: a `<Reference>` (a `.dll`, by its
 file name), an `<ArtifactReference>` (a `.dacpac`) or a `<ProjectReference>` of the
 `.sqlproj`, a C# project (`.csproj`) in the same folder whose `<AssemblyName>` it is, or
 another database project of the workspace that builds or creates it. Assembly names
@@ -55,10 +56,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let assembly = &entry.external.assembly.value;
         // An SSMS template's `<assembly_name, sysname, x>` is filled in before it runs.
-        if super::project_assembly(context.project, assembly)
-            || syntax::names::is_placeholder(assembly)
-            || elsewhere(context, assembly)
-        {
+        if syntax::names::is_placeholder(assembly) || elsewhere(context, assembly) {
             continue;
         }
         let name = model.object_name(entry.object);
@@ -73,10 +71,12 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// True when something outside this project's scripts brings the assembly into the
-/// database: a reference of the `.sqlproj` (a `.dll` or `.dacpac`, a referenced
+/// True when something the model does not hold brings the assembly into the database: a
+/// reference of the `.sqlproj` that is not a `.dll` file (a GAC name, a referenced
 /// project), a C# project in the same folder that builds it, or another project of the
-/// workspace that builds it (its `<AssemblyName>`) or creates it (`CREATE ASSEMBLY`).
+/// workspace that builds it (its `Compile` items, named by its `<AssemblyName>`) or
+/// creates it (`CREATE ASSEMBLY`). The project's own build and its `.dll` and `.dacpac`
+/// references are assemblies of the model, which the entry point binds to.
 fn elsewhere(context: &Context<'_>, assembly: &str) -> bool {
     let project = context.project;
     let named = |name: &String| name.trim().eq_ignore_ascii_case(assembly);
@@ -91,7 +91,9 @@ fn elsewhere(context: &Context<'_>, assembly: &str) -> bool {
         .iter()
         .filter(|other| !std::ptr::eq(*other, project))
         .any(|other| {
-            super::project_assembly(other, assembly)
+            other
+                .built_assembly()
+                .is_some_and(|name| name.eq_ignore_ascii_case(assembly))
                 || walk::files(context.workspace, other).into_iter().any(|file| {
                     context.workspace.scripts.get(&file).is_some_and(|parsed| {
                         parsed.statements.iter().any(|statement| {
@@ -138,15 +140,27 @@ mod tests {
         );
     }
 
+    // The assembly the project builds from its `Compile` items (named by `<AssemblyName>`)
+    // is an assembly of the model; without `Compile` items the project builds none,
+    // whatever its `<AssemblyName>` says (SSDT writes one into every project).
     #[test]
     fn the_projects_own_assembly_resolves() {
         check(
             "=== file: Db.sqlproj\n\
-             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup></Project>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup> --! CLR008\n\
+             <ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project>\n\
+             === file: F.cs\n\
+             class F {}\n\
              === file: p.sql\n\
              CREATE FUNCTION dbo.f (@x int) RETURNS int AS EXTERNAL NAME DbClr.[Db.Functions].F;\n\
              GO\n\
              CREATE FUNCTION dbo.g (@x int) RETURNS int AS EXTERNAL NAME Other.[Db.Functions].G; --! CLR007\n",
+        );
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>DbClr</AssemblyName></PropertyGroup></Project>\n\
+             === file: p.sql\n\
+             CREATE FUNCTION dbo.f (@x int) RETURNS int AS EXTERNAL NAME DbClr.[Db.Functions].F; --! CLR007\n",
         );
     }
 
@@ -182,7 +196,7 @@ GO
             "=== file: Db/Db.sqlproj\n\
              <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>\n\
              <Build Include=\"p.sql\" />\n\
-             <Reference Include=\"MailerLib\"><HintPath>..\\lib\\MailerLib.dll</HintPath></Reference>\n\
+             <Reference Include=\"MailerLib\"><HintPath>..\\lib\\MailerLib.dll</HintPath></Reference> --! CLR008\n\
              <Reference Include=\"Geo.Types, Version=1.0.0.0, Culture=neutral\" />\n\
              <ArtifactReference Include=\"..\\lib\\SharedClr.dacpac\" />\n\
              </ItemGroup></Project>\n\
@@ -209,7 +223,10 @@ GO
              === file: Helpers/Helpers.csproj\n\
              <Project Sdk=\"Microsoft.NET.Sdk\"></Project>\n\
              === file: Assemblies/Assemblies.sqlproj\n\
-             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Packed</AssemblyName></PropertyGroup></Project>\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup><AssemblyName>Packed</AssemblyName></PropertyGroup> --! CLR008\n\
+             <ItemGroup><Compile Include=\"P.cs\" /></ItemGroup></Project>\n\
+             === file: Assemblies/P.cs\n\
+             class P {}\n\
              === file: Assemblies/asm.sql\n\
              CREATE ASSEMBLY Crypto FROM 0x4D5A WITH PERMISSION_SET = SAFE; --! CLR008\n\
              GO\n\

@@ -13,8 +13,11 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "An assembly is created or altered with PERMISSION_SET = UNSAFE",
         doc: r#"## What it does
-Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = UNSAFE`, and a
-`<PermissionSet>UNSAFE</PermissionSet>` property in the `.sqlproj`.
+Reports `CREATE ASSEMBLY` and `ALTER ASSEMBLY` with `WITH PERMISSION_SET = UNSAFE`; a
+`<PermissionSet>UNSAFE</PermissionSet>` (or the older `Unrestricted`) property of a
+`.sqlproj`, the set of the assembly it builds from its C# sources (`Compile` items; a
+project without them gets it as soon as C# is added); and a `<Reference>`d `.dll` that
+SSDT deploys with `<SqlPermissionSet>UNSAFE</SqlPermissionSet>`.
 
 ## Why is this bad?
 UNSAFE code is unrestricted: it can call unmanaged code, start threads and reach files,
@@ -71,17 +74,61 @@ mod tests {
         );
     }
 
+    // The assembly the project builds from its `Compile` items deploys with
+    // `<PermissionSet>`: one finding at the element, not one more for the assembly, and
+    // none from CLR007 for the entry point bound to it.
     #[test]
     fn an_unsafe_permission_set_property_is_reported_at_its_element() {
         check(
             "=== file: Db.sqlproj\n\
              <Project Sdk=\"Microsoft.Build.Sql\">\n\
              <PropertyGroup>\n\
-             <PermissionSet>UNSAFE</PermissionSet> --! CLR001\n\
+             <PermissionSet>UNSAFE</PermissionSet> --! CLR001: The project deploys its assembly 'Db' with <PermissionSet>UNSAFE</PermissionSet>: its code runs unrestricted, with the rights of the SQL Server service account. Set <PermissionSet>SAFE</PermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.\n\
              </PropertyGroup>\n\
+             <ItemGroup><Compile Include=\"F.cs\" /></ItemGroup> --! CLR008\n\
              </Project>\n\
+             === file: F.cs\n\
+             class F {}\n\
+             === file: t.sql\n\
+             CREATE PROCEDURE dbo.p AS EXTERNAL NAME Db.[F].Run;\n",
+        );
+        // Older projects spell it `Unrestricted`.
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <PermissionSet>Unrestricted</PermissionSet> --! CLR001\n\
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /></ItemGroup></Project> --! CLR008\n\
+             === file: F.cs\n\
+             class F {}\n",
+        );
+    }
+
+    // A project without `Compile` items builds no assembly yet, but the catalogue reports
+    // `<PermissionSet>UNSAFE</PermissionSet>` in any `.sqlproj`: it is the set the
+    // project's assembly gets as soon as C# is added.
+    #[test]
+    fn a_permission_set_property_without_sources_is_still_reported() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project Sdk=\"Microsoft.Build.Sql\"><PropertyGroup>\n\
+             <AssemblyName>Db</AssemblyName><PermissionSet>UNSAFE</PermissionSet> --! CLR001\n\
+             </PropertyGroup></Project>\n\
              === file: t.sql\n\
              CREATE TABLE dbo.t (id int);\n",
+        );
+    }
+
+    // SSDT deploys a referenced `.dll` with its `<SqlPermissionSet>` metadata.
+    #[test]
+    fn a_referenced_dll_deployed_unsafe_is_reported_at_its_metadata() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>\n\
+             <Reference Include=\"Interop\"><HintPath>lib\\Interop.dll</HintPath> --! CLR008\n\
+             <SqlPermissionSet>UNSAFE</SqlPermissionSet> --! CLR001: The project deploys referenced assembly 'Interop' with <SqlPermissionSet>UNSAFE</SqlPermissionSet>: its code runs unrestricted, with the rights of the SQL Server service account. Set <SqlPermissionSet>SAFE</SqlPermissionSet> unless the code needs more, and sign the assembly with a certificate or asymmetric key.\n\
+             </Reference>\n\
+             <Reference Include=\"Quiet\"><HintPath>lib\\Quiet.dll</HintPath><SqlPermissionSet>SAFE</SqlPermissionSet></Reference> --! CLR008\n\
+             </ItemGroup></Project>\n",
         );
     }
 

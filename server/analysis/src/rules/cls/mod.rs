@@ -11,9 +11,10 @@
 
 use std::path::Path;
 
-use syntax::ast::{AssemblySource, PermissionSet};
+use syntax::ast::PermissionSet;
 
 use crate::diagnostic::{Diagnostic, FileId, Location, Related, Severity};
+use crate::model::AssemblyOrigin;
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
 
@@ -104,57 +105,41 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     let project = context.project;
     let model = context.model;
     let mut out: Vec<Source<'a>> = Vec::new();
-    let mut taken: Vec<String> = Vec::new();
-    // The assembly the `.sqlproj` builds from its `Compile` items.
-    let compiled: Vec<FileId> = project
-        .compile_items
-        .iter()
-        .copied()
-        .filter(|f| workspace.csharp.contains_key(f))
-        .collect();
-    if !compiled.is_empty() && project.project_file.is_some() {
-        let name = project
-            .properties
-            .get("AssemblyName")
-            .map(|p| p.value.trim().to_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| project.name.clone());
-        let property = project.properties.get("PermissionSet");
-        let permission_set = property
-            .and_then(|p| crate::rules::clr::property_permission_set(&p.value))
-            .unwrap_or(PermissionSet::Safe);
-        let declared_at = property
-            .map(|p| p.location)
-            .or_else(|| project.properties.get("AssemblyName").map(|p| p.location))
-            .unwrap_or(Location {
-                file: project.project_file.unwrap_or(FileId(0)),
-                range: syntax::TextRange::new(0, 0),
-            });
-        taken.push(name.to_ascii_lowercase());
-        out.push(Source {
-            name,
-            permission_set,
-            declared_at,
-            tie: Tie::CompileItems,
-            code: code::Code::build(workspace, &compiled),
-        });
-    }
     let entry_points = model.entry_points();
     for (id, assembly) in model.assemblies() {
-        if taken.contains(&assembly.name.to_ascii_lowercase()) {
+        // A referenced `.dll` whose permission set the project does not state: the rules
+        // here judge the code against that set, so there is nothing to judge it by.
+        let Some(permission_set) = assembly.permission_set else {
             continue;
-        }
+        };
         let declared_at = assembly
             .permission_set_location
             .unwrap_or(assembly.location);
-        let file_stem = assembly.sources.iter().find_map(|s| match s {
-            AssemblySource::Path(path, _) => {
-                let normal = path.replace('\\', "/");
-                Path::new(&normal)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
+        // The assembly the `.sqlproj` builds: its `Compile` items (the model's fact).
+        if assembly.origin == AssemblyOrigin::ProjectBuild {
+            let compiled: Vec<FileId> = assembly
+                .compile_items
+                .iter()
+                .copied()
+                .filter(|f| workspace.csharp.contains_key(f))
+                .collect();
+            if !compiled.is_empty() {
+                out.push(Source {
+                    name: assembly.name.clone(),
+                    permission_set,
+                    declared_at,
+                    tie: Tie::CompileItems,
+                    code: code::Code::build(workspace, &compiled),
+                });
             }
-            _ => None,
+            continue;
+        }
+        // The file it is made from: `CREATE ASSEMBLY … FROM 'path'`, a referenced `.dll`.
+        let file_stem = assembly.file.as_deref().and_then(|path| {
+            let normal = path.replace('\\', "/");
+            Path::new(&normal)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
         });
         let csproj = project.csharp_projects.iter().find(|p| {
             p.assembly.eq_ignore_ascii_case(&assembly.name)
@@ -165,18 +150,20 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
         let (files, tie) = match csproj {
             Some(csproj) => (csproj.sources.clone(), Tie::Csproj(csproj.project_file)),
             None => {
-                let classes: Vec<String> = entry_points
+                let named: Vec<(String, Option<String>)> = entry_points
                     .iter()
                     .filter(|e| e.assembly == Some(id))
-                    .filter_map(|e| {
-                        e.external
-                            .class
-                            .as_ref()
-                            .map(|c| c.value.clone())
-                            .or_else(|| e.external.method.as_ref().map(|m| m.value.clone()))
+                    .filter_map(|e| match (&e.external.class, &e.external.method) {
+                        (Some(class), method) => Some((
+                            class.value.clone(),
+                            method.as_ref().map(|m| m.value.clone()),
+                        )),
+                        // `EXTERNAL NAME Asm.Class` of a type or aggregate.
+                        (None, Some(class)) => Some((class.value.clone(), None)),
+                        (None, None) => None,
                     })
                     .collect();
-                (loose_files_declaring(context, &classes), Tie::ExternalName)
+                (loose_files_declaring(context, &named), Tie::ExternalName)
             }
         };
         if files.is_empty() {
@@ -184,7 +171,7 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
         }
         out.push(Source {
             name: assembly.name.clone(),
-            permission_set: assembly.permission_set,
+            permission_set,
             declared_at,
             tie,
             code: code::Code::build(workspace, &files),
@@ -193,21 +180,28 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     out
 }
 
-/// The loose `.cs` files that declare one of `classes` (by CLR name, or by simple name
-/// for a class in the global namespace), with every other loose `.cs` file of the same
-/// folders: the helpers a class calls usually sit beside it.
-fn loose_files_declaring(context: &Context<'_>, classes: &[String]) -> Vec<FileId> {
-    if classes.is_empty() {
+/// The loose `.cs` files that declare one of the `(class, method)` pairs that
+/// `EXTERNAL NAME`s name (the class by CLR name, or by simple name for a class named
+/// without its namespace; the method without case, so that CLS001 can say what differs),
+/// with every other loose `.cs` file of the same folders: the helpers a class calls
+/// usually sit beside it. Requiring the method too keeps a common class name
+/// (`UserDefinedFunctions`, which SSDT's templates give every project) in an unrelated
+/// file from passing for the assembly's source.
+fn loose_files_declaring(context: &Context<'_>, named: &[(String, Option<String>)]) -> Vec<FileId> {
+    if named.is_empty() {
         return Vec::new();
     }
     let workspace = context.workspace;
     let declares = |file: &FileId| {
         workspace.csharp.get(file).is_some_and(|parsed| {
-            // By CLR name, or by simple name for a class named without its namespace
-            // (which CLS001 then reports with the name the source declares).
             parsed.types.iter().any(|t| {
-                classes.iter().any(|c| {
-                    *c == t.full_name || c.rsplit(['.', '+']).next() == Some(t.name.as_str())
+                named.iter().any(|(class, method)| {
+                    let class_fits = *class == t.full_name
+                        || class.rsplit(['.', '+']).next() == Some(t.name.as_str());
+                    class_fits
+                        && method.as_ref().is_none_or(|m| {
+                            t.methods.iter().any(|tm| tm.name.eq_ignore_ascii_case(m))
+                        })
                 })
             })
         })

@@ -341,6 +341,21 @@ mod tests {
         ));
     }
 
+    // SSDT's templates name every project's class `UserDefinedFunctions`: a file of
+    // another assembly that declares the class but not the method is not this one's
+    // source (seen in ktaranov/sqlserver-kit).
+    #[test]
+    fn a_common_class_name_in_an_unrelated_file_is_not_the_source() {
+        check(
+            "=== file: a.sql\n\
+             CREATE ASSEMBLY Splitter FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+             GO\n\
+             CREATE FUNCTION dbo.SplitterB (@s nvarchar(max)) RETURNS int AS EXTERNAL NAME Splitter.UserDefinedFunctions.SplitterB;\n\
+             === file: other/Functions.cs\n\
+             public partial class UserDefinedFunctions { public static int Something(string s) { return 0; } }\n",
+        );
+    }
+
     #[test]
     fn an_assembly_without_source_is_not_judged() {
         check(

@@ -5,7 +5,6 @@ use syntax::ast::{ExecutionContext, PermissionSet};
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rule::RuleMeta;
-use crate::rules::clr::{project_assembly, property_permission_set};
 use crate::rules::walk;
 use crate::rules::{Context, Rule};
 
@@ -66,31 +65,17 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ExecutionContext::SelfUser => "EXECUTE AS SELF".to_owned(),
             ExecutionContext::User(name) => format!("EXECUTE AS '{name}'"),
         };
-        let (set, assembly_name, declared_at) = match entry.assembly {
-            Some(id) => {
-                let assembly = model.assembly(id);
-                (
-                    assembly.permission_set,
-                    assembly.name.clone(),
-                    assembly.permission_set_location,
-                )
-            }
-            None => {
-                // The project's own assembly, built from its sources, takes the
-                // `.sqlproj`'s `<PermissionSet>`.
-                let name = &entry.external.assembly.value;
-                let Some(property) = context.project.properties.get("PermissionSet") else {
-                    continue;
-                };
-                if !project_assembly(context.project, name) {
-                    continue;
-                }
-                let Some(set) = property_permission_set(&property.value) else {
-                    continue;
-                };
-                (set, name.clone(), Some(property.location))
-            }
+        // The assembly may be the project's own build or a referenced `.dll`: the model
+        // holds them all; one whose permission set is unknown is not judged.
+        let Some(id) = entry.assembly else {
+            continue;
         };
+        let assembly = model.assembly(id);
+        let Some(set) = assembly.permission_set else {
+            continue;
+        };
+        let (assembly_name, declared_at) =
+            (assembly.name.clone(), assembly.permission_set_location);
         let set = match set {
             PermissionSet::Safe => continue,
             PermissionSet::ExternalAccess => "EXTERNAL_ACCESS",
@@ -162,6 +147,28 @@ mod tests {
              ALTER ASSEMBLY Io WITH PERMISSION_SET = UNSAFE; --! CLR001\n\
              GO\n\
              CREATE PROCEDURE dbo.io WITH EXECUTE AS SELF AS EXTERNAL NAME Io.[Io.P].Run; --! IMP007\n\
+             GO\n",
+        );
+    }
+
+    // The project's own build takes its `<PermissionSet>`; a referenced `.dll` that does
+    // not state its set is not judged.
+    #[test]
+    fn the_projects_build_counts_and_an_unknown_set_does_not() {
+        check(
+            "=== file: Db.sqlproj\n\
+             <Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><PropertyGroup>\n\
+             <AssemblyName>Mailer</AssemblyName> --! CLR008\n\
+             <PermissionSet>EXTERNAL_ACCESS</PermissionSet> --! CLR002\n\
+             </PropertyGroup><ItemGroup><Compile Include=\"F.cs\" /><Build Include=\"p.sql\" />\n\
+             <Reference Include=\"Other\"><HintPath>lib\\Other.dll</HintPath></Reference> --! CLR008\n\
+             </ItemGroup></Project>\n\
+             === file: F.cs\n\
+             class F {}\n\
+             === file: p.sql\n\
+             CREATE PROCEDURE dbo.send WITH EXECUTE AS OWNER AS EXTERNAL NAME Mailer.[M].Send; --! IMP007\n\
+             GO\n\
+             CREATE PROCEDURE dbo.other WITH EXECUTE AS OWNER AS EXTERNAL NAME Other.[O].Run;\n\
              GO\n",
         );
     }

@@ -3,7 +3,7 @@
 
 use super::{finding, related, sql_part};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::model::Scope;
+use crate::model::{AssemblyOrigin, Scope};
 use crate::rule::RuleMeta;
 use crate::rules::{Context, Rule};
 
@@ -16,8 +16,11 @@ pub static RULE: Rule = Rule {
         doc: r#"## What it does
 Reports an `EXTERNAL NAME` (procedure, function, trigger, type or aggregate) whose owner
 is not the assembly's owner and does not hold `REFERENCES` on the assembly (directly,
-through a role, database-wide or as `db_owner`) in the project's final state. The finding
-points at the `EXTERNAL NAME`.
+through a role, database-wide or as `db_owner`) in the project's final state. The
+assembly may be made by `CREATE ASSEMBLY` (owned by its `AUTHORIZATION`), built by the
+`.sqlproj` from its C# sources (owned by `<AssemblyOwner>`) or deployed by a `.dll`
+reference (owned by its `<SqlOwnerName>`); each is owned by `dbo` when it names no
+owner. The finding points at the `EXTERNAL NAME`.
 
 ## Why is this bad?
 Binding a module to an assembly is a gated link: when the owners differ, SQL Server
@@ -81,9 +84,14 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             sql_part(owner_name),
             sql_part(owner_name)
         ));
+        let defined = match assembly.origin {
+            AssemblyOrigin::Create { .. } => "is created here",
+            AssemblyOrigin::ProjectBuild => "is built by the project",
+            AssemblyOrigin::Reference => "is deployed by this reference",
+        };
         diagnostic.related.push(related(
             assembly.location,
-            format!("assembly `{}` is created here", assembly.name),
+            format!("assembly `{}` {defined}", assembly.name),
         ));
         if let Some(location) = assembly.owner_location {
             diagnostic.related.push(related(

@@ -2038,3 +2038,90 @@ fn a_grant_in_script_level_dynamic_sql_fixes_a_chain() {
         true,
     );
 }
+
+// The assembly a `.sqlproj` builds is owned by its `<AssemblyOwner>` (SSDT's
+// `ImplicitDllAssemblyOwner`), else by dbo like a CREATE ASSEMBLY without AUTHORIZATION:
+// PRM003 judges entry points bound to it like any other.
+#[test]
+fn prm003_judges_the_owner_of_the_assembly_the_project_builds() {
+    check(
+        "=== file: Db.sqlproj
+<Project Sdk=\"Microsoft.Build.Sql\">
+<PropertyGroup><AssemblyName>GeoClr</AssemblyName><AssemblyOwner>geo_owner</AssemblyOwner></PropertyGroup>
+<ItemGroup><Compile Include=\"Geo.cs\" /></ItemGroup>
+</Project>
+=== file: Geo.cs
+class Geo {}
+=== file: security.sql
+CREATE USER geo_owner WITHOUT LOGIN;
+CREATE USER calc_owner WITHOUT LOGIN;
+CREATE USER area_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA geo AUTHORIZATION geo_owner;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE SCHEMA area AUTHORIZATION area_owner;
+GO
+GRANT REFERENCES ON ASSEMBLY::GeoClr TO area_owner;
+GO
+=== file: functions.sql
+CREATE FUNCTION geo.distance (@a float) RETURNS float AS EXTERNAL NAME GeoClr.[Geo.F].Distance;
+GO
+CREATE FUNCTION calc.root (@a float) RETURNS float AS EXTERNAL NAME GeoClr.[Geo.F].Root; --! PRM003: `calc.root` is owned by `calc_owner`, but assembly `GeoClr` is owned by `geo_owner` and `calc_owner` lacks REFERENCES on it: the CREATE fails
+GO
+CREATE FUNCTION area.size (@a float) RETURNS float AS EXTERNAL NAME GeoClr.[Geo.F].Size;
+GO
+-- dbo owns the database: it needs no grant.
+CREATE FUNCTION dbo.cube (@a float) RETURNS float AS EXTERNAL NAME GeoClr.[Geo.F].Cube;
+GO
+",
+    );
+    // Without <AssemblyOwner>, dbo owns it: a dbo-owned module needs nothing, another
+    // owner does.
+    check(
+        "=== file: Db.sqlproj
+<Project Sdk=\"Microsoft.Build.Sql\"><ItemGroup><Compile Include=\"Geo.cs\" /></ItemGroup></Project>
+=== file: Geo.cs
+class Geo {}
+=== file: functions.sql
+CREATE USER calc_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE FUNCTION dbo.cube (@a float) RETURNS float AS EXTERNAL NAME Db.[Geo.F].Cube;
+GO
+CREATE FUNCTION calc.root (@a float) RETURNS float AS EXTERNAL NAME Db.[Geo.F].Root; --! PRM003
+GO
+",
+    );
+}
+
+// A referenced `.dll` is owned by its `<SqlOwnerName>`; what a `.dacpac` holds, owner
+// included, is not read, so its entry points are not judged.
+#[test]
+fn prm003_judges_a_referenced_dll_and_not_a_dacpac() {
+    check(
+        "=== file: Db.sqlproj
+<Project xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\"><ItemGroup>
+<Build Include=\"functions.sql\" />
+<Reference Include=\"Calc\"><HintPath>lib\\Calc.dll</HintPath><SqlOwnerName>calc_owner</SqlOwnerName></Reference>
+<ArtifactReference Include=\"lib\\Shared.dacpac\" />
+</ItemGroup></Project>
+=== file: functions.sql
+CREATE USER calc_owner WITHOUT LOGIN;
+CREATE USER geo_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA calc AUTHORIZATION calc_owner;
+GO
+CREATE SCHEMA geo AUTHORIZATION geo_owner;
+GO
+CREATE FUNCTION calc.root (@a float) RETURNS float AS EXTERNAL NAME Calc.[C].Root;
+GO
+CREATE FUNCTION geo.cube (@a float) RETURNS float AS EXTERNAL NAME Calc.[C].Cube; --! PRM003: `geo.cube` is owned by `geo_owner`, but assembly `Calc` is owned by `calc_owner` and `geo_owner` lacks REFERENCES on it: the CREATE fails
+GO
+CREATE FUNCTION geo.share (@a float) RETURNS float AS EXTERNAL NAME Shared.[S].Share;
+GO
+",
+    );
+}

@@ -1,5 +1,6 @@
 //! Suppression comments for any finding: `-- sqlwarden-ignore CODE: reason` above the
-//! statement, or `-- sqlwarden-ignore-file CODE: reason` at the top of the file.
+//! statement, or `-- sqlwarden-ignore-file CODE: reason` at the top of the file; in C#,
+//! the same with `//`, above the finding's line.
 //!
 //! A suppression needs a reason, so the comment carries a placeholder that the user
 //! replaces; the placeholder is itself a reason, so the comment works as inserted.
@@ -16,13 +17,16 @@ pub const REASON: &str = "TODO: why this is safe";
 pub(super) fn fixes(finding: &Finding<'_>) -> Vec<Fix> {
     let snapshot = finding.snapshot;
     let file = finding.file();
-    // Only a script's comments are read, and only in a file that a project analyses.
-    let Some(parsed) = snapshot.workspace.scripts.get(&file) else {
-        return Vec::new();
-    };
+    // Only the comments of a file that a project analyses are read.
     if !analysis::suppression::analysed_files(&snapshot.workspace).contains(&file) {
         return Vec::new();
     }
+    if snapshot.workspace.csharp.contains_key(&file) {
+        return csharp_fixes(finding);
+    }
+    let Some(parsed) = snapshot.workspace.scripts.get(&file) else {
+        return Vec::new();
+    };
     let code = finding.diagnostic.code.as_str();
     let text = finding.text();
     let eol = text::eol(text);
@@ -58,6 +62,37 @@ pub(super) fn fixes(finding: &Finding<'_>) -> Vec<Fix> {
         preferred: false,
     });
     fixes
+}
+
+/// In C#, `// sqlwarden-ignore CODE: reason` on a line of its own above the finding's
+/// line (it covers the next line of code), or `// sqlwarden-ignore-file` at the top.
+fn csharp_fixes(finding: &Finding<'_>) -> Vec<Fix> {
+    let file = finding.file();
+    let code = finding.diagnostic.code.as_str();
+    let text = finding.text();
+    let eol = text::eol(text);
+    let at = text::line_start(text, finding.range().start);
+    let indent = text::indentation(text, at);
+    vec![
+        Fix {
+            title: format!("Suppress {code} on this line"),
+            edits: vec![Edit::insert(
+                file,
+                at,
+                format!("{indent}// sqlwarden-ignore {code}: {REASON}{eol}"),
+            )],
+            preferred: false,
+        },
+        Fix {
+            title: format!("Suppress {code} in this file"),
+            edits: vec![Edit::insert(
+                file,
+                0,
+                format!("// sqlwarden-ignore-file {code}: {REASON}{eol}"),
+            )],
+            preferred: false,
+        },
+    ]
 }
 
 /// The innermost statement that holds `offset`: a statement of a module's body when the
