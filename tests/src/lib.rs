@@ -44,12 +44,41 @@ impl Program {
     /// Runs the program with `args` in `cwd`, with colour and the user's environment
     /// variables that change output out of the way.
     pub fn run(&self, cwd: &Path, args: &[&str]) -> Run {
-        let output: Output = Command::new(&self.path)
+        self.run_with(cwd, args, None, &[])
+    }
+
+    /// Like [`Program::run`], with `stdin` as standard input (else none) and `env` set.
+    pub fn run_with(
+        &self,
+        cwd: &Path,
+        args: &[&str],
+        stdin: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> Run {
+        use std::io::Write;
+        let mut command = Command::new(&self.path);
+        command
             .args(args)
             .current_dir(cwd)
             .env_remove("NO_COLOR")
-            .output()
+            .env_remove("FORCE_COLOR")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
+            .spawn()
             .unwrap_or_else(|error| panic!("cannot start {}: {error}", self.path.display()));
+        if let Some(mut input) = child.stdin.take() {
+            // A program that stops reading early closes the pipe; that is its business.
+            let _ = input.write_all(stdin.unwrap_or("").as_bytes());
+        }
+        let output: Output = child
+            .wait_with_output()
+            .unwrap_or_else(|error| panic!("cannot run {}: {error}", self.path.display()));
         Run {
             // A run killed by a signal has no code; -1 never equals an expected status.
             status: output.status.code().unwrap_or(-1),

@@ -56,7 +56,9 @@ fn check(format: &str) -> sqlwarden_tests::Run {
 
 /// Replaces what depends on the machine.
 fn stable(text: &str) -> String {
-    text.replace(&fixture().to_string_lossy().into_owned(), "[ROOT]")
+    let binary = env!("CARGO_BIN_EXE_sqlwarden-under-test");
+    text.replace(binary, "[BIN]")
+        .replace(&fixture().to_string_lossy().into_owned(), "[ROOT]")
 }
 
 #[test]
@@ -131,9 +133,15 @@ fn json() {
 fn text() {
     let run = check("text");
     for (code, file, line) in expected() {
+        // Parse errors are listed, one file a line, after the other findings' frames.
+        let shown = if code == "SQL001" {
+            run.stdout.contains(&format!("\n  {file}:{line}:"))
+        } else {
+            run.stdout.contains(&format!("[{code} "))
+                && run.stdout.contains(&format!("--> {file}:{line}:"))
+        };
         assert!(
-            run.stdout.contains(&format!("[{code}]"))
-                && run.stdout.contains(&format!("--> {file}:{line}:")),
+            shown,
             "{code} at {file}:{line} missing from:\n{}",
             run.stdout
         );
@@ -163,7 +171,185 @@ fn github() {
     assert!(run.stdout.lines().all(|line| line.starts_with("::error ")
         || line.starts_with("::warning ")
         || line.starts_with("::notice ")));
+    // The most important first: every error before every warning, SQL001 last of them.
+    let kinds: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|line| line.split(' ').next().unwrap_or(""))
+        .collect();
+    let mut sorted = kinds.clone();
+    sorted.sort_by_key(|kind| match *kind {
+        "::error" => 0,
+        "::warning" => 1,
+        _ => 2,
+    });
+    assert_eq!(kinds, sorted);
+    let titles: Vec<String> = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("::error "))
+        .map(|line| between(line, "title=", " "))
+        .collect();
+    let first_parse_error = titles.iter().position(|t| t == "SQL001");
+    assert!(
+        first_parse_error.is_none_or(|at| titles[at..].iter().all(|t| t.starts_with("SQL"))),
+        "{titles:?}"
+    );
     insta::assert_snapshot!(stable(&run.stdout));
+}
+
+/// (code, file, line) from `path:line:column: severity[CODE] message` lines.
+fn concise_places(text: &str) -> BTreeSet<(String, String, u32)> {
+    text.lines()
+        .filter(|line| line.contains(": ") && line.contains('['))
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ':');
+            let file = parts.next()?.to_string();
+            let line_number = parts.next()?.parse().ok()?;
+            let code = between(line, "[", "]");
+            Some((code, file, line_number))
+        })
+        .collect()
+}
+
+#[test]
+fn concise() {
+    let run = check("concise");
+    assert_eq!(concise_places(&run.stdout), expected());
+    insta::assert_snapshot!(stable(&run.stdout));
+}
+
+#[test]
+fn grouped() {
+    let run = check("grouped");
+    let mut found = BTreeSet::new();
+    let mut file = String::new();
+    for line in run.stdout.lines() {
+        if let Some(path) = line.strip_suffix(':').filter(|_| !line.starts_with(' ')) {
+            file = path.to_string();
+        } else if let Some(rest) = line.strip_prefix("  ") {
+            let line_number = rest
+                .split(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            found.insert((between(rest, "[", "]"), file.clone(), line_number));
+        }
+    }
+    assert_eq!(found, expected());
+    insta::assert_snapshot!(stable(&run.stdout));
+}
+
+#[test]
+fn azure() {
+    let run = check("azure");
+    let found: BTreeSet<(String, String, u32)> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            (
+                between(line, ";code=", ";"),
+                between(line, "sourcepath=", ";"),
+                between(line, "linenumber=", ";").parse().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected());
+    assert!(run.stdout.lines().all(|line| {
+        line.starts_with("##vso[task.logissue type=error;")
+            || line.starts_with("##vso[task.logissue type=warning;")
+    }));
+    insta::assert_snapshot!(stable(&run.stdout));
+}
+
+/// GitLab's Code Quality report, checked against the fields GitLab's documentation
+/// ("Code Quality report format") requires of each issue: `description`, `check_name`,
+/// `fingerprint`, `severity` (one of five) and `location.path` with `location.lines.begin`.
+/// GitLab publishes that table rather than a JSON schema; this schema states it.
+#[test]
+fn gitlab() {
+    let run = check("gitlab");
+    let value: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let schema = serde_json::json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["description", "check_name", "fingerprint", "severity", "location"],
+            "properties": {
+                "type": {"const": "issue"},
+                "description": {"type": "string", "minLength": 1},
+                "check_name": {"type": "string", "minLength": 1},
+                "fingerprint": {"type": "string", "minLength": 1},
+                "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+                "categories": {"type": "array", "items": {"type": "string"}},
+                "location": {
+                    "type": "object",
+                    "required": ["path", "lines"],
+                    "properties": {
+                        "path": {"type": "string", "minLength": 1, "not": {"pattern": "^(/|\\./)"}},
+                        "lines": {
+                            "type": "object",
+                            "required": ["begin"],
+                            "properties": {
+                                "begin": {"type": "integer", "minimum": 1},
+                                "end": {"type": "integer", "minimum": 1}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let issues = value.as_array().expect("array");
+    let found: BTreeSet<(String, String, u32)> = issues
+        .iter()
+        .map(|issue| {
+            (
+                issue["check_name"].as_str().unwrap_or("").to_string(),
+                issue["location"]["path"].as_str().unwrap_or("").to_string(),
+                issue["location"]["lines"]["begin"].as_u64().unwrap_or(0) as u32,
+            )
+        })
+        .collect();
+    assert_eq!(found, expected());
+    let prints: BTreeSet<&str> = issues
+        .iter()
+        .filter_map(|i| i["fingerprint"].as_str())
+        .collect();
+    assert_eq!(prints.len(), issues.len(), "fingerprints are unique");
+    insta::assert_snapshot!(stable(&run.stdout));
+}
+
+#[test]
+fn junit() {
+    let run = check("junit");
+    let xml = regex::Regex::new(r#"timestamp="[^"]*" hostname="[^"]*""#)
+        .expect("regex")
+        .replace_all(&run.stdout, r#"timestamp="[TIME]" hostname="[HOST]""#)
+        .into_owned();
+    let case = regex::Regex::new(
+        r#"<testcase name="([A-Z]{3}\d{3})[^"]* at line (\d+), column \d+" classname="([^"]+)""#,
+    )
+    .expect("regex");
+    let found: BTreeSet<(String, String, u32)> = case
+        .captures_iter(&xml)
+        .map(|c| {
+            (
+                c[1].to_string(),
+                c[3].to_string(),
+                c[2].parse().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found, expected());
+    assert_eq!(xml.matches("<failure ").count(), expected().len());
+    insta::assert_snapshot!(stable(&xml));
 }
 
 fn between(text: &str, start: &str, end: &str) -> String {

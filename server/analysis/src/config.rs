@@ -50,6 +50,8 @@ pub struct Config {
     pub per_path_ignores: Vec<(String, Vec<String>)>,
     /// Globs of files to leave out of the run.
     pub exclude: Vec<String>,
+    /// `--exclude` globs, relative to the folder the command was run in.
+    pub command_line_exclude: Option<(PathBuf, Vec<String>)>,
     pub variables: BTreeMap<String, String>,
     pub default_schema: Option<String>,
     /// What a file without a byte-order mark that is not UTF-8 is read as.
@@ -203,6 +205,12 @@ impl Config {
 
     /// True when this configuration's `exclude` globs leave `absolute` out.
     pub fn excludes(&self, absolute: &Path) -> bool {
+        if let Some((base, globs)) = &self.command_line_exclude
+            && let Some(rel) = crate::load::includes::relative_slash(absolute, base)
+            && build_set(globs).is_some_and(|set| matches_path(&set, &rel))
+        {
+            return true;
+        }
         let Some(base) = self.base() else {
             return false;
         };

@@ -34,6 +34,11 @@ pub struct LoadOptions {
     pub select: Vec<String>,
     /// `--ignore`: codes or prefixes never to report, added to the file's.
     pub ignore: Vec<String>,
+    /// `--exclude`: globs relative to the current folder, added to the file's `exclude`.
+    pub exclude: Vec<String>,
+    /// `--no-respect-gitignore`: a folder walk also reads files that `.gitignore`,
+    /// `.ignore` and git's excludes leave out (by default it skips them, as git does).
+    pub no_respect_gitignore: bool,
     /// Told of every file parsed, for a language server's progress report.
     pub progress: Option<Progress>,
     /// An earlier load of the same folders (a language server reloading after a

@@ -28,6 +28,13 @@ pub enum Command {
     Rules,
     /// Run the language server on standard input and output (for editors).
     Server(ServerArgs),
+    /// Print a completion script for SHELL (bash, elvish, fish, powershell, zsh).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a `man1` folder.
+    Manpage,
 }
 
 #[derive(Debug, Args)]
@@ -39,13 +46,52 @@ pub struct ServerArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// `.sqlproj` files, folders or `.sql` files to check.
+    /// `.sqlproj` files, folders or `.sql` files to check; `-` reads one script from
+    /// standard input. A `.sql` file given alone is checked in the project that owns it,
+    /// and only its findings are reported.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// How to print the findings.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// How to print the findings (`--format` is the short spelling).
+    #[arg(
+        long = "output-format",
+        alias = "format",
+        value_enum,
+        default_value_t = Format::Text,
+        value_name = "FORMAT"
+    )]
     pub format: Format,
+
+    /// The path that the script read from standard input (`-`) stands for: it is checked
+    /// in that file's project, in place of the file's text on disk.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// After the findings, print the number of findings per rule, with its name and
+    /// severity (alone, in place of the findings, with `--output-format text`).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Leave out files and folders matching these globs (comma-separated, relative to
+    /// the current folder), in addition to the config's `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
+
+    /// Also check files that `.gitignore`, `.ignore` and git's excludes leave out.
+    #[arg(long)]
+    pub no_respect_gitignore: bool,
+
+    /// Print the settings in effect, and where each came from, then stop.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Print nothing but the findings (no summary, hints or notices on stderr).
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say on stderr what is being checked: the projects and how long each step took.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 
     /// Write the findings to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -104,14 +150,24 @@ pub struct CheckArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Code frames for people, with a summary line.
+    /// Code frames for people, with hints and a summary line.
     Text,
+    /// One line per finding: `path:line:column: CODE message`.
+    Concise,
+    /// The findings by file: the path once, then one indented line per finding.
+    Grouped,
     /// A stable JSON document (see `format::json`).
     Json,
     /// SARIF 2.1.0, for code-scanning services.
     Sarif,
     /// GitHub Actions workflow commands, shown as annotations on pull requests.
     Github,
+    /// Azure Pipelines logging commands (`##vso[task.logissue]`).
+    Azure,
+    /// GitLab's Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failed test case per finding.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -173,6 +229,15 @@ mod tests {
     }
 
     #[test]
+    fn output_format_is_the_name_and_format_the_short_spelling() {
+        assert_eq!(
+            check(&["check", "--output-format", "concise"]).format,
+            Format::Concise
+        );
+        assert_eq!(check(&["check", "--format", "junit"]).format, Format::Junit);
+    }
+
+    #[test]
     fn lists_and_variables() {
         let args = check(&[
             "check",
@@ -205,6 +270,7 @@ mod tests {
         assert!(parse(&["check", "--var", "=1"]).is_err());
         assert!(parse(&["check", "--baseline", "a", "--write-baseline", "b"]).is_err());
         assert!(parse(&["check", "--format", "xml"]).is_err());
+        assert!(parse(&["check", "-q", "-v"]).is_err());
         assert!(parse(&["check", "--default-schema", ""]).is_err());
     }
 }

@@ -1,5 +1,5 @@
-//! The `sqlwarden` program: the command line and every wire format (text, JSON, SARIF,
-//! GitHub annotations). The only crate that knows those formats; the analysis hands it
+//! The `sqlwarden` program: the command line and every wire format (text, concise,
+//! grouped, JSON, SARIF, GitHub annotations, Azure Pipelines, GitLab Code Quality, JUnit). The only crate that knows those formats; the analysis hands it
 //! diagnostics and source files.
 
 mod baseline;
@@ -9,6 +9,7 @@ mod format;
 pub mod lsp;
 mod report;
 mod rules_cmd;
+mod settings;
 mod status;
 
 use std::io::Write;
@@ -42,6 +43,20 @@ fn run(cli: &cli::Cli) -> ExitStatus {
         cli::Command::Rule { code } => rules_cmd::rule(code).map(print),
         cli::Command::Rules => Ok(print(rules_cmd::rules())),
         cli::Command::Server(_) => lsp::run_stdio().map(|()| ExitStatus::Clean),
+        cli::Command::Completions { shell } => {
+            let mut command = <cli::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "sqlwarden", &mut out);
+            Ok(print(String::from_utf8_lossy(&out).into_owned()))
+        }
+        cli::Command::Manpage => {
+            let command = <cli::Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(|error| format!("cannot render the manual page: {error}"))
+                .map(|()| print(String::from_utf8_lossy(&out).into_owned()))
+        }
     };
     match result {
         Ok(status) => status,

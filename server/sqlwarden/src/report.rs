@@ -71,7 +71,7 @@ pub struct Summary {
     pub notes: usize,
     /// Files with at least one finding.
     pub files_with_findings: usize,
-    /// Files the run read.
+    /// Files the run reports on: every file it read, or the files given alone.
     pub files_checked: usize,
 }
 
@@ -81,6 +81,15 @@ pub struct Report<'a> {
     /// The folder that relative paths start from (SARIF's `%SRCROOT%`).
     pub root: Option<PathBuf>,
     pub findings: Vec<Finding<'a>>,
+    /// The program's arguments, for SARIF's `invocations` (empty in unit tests).
+    pub command_line: Vec<String>,
+    /// When the run started, in UTC (`YYYY-MM-DDTHH:MM:SS`), and the machine's name:
+    /// JUnit's suites state both.
+    pub timestamp: String,
+    pub hostname: String,
+    /// When only files given alone are reported on, how many: their projects' other
+    /// files were read but are not "checked" in the summary's sense.
+    pub files_in_scope: Option<usize>,
 }
 
 impl<'a> Report<'a> {
@@ -130,12 +139,16 @@ impl<'a> Report<'a> {
             files,
             root,
             findings,
+            command_line: Vec::new(),
+            timestamp: "1970-01-01T00:00:00".to_owned(),
+            hostname: "localhost".to_owned(),
+            files_in_scope: None,
         }
     }
 
     pub fn summary(&self) -> Summary {
         let mut summary = Summary {
-            files_checked: self.files.len(),
+            files_checked: self.files_in_scope.unwrap_or(self.files.len()),
             ..Summary::default()
         };
         let mut seen = std::collections::BTreeSet::new();
@@ -149,6 +162,161 @@ impl<'a> Report<'a> {
         }
         summary.files_with_findings = seen.len();
         summary
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC for a time since the Unix epoch (the proleptic Gregorian
+/// calendar, by Howard Hinnant's `civil_from_days`).
+pub fn utc_timestamp(time: std::time::SystemTime) -> String {
+    let seconds = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
+/// Counts per rule, most frequent first (then by code), with the rule's name and the
+/// severity its findings were reported at (the highest, when configured per path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleCount {
+    pub code: Code,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+}
+
+impl Report<'_> {
+    pub fn counts(&self) -> Vec<RuleCount> {
+        let mut by_code: std::collections::BTreeMap<Code, RuleCount> = Default::default();
+        for finding in &self.findings {
+            let entry = by_code.entry(finding.code()).or_insert(RuleCount {
+                code: finding.code(),
+                name: finding.name,
+                severity: finding.severity(),
+                count: 0,
+            });
+            entry.count += 1;
+            entry.severity = entry.severity.max(finding.severity());
+        }
+        let mut counts: Vec<RuleCount> = by_code.into_values().collect();
+        counts.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.code.as_str().cmp(b.code.as_str()))
+        });
+        counts
+    }
+
+    /// The findings, most important first: by severity, then the security rules
+    /// before the text rules (SQL), then by [`security_severity`], then in output order.
+    pub fn by_importance(&self) -> Vec<&Finding<'_>> {
+        let mut findings: Vec<&Finding<'_>> = self.findings.iter().collect();
+        findings.sort_by(|a, b| {
+            b.severity()
+                .cmp(&a.severity())
+                .then_with(|| is_text_rule(a.code()).cmp(&is_text_rule(b.code())))
+                .then_with(|| {
+                    let score = |f: &Finding<'_>| security_severity(f.code()).unwrap_or(0.0);
+                    score(b).total_cmp(&score(a))
+                })
+        });
+        findings
+    }
+}
+
+/// True for the rules about the text itself (parse errors, variables, suppressions,
+/// unreadable files) rather than about security.
+pub fn is_text_rule(code: Code) -> bool {
+    code.group() == "SQL"
+}
+
+/// GitHub code scanning's `security-severity` for a rule (0.1 to 10: 9.0 and up is
+/// critical, 7.0 high, 4.0 medium, below that low), calibrated per rule by what an
+/// attacker or a mistake gains: injection with elevated rights scores highest, needless
+/// elevation and privilege management high or medium, findings that only mean a
+/// deployment or a call will fail (a missing permission, an unresolved name) low. The
+/// text rules (SQL) are not security alerts and have none. A rule not listed here (one
+/// added later) scores by its default severity.
+pub fn security_severity(code: Code) -> Option<f64> {
+    if is_text_rule(code) {
+        return None;
+    }
+    Some(match code.as_str() {
+        "IMP004" => 9.1,
+        "IMP001" => 8.4,
+        "IMP009" => 8.1,
+        "CLR004" => 7.5,
+        "CLR003" => 7.5,
+        "CLR001" => 7.2,
+        "PRM009" => 7.2,
+        "IMP005" => 6.5,
+        "IMP002" => 6.5,
+        "PRM008" => 6.5,
+        "CLR005" => 6.5,
+        "IMP007" => 6.0,
+        "IMP008" => 6.0,
+        "IMP003" => 5.5,
+        "CLR002" => 5.5,
+        "PRM005" => 5.3,
+        "PRM010" => 5.3,
+        "IMP006" => 5.0,
+        "PRM011" => 4.5,
+        "PRM007" => 4.0,
+        "CLR011" => 3.5,
+        "CLR006" => 3.5,
+        "PRM001" | "PRM002" | "PRM003" | "PRM004" => 3.0,
+        "CLR008" => 3.0,
+        "CLR010" => 2.0,
+        "PRM006" | "CLR007" => 2.0,
+        // The C# of SQLCLR assemblies: needless trust and impersonation left in force are
+        // security findings; code that SQL Server refuses to load or run fails a deployment.
+        "CLS008" | "CLS010" => 5.5,
+        "CLS012" => 4.5,
+        "CLS009" | "CLS011" => 3.0,
+        "CLS001" | "CLS002" | "CLS003" | "CLS004" | "CLS005" | "CLS006" | "CLS007" => 2.0,
+        _ => {
+            return Some(match analysis::rules::find(code).map(|r| r.meta.severity) {
+                Some(Severity::Error) => 7.0,
+                Some(Severity::Warning) => 5.0,
+                _ => 2.0,
+            });
+        }
+    })
+}
+
+/// The CWE entries that fit a rule, where one does: CWE-89 for SQL injection, CWE-250
+/// for needless elevation (execution with unnecessary privileges), CWE-269 for privilege
+/// management, CWE-732 for grants to everyone, CWE-284 for the guest user, CWE-271 for
+/// impersonation never reverted, CWE-829 for an assembly loaded from outside the project.
+pub fn cwes(code: Code) -> &'static [u32] {
+    match code.as_str() {
+        "IMP004" | "IMP009" => &[89, 250],
+        "IMP001" | "CLR003" | "CLR001" | "CLR002" | "IMP007" | "IMP008" => &[250],
+        "PRM007" | "PRM008" | "PRM009" | "PRM011" | "IMP002" | "IMP005" | "CLR005" => &[269],
+        "CLR004" => &[693],
+        "PRM005" => &[732],
+        "PRM010" => &[284],
+        "IMP003" => &[271],
+        "IMP006" => &[477, 269],
+        "CLR011" => &[829],
+        "CLS008" | "CLS012" => &[250],
+        "CLS010" => &[271],
+        _ => &[],
     }
 }
 
@@ -402,6 +570,34 @@ pub(crate) mod tests {
         assert_eq!(before.len(), 2);
         assert_ne!(before[0], before[1]);
         assert_eq!(before, prints(&shifted));
+    }
+
+    /// Every registered security rule has a score in GitHub's range, and the order of
+    /// importance puts injection first among them.
+    #[test]
+    fn every_security_rule_is_scored() {
+        for rule in analysis::rules::all() {
+            let code = rule.meta.code;
+            match security_severity(code) {
+                None => assert!(is_text_rule(code), "{code} has no score"),
+                Some(score) => assert!((0.1..=10.0).contains(&score), "{code}: {score}"),
+            }
+        }
+        let top = analysis::rules::all()
+            .into_iter()
+            .filter_map(|r| security_severity(r.meta.code).map(|s| (s, r.meta.code)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, code)| code);
+        assert_eq!(top, Some(Code::Imp004));
+    }
+
+    #[test]
+    fn timestamps_are_utc_calendar_dates() {
+        let at = |s: u64| utc_timestamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00");
+        // 2024-02-29 12:34:56 UTC, a leap day.
+        assert_eq!(at(1_709_210_096), "2024-02-29T12:34:56");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00");
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! Build output (`bin/`, `obj/`) and hidden folders (`.git`) are skipped. Symbolic links
 //! are not followed into folders, and a linked file counts only when it points inside
 //! the folder walked, so a link cannot pull files from outside the project into it.
-//! Results are sorted by path so that every run sees the same order.
+//! Results are sorted by path so that every run sees the same order. What `.gitignore`
+//! leaves out is skipped in a folder walk (not in an SDK-style project's default items,
+//! which MSBuild globs without it).
 
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
 
 /// The files under a folder.
 #[derive(Debug, Default)]
@@ -25,31 +25,55 @@ pub fn skipped_dir(name: &str) -> bool {
 }
 
 /// Walks `root` (an absolute, canonical folder). `excluded` leaves out files and whole
-/// folders (the configuration's `exclude` globs).
-pub fn walk(root: &Path, excluded: &dyn Fn(&Path) -> bool) -> Walk {
-    let mut out = Walk::default();
-    let entries = WalkDir::new(root)
+/// folders (the configuration's `exclude` globs). With `gitignore`, what `.gitignore`,
+/// `.ignore` and git's own excludes leave out is left out too, as git and ruff do, in
+/// or out of a git repository; the `ignore` crate reads those files and walks in
+/// parallel.
+pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Walk {
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .git_ignore(gitignore)
+        .git_exclude(gitignore)
+        .git_global(gitignore)
+        .ignore(gitignore)
+        .parents(gitignore)
+        .require_git(false)
         .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_dir()
-                    && (skipped_dir(&e.file_name().to_string_lossy()) || excluded(e.path())))
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if entry.depth() > 0
+                    && entry.file_type().is_some_and(|t| t.is_dir())
+                    && (skipped_dir(&entry.file_name().to_string_lossy()) || excluded(entry.path()))
+                {
+                    return ignore::WalkState::Skip;
+                }
+                let path = if entry.path_is_symlink() {
+                    match std::fs::canonicalize(entry.path()) {
+                        Ok(target) if target.starts_with(root) && target.is_file() => target,
+                        _ => return ignore::WalkState::Continue,
+                    }
+                } else if entry.file_type().is_some_and(|t| t.is_file()) {
+                    entry.path().to_path_buf()
+                } else {
+                    return ignore::WalkState::Continue;
+                };
+                if !excluded(&path)
+                    && let Ok(mut found) = found.lock()
+                {
+                    found.push(path);
+                }
+                ignore::WalkState::Continue
+            })
         });
-    for entry in entries.filter_map(Result::ok) {
-        let path = if entry.path_is_symlink() {
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target) if target.starts_with(root) && target.is_file() => target,
-                _ => continue,
-            }
-        } else if entry.file_type().is_file() {
-            entry.path().to_path_buf()
-        } else {
-            continue;
-        };
-        if excluded(&path) {
-            continue;
-        }
+    let mut out = Walk::default();
+    let found: Vec<PathBuf> = found.into_inner().unwrap_or_default();
+    for path in found {
         if has_extension(&path, "sqlproj") {
             out.projects.push(path);
         } else {
@@ -61,6 +85,35 @@ pub fn walk(root: &Path, excluded: &dyn Fn(&Path) -> bool) -> Walk {
     out.files.sort();
     out.files.dedup();
     out
+}
+
+/// The folder a search for a file's project stops at: the nearest folder at or above
+/// `start` that holds `.git` or the configuration file, else `fallback` (the current
+/// folder) when `start` is inside it, else `start` itself.
+pub fn workspace_root(start: &Path, fallback: &Path) -> PathBuf {
+    for dir in start.ancestors() {
+        if dir.join(".git").exists() || dir.join(crate::config::FILE_NAME).is_file() {
+            return dir.to_path_buf();
+        }
+    }
+    if start.starts_with(fallback) {
+        fallback.to_path_buf()
+    } else {
+        start.to_path_buf()
+    }
+}
+
+/// The `.sqlproj` files directly in `folder`, sorted.
+pub fn projects_in(folder: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| has_extension(path, "sqlproj") && path.is_file())
+        .collect();
+    found.sort();
+    found
 }
 
 /// True when the file's extension is `ext`, in any case.
@@ -93,7 +146,7 @@ mod tests {
             std::fs::write(path, "").unwrap();
         }
         let legacy = root.join("legacy");
-        let walk = walk(&root, &|p| p == legacy);
+        let walk = walk(&root, true, &|p| p == legacy);
         let rel = |v: &[PathBuf]| -> Vec<String> {
             v.iter()
                 .map(|p| crate::load::includes::relative_slash(p, &root).unwrap())
@@ -101,6 +154,47 @@ mod tests {
         };
         assert_eq!(rel(&walk.projects), ["Db/Db.sqlproj"]);
         assert_eq!(rel(&walk.files), ["a/z.sql", "a.sql", "b.sql"]);
+    }
+
+    #[test]
+    fn gitignored_files_are_skipped_unless_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        for file in ["keep.sql", "generated/out.sql", "scratch.sql"] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "generated/\nscratch.sql\n").unwrap();
+        let names = |walk: Walk| -> Vec<String> {
+            walk.files
+                .iter()
+                .filter(|p| has_extension(p, "sql"))
+                .map(|p| crate::load::includes::relative_slash(p, &root).unwrap())
+                .collect()
+        };
+        assert_eq!(names(walk(&root, true, &|_| false)), ["keep.sql"]);
+        assert_eq!(
+            names(walk(&root, false, &|_| false)),
+            ["generated/out.sql", "keep.sql", "scratch.sql"]
+        );
+    }
+
+    #[test]
+    fn the_owner_search_stops_at_the_workspace_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(root.join("repo/db/procs")).unwrap();
+        let start = root.join("repo/db/procs");
+        assert_eq!(workspace_root(&start, &root), root.join("repo"));
+        let plain = root.join("plain/sub");
+        std::fs::create_dir_all(&plain).unwrap();
+        assert_eq!(
+            workspace_root(&plain, &root.join("plain")),
+            root.join("plain")
+        );
+        assert_eq!(workspace_root(&plain, &root.join("elsewhere")), plain);
     }
 
     #[cfg(unix)]
@@ -115,7 +209,7 @@ mod tests {
             .unwrap();
         std::os::unix::fs::symlink(outside.path(), root.join("linkdir")).unwrap();
         std::os::unix::fs::symlink(root.join("inside.sql"), root.join("alias.sql")).unwrap();
-        let walk = walk(&root, &|_| false);
+        let walk = walk(&root, true, &|_| false);
         assert_eq!(walk.files, vec![root.join("inside.sql")]);
     }
 }

@@ -152,6 +152,80 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
     Ok(loader.finish(config.clone()))
 }
 
+/// Where a file given on its own is checked: the project that owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// The `.sqlproj` whose items (or SDK-style default items, or `:r` lines) reach it.
+    Sqlproj(PathBuf),
+    /// No `.sqlproj` between the file and the workspace root claims it: it is one of the
+    /// loose scripts of this folder (the workspace root).
+    Folder(PathBuf),
+}
+
+impl Owner {
+    pub fn path(&self) -> &Path {
+        match self {
+            Owner::Sqlproj(path) | Owner::Folder(path) => path,
+        }
+    }
+}
+
+/// The owner of each of `files` (absolute, or relative to the current folder; a file
+/// may exist only as an overlay). The search goes up from the file's folder to the
+/// workspace root ([`discovery::workspace_root`]); in each folder, the first `.sqlproj`
+/// (by name) whose project reaches the file owns it. Reading a `.sqlproj` here reads the
+/// files it names but parses none of them, so the search costs little next to the run.
+pub fn owners(files: &[PathBuf], options: &LoadOptions) -> Result<Vec<Owner>, LoadError> {
+    let cwd = std::env::current_dir().map_err(|e| LoadError::Io {
+        path: PathBuf::from("."),
+        message: format!("cannot read the current folder: {e}"),
+    })?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let mut out = Vec::new();
+    for given in files {
+        let absolute = cwd.join(given);
+        let absolute = match std::fs::canonicalize(&absolute) {
+            Ok(canonical) => canonical,
+            // An unsaved buffer (`--stdin-filename` of a file not on disk): its folder
+            // still says where it belongs.
+            Err(_) => match (absolute.parent(), absolute.file_name()) {
+                (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+                    .map_err(|_| LoadError::NotFound(given.clone()))?
+                    .join(name),
+                _ => return Err(LoadError::NotFound(given.clone())),
+            },
+        };
+        let folder = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let top = discovery::workspace_root(&folder, &cwd);
+        let mut config = match &options.config {
+            Some(path) => Config::load(&cwd.join(path))?,
+            None => Config::discover(&folder)?,
+        };
+        merge_command_line(&mut config, options)?;
+        let mut found = None;
+        'search: for dir in folder.ancestors() {
+            for sqlproj in discovery::projects_in(dir) {
+                let mut loader = Loader::new(options, &config);
+                loader.load_sqlproj(&sqlproj);
+                if let Some(&id) = loader.by_path.get(&absolute)
+                    && loader.projects.iter().any(|p| p.files().contains(&id))
+                {
+                    found = Some(Owner::Sqlproj(sqlproj));
+                    break 'search;
+                }
+            }
+            if dir == top {
+                break;
+            }
+        }
+        let owner = found.unwrap_or(Owner::Folder(top));
+        if !out.contains(&owner) {
+            out.push(owner);
+        }
+    }
+    Ok(out)
+}
+
 /// Lets the command line win over the configuration file.
 fn merge_command_line(config: &mut Config, options: &LoadOptions) -> Result<(), LoadError> {
     for (flag, list) in [("--select", &options.select), ("--ignore", &options.ignore)] {
@@ -162,6 +236,15 @@ fn merge_command_line(config: &mut Config, options: &LoadOptions) -> Result<(), 
                 )));
             }
         }
+    }
+    for glob in &options.exclude {
+        globset::Glob::new(glob).map_err(|e| LoadError::Usage(format!("--exclude {glob}: {e}")))?;
+    }
+    if !options.exclude.is_empty() {
+        let cwd = std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .unwrap_or_default();
+        config.command_line_exclude = Some((cwd, options.exclude.clone()));
     }
     if !options.select.is_empty() {
         config.select = options.select.clone();
@@ -371,7 +454,8 @@ impl<'a> Loader<'a> {
     /// Every `.sqlproj` below a folder, then the `.sql` files none of them claims.
     fn load_folder(&mut self, folder: &Path) {
         let config = self.config;
-        let mut walk = discovery::walk(folder, &|p| config.excludes(p));
+        let gitignore = !self.options.no_respect_gitignore;
+        let mut walk = discovery::walk(folder, gitignore, &|p| config.excludes(p));
         // An editor buffer not yet saved is part of the folder too.
         let unsaved: Vec<PathBuf> = self
             .options
@@ -724,7 +808,8 @@ impl<'a> Loader<'a> {
         // Item lists in MSBuild's way: each element adds or removes paths in document
         // order. An SDK-style project starts with every `.sql` file under its folder.
         let config = self.config;
-        let walk = discovery::walk(&root, &|p| {
+        // MSBuild's default items know nothing of `.gitignore`: neither does this walk.
+        let walk = discovery::walk(&root, false, &|p| {
             config.excludes(p) || outputs.iter().any(|dir| p.starts_with(dir))
         });
         let nested: Vec<PathBuf> = walk

@@ -996,3 +996,62 @@ fn without_an_output_path_the_same_folder_is_a_loose_script() {
     let ws = load_dir(dir.path(), &LoadOptions::default());
     assert_eq!(scripts(&ws, 1), ["build Db/Out/Debug/Db_Create.sql"]);
 }
+
+/// The owner of a file given alone: the `.sqlproj` that reaches it (by an item, an
+/// SDK-style project's default items, or a `:r` from one of its scripts), searched upward
+/// to the workspace root (the folder holding `.git`); else that root's loose scripts.
+#[test]
+fn owners_are_the_projects_that_reach_the_files() {
+    use crate::load::{Owner, owners};
+    let dir = fixture(&[
+        (
+            "db/Db.sqlproj",
+            r#"<Project><ItemGroup><Build Include="Tables\t.sql" /><PostDeploy Include="Post.sql" /></ItemGroup></Project>"#,
+        ),
+        ("db/Tables/t.sql", "CREATE TABLE dbo.t (id int);\n"),
+        ("db/Post.sql", ":r .\\Data\\seed.sql\n"),
+        ("db/Data/seed.sql", "SELECT 1;\n"),
+        ("db/Tables/stray.sql", "SELECT 2;\n"),
+        (
+            "sdk/Sdk.sqlproj",
+            r#"<Project Sdk="Microsoft.Build.Sql"><PropertyGroup><Name>Sdk</Name></PropertyGroup></Project>"#,
+        ),
+        ("sdk/Views/v.sql", "CREATE VIEW dbo.v AS SELECT 1 AS x;\n"),
+        ("scripts/run.sql", "SELECT 3;\n"),
+    ]);
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let owner = |file: &str| -> Owner {
+        let found = owners(&[root.join(file)], &LoadOptions::default()).unwrap();
+        assert_eq!(found.len(), 1, "{file}: {found:?}");
+        found[0].clone()
+    };
+    assert_eq!(
+        owner("db/Tables/t.sql"),
+        Owner::Sqlproj(root.join("db/Db.sqlproj"))
+    );
+    assert_eq!(
+        owner("db/Data/seed.sql"),
+        Owner::Sqlproj(root.join("db/Db.sqlproj"))
+    );
+    assert_eq!(
+        owner("sdk/Views/v.sql"),
+        Owner::Sqlproj(root.join("sdk/Sdk.sqlproj"))
+    );
+    // Beside a project that does not list it, a script is one of the loose scripts.
+    assert_eq!(owner("db/Tables/stray.sql"), Owner::Folder(root.clone()));
+    assert_eq!(owner("scripts/run.sql"), Owner::Folder(root.clone()));
+    // Two files of one project: one owner. A file that exists only as unsaved text
+    // belongs where its folder says.
+    let both = owners(
+        &[root.join("db/Tables/t.sql"), root.join("db/Post.sql")],
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(both, [Owner::Sqlproj(root.join("db/Db.sqlproj"))]);
+    let unsaved = owners(&[root.join("scripts/new.sql")], &LoadOptions::default()).unwrap();
+    assert_eq!(unsaved, [Owner::Folder(root.clone())]);
+    // A path whose folder does not exist is an error naming it.
+    let missing = owners(&[root.join("nowhere/x.sql")], &LoadOptions::default());
+    assert!(missing.is_err());
+}

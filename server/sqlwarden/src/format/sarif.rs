@@ -2,6 +2,11 @@
 //! results with relative URIs under `%SRCROOT%`, related locations, and partial
 //! fingerprints that do not change when lines move.
 //!
+//! The run records its category (`automationDetails`) and one `invocation`: that it
+//! succeeded, the command line, and each parse error (SQL001) again as a tool execution
+//! notification. Security rules carry a `security-severity` calibrated per rule and
+//! CWE tags where one fits (see `report::security_severity` and `report::cwes`).
+//!
 //! Columns count Unicode code points (`columnKind: unicodeCodePoints`, stated
 //! explicitly although it is SARIF's default); `endColumn` is the column just after the
 //! range, as §3.30.8 of the specification defines it.
@@ -31,10 +36,49 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool,
+    automation_details: AutomationDetails,
+    invocations: [Invocation<'a>; 1],
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+/// The run's category (§3.17): `sqlwarden/`, so that code scanning keeps its alerts
+/// apart from other tools' (an upload step's `category` input may refine it).
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
+}
+
+/// How the run went (§3.20). The log is written only when the analysis ran, so
+/// `executionSuccessful` is true; what it could not parse (SQL001) is reported as
+/// notifications too, as CodeQL reports its extraction errors.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command_line: Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    arguments: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification<'a> {
+    level: &'static str,
+    message: MessageRef<'a>,
+    locations: [Location<'a>; 1],
+    associated_rule: RuleReference,
+}
+
+#[derive(Serialize)]
+struct RuleReference {
+    id: &'static str,
+    index: usize,
 }
 
 #[derive(Serialize)]
@@ -94,7 +138,7 @@ struct RuleProperties {
     /// GitHub code scanning ranks security alerts by this score (0.0 to 10.0:
     /// 9.0 and up critical, 7.0 high, 4.0 medium, below that low).
     #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
-    security_severity: Option<&'static str>,
+    security_severity: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -154,9 +198,12 @@ struct Region {
     end_column: u32,
 }
 
-/// The project's home page, when the package declares one.
+/// The project's home page or repository, when the package declares one (`homepage` or
+/// `repository` in Cargo.toml); none is made up.
 fn information_uri() -> Option<&'static str> {
-    Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
+    [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|uri| !uri.is_empty())
 }
 
 /// Where a rule's background lives on the web: the first SQL Server documentation page its
@@ -221,29 +268,50 @@ fn rule(meta: &RuleMeta) -> Rule {
         }),
         properties: RuleProperties {
             tags: tags(meta.code),
-            security_severity: security_severity(meta.code, meta.severity),
+            security_severity: security_severity(meta.code),
         },
     }
 }
 
-/// A score for the security rules only: the text rules (SQL) are not security alerts.
-fn security_severity(code: Code, severity: Severity) -> Option<&'static str> {
-    if code.group() == "SQL" {
-        return None;
-    }
-    Some(match severity {
-        Severity::Error => "8.0",
-        Severity::Warning => "5.5",
-        Severity::Note => "2.0",
-    })
+/// A score for the security rules only ([`crate::report::security_severity`]): the
+/// text rules (SQL) are not security alerts.
+fn security_severity(code: Code) -> Option<String> {
+    crate::report::security_severity(code).map(|score| format!("{score:.1}"))
 }
 
+/// The rule's group, `security` for the security rules, and CodeQL's spelling of the
+/// CWE entries that fit (`external/cwe/cwe-89`), which code scanning shows and filters by.
 fn tags(code: Code) -> Vec<String> {
     let mut tags = vec![code.group().to_ascii_lowercase()];
-    if code.group() != "SQL" {
+    if !crate::report::is_text_rule(code) {
         tags.push("security".to_string());
     }
+    for cwe in crate::report::cwes(code) {
+        tags.push(format!("external/cwe/cwe-{cwe}"));
+    }
     tags
+}
+
+/// The command line as one string, each argument quoted when a shell would split it.
+fn command_line(arguments: &[String]) -> Option<String> {
+    if arguments.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = arguments
+        .iter()
+        .map(|argument| {
+            if !argument.is_empty()
+                && argument
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-_./=:,@%+".contains(c))
+            {
+                argument.clone()
+            } else {
+                format!("'{}'", argument.replace('\'', "'\\''"))
+            }
+        })
+        .collect();
+    Some(quoted.join(" "))
 }
 
 /// The run's root as a file URI ending in `/`, as `originalUriBaseIds` requires.
@@ -301,6 +369,7 @@ pub fn render(report: &Report<'_>) -> String {
         .collect();
 
     let mut results = Vec::with_capacity(report.findings.len());
+    let mut notifications = Vec::new();
     for finding in &report.findings {
         let code = finding.code();
         // A code without a registered rule still gets a descriptor, so that every
@@ -316,7 +385,7 @@ pub fn render(report: &Report<'_>) -> String {
                 default_configuration: None,
                 properties: RuleProperties {
                     tags: tags(code),
-                    security_severity: None,
+                    security_severity: security_severity(code),
                 },
             });
             rules.len() - 1
@@ -354,6 +423,23 @@ pub fn render(report: &Report<'_>) -> String {
                 .collect(),
             partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, finding.fingerprint.as_str())]),
         });
+        if code == Code::Sql001 {
+            notifications.push(Notification {
+                level: "error",
+                message: MessageRef {
+                    text: finding.message(),
+                },
+                locations: [Location {
+                    id: None,
+                    physical_location: physical(report, &finding.place),
+                    message: None,
+                }],
+                associated_rule: RuleReference {
+                    id: code.as_str(),
+                    index: rule_index,
+                },
+            });
+        }
     }
 
     let original_uri_base_ids = root_uri(report)
@@ -381,6 +467,13 @@ pub fn render(report: &Report<'_>) -> String {
                     rules,
                 },
             },
+            automation_details: AutomationDetails { id: "sqlwarden/" },
+            invocations: [Invocation {
+                execution_successful: true,
+                command_line: command_line(&report.command_line),
+                arguments: report.command_line.get(1..).unwrap_or_default(),
+                tool_execution_notifications: notifications,
+            }],
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             results,
@@ -414,10 +507,7 @@ mod tests {
         let driver = &run["tool"]["driver"];
         // The package declares no public home page, so the log names none rather than a
         // made-up one.
-        assert_eq!(
-            driver["informationUri"].as_str(),
-            Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty())
-        );
+        assert_eq!(driver["informationUri"].as_str(), information_uri());
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
         for rule in driver["rules"].as_array().into_iter().flatten() {
             let security = rule["properties"]["tags"]
@@ -455,6 +545,105 @@ mod tests {
             report.findings[0].fingerprint.as_str()
         );
         assert!(run["results"][1].get("relatedLocations").is_none());
+        assert_eq!(run["automationDetails"]["id"], "sqlwarden/");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+        // No parse error, no notification.
+        assert!(
+            run["invocations"][0]
+                .get("toolExecutionNotifications")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn scores_and_cwe_tags_are_calibrated_per_rule() {
+        let (files, diagnostics) = sample();
+        let report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
+        let log: Value = serde_json::from_str(&render(&report)).expect("valid JSON");
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules")
+            .clone();
+        let rule = |id: &str| {
+            rules
+                .iter()
+                .find(|r| r["id"] == id)
+                .unwrap_or_else(|| panic!("{id} listed"))
+                .clone()
+        };
+        assert_eq!(rule("IMP004")["properties"]["security-severity"], "9.1");
+        assert_eq!(
+            rule("IMP004")["properties"]["tags"],
+            json!([
+                "imp",
+                "security",
+                "external/cwe/cwe-89",
+                "external/cwe/cwe-250"
+            ])
+        );
+        assert_eq!(rule("PRM006")["properties"]["security-severity"], "2.0");
+        assert_eq!(
+            rule("PRM005")["properties"]["tags"],
+            json!(["prm", "security", "external/cwe/cwe-732"])
+        );
+        assert_eq!(
+            rule("PRM009")["properties"]["tags"][2],
+            "external/cwe/cwe-269"
+        );
+        assert_eq!(
+            rule("IMP001")["properties"]["tags"][2],
+            "external/cwe/cwe-250"
+        );
+        assert!(
+            rule("SQL001")["properties"]
+                .get("security-severity")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn parse_errors_are_notifications_too_and_the_command_line_is_recorded() {
+        let (files, mut diagnostics) = sample();
+        diagnostics[2].code = Code::Sql001;
+        diagnostics[2].severity = Severity::Error;
+        let mut report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
+        report.command_line = vec![
+            "sqlwarden".into(),
+            "check".into(),
+            "my dir".into(),
+            "--format=sarif".into(),
+        ];
+        let log: Value = serde_json::from_str(&render(&report)).expect("valid JSON");
+        let invocation = &log["runs"][0]["invocations"][0];
+        assert_eq!(
+            invocation["commandLine"],
+            "sqlwarden check 'my dir' --format=sarif"
+        );
+        assert_eq!(
+            invocation["arguments"],
+            json!(["check", "my dir", "--format=sarif"])
+        );
+        let notifications = invocation["toolExecutionNotifications"]
+            .as_array()
+            .expect("notifications");
+        assert_eq!(notifications.len(), 1);
+        assert_eq!(notifications[0]["level"], "error");
+        assert_eq!(notifications[0]["associatedRule"]["id"], "SQL001");
+        assert_eq!(
+            notifications[0]["message"]["text"],
+            "this suppression suppressed nothing"
+        );
+        assert_eq!(
+            notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "security.sql"
+        );
+        let index = notifications[0]["associatedRule"]["index"]
+            .as_u64()
+            .unwrap() as usize;
+        assert_eq!(
+            log["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            "SQL001"
+        );
     }
 
     #[test]

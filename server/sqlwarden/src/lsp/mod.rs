@@ -543,6 +543,7 @@ impl Server {
                 ignore: settings.ignore,
                 progress,
                 reuse,
+                ..LoadOptions::default()
             };
             let loaded = if roots.is_empty() {
                 Ok(Workspace::default())

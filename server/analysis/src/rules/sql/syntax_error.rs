@@ -16,9 +16,11 @@ Reports each region of a script that the T-SQL grammar cannot parse: one finding
 region (neighbouring errors merge), never a cascade of follow-on errors.
 
 ## Why is this bad?
-The deployment fails at this statement, and sqlwarden cannot see what the broken text
-does: grants, ownership chains and dynamic SQL inside it are not analysed, so other
-findings may be missing until it parses.
+sqlwarden cannot see what the text does: the statement, and whatever depends on it
+(grants, ownership chains and dynamic SQL inside it), are not analysed, so other findings
+may be missing until it parses. Where the text is not valid T-SQL the deployment fails
+too; where SQL Server accepts it and only sqlwarden's grammar does not, it is a gap in
+sqlwarden.
 
 ## Example
 ```sql
@@ -49,7 +51,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 file,
                 error.range,
                 format!(
-                    "Syntax error: {}. The deployment fails here, and sqlwarden cannot analyse this text until it parses.",
+                    "sqlwarden could not parse this statement ({}), so it and what depends on it were not analysed.",
                     error.message
                 ),
             ));
@@ -64,7 +66,7 @@ mod tests {
     #[test]
     fn each_error_region_is_reported_once_and_the_rest_is_analysed() {
         check(
-            "SELECT * FROM dbo.t WHERE; --! SQL001: Syntax error: unexpected `WHERE`. The deployment fails here, and sqlwarden cannot analyse this text until it parses.\n\
+            "SELECT * FROM dbo.t WHERE; --! SQL001: sqlwarden could not parse this statement (unexpected `WHERE`), so it and what depends on it were not analysed.\n\
              GO\n\
              CREATE USER helper WITHOUT LOGIN;\n\
              GO\n\
