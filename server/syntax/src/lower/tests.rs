@@ -42,7 +42,7 @@ CREATE USER u7 WITH DEFAULT_SCHEMA = [NULL];
             CreateUser u4 source=asymmetric_key:k 1«[k 1]» schema=- «CREATE USER u4 FOR ASYMMETRIC KEY [k 1]»
             CreateUser u5 source=login:u5 schema=- «CREATE USER u5»
             CreateUser a@contoso.com«[a@contoso.com]» source=Other schema=- «CREATE USER [a@contoso.com] FROM EXTERNAL PROVIDER»
-            CreateUser contained source=Other schema=- «CREATE USER contained WITH PASSWORD = 'x'»
+            CreateUser contained source=Password schema=- «CREATE USER contained WITH PASSWORD = 'x'»
             AlterUser u3 source=Unchanged schema=dbo «ALTER USER u3 WITH DEFAULT_SCHEMA = dbo»
             AlterUser u3 source=login:l9 schema=- «ALTER USER u3 WITH LOGIN = l9, NAME = u33»
             AlterUser u6 source=Unchanged schema=dbo«NULL» «ALTER USER u6 WITH DEFAULT_SCHEMA = NULL»
