@@ -962,3 +962,42 @@ fn on_a_terminal_colour_follows_term() {
         "NO_COLOR has none"
     );
 }
+
+/// A finding in the C# of an assembly is shown in its C# line, and the hint tells how to
+/// suppress it with a C# comment (a `--` comment would not compile).
+#[test]
+fn a_csharp_finding_is_shown_at_its_line_with_a_csharp_suppression_hint() {
+    let dir = project(&[
+        (
+            "clr.sql",
+            "-- sqlwarden-ignore-file CLR008: trust paths are tested elsewhere\n\
+             CREATE ASSEMBLY Counters FROM 0x4D5A WITH PERMISSION_SET = SAFE;\nGO\n\
+             CREATE FUNCTION dbo.NextId () RETURNS bigint AS EXTERNAL NAME Counters.[Counters.Ids].Next;\nGO\n",
+        ),
+        (
+            "src/Ids.cs",
+            "namespace Counters {\n    public static class Ids {\n        private static long last;\n        public static long Next() { return ++last; }\n    }\n}\n",
+        ),
+    ]);
+    let run = check(dir.path(), &["--color", "never"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "warning[CLS002 mutable-static-field]: Counters.Ids.last is a static field that is not readonly, in assembly 'Counters' (SAFE)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(" --> src/Ids.cs:3:29"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "put `// sqlwarden-ignore CLS002: reason` on the line before the finding's line, or add \"CLS002\" to `ignore` in sqlwarden.toml"
+        ),
+        "{}",
+        run.stdout
+    );
+}

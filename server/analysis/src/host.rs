@@ -209,7 +209,34 @@ impl Host {
             }
             return Edited::Updated;
         }
-        let shape_changed = directive_kinds(old_text) != directive_kinds(&text);
+        let old_directives = crate::load::sqlcmd::directives(old_text);
+        let new_directives = crate::load::sqlcmd::directives(&text);
+        let shape_changed = old_directives
+            .iter()
+            .map(|d| &d.kind)
+            .ne(new_directives.iter().map(|d| &d.kind));
+        if !shape_changed {
+            // The same `:r` lines, maybe moved: the include map is keyed by where each
+            // starts, so it follows them (else text typed above a `:r` would cut the
+            // included file off the project until the next reload).
+            let moved: Vec<(usize, usize)> = old_directives
+                .iter()
+                .zip(&new_directives)
+                .filter(|(old, new)| old.range.start != new.range.start)
+                .map(|(old, new)| (old.range.start, new.range.start))
+                .collect();
+            if !moved.is_empty() {
+                for project in &mut self.workspace.projects {
+                    let mut shifted = Vec::new();
+                    for &(old, new) in &moved {
+                        if let Some(target) = project.includes.remove(&(file, old)) {
+                            shifted.push(((file, new), target));
+                        }
+                    }
+                    project.includes.extend(shifted);
+                }
+            }
+        }
         self.revision += 1;
         if is_sql {
             let lowered = parsed.as_ref().and_then(|parsed| {
@@ -430,15 +457,6 @@ fn finalize(
         .collect()
 }
 
-/// The SQLCMD lines of a text without their positions: what decides the `:r` graph and
-/// the variables, so an edit that keeps them keeps the projects' shape.
-fn directive_kinds(text: &str) -> Vec<crate::load::sqlcmd::DirectiveKind> {
-    crate::load::sqlcmd::directives(text)
-        .into_iter()
-        .map(|d| d.kind)
-        .collect()
-}
-
 /// Parses; `None` when the parser panics (a bug), which must not take the caller down.
 fn parse_guarded(text: &str) -> Option<syntax::Parsed> {
     std::panic::catch_unwind(|| syntax::parse(text)).ok()
@@ -638,6 +656,31 @@ mod tests {
             &parse_of(&again, "loose.sql")
         ));
         assert_eq!(parse_of(&again, "loose.sql").statements.len(), 1);
+    }
+
+    // Found by the property test of `tests/incremental.rs`: text typed above a `:r` line
+    // moved it, the include map (keyed by where the `:r` starts) lost the included file,
+    // and its findings vanished until the next reload.
+    #[test]
+    fn text_typed_above_an_include_keeps_the_included_file_in_the_project() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let root = dir.path();
+        write(root, "main.sql", "PRINT 1;\n:r .\\inc.sql\nGO\n");
+        write(root, "inc.sql", "GRANT SELECT ON dbo.t TO public;\nGO\n");
+        let workspace =
+            crate::load::load(&[root.to_path_buf()], &LoadOptions::default()).expect("loads");
+        let mut host = Host::new(workspace);
+        host.analyze();
+        let main = file(&host, "main.sql");
+        let inc = file(&host, "inc.sql");
+        // The grant to public, on a table the scripts do not create.
+        assert_eq!(codes(&host, inc), ["PRM005", "PRM006"]);
+        let edited = host.edit(main, &[(TextRange::new(0, 0), "PRINT 0;\n".to_owned())]);
+        assert_eq!(edited, Edited::Updated);
+        host.analyze();
+        assert_eq!(codes(&host, inc), ["PRM005", "PRM006"]);
+        let project = host.projects_of(inc);
+        assert_eq!(project.len(), 1);
     }
 
     #[test]

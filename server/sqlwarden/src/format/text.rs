@@ -76,9 +76,15 @@ fn title_id(finding: &Finding<'_>) -> String {
 /// accept a finding.
 fn hint(finding: &Finding<'_>) -> String {
     let code = finding.code();
+    // In the C# of an assembly the comment is C#'s, and it goes above the line.
+    let (comment, before) = if finding.place.path.to_ascii_lowercase().ends_with(".cs") {
+        ("//", "the finding's line")
+    } else {
+        ("--", "its statement")
+    };
     format!(
         "`sqlwarden rule {code}` explains this rule; to accept a finding, put \
-         `-- sqlwarden-ignore {code}: reason` on the line before its statement, or add \
+         `{comment} sqlwarden-ignore {code}: reason` on the line before {before}, or add \
          \"{code}\" to `ignore` in sqlwarden.toml"
     )
 }
