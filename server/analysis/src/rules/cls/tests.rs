@@ -185,3 +185,39 @@ fn the_configuration_can_say_the_target_enforces_the_permission_set() {
         )]
     );
 }
+
+// Only the C# an entry point may bind to is read: the folder of a class EXTERNAL NAME
+// names, and a C# project whose assembly the scripts name. An application's C# beside
+// the database is never parsed.
+#[test]
+fn only_the_csharp_entry_points_can_bind_to_is_read() {
+    let (workspace, _) = testing::load(&format!(
+        "=== file: sql/a.sql\n\
+         CREATE ASSEMBLY Lib FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n\
+         GO\n\
+         CREATE FUNCTION dbo.Next () RETURNS int AS EXTERNAL NAME Lib.[Lib.Counter].Next;\n\
+         === file: src/Counter.cs\n{STATIC}\
+         === file: src/Helper.cs\n\
+         namespace Lib {{ static class Helper {{ }} }}\n\
+         === file: app/Program.cs\n\
+         class Program {{ static void Main() {{ }} }}\n\
+         === file: web/Web.csproj\n\
+         <Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n\
+         === file: web/Startup.cs\n\
+         class Startup {{ }}\n"
+    ));
+    let mut read: Vec<String> = workspace
+        .csharp
+        .keys()
+        .map(|&f| {
+            workspace
+                .files
+                .get(f)
+                .path
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    read.sort();
+    assert_eq!(read, ["src/Counter.cs", "src/Helper.cs"]);
+}

@@ -6,7 +6,9 @@ use crate::rules::testing;
 /// Loads a fixture of one `.cs` file (plus an assembly) and analyses it as one source.
 fn analyse(cs: &str, check: impl FnOnce(&Code<'_>, &Workspace)) {
     let fixture = format!(
-        "=== file: a.sql\nCREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = SAFE;\n=== file: src/A.cs\n{cs}"
+        "=== file: a.sql\nCREATE ASSEMBLY A FROM 0x4D5A WITH PERMISSION_SET = SAFE;\nGO\n\
+         CREATE PROCEDURE dbo.P AS EXTERNAL NAME A.C.M;\nGO\n\
+         CREATE PROCEDURE dbo.Q AS EXTERNAL NAME A.Entry.Run;\nGO\n=== file: src/A.cs\n{cs}"
     );
     let (workspace, _) = testing::load(&fixture);
     let files: Vec<FileId> = workspace.csharp.keys().copied().collect();
