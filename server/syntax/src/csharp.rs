@@ -118,6 +118,20 @@ pub enum MethodKind {
     FieldInitializers,
 }
 
+impl CsField {
+    /// A static field that code can write: neither `readonly` nor `const`, an
+    /// auto-property with a setter, or a field-like event (whose backing field is written
+    /// by `+=`).
+    pub fn is_mutable_static(&self) -> bool {
+        self.modifiers.is_static
+            && match self.kind {
+                FieldKind::Field => !self.modifiers.is_readonly && !self.modifiers.is_const,
+                FieldKind::AutoProperty { has_setter } => has_setter,
+                FieldKind::Event => true,
+            }
+    }
+}
+
 /// A method parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsParam {

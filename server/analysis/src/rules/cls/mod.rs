@@ -180,6 +180,17 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
     out
 }
 
+/// The source of the assembly an entry point's `EXTERNAL NAME` names, when the project
+/// holds it.
+pub(crate) fn source_of<'s, 'a>(
+    sources: &'s [Source<'a>],
+    entry: &crate::model::EntryPoint,
+) -> Option<&'s Source<'a>> {
+    sources
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(&entry.external.assembly.value))
+}
+
 /// The loose `.cs` files that declare one of the `(class, method)` pairs that
 /// `EXTERNAL NAME`s name (the class by CLR name, or by simple name for a class named
 /// without its namespace; the method without case, so that CLS001 can say what differs),
@@ -253,9 +264,8 @@ pub fn entry_point_target(
         .into_iter()
         .find(|e| e.object == object)?;
     let context = Context::new(workspace, project, model);
-    let source = sources(&context)
-        .into_iter()
-        .find(|s| s.name.eq_ignore_ascii_case(&entry.external.assembly.value))?;
+    let all = sources(&context);
+    let source = source_of(&all, &entry)?;
     let code = &source.code;
     let class = entry.external.class.as_ref().or(entry
         .external

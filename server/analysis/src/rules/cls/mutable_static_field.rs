@@ -54,12 +54,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for source in context.sources().iter().filter(|s| s.restricted()) {
         for (file, ty) in &source.code.types {
             for field in &ty.fields {
-                let writable = match field.kind {
-                    FieldKind::Field => !field.modifiers.is_readonly && !field.modifiers.is_const,
-                    FieldKind::AutoProperty { has_setter } => has_setter,
-                    FieldKind::Event => true,
-                };
-                if !field.modifiers.is_static || !writable {
+                if !field.is_mutable_static() {
                     continue;
                 }
                 let what = match field.kind {

@@ -2,7 +2,6 @@
 //! needs none of what that trust allows.
 
 use syntax::ast::PermissionSet;
-use syntax::csharp::FieldKind;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::rule::RuleMeta;
@@ -81,16 +80,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if source.permission_set == PermissionSet::Unsafe {
             needs_unsafe |= code.types.iter().any(|(_, ty)| {
                 !ty.finalizers.is_empty()
-                    || ty.fields.iter().any(|f| {
-                        f.modifiers.is_static
-                            && match f.kind {
-                                FieldKind::Field => {
-                                    !f.modifiers.is_readonly && !f.modifiers.is_const
-                                }
-                                FieldKind::AutoProperty { has_setter } => has_setter,
-                                FieldKind::Event => true,
-                            }
-                    })
+                    || ty.fields.iter().any(|f| f.is_mutable_static())
                     || ty
                         .fields
                         .iter()

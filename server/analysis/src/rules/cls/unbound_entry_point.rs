@@ -69,10 +69,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let sources = context.sources();
     for entry in model.entry_points() {
-        let Some(source) = sources
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(&entry.external.assembly.value))
-        else {
+        let Some(source) = super::source_of(sources, &entry) else {
             continue;
         };
         let object = model.object(entry.object);
