@@ -16,7 +16,7 @@ mod recover;
 
 pub use ast::TextRange;
 pub use line_index::{LineCol, LineIndex};
-pub use parse::{Parsed, parse, parse_from};
+pub use parse::{Parsed, parse, parse_script_at};
 
 /// A region the grammar could not parse, or a token it expected and did not find.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,12 +33,9 @@ pub fn deep<R>(f: impl FnOnce() -> R) -> R {
 
 /// Parses and lowers one file's text. Never fails.
 pub fn parse_script(text: &str) -> (ast::Script, Vec<SyntaxError>) {
+    if text.len() > 2 * parse::PIECE {
+        return parse::script_in_pieces(text, parse::PIECE);
+    }
     let parsed = parse(text);
     (parsed.lower(), parsed.errors())
-}
-
-/// Parses and lowers `text` from byte `from` on, skipping what comes before unread (see
-/// [`parse_from`]): ranges are offsets into the whole `text`.
-pub fn parse_script_from(text: &str, from: usize) -> ast::Script {
-    parse_from(text, from).lower()
 }

@@ -44,38 +44,48 @@ pub fn parse(text: &str) -> Parsed {
     Parsed::build(text.to_owned(), tree)
 }
 
-/// Parses `text` from byte `from` on: what comes before is never lexed, and every node's
-/// range is an offset into the whole `text`. For text that stands at a known place in a
-/// bigger file (dynamic SQL placed at its literal's offset behind a blank prefix), so
-/// that the prefix costs nothing to parse. No per-batch recovery: such text has no `GO`.
-pub fn parse_from(text: &str, from: usize) -> Parsed {
-    let from = from.min(text.len());
+/// Parses and lowers `text` as if it stood at byte `at` of a bigger file: every range is
+/// an offset into that file, but nothing before `at` exists, is read or is allocated.
+/// For dynamic SQL placed at its literal's offset in its file. The parser's rows and
+/// columns are not used (ranges are bytes), so `at` is given as row 0, column `at`.
+/// No per-batch recovery: such text has no `GO`.
+pub fn parse_script_at(text: &str, at: usize) -> ast::Script {
+    let end = at + text.len();
+    let start_point = Point { row: 0, column: at };
+    let end_point = crate::recover::point_from(text, 0, start_point, text.len());
+    let bytes = text.as_bytes();
     let tree = with_parser(|parser| {
         let included = tree_sitter::Range {
-            start_byte: from,
-            end_byte: text.len(),
-            start_point: point_at(text, from),
-            end_point: point_at(text, text.len()),
+            start_byte: at,
+            end_byte: end,
+            start_point,
+            end_point,
         };
         parser.set_included_ranges(&[included]).ok()?;
-        parser.parse(text, None)
-    })
-    .unwrap_or_else(|| run_parser(text, None));
-    Parsed {
-        prefix_end: text.len(),
-        text: text.to_owned(),
-        tree,
-        batches: Vec::new(),
-        patched: None,
-        recovered: Vec::new(),
-        placeholders: Vec::new(),
+        // The parser reads only the included range; anything asked for before it is
+        // blank, after it nothing.
+        const BLANKS: &[u8] = &[b' '; 64];
+        parser.parse_with_options(
+            &mut |offset: usize, _: Point| -> &[u8] {
+                match offset.checked_sub(at) {
+                    Some(inside) => bytes.get(inside..).unwrap_or(&[]),
+                    None => &BLANKS[..(at - offset).min(BLANKS.len())],
+                }
+            },
+            None,
+            None,
+        )
+    });
+    match tree {
+        Some(tree) => lower::lower_at(tree.root_node(), text, at, TextRange::new(at, end)),
+        None => ast::Script::default(),
     }
 }
 
 impl Parsed {
     /// The parse of `text` whose whole-text tree is `tree`: recovery, as the type says.
     fn build(text: String, tree: Tree) -> Parsed {
-        let recovery = recover(&text, &tree);
+        let recovery = recover(&text, &tree, || crate::batches::batch_ranges(&text));
         let mut parsed = Parsed {
             prefix_end: text.len(),
             text,
@@ -96,6 +106,132 @@ impl Parsed {
     }
 }
 
+/// A tree (of the whole text or of a piece of it) with the per-batch trees that
+/// recovery parsed after its first error: what lowering and error reporting read.
+struct View<'a> {
+    text: &'a str,
+    tree: &'a Tree,
+    /// The part of `tree` that is read: up to the batch of its first error.
+    prefix: TextRange,
+    batches: &'a [Tree],
+    patched: Option<&'a str>,
+    recovered: &'a [SyntaxError],
+    placeholders: &'a [TextRange],
+}
+
+impl View<'_> {
+    /// The errors, not yet merged.
+    fn errors(&self) -> Vec<SyntaxError> {
+        if self.batches.is_empty() {
+            return errors::collect(self.tree.root_node(), self.text);
+        }
+        // The tree has no error before `prefix.end`.
+        let read = self.patched.unwrap_or(self.text);
+        self.batches
+            .iter()
+            .flat_map(|tree| errors::collect(tree.root_node(), read))
+            .chain(self.recovered.iter().cloned())
+            .collect()
+    }
+
+    fn lower(&self) -> ast::Script {
+        let mut script = lower::lower(self.tree.root_node(), self.text, self.prefix);
+        let all = TextRange::new(0, self.text.len());
+        let read = self.patched.unwrap_or(self.text);
+        for tree in self.batches {
+            let mut part = lower::lower(tree.root_node(), read, all);
+            if !self.placeholders.is_empty() {
+                drop_placeholders(&mut part.statements, self.placeholders);
+            }
+            script.statements.extend(part.statements);
+            script.batches.extend(part.batches);
+            script.comments.extend(part.comments);
+        }
+        script
+    }
+}
+
+/// Texts longer than this are parsed and lowered in pieces of whole batches, on every
+/// core, and each piece's trees are dropped as soon as it is lowered: a 50 MB script
+/// then costs neither one core's time nor the memory of its whole tree.
+pub(crate) const PIECE: usize = 1 << 20;
+
+/// Parses and lowers `text` in pieces of about `size` bytes of whole `GO` batches, in
+/// parallel; the result equals the lowering and errors of [`parse`] of the whole text,
+/// since SQL Server (and the recovery of [`Parsed`]) reads each batch on its own.
+pub(crate) fn script_in_pieces(text: &str, size: usize) -> (ast::Script, Vec<SyntaxError>) {
+    use rayon::prelude::*;
+    let ranges = crate::batches::batch_ranges(text);
+    // Pieces of consecutive batches: (range, index of its first batch, of its end).
+    let mut pieces: Vec<(TextRange, usize, usize)> = Vec::new();
+    let (mut start, mut first) = (0, 0);
+    for (index, range) in ranges.iter().enumerate() {
+        if range.end - start >= size || index + 1 == ranges.len() {
+            pieces.push((TextRange::new(start, range.end), first, index + 1));
+            start = range.end;
+            first = index + 1;
+        }
+    }
+    if pieces.is_empty() {
+        pieces.push((TextRange::new(0, text.len()), 0, 0));
+    }
+    let mut points = Points::new(text);
+    let pieces: Vec<(TextRange, (Point, Point), &[TextRange])> = pieces
+        .into_iter()
+        .map(|(range, first, end)| {
+            let at = (points.at(range.start), points.at(range.end));
+            (range, at, &ranges[first..end])
+        })
+        .collect();
+    let parts: Vec<(ast::Script, Vec<SyntaxError>)> = pieces
+        .into_par_iter()
+        .map(|(range, at, batches)| piece(text, range, at, batches))
+        .collect();
+    let mut script = ast::Script::default();
+    let mut errors = Vec::new();
+    for (part, part_errors) in parts {
+        script.statements.extend(part.statements);
+        script.batches.extend(part.batches);
+        script.comments.extend(part.comments);
+        errors.extend(part_errors);
+    }
+    (script, errors::merge(errors, text))
+}
+
+/// Parses and lowers one piece of whole batches of `text`.
+fn piece(
+    text: &str,
+    range: TextRange,
+    at: (Point, Point),
+    batches: &[TextRange],
+) -> (ast::Script, Vec<SyntaxError>) {
+    let Some(tree) = parse_range(text, range, at, None) else {
+        return (ast::Script::default(), Vec::new());
+    };
+    let recovery = recover(text, &tree, || batches.to_vec());
+    let view = match &recovery {
+        None => View {
+            text,
+            tree: &tree,
+            prefix: range,
+            batches: &[],
+            patched: None,
+            recovered: &[],
+            placeholders: &[],
+        },
+        Some(recovery) => View {
+            text,
+            tree: &tree,
+            prefix: TextRange::new(range.start, recovery.prefix_end),
+            batches: &recovery.batches,
+            patched: recovery.patched.as_deref(),
+            recovered: &recovery.recovered,
+            placeholders: &recovery.placeholders,
+        },
+    };
+    (view.lower(), view.errors())
+}
+
 /// The per-batch part of a [`Parsed`] whose whole-text tree has an error.
 struct Recovery {
     placeholders: Vec<TextRange>,
@@ -105,33 +241,36 @@ struct Recovery {
     recovered: Vec<SyntaxError>,
 }
 
-/// Reparses the batches of `text` from the one that holds `tree`'s first error on, each
-/// on its own, and repairs those that still have errors. `None` when `tree` has no error
-/// (or, should tree-sitter return no tree, to read the whole-text tree as it is).
-fn recover(text: &str, tree: &Tree) -> Option<Recovery> {
+/// Reparses the batches (`ranges`, those `tree` covers, in order) from the one that holds
+/// `tree`'s first error on, each on its own, and repairs those that still have errors.
+/// `None` when `tree` has no error (or, should tree-sitter return no tree, to read
+/// `tree` as it is).
+fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> Option<Recovery> {
     let root = tree.root_node();
     let first_error = first_error_at(root)?;
-    let ranges = crate::batches::batch_ranges(text);
+    let ranges = ranges();
     let first = ranges
         .iter()
         .position(|range| first_error < range.end)
         .unwrap_or(ranges.len().saturating_sub(1));
     // The whole-text tree serves the batches before the first error only if none of its
     // top-level nodes straddles the first reparsed batch's start.
-    let mut prefix_end = ranges.get(first).map_or(0, |range| range.start);
+    let first_start = ranges.first().map_or(0, |range| range.start);
+    let mut prefix_end = ranges.get(first).map_or(first_start, |range| range.start);
     let mut cursor = root.walk();
     if root
         .children(&mut cursor)
         .any(|item| item.start_byte() < prefix_end && prefix_end < item.end_byte())
     {
-        prefix_end = 0;
+        prefix_end = first_start;
     }
     let mut patched: Option<String> = None;
     let mut batches = Vec::new();
     let mut recovered = Vec::new();
     let mut placeholders = Vec::new();
-    // The points of the batches' ends, found in one pass over the text.
+    // The points of the batches' ends, found in one pass over the text from the first.
     let mut points = Points::new(text);
+    points.at(first_start.max(prefix_end));
     for range in ranges.iter().filter(|range| range.start >= prefix_end) {
         let source = patched.as_deref().unwrap_or(text);
         let at = (points.at(range.start), points.at(range.end));
@@ -275,23 +414,7 @@ impl Parsed {
     /// One error per region the grammar could not parse, in text order, with messages
     /// such as "unexpected `WHERE`" or "missing `)`".
     pub fn errors(&self) -> Vec<SyntaxError> {
-        if self.batches.is_empty() {
-            return errors::collect(self.tree.root_node(), &self.text);
-        }
-        // The whole-text tree has no error before `prefix_end`.
-        let read = self.read_text();
-        let errors: Vec<SyntaxError> = self
-            .batches
-            .iter()
-            .flat_map(|tree| errors::collect(tree.root_node(), read))
-            .chain(self.recovered.iter().cloned())
-            .collect();
-        errors::merge(errors, &self.text)
-    }
-
-    /// The text the batch trees were parsed from: the patched text after recovery.
-    fn read_text(&self) -> &str {
-        self.patched.as_deref().unwrap_or(&self.text)
+        errors::merge(self.view().errors(), &self.text)
     }
 
     /// Whether the text parsed without any error region.
@@ -301,22 +424,19 @@ impl Parsed {
 
     /// The lowered view of the whole file.
     pub fn lower(&self) -> ast::Script {
-        let mut script = lower::lower(
-            self.tree.root_node(),
-            &self.text,
-            TextRange::new(0, self.prefix_end),
-        );
-        let all = TextRange::new(0, self.text.len());
-        for tree in &self.batches {
-            let mut part = lower::lower(tree.root_node(), self.read_text(), all);
-            if !self.placeholders.is_empty() {
-                drop_placeholders(&mut part.statements, &self.placeholders);
-            }
-            script.statements.extend(part.statements);
-            script.batches.extend(part.batches);
-            script.comments.extend(part.comments);
+        self.view().lower()
+    }
+
+    fn view(&self) -> View<'_> {
+        View {
+            text: &self.text,
+            tree: &self.tree,
+            prefix: TextRange::new(0, self.prefix_end),
+            batches: &self.batches,
+            patched: self.patched.as_deref(),
+            recovered: &self.recovered,
+            placeholders: &self.placeholders,
         }
-        script
     }
 
     /// The trees that errors and lowering read: the whole-text tree (read up to
@@ -499,6 +619,65 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
             let fresh = parse(&text);
             assert_eq!(parsed.to_sexp(), fresh.to_sexp());
             assert_eq!(parsed.errors(), fresh.errors());
+        }
+    }
+
+    /// A text of every kind of batch: clean ones, one with an error inside a procedure
+    /// body, one that does not parse at all, SQLCMD lines and comments, and a last
+    /// batch without `GO` that ends in an unterminated comment.
+    fn batches_of_every_kind(n: usize) -> String {
+        let kinds = [
+            "CREATE PROCEDURE dbo.p{i} AS\nBEGIN\n    SELECT a FROM dbo.t{i} WHERE b = 1;\n    EXEC (N'x' + @y);\nEND\nGO\n",
+            "-- note {i}\nGRANT SELECT ON dbo.t{i} TO public;\nGO\n",
+            "CREATE PROCEDURE dbo.q{i} AS\nBEGIN\n    SELECT FROM WHERE;\n    EXECUTE AS OWNER;\nEND\nGO\n",
+            ":setvar V{i} x\nSELECT '$(V{i})';\nGO\n",
+            "garbage ) ( {i} ,,\nGO 2\n",
+            "/* block {i} */ UPDATE dbo.t SET a = 1;\n",
+        ];
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&kinds[i % kinds.len()].replace("{i}", &i.to_string()));
+        }
+        text.push_str("SELECT 1; /* never closed");
+        text
+    }
+
+    #[test]
+    fn a_text_read_in_pieces_equals_the_whole_text_read_at_once() {
+        let text = batches_of_every_kind(600);
+        let whole = parse(&text);
+        let (whole_script, whole_errors) = (whole.lower(), whole.errors());
+        assert!(
+            whole_errors.len() > 100,
+            "the text has errors to recover from"
+        );
+        for size in [1, 300, 4_000, 100_000] {
+            let (script, errors) = super::script_in_pieces(&text, size);
+            assert_eq!(errors, whole_errors, "pieces of {size}");
+            assert_eq!(
+                crate::lower::render::render(&text, &script),
+                crate::lower::render::render(&text, &whole_script),
+                "pieces of {size}"
+            );
+            assert_eq!(script.batches, whole_script.batches);
+            assert_eq!(script.comments, whole_script.comments);
+        }
+    }
+
+    /// Text parsed as if at an offset reads as the same text behind that many blanks.
+    #[test]
+    fn text_placed_at_an_offset_reads_as_behind_blanks() {
+        let text = "SELECT a FROM dbo.t -- c\nWHERE b = N'x';\nEXEC dbo.p @v = 1; /* d */ GRANT SELECT ON t TO r;";
+        for at in [0, 1, 7, 100, 5_000] {
+            let placed = super::parse_script_at(text, at);
+            let padded = format!("{}{text}", " ".repeat(at));
+            let whole = parse(&padded).lower();
+            assert_eq!(
+                crate::lower::render::render(&padded, &placed),
+                crate::lower::render::render(&padded, &whole),
+                "at {at}"
+            );
+            assert_eq!(placed.comments, whole.comments, "at {at}");
         }
     }
 

@@ -76,8 +76,8 @@ pub(crate) fn parse_text(text: &str) -> std::sync::Arc<syntax::ast::Script> {
 }
 
 /// [`parse_text`] for text placed at byte `at` of its file: the statements' ranges are
-/// file offsets. The text is put behind `at` blanks that the parser skips unread
-/// ([`syntax::parse_script_from`]), so the placement costs no parsing.
+/// file offsets ([`syntax::parse_script_at`]): the placement costs nothing, whatever
+/// `at` is.
 pub(crate) fn parse_text_at(text: &str, at: usize) -> std::sync::Arc<syntax::ast::Script> {
     use std::sync::{Arc, Mutex, OnceLock};
     /// About 64 MB of SQL text (the lowered scripts are a few times that).
@@ -96,9 +96,7 @@ pub(crate) fn parse_text_at(text: &str, at: usize) -> std::sync::Arc<syntax::ast
     let script = if at == 0 {
         syntax::parse_script(text).0
     } else {
-        let mut padded = " ".repeat(at);
-        padded.push_str(text);
-        syntax::parse_script_from(&padded, at)
+        syntax::parse_script_at(text, at)
     };
     let script = Arc::new(script);
     if let Ok(mut m) = memo.lock() {

@@ -26,7 +26,13 @@ use crate::names;
 /// Lowers the tree of `text` whose root is `root`, reading only its top-level items
 /// (batches, and `ERROR` nodes between them) that lie inside `within`.
 pub(crate) fn lower(root: Node<'_>, text: &str, within: TextRange) -> ast::Script {
-    let cx = Cx { text };
+    lower_at(root, text, 0, within)
+}
+
+/// [`lower`] for a tree whose offsets count from `base`: `text` is what stands at `base`
+/// of a bigger text (dynamic SQL at its literal's place in its file).
+pub(crate) fn lower_at(root: Node<'_>, text: &str, base: usize, within: TextRange) -> ast::Script {
+    let cx = Cx { text, base };
     let mut script = ast::Script::default();
     let mut items = named_children(root);
     items.retain(|item| within.start <= item.start_byte() && item.end_byte() <= within.end);
@@ -137,15 +143,34 @@ impl<'a> NodeExt<'a> for Node<'a> {
     }
 }
 
-/// The text being lowered and the helpers that read it.
+/// The text being lowered and the helpers that read it. The text stands at offset
+/// `base` of the tree's offsets, so every read goes through [`Cx::get`].
 pub(crate) struct Cx<'t> {
-    pub text: &'t str,
+    text: &'t str,
+    base: usize,
 }
 
 impl<'t> Cx<'t> {
     /// The text of a node; empty for a node outside the text (never for a real tree).
     pub fn slice(&self, node: Node<'_>) -> &'t str {
-        self.text.get(node.byte_range()).unwrap_or("")
+        self.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// The text of a range of the tree's offsets; `None` outside the text.
+    pub fn get(&self, range: std::ops::Range<usize>) -> Option<&'t str> {
+        let start = range.start.checked_sub(self.base)?;
+        let end = range.end.checked_sub(self.base)?;
+        self.text.get(start..end)
+    }
+
+    /// The text from an offset of the tree's to its end.
+    pub fn rest(&self, from: usize) -> Option<&'t str> {
+        self.text.get(from.checked_sub(self.base)?..)
+    }
+
+    /// Where the text ends, in the tree's offsets.
+    pub fn end(&self) -> usize {
+        self.base + self.text.len()
     }
 
     /// One name part.
@@ -341,8 +366,12 @@ fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
 /// Collects every comment under `node` (comments are extras and may stand anywhere).
 /// Only subtrees whose text holds a `--` or `/*` are entered.
 fn collect_comments(cx: &Cx<'_>, node: Node<'_>, within: TextRange, out: &mut Vec<Comment>) {
-    let end = within.end.min(cx.text.len());
-    let bytes = cx.text.as_bytes().get(within.start..end).unwrap_or(&[]);
+    let end = within.end.min(cx.end());
+    let bytes = cx
+        .get(within.start.max(cx.base)..end)
+        .unwrap_or("")
+        .as_bytes();
+    let within = TextRange::new(within.start.max(cx.base), end);
     let marks: Vec<usize> = bytes
         .windows(2)
         .enumerate()

@@ -611,7 +611,7 @@ fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
 fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<'_>>) -> Module {
     let body = body_start(main);
     let header_end = body.map_or(main.end_byte(), |b| b.start_byte());
-    let header_text = cx.text.get(main.start_byte()..header_end).unwrap_or("");
+    let header_text = cx.get(main.start_byte()..header_end).unwrap_or("");
     let mut module = Module {
         header_range: TextRange::new(
             main.start_byte(),
@@ -783,7 +783,7 @@ fn external_name(cx: &Cx<'_>, main: Node<'_>) -> Option<ExternalName> {
     let external = toks.node(start - 2)?;
     // Read `a.[b.c].d` from the text: name parts joined by dots.
     let from = toks.node(start)?.start_byte();
-    let rest = cx.text.get(from..)?;
+    let rest = cx.rest(from)?;
     let mut end = 0;
     let mut in_quote = None;
     for (index, c) in rest.char_indices() {
@@ -1267,7 +1267,6 @@ pub(crate) fn declaration_of(cx: &Cx<'_>, node: Node<'_>) -> Option<Declaration>
         .collect();
     let data_type = match (type_parts.first(), type_parts.last()) {
         (Some(first), Some(last)) => cx
-            .text
             .get(first.start_byte()..last.end_byte())
             .unwrap_or("")
             .split_whitespace()
