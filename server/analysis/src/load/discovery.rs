@@ -17,6 +17,10 @@ pub struct Walk {
     /// Every other file, sorted (the loader picks `.sql` files, or what an item's
     /// wildcard names).
     pub files: Vec<PathBuf>,
+    /// What could not be walked, sorted: a folder that cannot be listed, a `.sql` link
+    /// that cannot be followed (a loop, or a missing target) or that leads outside the
+    /// folder walked; with the reason, for SQL004.
+    pub problems: Vec<(PathBuf, String)>,
 }
 
 /// True for a folder the walk never enters.
@@ -31,6 +35,12 @@ pub fn skipped_dir(name: &str) -> bool {
 /// parallel.
 pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Walk {
     let found = std::sync::Mutex::new(Vec::new());
+    let problems = std::sync::Mutex::new(Vec::new());
+    let problem = |path: &Path, why: String| {
+        if let Ok(mut problems) = problems.lock() {
+            problems.push((path.to_path_buf(), why));
+        }
+    };
     ignore::WalkBuilder::new(root)
         .standard_filters(false)
         .git_ignore(gitignore)
@@ -43,9 +53,18 @@ pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sy
         .build_parallel()
         .run(|| {
             let found = &found;
+            let problem = &problem;
             Box::new(move |entry| {
-                let Ok(entry) = entry else {
-                    return ignore::WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        if let Some((path, why)) = walk_error(&error)
+                            && !path.as_os_str().is_empty()
+                        {
+                            problem(&path, why);
+                        }
+                        return ignore::WalkState::Continue;
+                    }
                 };
                 if entry.depth() > 0
                     && entry.file_type().is_some_and(|t| t.is_dir())
@@ -54,8 +73,24 @@ pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sy
                     return ignore::WalkState::Skip;
                 }
                 let path = if entry.path_is_symlink() {
+                    let is_sql = has_extension(entry.path(), "sql");
                     match std::fs::canonicalize(entry.path()) {
                         Ok(target) if target.starts_with(root) && target.is_file() => target,
+                        Ok(target) if is_sql && target.is_file() => {
+                            let why = format!(
+                                "is a link to {}, outside the folder checked: it is not read",
+                                target.display()
+                            );
+                            problem(entry.path(), why);
+                            return ignore::WalkState::Continue;
+                        }
+                        Err(error) if is_sql => {
+                            problem(
+                                entry.path(),
+                                format!("is a link that cannot be followed: {error}"),
+                            );
+                            return ignore::WalkState::Continue;
+                        }
                         _ => return ignore::WalkState::Continue,
                     }
                 } else if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -71,7 +106,12 @@ pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sy
                 ignore::WalkState::Continue
             })
         });
-    let mut out = Walk::default();
+    let mut out = Walk {
+        problems: problems.into_inner().unwrap_or_default(),
+        ..Walk::default()
+    };
+    out.problems.sort();
+    out.problems.dedup_by(|a, b| a.0 == b.0);
     let found: Vec<PathBuf> = found.into_inner().unwrap_or_default();
     for path in found {
         if has_extension(&path, "sqlproj") {
@@ -85,6 +125,22 @@ pub fn walk(root: &Path, gitignore: bool, excluded: &(dyn Fn(&Path) -> bool + Sy
     out.files.sort();
     out.files.dedup();
     out
+}
+
+/// The path and reason of a walk error worth reporting: a folder that cannot be read.
+/// A folder link loop (`up -> ..`) is not one: links to folders are never followed, and
+/// what the loop would reach is walked anyway.
+fn walk_error(error: &ignore::Error) -> Option<(PathBuf, String)> {
+    match error {
+        ignore::Error::WithPath { path, err } => {
+            walk_error(err).map(|(_, why)| (path.clone(), why))
+        }
+        ignore::Error::WithDepth { err, .. } => walk_error(err),
+        ignore::Error::Io(io) => Some((PathBuf::new(), format!("cannot be read: {io}"))),
+        ignore::Error::Loop { .. } => None,
+        // `.gitignore` files that cannot be parsed and the like: the walk goes on.
+        _ => None,
+    }
 }
 
 /// The folder a search for a file's project stops at: the nearest folder at or above

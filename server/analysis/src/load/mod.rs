@@ -126,6 +126,17 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
     merge_command_line(&mut config, options)?;
 
     let mut loader = Loader::new(options, &config);
+    for (_, canonical) in &inputs {
+        let folder = if canonical.is_dir() {
+            canonical.as_path()
+        } else {
+            canonical.parent().unwrap_or(canonical)
+        };
+        let cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+        loader
+            .boundaries
+            .push(discovery::workspace_root(folder, &cwd));
+    }
     let mut loose_files: Vec<PathBuf> = Vec::new();
     for (given, canonical) in &inputs {
         if canonical.is_dir() {
@@ -291,6 +302,10 @@ struct Loader<'a> {
     /// (absolute folder, how users see it): display paths are relative to the first
     /// folder that holds the file.
     bases: Vec<(PathBuf, PathBuf)>,
+    /// The folders a `:r` line or a `.sqlproj` item may reach into: the workspace root
+    /// of each input. A path elsewhere (`:r /etc/passwd`, `..\..\..\secrets`) is not read,
+    /// so that a script cannot make a CI job's log show a file from outside the checkout.
+    boundaries: Vec<PathBuf>,
 }
 
 /// A file's decoded text (or why it has none) and its SQLCMD lines.
@@ -335,6 +350,7 @@ impl<'a> Loader<'a> {
             claimed_by: HashMap::new(),
             output_dirs: Vec::new(),
             bases: Vec::new(),
+            boundaries: Vec::new(),
         }
     }
 
@@ -343,6 +359,15 @@ impl<'a> Loader<'a> {
             .iter()
             .find_map(|(base, shown)| absolute.strip_prefix(base).ok().map(|rel| shown.join(rel)))
             .unwrap_or_else(|| absolute.to_path_buf())
+    }
+
+    /// The workspace root `path` is outside of, when it is outside every one (see
+    /// [`Loader::boundaries`]).
+    fn outside(&self, path: &Path) -> Option<&Path> {
+        if self.boundaries.iter().any(|root| path.starts_with(root)) {
+            return None;
+        }
+        self.boundaries.first().map(PathBuf::as_path)
     }
 
     fn exists(&self, path: &Path) -> bool {
@@ -419,6 +444,21 @@ impl<'a> Loader<'a> {
         id
     }
 
+    /// A path the folder walk could not read or follow: kept as a file without text, and
+    /// reported as SQL004 at its start.
+    fn report_unwalkable(&mut self, absolute: &Path, why: &str) {
+        if self.by_path.contains_key(absolute) {
+            return;
+        }
+        let display = self.display(absolute);
+        let id = self
+            .files
+            .add(display.clone(), absolute.to_path_buf(), String::new());
+        self.by_path.insert(absolute.to_path_buf(), id);
+        let message = format!("{} {why}", display.display());
+        self.report(Code::Sql004, id, TextRange::new(0, 0), message);
+    }
+
     /// Reads, decodes and scans many files in parallel, ahead of [`Loader::load_file`],
     /// which then only has to number them (in a deterministic order).
     fn prefetch(&mut self, paths: &[PathBuf]) {
@@ -468,6 +508,9 @@ impl<'a> Loader<'a> {
         if !unsaved.is_empty() {
             walk.files.extend(unsaved);
             walk.files.sort();
+        }
+        for (path, why) in std::mem::take(&mut walk.problems) {
+            self.report_unwalkable(&path, &why);
         }
         let mut claimed = HashSet::new();
         let first_project = self.projects.len();
@@ -825,6 +868,11 @@ impl<'a> Loader<'a> {
             .collect();
         let mut lists: BTreeMap<ItemKindKey, ItemList> = BTreeMap::new();
         if parsed.sdk && parsed.default_items {
+            for (path, why) in &walk.problems {
+                if !nested.iter().any(|dir| path.starts_with(dir)) {
+                    self.report_unwalkable(path, why);
+                }
+            }
             let mut sql = ItemList::default();
             for file in own_files
                 .iter()
@@ -864,6 +912,17 @@ impl<'a> Loader<'a> {
                 match includes::resolve(&root, pattern, &exists) {
                     Some(file) => {
                         let file = std::fs::canonicalize(&file).unwrap_or(file);
+                        if let Some(outside) = self.outside(&file) {
+                            let display = self.files.get(project_file).path.display().to_string();
+                            let message = format!(
+                                "{display}: the {:?} item `{pattern}` names {}, which is outside the project ({}): it is not read",
+                                item.kind,
+                                file.display(),
+                                outside.display()
+                            );
+                            self.report(Code::Sql004, project_file, item.range, message);
+                            continue;
+                        }
                         list.push(file, true);
                     }
                     // MSBuild never reads a `None` item, and such items are often
@@ -1113,6 +1172,15 @@ impl<'a> Loader<'a> {
             return;
         };
         let target = std::fs::canonicalize(&target).unwrap_or(target);
+        if let Some(root) = self.outside(&target) {
+            let message = format!(
+                "`{line}` in {from} names {}, which is outside the project ({}): it is not read",
+                target.display(),
+                root.display()
+            );
+            self.report_unless(walk.quiet, Code::Sql004, file, *range, message);
+            return;
+        }
         let target = self.load_file(&target, true);
         if walk.stack.contains(&target) {
             let mut chain: Vec<String> = walk

@@ -152,9 +152,18 @@ pub fn parse(text: &str) -> Result<SqlProj, XmlError> {
     };
     let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let pos = e.pos();
+        // These two are found at the end of the text, but roxmltree places them at 1:1.
+        let at_end = matches!(
+            e,
+            roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode
+        );
         XmlError {
             message: e.to_string(),
-            offset: offset_of(text, pos.row, pos.col),
+            offset: if at_end {
+                text.len()
+            } else {
+                offset_of(text, pos.row, pos.col)
+            },
         }
     })?;
     let root = doc.root_element();

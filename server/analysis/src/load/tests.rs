@@ -1055,3 +1055,49 @@ fn owners_are_the_projects_that_reach_the_files() {
     let missing = owners(&[root.join("nowhere/x.sql")], &LoadOptions::default());
     assert!(missing.is_err());
 }
+
+/// A `.sqlproj` item and a `:r` line may reach anywhere inside the workspace root (the
+/// folder holding `.git`), as linked files of a shared folder do; outside it they are
+/// not read, so that a script cannot bring a file of the machine into a CI log. A link
+/// named like a script that leads outside the folder checked is reported, not read.
+#[cfg(unix)]
+#[test]
+fn items_includes_and_links_outside_the_workspace_root_are_not_read() {
+    let outside = fixture(&[("secret.sql", "GRANT SELECT ON dbo.t TO public;\n")]);
+    let secret = std::fs::canonicalize(outside.path().join("secret.sql")).unwrap();
+    let dir = fixture(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("Shared/common.sql", "CREATE TABLE dbo.shared (id int);\n"),
+        (
+            "Db/Db.sqlproj",
+            &format!(
+                r#"<Project><ItemGroup><Build Include="..\Shared\common.sql"/><Build Include="{}"/></ItemGroup></Project>"#,
+                secret.display()
+            ),
+        ),
+        ("Db/post.sql", ":r ..\\Shared\\common.sql\n"),
+    ]);
+    std::os::unix::fs::symlink(&secret, dir.path().join("Db/linked.sql")).unwrap();
+    let ws = load_dir(&dir.path().join("Db"), &LoadOptions::default());
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(
+        findings(&ws),
+        [
+            format!(
+                "SQL004 Db.sqlproj:1:60 Db.sqlproj: the Build item `{}` names {}, which is outside the project ({}): it is not read",
+                secret.display(),
+                secret.display(),
+                root.display()
+            ),
+            format!(
+                "SQL004 linked.sql:1:1 linked.sql is a link to {}, outside the folder checked: it is not read",
+                secret.display()
+            ),
+        ]
+    );
+    let shared = ws
+        .files
+        .find(&root.join("Shared/common.sql"))
+        .expect("the shared file is read");
+    assert!(ws.projects[0].files().contains(&shared));
+}
