@@ -42,7 +42,10 @@ fn run(cli: &cli::Cli) -> ExitStatus {
         cli::Command::Check(args) => check::check(args),
         cli::Command::Rule { code } => rules_cmd::rule(code).map(print),
         cli::Command::Rules => Ok(print(rules_cmd::rules())),
-        cli::Command::Server(_) => lsp::run_stdio().map(|()| ExitStatus::Clean),
+        cli::Command::Server(_) => lsp::run_stdio().map(|ended| match ended {
+            lsp::Ended::Shutdown | lsp::Ended::InputClosed => ExitStatus::Clean,
+            lsp::Ended::ExitWithoutShutdown => ExitStatus::ExitWithoutShutdown,
+        }),
         cli::Command::Completions { shell } => {
             let mut command = <cli::Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

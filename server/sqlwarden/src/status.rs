@@ -11,6 +11,9 @@ pub enum ExitStatus {
     Findings,
     /// The tool could not run: a bad argument, configuration or path, or an IO error.
     Failure,
+    /// The language server was told `exit` without `shutdown` first: the protocol asks
+    /// for status 1.
+    ExitWithoutShutdown,
 }
 
 impl ExitStatus {
@@ -19,6 +22,7 @@ impl ExitStatus {
             ExitStatus::Clean => 0,
             ExitStatus::Findings => 1,
             ExitStatus::Failure => 2,
+            ExitStatus::ExitWithoutShutdown => 1,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! stale answers, malformed messages, UTF-16 positions, watched files, progress and a
 //! clean shutdown.
 
+mod abuse;
 mod actions;
 mod client;
 mod csharp;

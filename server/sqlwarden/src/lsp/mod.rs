@@ -49,11 +49,24 @@ use serde_json::Value;
 use position::Encoding;
 pub use snapshot::Snapshot;
 
+/// How a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// `exit` after `shutdown`, as the protocol wants.
+    Shutdown,
+    /// `exit` without `shutdown` (or before `initialize`): the protocol asks for exit
+    /// status 1.
+    ExitWithoutShutdown,
+    /// The client closed the connection: it is gone, which is not the server's failure
+    /// (status 0).
+    InputClosed,
+}
+
 /// Runs the server on stdin and stdout until the client says `exit` or closes stdin.
-pub fn run_stdio() -> Result<(), String> {
+pub fn run_stdio() -> Result<Ended, String> {
     let (connection, writer) = transport::stdio();
     let queued = connection.sender.clone();
-    let result = serve(connection);
+    let result = serve_until_end(connection);
     // Everything queued for the client is written before the process ends (the reader
     // may still be blocked on stdin; it ends with the process).
     let deadline = Instant::now() + std::time::Duration::from_secs(5);
@@ -65,11 +78,19 @@ pub fn run_stdio() -> Result<(), String> {
     result
 }
 
-/// Runs the server on a connection (stdio, or an in-memory pair in tests).
+/// Runs the server on a connection (stdio, or an in-memory pair in tests); `exit`
+/// without `shutdown` is an error.
 pub fn serve(connection: Connection) -> Result<(), String> {
-    let (id, params) = match connection.initialize_start() {
-        Ok(started) => started,
-        Err(error) => return Err(format!("the client did not initialize: {error}")),
+    match serve_until_end(connection)? {
+        Ended::Shutdown | Ended::InputClosed => Ok(()),
+        Ended::ExitWithoutShutdown => Err("the client said exit before shutdown".to_owned()),
+    }
+}
+
+/// Runs the server on a connection and says how the session ended.
+pub fn serve_until_end(connection: Connection) -> Result<Ended, String> {
+    let Some((id, params)) = wait_for_initialize(&connection) else {
+        return Ok(Ended::ExitWithoutShutdown);
     };
     let params: InitializeParams = match serde_json::from_value(params) {
         Ok(params) => params,
@@ -94,12 +115,49 @@ pub fn serve(connection: Connection) -> Result<(), String> {
         "capabilities": capabilities(encoding),
         "serverInfo": { "name": "sqlwarden", "version": env!("CARGO_PKG_VERSION") },
     });
-    if let Err(error) = connection.initialize_finish(id, result) {
-        return Err(format!("initialize did not finish: {error}"));
-    }
+    let _ = connection.sender.send(Response::new_ok(id, result).into());
+    // The `initialized` notification is not waited for: what comes before it is handled
+    // as it would be after it (a client may send `didOpen` first), and when it comes the
+    // main loop ignores it.
     let mut server = Server::new(connection.sender.clone(), &params, encoding);
     server.start();
     server.main_loop(&connection)
+}
+
+/// Reads until `initialize` arrives, as the protocol asks: requests are answered
+/// `ServerNotInitialized`, notifications other than `exit` and stray responses are
+/// dropped. `None` when the client said `exit` or closed the connection first.
+fn wait_for_initialize(connection: &Connection) -> Option<(RequestId, Value)> {
+    loop {
+        match connection.receiver.recv().ok()? {
+            Message::Request(request) if request.method == req::Initialize::METHOD => {
+                return Some((request.id, request.params));
+            }
+            Message::Request(request) => {
+                let response = Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("{} before initialize", request.method),
+                );
+                let _ = connection.sender.send(response.into());
+            }
+            Message::Notification(notification) if notification.method == notif::Exit::METHOD => {
+                return None;
+            }
+            Message::Notification(notification) => {
+                log(&format!(
+                    "{} before initialize: ignored",
+                    notification.method
+                ));
+            }
+            Message::Response(response) => {
+                log(&format!(
+                    "a response to {} before initialize: ignored",
+                    response.id
+                ));
+            }
+        }
+    }
 }
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {
@@ -150,11 +208,22 @@ enum Task {
     /// Files parsed so far while loading, of the total.
     Progress(usize, usize),
     /// A load finished (for the generation it was started for).
-    Loaded(u64, Box<Result<Workspace, LoadError>>, Instant),
+    Loaded(Box<Loaded>),
     /// An analysis job finished.
     Analyzed(Box<JobResult>),
     /// A request answered on a worker, for the revision it read.
     Answered(RequestId, u64, Response),
+}
+
+/// What a load on a worker gives back.
+struct Loaded {
+    generation: u64,
+    workspace: Result<Workspace, LoadError>,
+    started: Instant,
+    /// The documents it was given as overlays: one of them that the workspace does not
+    /// hold was left out by the load (a path that is a folder now, or excluded), and
+    /// loading again would only leave it out again.
+    overlaid: HashSet<PathBuf>,
 }
 
 /// An open document: what the client says it holds.
@@ -352,7 +421,7 @@ impl Server {
         self.reload();
     }
 
-    fn main_loop(&mut self, connection: &Connection) -> Result<(), String> {
+    fn main_loop(&mut self, connection: &Connection) -> Result<Ended, String> {
         let receiver = connection.receiver.clone();
         let tasks = self.tasks.1.clone();
         loop {
@@ -366,11 +435,11 @@ impl Server {
                 recv(receiver) -> message => match message {
                     Ok(message) => Event::Client(message),
                     // The client closed stdin: nothing more will come.
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(Ended::InputClosed),
                 },
                 recv(tasks) -> task => match task {
                     Ok(task) => Event::Task(task),
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(Ended::InputClosed),
                 },
                 recv(idle) -> _ => Event::Idle,
             };
@@ -407,6 +476,14 @@ impl Server {
                 }
                 match event {
                     Event::Client(Message::Request(request)) => {
+                        if request.method == req::Initialize::METHOD {
+                            self.respond(Response::new_err(
+                                request.id,
+                                ErrorCode::InvalidRequest as i32,
+                                "initialize was already sent".to_owned(),
+                            ));
+                            continue;
+                        }
                         if request.method == req::Shutdown::METHOD {
                             self.shutting_down = true;
                             self.respond(Response::new_ok(request.id, Value::Null));
@@ -432,11 +509,11 @@ impl Server {
                     }
                     Event::Client(Message::Notification(notification)) => {
                         if notification.method == notif::Exit::METHOD {
-                            return if self.shutting_down {
-                                Ok(())
+                            return Ok(if self.shutting_down {
+                                Ended::Shutdown
                             } else {
-                                Err("the client said exit before shutdown".to_owned())
-                            };
+                                Ended::ExitWithoutShutdown
+                            });
                         }
                         self.on_notification(notification);
                     }
@@ -516,6 +593,7 @@ impl Server {
             .values()
             .map(|d| (d.path.clone(), d.text.clone()))
             .collect();
+        let overlaid: HashSet<PathBuf> = overlays.keys().cloned().collect();
         let settings = self.settings.clone();
         let roots = self.roots.clone();
         let sender = self.tasks.0.clone();
@@ -557,20 +635,26 @@ impl Server {
                     ))
                 })
             };
-            let _ = sender.send(Task::Loaded(generation, Box::new(loaded), started));
+            let _ = sender.send(Task::Loaded(Box::new(Loaded {
+                generation,
+                workspace: loaded,
+                started,
+                overlaid,
+            })));
         });
     }
 
-    fn on_loaded(
-        &mut self,
-        generation: u64,
-        loaded: Result<Workspace, LoadError>,
-        started: Instant,
-    ) {
+    fn on_loaded(&mut self, loaded: Loaded) {
+        let Loaded {
+            generation,
+            workspace,
+            started,
+            overlaid,
+        } = loaded;
         if self.loading == Some(generation) {
             self.loading = None;
         }
-        let workspace = match loaded {
+        let workspace = match workspace {
             Ok(workspace) => workspace,
             Err(error) => {
                 // A bad configuration file: say so, keep what was there.
@@ -604,7 +688,8 @@ impl Server {
                 {
                     self.reload_wanted = true;
                 }
-            } else if self.inside_roots(&document.path) {
+            } else if self.inside_roots(&document.path) && !overlaid.contains(&document.path) {
+                // Opened while the load ran: load again with it.
                 self.reload_wanted = true;
             }
         }
@@ -647,9 +732,7 @@ impl Server {
                     }));
                 }
             }
-            Task::Loaded(generation, loaded, started) => {
-                self.on_loaded(generation, *loaded, started)
-            }
+            Task::Loaded(loaded) => self.on_loaded(*loaded),
             Task::Analyzed(result) => self.on_analyzed(*result),
             Task::Answered(id, revision, response) => {
                 let Some(cancelled) = self.in_flight.remove(&id) else {

@@ -16,6 +16,10 @@ use super::log;
 /// The largest frame read: bigger ones are skipped, never buffered whole.
 const MAX_FRAME: usize = 512 * 1024 * 1024;
 
+/// The longest header line kept: the rest of a longer one is read and dropped, so that
+/// bytes without a newline never pile up in memory.
+const MAX_HEADER_LINE: u64 = 8 * 1024;
+
 /// A connection on stdin and stdout, and the writer's thread.
 pub fn stdio() -> (Connection, JoinHandle<()>) {
     let (to_client, outgoing) = unbounded::<Message>();
@@ -81,30 +85,19 @@ pub fn read_frames(
         if input.read_exact(&mut body).is_err() {
             return;
         }
-        match serde_json::from_slice::<Message>(&body) {
+        match parse_message(&body) {
             Ok(message) => {
                 let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
                 if messages.send(message).is_err() || exit {
                     return;
                 }
             }
-            Err(error) => {
+            Err((error, id)) => {
                 log(&format!(
                     "a message that is not JSON-RPC was skipped: {error}"
                 ));
                 // A request whose id can still be read is answered, so the client does
                 // not wait for ever.
-                let id =
-                    serde_json::from_slice::<Value>(&body)
-                        .ok()
-                        .and_then(|v| match v.get("id") {
-                            Some(Value::Number(n)) => n
-                                .as_i64()
-                                .and_then(|n| i32::try_from(n).ok())
-                                .map(RequestId::from),
-                            Some(Value::String(s)) => Some(RequestId::from(s.clone())),
-                            _ => None,
-                        });
                 if let Some(id) = id {
                     let reply = Response::new_err(
                         id,
@@ -118,6 +111,25 @@ pub fn read_frames(
     }
 }
 
+/// A frame's body as a message; else why not, and the id when one can be read. A body
+/// with a `method` that is not a string is an invalid request, not a response (which
+/// is what `lsp-server` would read it as, since it has an id).
+fn parse_message(body: &[u8]) -> Result<Message, (String, Option<RequestId>)> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| (e.to_string(), None))?;
+    let id = match value.get("id") {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(RequestId::from),
+        Some(Value::String(s)) => Some(RequestId::from(s.clone())),
+        _ => None,
+    };
+    if value.get("method").is_some_and(|m| !m.is_string()) {
+        return Err(("the method is not a string".to_owned(), id));
+    }
+    serde_json::from_value::<Message>(value).map_err(|e| (e.to_string(), id))
+}
+
 /// Reads one frame's headers: `None` at the end of the input, `Some(None)` when they had
 /// no usable `Content-Length`.
 fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
@@ -125,8 +137,19 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
     let mut any = false;
     loop {
         let mut line = Vec::new();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if input
+            .by_ref()
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut line)?
+            == 0
+        {
             return Ok(None);
+        }
+        if !line.ends_with(b"\n") && skip_line(input)? {
+            // A header line this long is no header: the frame has no usable length.
+            any = true;
+            length = None;
+            continue;
         }
         let line = String::from_utf8_lossy(&line);
         let line = line.trim_end_matches(['\r', '\n']);
@@ -142,6 +165,26 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
             && name.trim().eq_ignore_ascii_case("content-length")
         {
             length = value.trim().parse().ok();
+        }
+    }
+}
+
+/// Reads up to the end of the line, keeping nothing; false at the end of the input.
+fn skip_line(input: &mut impl BufRead) -> io::Result<bool> {
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(false);
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                input.consume(at + 1);
+                return Ok(true);
+            }
+            None => {
+                let all = buffer.len();
+                input.consume(all);
+            }
         }
     }
 }
@@ -163,6 +206,8 @@ mod tests {
             "Content-Length: many\r\n\r\n".to_owned(),
             // JSON with an id, but neither a request, a response nor a notification.
             frame(r#"{"jsonrpc":"2.0","id":5,"error":"x"}"#),
+            // A header line of 1 MB without a newline until its end.
+            format!("{}\r\n\r\n", "x".repeat(1 << 20)),
             frame(r#"{"jsonrpc":"2.0","id":6,"method":"shutdown","params":null}"#),
         ]
         .concat();
