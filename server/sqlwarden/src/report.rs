@@ -539,37 +539,106 @@ pub(crate) mod tests {
             "-- a new first line\n\n{}",
             text.replace("GRANT SELECT", "grant   SELECT")
         );
-        let prints = |text: &str| {
-            let mut files = SourceFiles::default();
-            let file = files.add(
-                PathBuf::from("a.sql"),
-                PathBuf::from("/p/a.sql"),
-                text.to_string(),
-            );
-            let diagnostics: Vec<Diagnostic> = text
-                .match_indices("SELECT")
-                .map(|(at, _)| Diagnostic {
-                    code: Code::Prm005,
-                    severity: Severity::Warning,
-                    message: "m".into(),
-                    location: Location {
-                        file,
-                        range: TextRange::new(at, at + 6),
-                    },
-                    related: vec![],
-                    fix: None,
-                })
-                .collect();
-            Report::new(&files, &diagnostics, Some(PathBuf::from("/p")))
-                .findings
-                .iter()
-                .map(|f| f.fingerprint.clone())
-                .collect::<Vec<_>>()
-        };
-        let before = prints(text);
+        let before = fingerprints_of_selects(text);
         assert_eq!(before.len(), 2);
         assert_ne!(before[0], before[1]);
-        assert_eq!(before, prints(&shifted));
+        assert_eq!(before, fingerprints_of_selects(&shifted));
+    }
+
+    /// The fingerprints of a PRM005 finding at each `SELECT` of a file `a.sql`.
+    fn fingerprints_of_selects(text: &str) -> Vec<String> {
+        let mut files = SourceFiles::default();
+        let file = files.add(
+            PathBuf::from("a.sql"),
+            PathBuf::from("/p/a.sql"),
+            text.to_string(),
+        );
+        let diagnostics: Vec<Diagnostic> = text
+            .match_indices("SELECT")
+            .map(|(at, _)| Diagnostic {
+                code: Code::Prm005,
+                severity: Severity::Warning,
+                message: "m".into(),
+                location: Location {
+                    file,
+                    range: TextRange::new(at, at + 6),
+                },
+                related: vec![],
+                fix: None,
+            })
+            .collect();
+        Report::new(&files, &diagnostics, Some(PathBuf::from("/p")))
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect()
+    }
+
+    mod fingerprint_laws {
+        use proptest::prelude::*;
+
+        use super::fingerprints_of_selects;
+
+        fn grants(tables: &[String]) -> Vec<String> {
+            tables
+                .iter()
+                .map(|t| format!("GRANT SELECT ON dbo.{t} TO public;"))
+                .collect()
+        }
+
+        proptest! {
+            /// Lines added anywhere (blank lines, comments, other statements) and
+            /// indentation or line ends changed leave every finding its fingerprint,
+            /// repeats included: a baseline still hides the same findings.
+            #[test]
+            fn fingerprints_stay_when_lines_move(
+                tables in prop::collection::vec("[a-c]{1,2}", 1..8),
+                inserted in prop::collection::vec(
+                    (0usize..10, prop_oneof![
+                        Just(String::new()),
+                        "-- [a-z ]{0,12}",
+                        Just("CREATE TABLE dbo.x (id int);".to_owned()),
+                    ]),
+                    0..8,
+                ),
+                indent in "[ \t]{0,4}",
+                crlf in any::<bool>(),
+            ) {
+                let lines = grants(&tables);
+                let before = fingerprints_of_selects(&(lines.join("\n") + "\n"));
+                let mut moved: Vec<String> = lines.iter().map(|l| format!("{indent}{l}")).collect();
+                for (at, line) in &inserted {
+                    let at = (*at).min(moved.len());
+                    moved.insert(at, line.clone());
+                }
+                let end = if crlf { "\r\n" } else { "\n" };
+                let after = fingerprints_of_selects(&(moved.join(end) + end));
+                prop_assert_eq!(before, after);
+            }
+
+            /// Changing what one finding's line says changes that finding's fingerprint
+            /// and no other's, when the lines are all different.
+            #[test]
+            fn a_changed_line_changes_only_its_own_fingerprint(
+                tables in prop::collection::btree_set("[a-z]{1,6}", 2..8),
+                pick in any::<prop::sample::Index>(),
+            ) {
+                let tables: Vec<String> = tables.into_iter().collect();
+                let lines = grants(&tables);
+                let before = fingerprints_of_selects(&(lines.join("\n") + "\n"));
+                let which = pick.index(lines.len());
+                let mut changed = lines.clone();
+                changed[which] = format!("GRANT SELECT ON dbo.{}_renamed TO public;", tables[which]);
+                let after = fingerprints_of_selects(&(changed.join("\n") + "\n"));
+                for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+                    if i == which {
+                        prop_assert_ne!(b, a);
+                    } else {
+                        prop_assert_eq!(b, a);
+                    }
+                }
+            }
+        }
     }
 
     /// Every registered security rule has a score in GitHub's range, and the order of
