@@ -131,10 +131,9 @@ pub struct Statement {
 }
 
 #[derive(Clone, Debug)]
-#[allow(clippy::large_enum_variant)] // Plain data, built once per statement.
 pub enum StatementKind {
     // ---- principals -------------------------------------------------------------------
-    CreateUser(CreateUser),
+    CreateUser(Box<CreateUser>),
     CreateRole {
         name: Ident,
         owner: Option<Ident>,
@@ -155,16 +154,16 @@ pub enum StatementKind {
     /// synonym or queue. `SELECT … INTO t` (t not a `#temp` table) also creates a table:
     /// it lowers to its `Dml` statement followed by a `CreateObject` of `t` (a table with
     /// no module) with the same range.
-    CreateObject(CreateObject),
-    AlterAuthorization(AlterAuthorization),
+    CreateObject(Box<CreateObject>),
+    AlterAuthorization(Box<AlterAuthorization>),
 
     // ---- CLR and keys -----------------------------------------------------------------
-    CreateAssembly(CreateAssembly),
+    CreateAssembly(Box<CreateAssembly>),
     /// `CREATE ASYMMETRIC KEY` / `CREATE CERTIFICATE`.
-    CreateKey(CreateKey),
+    CreateKey(Box<CreateKey>),
 
     // ---- permissions ------------------------------------------------------------------
-    Permission(PermissionStatement),
+    Permission(Box<PermissionStatement>),
 
     // ---- options ----------------------------------------------------------------------
     AlterDatabaseSet(AlterDatabaseSet),
@@ -181,7 +180,7 @@ pub enum StatementKind {
 
     // ---- code -------------------------------------------------------------------------
     /// `EXEC proc …`, `EXEC @rc = proc …`, `EXEC (…)`, `EXEC sp_executesql …`.
-    Exec(Exec),
+    Exec(Box<Exec>),
     /// `DECLARE @v … = expr`, `SET @v = expr`, `SELECT @v = expr`: one statement per
     /// assigned variable (all with the statement's range; the statement's references go
     /// with the first).
@@ -226,13 +225,13 @@ pub enum StatementKind {
     /// The head of `IF condition … [ELSE …]`: the statements it guards follow it, those
     /// inside `consequence` first, then those inside `alternative`.
     If {
-        condition: Condition,
+        condition: Box<Condition>,
         consequence: TextRange,
         alternative: Option<TextRange>,
     },
     /// The head of `WHILE condition …`: the statements inside `body` follow it.
     While {
-        condition: Condition,
+        condition: Box<Condition>,
         body: TextRange,
     },
     /// `BEGIN TRY … END TRY BEGIN CATCH … END CATCH`: the statements inside

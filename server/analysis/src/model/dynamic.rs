@@ -198,12 +198,12 @@ mod tests {
     fn exec_dynamic(text: Expr) -> Statement {
         Statement {
             range: r(50),
-            kind: StatementKind::Exec(Exec {
+            kind: StatementKind::Exec(Box::new(Exec {
                 target: ExecTarget::Dynamic { text },
                 at_server: None,
                 keyword_range: r(50),
                 return_status: None,
-            }),
+            })),
             references: Vec::new(),
         }
     }

@@ -77,10 +77,7 @@ pub fn statements<'a>(context: &Context<'a>) -> Vec<Stmt<'a>> {
             reference.in_module
                 || !matches!(
                     &reference.statement.kind,
-                    StatementKind::CreateObject(CreateObject {
-                        module: Some(_),
-                        ..
-                    })
+                    StatementKind::CreateObject(object) if object.module.is_some()
                 )
                 || !model.is_superseded(reference.id)
         })

@@ -18,9 +18,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node, TreeCursor};
 
-use crate::ast::{
-    self, Comment, CreateObject, Ident, QualifiedName, Statement, StatementKind, TextRange,
-};
+use crate::ast::{self, Comment, Ident, QualifiedName, Statement, StatementKind, TextRange};
 use crate::names;
 
 /// Lowers the tree of `text` whose root is `root`, reading only its top-level items
@@ -54,13 +52,10 @@ pub(crate) fn lower_at(root: Node<'_>, text: &str, base: usize, within: TextRang
         if let Some(next) = items.get(index).filter(|next| next.k() == "batch")
             && let Some(Statement {
                 range: statement_range,
-                kind:
-                    StatementKind::CreateObject(CreateObject {
-                        module: Some(module),
-                        ..
-                    }),
+                kind: StatementKind::CreateObject(object),
                 ..
             }) = recovered.last_mut()
+            && let Some(module) = &mut object.module
             && module.body.is_empty()
         {
             statements::lower_items(&cx, *next, &mut module.body);

@@ -185,10 +185,8 @@ fn statement_lines(text: &str, statement: &Statement, depth: usize, out: &mut St
         );
         debug_assert_eq!(reference.range, reference.name.range);
     }
-    if let StatementKind::CreateObject(CreateObject {
-        module: Some(module),
-        ..
-    }) = &statement.kind
+    if let StatementKind::CreateObject(object) = &statement.kind
+        && let Some(module) = &object.module
     {
         let mut facts = vec![format!("header{}", slice(text, module.header_range))];
         if let Some(clause) = &module.execute_as {

@@ -137,13 +137,13 @@ fn lower_main(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>, out: &mut Vec<St
             let condition_fact = condition.map_or(Condition::Other, |c| expr::condition(cx, c));
             let kind = if main.k() == "if_statement" {
                 StatementKind::If {
-                    condition: condition_fact,
+                    condition: Box::new(condition_fact),
                     consequence: guarded.map_or_else(TextRange::default, range),
                     alternative: main.field("alternative").map(range),
                 }
             } else {
                 StatementKind::While {
-                    condition: condition_fact,
+                    condition: Box::new(condition_fact),
                     body: guarded.map_or_else(TextRange::default, range),
                 }
             };
@@ -263,7 +263,7 @@ fn lower_kind(cx: &Cx<'_>, statement: Node<'_>, main: Node<'_>) -> (Lowered, Vec
             }),
         }),
         "execute_statement" => (
-            Lowered::One(Box::new(StatementKind::Exec(exec(cx, main)))),
+            Lowered::One(Box::new(StatementKind::Exec(Box::new(exec(cx, main))))),
             references(cx, statement),
         ),
         "var_declarations" => declare(cx, main),
@@ -453,12 +453,12 @@ fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         }
         _ => toks.name_after(&["DEFAULT_SCHEMA", "="]),
     };
-    StatementKind::CreateUser(CreateUser {
+    StatementKind::CreateUser(Box::new(CreateUser {
         default_schema,
         name,
         source,
         alter,
-    })
+    }))
 }
 
 fn create_role(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -599,13 +599,13 @@ fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
         }
         _ => None,
     };
-    StatementKind::CreateObject(CreateObject {
+    StatementKind::CreateObject(Box::new(CreateObject {
         kind,
         name,
         alter,
         module,
         synonym_for,
-    })
+    }))
 }
 
 fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<'_>>) -> Module {
@@ -847,11 +847,11 @@ fn alter_authorization(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let Some(securable) = main.field("securable") else {
         return StatementKind::Other;
     };
-    StatementKind::AlterAuthorization(AlterAuthorization {
+    StatementKind::AlterAuthorization(Box::new(AlterAuthorization {
         class: main.field("class").map(|class| class_name(cx, class)),
         securable: cx.qname(securable),
         owner: main.field("principal").map(|principal| cx.ident(principal)),
-    })
+    }))
 }
 
 // ---- CLR and keys ---------------------------------------------------------------------
@@ -903,13 +903,13 @@ fn create_assembly(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         let keyword = toks.node(at - 2)?;
         Some((set, TextRange::new(keyword.start_byte(), value.end_byte())))
     });
-    StatementKind::CreateAssembly(CreateAssembly {
+    StatementKind::CreateAssembly(Box::new(CreateAssembly {
         name,
         owner: toks.name_after(&["AUTHORIZATION"]),
         permission_set,
         from,
         alter,
-    })
+    }))
 }
 
 fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -941,12 +941,12 @@ fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     } else {
         KeySource::Other
     };
-    StatementKind::CreateKey(CreateKey {
+    StatementKind::CreateKey(Box::new(CreateKey {
         name,
         certificate,
         source,
         owner: toks.name_after(&["AUTHORIZATION"]),
-    })
+    }))
 }
 
 // ---- permissions ----------------------------------------------------------------------
@@ -985,7 +985,7 @@ fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         .into_iter()
         .map(|node| cx.ident(node))
         .collect();
-    StatementKind::Permission(PermissionStatement {
+    StatementKind::Permission(Box::new(PermissionStatement {
         action,
         permissions,
         securable,
@@ -994,7 +994,7 @@ fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         grant_option_for: field("grant_option_for").is_some(),
         cascade: child_of_kind(main, "keyword_cascade").is_some(),
         as_principal: field("grantor").map(|grantor| cx.ident(grantor)),
-    })
+    }))
 }
 
 fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
@@ -1443,13 +1443,13 @@ fn select_into(cx: &Cx<'_>, query: Node<'_>) -> Option<StatementKind> {
     if name.parts.last().is_none_or(|p| p.value.starts_with('#')) {
         return None;
     }
-    Some(StatementKind::CreateObject(CreateObject {
+    Some(StatementKind::CreateObject(Box::new(CreateObject {
         kind: ObjectKind::Table,
         name,
         alter: false,
         module: None,
         synonym_for: None,
-    }))
+    })))
 }
 
 // ---- SQLCMD ---------------------------------------------------------------------------
@@ -1519,13 +1519,13 @@ pub(crate) fn lower_error(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Statement>)
         collect_error_body(cx, node, &mut module.body);
         out.push(Statement {
             range: range(node),
-            kind: StatementKind::CreateObject(CreateObject {
+            kind: StatementKind::CreateObject(Box::new(CreateObject {
                 kind,
                 name: cx.qname(*name),
                 alter: kids.iter().any(|c| c.k() == "keyword_alter"),
                 module: Some(module),
                 synonym_for: None,
-            }),
+            })),
             references: Vec::new(),
         });
         return;
