@@ -638,8 +638,8 @@ pub struct Reach {
     /// from the synonym (as `module`) to its base object, as for a view.
     pub target: ObjectId,
     pub access: Access,
-    /// The columns used, when they can be told.
-    pub columns: Option<Vec<String>>,
+    /// The columns used, when they can be told (shared by the reaches of one reference).
+    pub columns: Option<std::sync::Arc<[String]>>,
     /// The referenced name (for dynamic SQL: the string literal holding it, else the
     /// `EXEC`).
     pub location: Location,

@@ -25,6 +25,7 @@
 //! another of its roles) is walked as a context of its own.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use syntax::ast::{
     Access, ExecuteAsKind, ExecuteAsStatement, Expr, ObjectKind, QualifiedName, Statement,
@@ -47,10 +48,13 @@ enum Frame {
 
 /// A reference found in a module: static, or inside known dynamic SQL.
 #[derive(Clone, Debug)]
-struct Found {
-    name: QualifiedName,
+struct Found<'m> {
+    /// Borrowed from the module's statements; owned for a name in dynamic SQL, whose
+    /// statements are parsed here and dropped.
+    name: std::borrow::Cow<'m, QualifiedName>,
     access: Access,
-    columns: Option<Vec<String>>,
+    /// Shared by every reach through this reference (one per executor).
+    columns: Option<Arc<[String]>>,
     location: Location,
     dynamic: Option<Location>,
     /// The `EXECUTE AS` statement in force there, and where it stands; `None` for the
@@ -73,7 +77,7 @@ type Visit = (
 struct Walker<'m> {
     model: &'m Model,
     visited: HashSet<Visit>,
-    references: HashMap<ObjectId, std::rc::Rc<Vec<Found>>>,
+    references: HashMap<ObjectId, std::rc::Rc<Vec<Found<'m>>>>,
     out: Vec<Reach>,
 }
 
@@ -263,7 +267,7 @@ fn with_members(
     out
 }
 
-impl Walker<'_> {
+impl<'m> Walker<'m> {
     /// `dbo` and sysadmins pass every check, DENY or not: nothing to walk. (`db_owner`
     /// members are walked: a DENY binds them.)
     fn always_allowed(&self, principal: PrincipalId) -> bool {
@@ -272,7 +276,7 @@ impl Walker<'_> {
 
     /// The references a module makes, static ones first, then those in known dynamic SQL
     /// (parsed once per module).
-    fn references_of(&mut self, module: ObjectId) -> std::rc::Rc<Vec<Found>> {
+    fn references_of(&mut self, module: ObjectId) -> std::rc::Rc<Vec<Found<'m>>> {
         if let Some(found) = self.references.get(&module) {
             return found.clone();
         }
@@ -285,9 +289,9 @@ impl Walker<'_> {
             for (statement, frame) in body.body.iter().zip(&body_frames) {
                 for reference in &statement.references {
                     found.push(Found {
-                        name: reference.name.clone(),
+                        name: std::borrow::Cow::Borrowed(&reference.name),
                         access: reference.access,
-                        columns: reference.columns.clone(),
+                        columns: reference.columns.as_deref().map(Arc::from),
                         location: at(reference.range),
                         dynamic: None,
                         frame: *frame,
@@ -344,9 +348,9 @@ impl Walker<'_> {
                             .map(|(_, range)| *range)
                             .unwrap_or(dynamic.keyword);
                         found.push(Found {
-                            name: reference.name.clone(),
+                            name: std::borrow::Cow::Owned(reference.name.clone()),
                             access: reference.access,
-                            columns: reference.columns.clone(),
+                            columns: reference.columns.as_deref().map(Arc::from),
                             location: at(range),
                             dynamic: Some(at(dynamic.statement)),
                             frame,
