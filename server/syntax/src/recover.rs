@@ -692,6 +692,25 @@ const NEVER_IN_PARENTHESES: &[&str] = &[
     "WHILE",
 ];
 
+/// Words that a `CASE … END` never holds outside parentheses (a subquery in a `CASE`
+/// stands in parentheses): one at the `CASE`'s own level means that the `CASE` was left
+/// open. (`GROUP` is not one: `WITHIN GROUP (ORDER BY …)` may stand in a `CASE`.)
+const NEVER_IN_CASE: &[&str] = &[
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "HAVING",
+    "UNION",
+    "EXCEPT",
+    "INTERSECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "INTO",
+    "JOIN",
+];
+
 const MODULE_KINDS: &[&str] = &["PROC", "PROCEDURE", "FUNCTION", "TRIGGER", "VIEW"];
 
 impl Lexed {
@@ -808,9 +827,12 @@ impl Lexed {
                     i += 1;
                 }
                 b';' => {
-                    if depth == 0 {
-                        after_semicolon = true;
-                    }
+                    // T-SQL has no `;` inside parentheses or `CASE … END`: one there
+                    // means that a `(` or `CASE` before it was left open, and the
+                    // statement level is back.
+                    depth = 0;
+                    cases = 0;
+                    after_semicolon = true;
                     i += 1;
                 }
                 _ if is_word_byte(c) => {
@@ -829,6 +851,13 @@ impl Lexed {
                         && NEVER_IN_PARENTHESES.contains(&word.as_str())
                     {
                         depth = 0;
+                        cases = 0;
+                    }
+                    if depth == 0
+                        && cases > 0
+                        && !qualified
+                        && NEVER_IN_CASE.contains(&word.as_str())
+                    {
                         cases = 0;
                     }
                     if depth == 0 && !qualified {
@@ -987,6 +1016,28 @@ mod tests {
         let text = "SELECT CASE WHEN a = 1 THEN 'SELECT' END FROM t WHERE x IN (SELECT 1);\n\
                     -- UPDATE in a comment\nIF @a = 1 /* DELETE */ SET @b = t.[end];\nx;y";
         assert_eq!(boundaries(text), ["SELECT", "IF", "SET", "x;y", "y"]);
+    }
+
+    /// T-SQL has no `;` inside parentheses or a `CASE`, and no `SELECT`, `FROM` or
+    /// `WHERE` inside a `CASE` outside parentheses: after a `(` or a `CASE` left open,
+    /// they bring the statement level back.
+    #[test]
+    fn a_parenthesis_or_case_left_open_ends_at_a_semicolon_or_a_clause() {
+        assert_eq!(
+            boundaries("SELECT a FROM t WHERE b = (1;\nSELECT c FROM u;\n"),
+            ["SELECT", "SELECT"]
+        );
+        assert_eq!(
+            boundaries("SELECT CASE WHEN a THEN 1\nSELECT c FROM u WHERE d IN (SELECT 1)\n"),
+            ["SELECT", "SELECT"]
+        );
+        // A subquery in a CASE stands in parentheses, and WITHIN GROUP is no clause.
+        assert_eq!(
+            boundaries(
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM t) THEN STRING_AGG(x, ',') WITHIN GROUP (ORDER BY x) END FROM u\n"
+            ),
+            ["SELECT"]
+        );
     }
 
     #[test]

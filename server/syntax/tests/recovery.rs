@@ -9,11 +9,11 @@
 //!
 //! - Junk: a token a typing user leaves behind is inserted at fixed-seed pseudo-random
 //!   points. The target is that at least 95% of insertions damage no other
-//!   statement; recovery reaches 94.5% (927 of 981), and the test holds that floor.
+//!   statement; recovery reaches 95.1% (933 of 981), and the test holds the target.
 //! - Cuts: the tail of one statement inside a module body is cut off, leaving it
 //!   half-written in the middle of the body. The target is every other statement of the
-//!   file kept in every cut; recovery reaches 334 of 356 cuts (93.8%), and the test holds
-//!   that floor. What remains is mostly a cut statement that the grammar reads together
+//!   file kept in every cut; recovery reaches 339 of 356 cuts (95.2%), and the test holds
+//!   a floor of 95%. What remains is mostly a cut statement that the grammar reads together
 //!   with the next one (`CLOSE` + `DEALLOCATE c` as `CLOSE DEALLOCATE` and a label `c:`),
 //!   which tree-sitter repairs with a missing token rather than an error.
 //!
@@ -284,10 +284,10 @@ fn a_junk_token_damages_only_its_own_statement() {
         100.0 * kept as f64 / tries as f64
     );
     assert!(tries >= 500, "too few insertions: {tries}");
-    // Floor: 94% (target 95%).
+    // The target: 95%.
     assert!(
-        kept * 100 >= tries * 94,
-        "94% of insertions must damage no other statement; {kept} of {tries}\n{report}"
+        kept * 100 >= tries * 95,
+        "95% of insertions must damage no other statement; {kept} of {tries}\n{report}"
     );
 }
 
@@ -353,10 +353,10 @@ fn a_statement_cut_mid_body_keeps_the_other_statements() {
         cuts - failed
     );
     assert!(cuts >= 150, "too few cuts: {cuts}");
-    // Floor: 93.5% of cuts (target: all).
+    // Floor: 95% of cuts (target: all).
     assert!(
-        (cuts - failed) * 1000 >= cuts * 935,
-        "93.5% of cuts must keep every other statement; {} of {cuts}\n{report}",
+        (cuts - failed) * 100 >= cuts * 95,
+        "95% of cuts must keep every other statement; {} of {cuts}\n{report}",
         cuts - failed
     );
 }
