@@ -1,7 +1,8 @@
 //! Prints, for each project under a folder, how long building its model and running the
 //! rules takes: the part of a run that an incremental analysis must redo after an edit.
 //!
-//! `cargo run --release -p analysis --example project_timing -- DIR`
+//! `cargo run --release -p analysis --example project_timing -- DIR`; with `RULES=1`,
+//! each rule is also run alone and the slowest are listed.
 
 use std::time::Instant;
 
@@ -44,5 +45,20 @@ fn main() {
             t.elapsed(),
             found.len()
         );
+        if std::env::var_os("RULES").is_some() {
+            let mut times: Vec<(std::time::Duration, analysis::Code)> = rules::all()
+                .iter()
+                .map(|rule| {
+                    let t = Instant::now();
+                    let mut out = Vec::new();
+                    (rule.check)(&context, &mut out);
+                    (t.elapsed(), rule.meta.code)
+                })
+                .collect();
+            times.sort_by(|a, b| b.cmp(a));
+            for (time, code) in times.iter().take(8) {
+                println!("    {code} {time:>10.2?}");
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ pub struct Context<'a> {
     /// The project's assemblies with their C# source, tied and analysed on first use and
     /// shared by the CLS rules (see [`cls`]).
     pub(crate) clr_sources: std::sync::OnceLock<Vec<cls::Source<'a>>>,
+    /// Every statement in the order state changes apply, listed on first use and shared
+    /// by the rules that walk them (see [`walk::statements`]).
+    pub(crate) statements: std::sync::OnceLock<Vec<walk::Stmt<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -36,6 +39,7 @@ impl<'a> Context<'a> {
             project,
             model,
             clr_sources: std::sync::OnceLock::new(),
+            statements: std::sync::OnceLock::new(),
         }
     }
 
