@@ -62,22 +62,13 @@ fn is_sp_executesql(name: &syntax::ast::QualifiedName) -> bool {
         .is_some_and(|part| fold(&part.value) == "sp_executesql")
 }
 
-/// Every dynamic SQL statement in a module body (flattened, in text order), with its
-/// text when the text is known. A variable is known while every assignment to it so far
-/// came from literals and known variables; one assignment from anything else (a
-/// parameter, a column, a function call such as `QUOTENAME`) makes it unknown from then on.
-/// The statements of a dynamic SQL text, parsed once per process: a model is rebuilt
-/// after every edit in a language server, and the same texts come back each time (the
-/// model's definitions and its chains both read them). Parsing is a pure function of the
+/// The statements of a dynamic SQL text placed at byte `at` of its file: the
+/// statements' ranges are file offsets ([`syntax::parse_script_at`]), and the placement
+/// costs nothing, whatever `at` is. Parsed once per process: a model is rebuilt after
+/// every edit in a language server, and the same texts come back each time (the chains
+/// read the model's parse; they do not parse again). Parsing is a pure function of the
 /// text, so the memo cannot change a result; it is bounded by the total length of the
 /// texts it keeps, and cleared when full.
-pub(crate) fn parse_text(text: &str) -> std::sync::Arc<syntax::ast::Script> {
-    parse_text_at(text, 0)
-}
-
-/// [`parse_text`] for text placed at byte `at` of its file: the statements' ranges are
-/// file offsets ([`syntax::parse_script_at`]): the placement costs nothing, whatever
-/// `at` is.
 pub(crate) fn parse_text_at(text: &str, at: usize) -> std::sync::Arc<syntax::ast::Script> {
     use std::sync::{Arc, Mutex, OnceLock};
     /// About 64 MB of SQL text (the lowered scripts are a few times that).
@@ -110,6 +101,10 @@ pub(crate) fn parse_text_at(text: &str, at: usize) -> std::sync::Arc<syntax::ast
     script
 }
 
+/// Every dynamic SQL statement in a module body (flattened, in text order), with its
+/// text when the text is known. A variable is known while every assignment to it so far
+/// came from literals and known variables; one assignment from anything else (a
+/// parameter, a column, a function call such as `QUOTENAME`) makes it unknown from then on.
 pub fn known_dynamic_sql<'a>(body: impl IntoIterator<Item = &'a Statement>) -> Vec<DynamicSql> {
     let mut variables: HashMap<String, Known> = HashMap::new();
     let mut out = Vec::new();

@@ -298,10 +298,13 @@ impl<'m> Walker<'m> {
                     });
                 }
             }
+            let id = model.object(module).statement;
+            let parsed = &model.dynamic[model.dynamic.partition_point(|d| d.id < id)
+                ..model.dynamic.partition_point(|d| d.id <= id)];
             for dynamic in known_dynamic_sql(&body.body) {
-                let Some(text) = &dynamic.text else {
+                if dynamic.text.is_none() {
                     continue;
-                };
+                }
                 // `otherdb.sys.sp_executesql` runs its batch in `otherdb`: outside the model.
                 if dynamic
                     .procedure
@@ -310,14 +313,15 @@ impl<'m> Walker<'m> {
                 {
                     continue;
                 }
-                let script = super::dynamic::parse_text(text);
-                // Only the statements the batch itself runs count: the body of a module
-                // that the batch creates runs later, when that module is called, so its
-                // references are not checked now. A `USE` of another database moves the
-                // rest of the batch out of the model.
-                let statements: Vec<&Statement> = script
-                    .statements
+                // The model parsed the batch already (its statements follow the EXEC in
+                // the stream). Only the statements the batch itself runs count: the body
+                // of a module that the batch creates runs later, when that module is
+                // called, so its references are not checked now. A `USE` of another
+                // database moves the rest of the batch out of the model.
+                let statements: Vec<&Statement> = parsed
                     .iter()
+                    .filter(|d| d.exec == dynamic.statement)
+                    .map(|d| &*d.statement)
                     .take_while(|s| !uses_other_database(model, s))
                     .collect();
                 // The batch starts in the context in force at its EXEC, and its own
