@@ -49,9 +49,9 @@ enum Frame {
 /// A reference found in a module: static, or inside known dynamic SQL.
 #[derive(Clone, Debug)]
 struct Found<'m> {
-    /// Borrowed from the module's statements; owned for a name in dynamic SQL, whose
-    /// statements are parsed here and dropped.
-    name: std::borrow::Cow<'m, QualifiedName>,
+    /// Borrowed from the module's statements, or from the model's parse of its dynamic
+    /// SQL.
+    name: &'m QualifiedName,
     access: Access,
     /// Shared by every reach through this reference (one per executor).
     columns: Option<Arc<[String]>>,
@@ -289,7 +289,7 @@ impl<'m> Walker<'m> {
             for (statement, frame) in body.body.iter().zip(&body_frames) {
                 for reference in &statement.references {
                     found.push(Found {
-                        name: std::borrow::Cow::Borrowed(&reference.name),
+                        name: &reference.name,
                         access: reference.access,
                         columns: reference.columns.as_deref().map(Arc::from),
                         location: at(reference.range),
@@ -302,28 +302,20 @@ impl<'m> Walker<'m> {
             let parsed = &model.dynamic[model.dynamic.partition_point(|d| d.id < id)
                 ..model.dynamic.partition_point(|d| d.id <= id)];
             for dynamic in known_dynamic_sql(&body.body) {
-                if dynamic.text.is_none() {
-                    continue;
-                }
-                // `otherdb.sys.sp_executesql` runs its batch in `otherdb`: outside the model.
-                if dynamic
-                    .procedure
-                    .as_ref()
-                    .is_some_and(|name| model.is_other_database(name))
-                {
-                    continue;
-                }
-                // The model parsed the batch already (its statements follow the EXEC in
-                // the stream). Only the statements the batch itself runs count: the body
-                // of a module that the batch creates runs later, when that module is
-                // called, so its references are not checked now. A `USE` of another
-                // database moves the rest of the batch out of the model.
-                let statements: Vec<&Statement> = parsed
+                // The model parsed the batch already, and keeps what it runs in this
+                // database: its statements up to a `USE` of another, none for a text
+                // that is unknown or an `otherdb.sys.sp_executesql` (see
+                // `build::dynamic_statements`). Only the statements the batch itself
+                // runs count: the body of a module that the batch creates runs later,
+                // when that module is called, so its references are not checked now.
+                let statements: Vec<&'m Statement> = parsed
                     .iter()
                     .filter(|d| d.exec == dynamic.statement)
                     .map(|d| &*d.statement)
-                    .take_while(|s| !uses_other_database(model, s))
                     .collect();
+                if statements.is_empty() {
+                    continue;
+                }
                 // The batch starts in the context in force at its EXEC, and its own
                 // EXECUTE AS / REVERT statements switch it for what follows them.
                 let start = body
@@ -352,7 +344,7 @@ impl<'m> Walker<'m> {
                             .map(|(_, range)| *range)
                             .unwrap_or(dynamic.keyword);
                         found.push(Found {
-                            name: std::borrow::Cow::Owned(reference.name.clone()),
+                            name: &reference.name,
                             access: reference.access,
                             columns: reference.columns.as_deref().map(Arc::from),
                             location: at(range),
@@ -439,9 +431,9 @@ impl<'m> Walker<'m> {
                 let user_schema = context
                     .and_then(|p| model.principal(p).default_schema.as_deref())
                     .and_then(|s| model.schema_named(s));
-                model.resolve_exact(&found.name, user_schema)
+                model.resolve_exact(found.name, user_schema)
             } else {
-                model.resolve_exact(&found.name, Some(schema))
+                model.resolve_exact(found.name, Some(schema))
             };
             let Resolved::Object(mut target) = resolved else {
                 continue;
@@ -533,19 +525,6 @@ impl<'m> Walker<'m> {
             }
         }
     }
-}
-
-/// True for `USE db` naming a database other than the project's.
-fn uses_other_database(model: &Model, statement: &syntax::ast::Statement) -> bool {
-    let syntax::ast::StatementKind::Use { database } = &statement.kind else {
-        return false;
-    };
-    // A three-part name whose database part is the `USE` target asks the same question.
-    let name = QualifiedName {
-        parts: vec![database.clone(), database.clone(), database.clone()],
-        range: database.range,
-    };
-    model.is_other_database(&name)
 }
 
 fn fold(text: &str) -> String {
