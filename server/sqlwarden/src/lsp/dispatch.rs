@@ -110,7 +110,7 @@ impl Server {
                 params(notification.params).map(|p| self.did_change_configuration(p))
             }
             notif::Cancel::METHOD => {
-                if let Some(id) = super::cancelled_id(&notification.params)
+                if let Some(id) = super::id_field(&notification.params)
                     && let Some(cancelled) = self.in_flight.get_mut(&id)
                 {
                     *cancelled = true;

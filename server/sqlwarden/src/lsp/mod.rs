@@ -460,7 +460,7 @@ impl Server {
                 .iter()
                 .filter_map(|event| match event {
                     Event::Client(Message::Notification(n)) if n.method == "$/cancelRequest" => {
-                        cancelled_id(&n.params)
+                        id_field(&n.params)
                     }
                     _ => None,
                 })
@@ -968,9 +968,10 @@ impl Server {
     }
 }
 
-/// The id a `$/cancelRequest` names.
-fn cancelled_id(params: &Value) -> Option<RequestId> {
-    match params.get("id")? {
+/// The `id` field of a JSON object (a message, or the params of a `$/cancelRequest`),
+/// when it is one a request id can be: a number that fits an `i32`, or a string.
+fn id_field(value: &Value) -> Option<RequestId> {
+    match value.get("id")? {
         Value::Number(n) => n
             .as_i64()
             .and_then(|n| i32::try_from(n).ok())

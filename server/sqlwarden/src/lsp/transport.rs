@@ -116,14 +116,7 @@ pub fn read_frames(
 /// is what `lsp-server` would read it as, since it has an id).
 fn parse_message(body: &[u8]) -> Result<Message, (String, Option<RequestId>)> {
     let value: Value = serde_json::from_slice(body).map_err(|e| (e.to_string(), None))?;
-    let id = match value.get("id") {
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .and_then(|n| i32::try_from(n).ok())
-            .map(RequestId::from),
-        Some(Value::String(s)) => Some(RequestId::from(s.clone())),
-        _ => None,
-    };
+    let id = super::id_field(&value);
     if value.get("method").is_some_and(|m| !m.is_string()) {
         return Err(("the method is not a string".to_owned(), id));
     }
@@ -145,8 +138,10 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
         {
             return Ok(None);
         }
-        if !line.ends_with(b"\n") && skip_line(input)? {
-            // A header line this long is no header: the frame has no usable length.
+        if !line.ends_with(b"\n") {
+            // A header line this long (or cut off by the end of the input) is no
+            // header: the frame has no usable length.
+            input.skip_until(b'\n')?;
             any = true;
             length = None;
             continue;
@@ -165,26 +160,6 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
             && name.trim().eq_ignore_ascii_case("content-length")
         {
             length = value.trim().parse().ok();
-        }
-    }
-}
-
-/// Reads up to the end of the line, keeping nothing; false at the end of the input.
-fn skip_line(input: &mut impl BufRead) -> io::Result<bool> {
-    loop {
-        let buffer = input.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(false);
-        }
-        match buffer.iter().position(|&b| b == b'\n') {
-            Some(at) => {
-                input.consume(at + 1);
-                return Ok(true);
-            }
-            None => {
-                let all = buffer.len();
-                input.consume(all);
-            }
         }
     }
 }
