@@ -106,6 +106,16 @@ pub struct Script {
     pub comments: Vec<Comment>,
 }
 
+impl Script {
+    /// Appends the statements, batches and comments of a script of a later part of the
+    /// same text.
+    pub fn append(&mut self, part: Script) {
+        self.statements.extend(part.statements);
+        self.batches.extend(part.batches);
+        self.comments.extend(part.comments);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
     pub range: TextRange,

@@ -143,9 +143,7 @@ impl View<'_> {
             if !self.placeholders.is_empty() {
                 drop_placeholders(&mut part.statements, self.placeholders);
             }
-            script.statements.extend(part.statements);
-            script.batches.extend(part.batches);
-            script.comments.extend(part.comments);
+            script.append(part);
         }
         script
     }
@@ -190,9 +188,7 @@ pub(crate) fn script_in_pieces(text: &str, size: usize) -> (ast::Script, Vec<Syn
     let mut script = ast::Script::default();
     let mut errors = Vec::new();
     for (part, part_errors) in parts {
-        script.statements.extend(part.statements);
-        script.batches.extend(part.batches);
-        script.comments.extend(part.comments);
+        script.append(part);
         errors.extend(part_errors);
     }
     (script, errors::merge(errors, text))

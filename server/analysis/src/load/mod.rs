@@ -126,16 +126,16 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Workspace, LoadE
     merge_command_line(&mut config, options)?;
 
     let mut loader = Loader::new(options, &config);
+    let canonical_cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
     for (_, canonical) in &inputs {
         let folder = if canonical.is_dir() {
             canonical.as_path()
         } else {
             canonical.parent().unwrap_or(canonical)
         };
-        let cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
         loader
             .boundaries
-            .push(discovery::workspace_root(folder, &cwd));
+            .push(discovery::workspace_root(folder, &canonical_cwd));
     }
     let mut loose_files: Vec<PathBuf> = Vec::new();
     for (given, canonical) in &inputs {
