@@ -1,8 +1,9 @@
 //! Whole-program tests: fixture projects in, rendered output out.
 //!
 //! This library holds what the integration tests in `tests/tests/` share: the `.case`
-//! format of `../shared/README.md` ([`case`]), running the program ([`Program`]), and
-//! reading and validating SARIF logs ([`sarif`]).
+//! format of `../shared/README.md` ([`case`]), running the program ([`Program`]),
+//! reading and validating SARIF logs ([`sarif`]), and fixture folders ([`project`],
+//! [`copy_dir`], [`disk_state`]).
 
 pub mod case;
 pub mod sarif;
@@ -19,6 +20,56 @@ pub fn workspace_root() -> PathBuf {
 /// The folder of this package's fixtures and case files.
 pub fn package_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary folder holding `files` (path, bytes; folders are made as needed).
+pub fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folder");
+        }
+        std::fs::write(path, bytes).expect("file written");
+    }
+    dir
+}
+
+/// Copies a folder's files and subfolders into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("the folder") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a copy");
+        }
+    }
+}
+
+/// Every entry under `root`, with its bytes (`None` for a folder) and modification time:
+/// equal before and after a run when the run wrote nothing there.
+pub fn disk_state(
+    root: &Path,
+) -> std::collections::BTreeMap<PathBuf, (Option<Vec<u8>>, std::time::SystemTime)> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            let meta = std::fs::symlink_metadata(&path).expect("metadata");
+            let modified = meta.modified().expect("a time");
+            if meta.is_dir() {
+                todo.push(path.clone());
+                out.insert(path, (None, modified));
+            } else {
+                out.insert(path.clone(), (std::fs::read(&path).ok(), modified));
+            }
+        }
+    }
+    out
 }
 
 /// The program under test, by path (integration tests pass

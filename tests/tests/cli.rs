@@ -18,15 +18,8 @@ fn program() -> Program {
 
 /// A folder holding `files` (path, text).
 fn project(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("folder");
-        }
-        std::fs::write(path, text).expect("file written");
-    }
-    dir
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+    sqlwarden_tests::project(&bytes)
 }
 
 fn check(dir: &Path, args: &[&str]) -> Run {

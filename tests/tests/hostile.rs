@@ -9,23 +9,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::Value;
-use sqlwarden_tests::{Program, Run};
-use tempfile::TempDir;
+use sqlwarden_tests::{Program, Run, project};
 
 fn program() -> Program {
     Program::new(env!("CARGO_BIN_EXE_sqlwarden-under-test"))
-}
-
-fn project(files: &[(&str, &[u8])]) -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, bytes) in files {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("folder");
-        }
-        std::fs::write(path, bytes).expect("file written");
-    }
-    dir
 }
 
 /// A finding as the JSON report gives it: code, file, line, column and message.

@@ -9,6 +9,7 @@ mod client;
 mod csharp;
 mod hover;
 mod navigation;
+mod safety;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,21 +22,8 @@ use serde_json::{Value, json};
 fn payroll() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/Payroll");
-    copy_dir(&source, dir.path());
+    sqlwarden_tests::copy_dir(&source, dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("a folder");
-    for entry in std::fs::read_dir(from).expect("the example") {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("a copy");
-        }
-    }
 }
 
 fn capabilities() -> Value {
