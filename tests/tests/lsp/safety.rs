@@ -22,6 +22,8 @@ fn a_language_server_session_writes_nothing_into_the_project() {
         2,
         insert(0, 0, "-- typed in the editor\n"),
     );
+    // Until the first analysis the server has nothing to offer and answers null.
+    client.wait_until("the edit's findings", |c| c.version(&search) == Some(2));
     let position =
         json!({ "textDocument": { "uri": search }, "position": { "line": 3, "character": 10 } });
     let mut references = position.clone();
