@@ -620,7 +620,7 @@ pub enum Chain {
 #[derive(Clone, Debug)]
 pub struct Reach {
     /// The principal granted the entry point, and the grant.
-    pub executor: Executor,
+    pub executor: std::sync::Arc<Executor>,
     /// The entry point: a module, view or table-valued function the executor was
     /// granted, or a trigger fired by the executor's DML permission on its table.
     pub entry: ObjectId,
@@ -648,7 +648,7 @@ pub struct Reach {
     pub dynamic: Option<Location>,
     /// The users whose permissions module signatures add to `context` here (the
     /// module's own signatures, and the caller's kept by a counter signature).
-    pub signers: Vec<PrincipalId>,
+    pub signers: std::sync::Arc<[PrincipalId]>,
     /// Where an `EXECUTE AS` statement in the module body set `context`, when one did.
     pub switched_at: Option<Location>,
 }

@@ -77,7 +77,7 @@ type Visit = (
 struct Walker<'m> {
     model: &'m Model,
     visited: HashSet<Visit>,
-    references: HashMap<ObjectId, std::rc::Rc<Vec<Found<'m>>>>,
+    references: HashMap<ObjectId, std::rc::Rc<[Found<'m>]>>,
     out: Vec<Reach>,
 }
 
@@ -185,7 +185,7 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
                 continue;
             }
             let context = Some(executor.principal);
-            walker.walk(&executor, id, id, context, None, &[]);
+            walker.walk(&Arc::new(executor), id, id, context, None, &[]);
         }
     }
     for (id, object) in model.objects() {
@@ -200,7 +200,7 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
                     continue;
                 }
                 let context = Some(executor.principal);
-                walker.walk(&executor, id, id, context, None, &[]);
+                walker.walk(&Arc::new(executor), id, id, context, None, &[]);
             }
         }
     }
@@ -276,7 +276,7 @@ impl<'m> Walker<'m> {
 
     /// The references a module makes, static ones first, then those in known dynamic SQL
     /// (parsed once per module).
-    fn references_of(&mut self, module: ObjectId) -> std::rc::Rc<Vec<Found<'m>>> {
+    fn references_of(&mut self, module: ObjectId) -> std::rc::Rc<[Found<'m>]> {
         if let Some(found) = self.references.get(&module) {
             return found.clone();
         }
@@ -355,7 +355,7 @@ impl<'m> Walker<'m> {
                 }
             }
         }
-        let found = std::rc::Rc::new(found);
+        let found: std::rc::Rc<[Found<'m>]> = found.into();
         self.references.insert(module, found.clone());
         found
     }
@@ -375,19 +375,19 @@ impl<'m> Walker<'m> {
     }
 
     /// The users whose permissions `keys` add to the context.
-    fn signers(&self, keys: &[SigningKey]) -> Vec<PrincipalId> {
+    fn signers(&self, keys: &[SigningKey]) -> Arc<[PrincipalId]> {
         let mut users: Vec<PrincipalId> = keys
             .iter()
             .flat_map(|(certificate, name)| self.model.users_from_key(*certificate, name))
             .collect();
         users.sort();
         users.dedup();
-        users
+        users.into()
     }
 
     fn walk(
         &mut self,
-        executor: &Executor,
+        executor: &Arc<Executor>,
         entry: ObjectId,
         module: ObjectId,
         caller: Option<PrincipalId>,
