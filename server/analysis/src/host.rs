@@ -136,6 +136,24 @@ impl Host {
         all
     }
 
+    /// Ends the host for a one-shot run: its workspace and every shown finding, in output
+    /// order. The models and raw findings are freed before the shown findings are
+    /// gathered, so that a big project does not hold them all at once.
+    pub fn finish(self) -> (Workspace, Vec<Diagnostic>) {
+        let Host {
+            workspace,
+            shown,
+            models,
+            raw,
+            trees,
+            ..
+        } = self;
+        drop((models, raw, trees));
+        let mut all: Vec<Diagnostic> = shown.into_values().flatten().collect();
+        diagnostic::sort(&mut all, &workspace.files);
+        (workspace, all)
+    }
+
     /// The files that currently have shown findings.
     pub fn files_with_diagnostics(&self) -> impl Iterator<Item = FileId> + '_ {
         self.shown.keys().copied()
@@ -540,6 +558,21 @@ mod tests {
             .iter()
             .map(|d| d.code.as_str())
             .collect()
+    }
+
+    #[test]
+    fn finishing_gives_every_shown_finding_in_output_order() {
+        let (_dir, host) = two_projects();
+        let all = host.all_diagnostics();
+        let codes: Vec<&str> = all.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["PRM006", "PRM005"],
+            "app/a.sql sorts before loose.sql"
+        );
+        let (workspace, finished) = host.finish();
+        assert_eq!(finished, all);
+        assert_eq!(workspace.files.len(), 3);
     }
 
     #[test]

@@ -27,9 +27,9 @@ pub fn run(paths: &[PathBuf], options: &LoadOptions) -> Result<Outcome, LoadErro
     // counts as used) and the configuration, sorted, each once.
     let mut host = Host::new(workspace);
     host.analyze();
-    let diagnostics = host.all_diagnostics();
+    let (workspace, diagnostics) = host.finish();
     Ok(Outcome {
-        workspace: host.workspace().clone(),
+        workspace,
         diagnostics,
     })
 }

@@ -701,6 +701,9 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
         (_, Some(body)) => lower_items(cx, body, &mut module.body),
         (_, None) => {}
     }
+    // Bodies live for the whole run, one per module, so the slack a growing vector leaves
+    // is kept too (20 MB of 640 at 100,000 objects).
+    module.body.shrink_to_fit();
     module
 }
 
