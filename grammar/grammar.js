@@ -851,9 +851,25 @@ export default grammar(base, {
     keyword_browse: (_) => keyword('browse'),
 
     // Money without a whole part (`$.99`) and a float whose exponent has no digits
-    // (`0.0E`), both of which SQL Server reads.
+    // (`0.0E`, `2E`, `1e+`), all of which SQL Server reads.
     _money: (_) => /\$(\d+(,\d{3})*(\.\d*)?|\.\d+)/,
-    _decimal_number: (_) => /((\d+\.\d*|\.\d+)([eE][+-]?\d*)?)|(\d+[eE][+-]?\d+)/,
+    _decimal_number: (_) => /((\d+\.\d*|\.\d+)([eE][+-]?\d*)?)|(\d+[eE][+-]?\d*)/,
+
+    // INSERT, overridden whole because the base's column list takes one-part names only:
+    // SQL Server also reads a column qualified by its table (`INSERT INTO dbo.t (t.a,
+    // dbo.t.b)`). Each entry is still a `column`; its last identifier is the column.
+    insert: ($) =>
+      seq(
+        $.keyword_insert,
+        optional($.top_clause),
+        optional($.keyword_into),
+        write_target($, { allowBareHint: false }),
+        optional(alias($._insert_column_list, $.list)),
+        optional($.output_clause),
+        $._insert_source,
+      ),
+    _insert_column_list: ($) => paren_list(alias($._insert_column, $.column), true),
+    _insert_column: ($) => seq(repeat(seq($.identifier, '.')), $.identifier),
 
     // Object names whose leading parts are left to their defaults: `.db.dbo.t` (no server),
     // `..dbo.t`, `.db..t`, `...t`, and the column prefix `..t` in `..t.c`.

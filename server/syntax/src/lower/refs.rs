@@ -450,7 +450,12 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut names = Vec::new();
         let mut columns = self.named(list);
         for column in columns.by_ref() {
-            push_unique(&mut names, names::unquote(self.cx.slice(column).trim()));
+            // `t.a` in an INSERT's list names the column `a`.
+            let name = Named::new(column)
+                .filter(|part| part.k() == "identifier")
+                .last()
+                .unwrap_or(column);
+            push_unique(&mut names, names::unquote(self.cx.slice(name).trim()));
         }
         self.recycle(columns);
         names

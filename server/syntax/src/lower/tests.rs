@@ -775,6 +775,19 @@ SELECT 2;
 }
 
 #[test]
+fn an_insert_column_list_may_qualify_its_columns() {
+    // The INSERT permission a column-level check needs is on the columns themselves,
+    // whatever qualifies them.
+    check(
+        "INSERT INTO hr.Salaries (Salaries.Amount, hr.Salaries.[Note]) VALUES (1, 'x');\n",
+        expect![[r#"
+            Dml «INSERT INTO hr.Salaries (Salaries.Amount, hr.Salaries.[No...»
+              -> Insert hr.Salaries [Amount,Note]
+        "#]],
+    );
+}
+
+#[test]
 fn more_query_shapes() {
     check(
         "SELECT a INTO #x FROM dbo.t WITH (NOLOCK) WHERE b = 1;
