@@ -1009,8 +1009,9 @@ export default grammar(base, {
     // COLUMNSTORE itself.)
     _index_kind: ($, original) => choice(original, seq($.keyword_nonclustered, $.keyword_hash)),
 
-    // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list, and
-    // INDEX name UNIQUE [kind] (columns) is a unique inline index.
+    // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list,
+    // INDEX name UNIQUE [kind] (columns) is a unique inline index, and an inline index
+    // may cover columns (INCLUDE) and filter its rows (WHERE).
     constraint: ($, original) =>
       choice(
         original,
@@ -1040,6 +1041,35 @@ export default grammar(base, {
             $.keyword_unique,
             optional($._index_kind),
             $.ordered_columns,
+            optional($.covering_columns),
+            optional($.where),
+            optional($.with_options),
+            optional($.on_filegroup),
+          ),
+        ),
+        // INDEX name [kind] (columns) INCLUDE (columns) [WHERE filter] ... and
+        // INDEX name [kind] (columns) WHERE filter ... (SQL Server 2016 and later); the
+        // plain form without either is the base grammar's.
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            optional($._index_kind),
+            $.ordered_columns,
+            choice(seq($.covering_columns, optional($.where)), $.where),
+            optional($.with_options),
+            optional($.on_filegroup),
+          ),
+        ),
+        // INDEX name [NONCLUSTERED] COLUMNSTORE (columns) [WHERE filter] [WITH (...)] [ON ...]
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            optional($.keyword_nonclustered),
+            $.keyword_columnstore,
+            $.ordered_columns,
+            optional($.where),
             optional($.with_options),
             optional($.on_filegroup),
           ),
@@ -1301,6 +1331,44 @@ export default grammar(base, {
     alter_table: ($, original) =>
       choice(
         original,
+        // SWITCH [PARTITION n] TO target [PARTITION n] WITH (TRUNCATE_TARGET = ON |
+        //   WAIT_AT_LOW_PRIORITY (...)); the form without options is the base's.
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            $.keyword_switch,
+            optional(seq($.keyword_partition, field('from_partition', $._expression))),
+            $.keyword_to,
+            field('target', $.object_reference),
+            optional(seq($.keyword_partition, field('to_partition', $._expression))),
+            $.with_options,
+          ),
+        ),
+        // Memory-optimized tables change their indexes through ALTER TABLE:
+        // ALTER INDEX name REBUILD [WITH (BUCKET_COUNT = n)] and DROP INDEX name.
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            $.keyword_alter,
+            $.keyword_index,
+            field('index', $.identifier),
+            $.keyword_rebuild,
+            optional($.with_options),
+          ),
+        ),
+        seq(
+          $.keyword_alter,
+          $.keyword_table,
+          $.object_reference,
+          $.keyword_drop,
+          $.keyword_index,
+          optional($._if_exists),
+          field('index', $.identifier),
+        ),
         // { ENABLE | DISABLE } CHANGE_TRACKING [WITH (TRACK_COLUMNS_UPDATED = ON)]
         prec.right(
           seq(
