@@ -1005,6 +1005,36 @@ export default grammar(base, {
         ),
       ),
 
+    // CREATE [UNIQUE] [CLUSTERED | NONCLUSTERED] INDEX name ON table (columns)
+    //   WITH PAD_INDEX, FILLFACTOR = n, IGNORE_DUP_KEY [ON filegroup]: the backward
+    //   compatible option list without parentheses, which SQL Server still accepts.
+    create_index: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_create,
+            optional($.keyword_unique),
+            optional($._index_kind),
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_on,
+            $.object_reference,
+            $.ordered_columns,
+            alias($._legacy_index_options, $.with_clause),
+            optional($.on_filegroup),
+          ),
+        ),
+      ),
+
+    // The option lists of the old index syntax: bare names (PAD_INDEX, IGNORE_DUP_KEY,
+    // SORTED_DATA) or name = value (FILLFACTOR = 80). Unlike `option`, a name takes no
+    // ON/OFF after it, so `WITH PAD_INDEX ON [PRIMARY]` leaves ON to the filegroup.
+    _legacy_index_options: ($) => seq($.keyword_with, comma_list(alias($._legacy_index_option, $.option), true)),
+    _legacy_fillfactor: ($) => seq($.keyword_with, alias($._legacy_index_option, $.option)),
+    _legacy_index_option: ($) =>
+      prec.right(seq(field('name', $.identifier), optional(seq('=', field('value', $._option_value))))),
+
     // The memory-optimized index kind NONCLUSTERED HASH. (CREATE INDEX reads a following
     // COLUMNSTORE itself.)
     _index_kind: ($, original) => choice(original, seq($.keyword_nonclustered, $.keyword_hash)),
@@ -1015,6 +1045,18 @@ export default grammar(base, {
     constraint: ($, original) =>
       choice(
         original,
+        // { PRIMARY KEY | UNIQUE } [kind] (columns) WITH FILLFACTOR = n [ON ...]: the
+        // documented unparenthesized single option, kept for old scripts.
+        prec.right(
+          seq(
+            optional(seq($.keyword_constraint, field('name', $.identifier))),
+            choice($._primary_key, $.keyword_unique),
+            optional($._index_kind),
+            $.ordered_columns,
+            alias($._legacy_fillfactor, $.with_clause),
+            optional($.on_filegroup),
+          ),
+        ),
         // CONSTRAINT name CONNECTION (from_node TO to_node [, ...]) [ON DELETE action]
         prec.right(
           seq(
