@@ -53,7 +53,11 @@ const PERMISSION_WORDS = Object.keys(base_keywords).filter((name) => {
 
 // The index tail of an inline PRIMARY KEY or UNIQUE column constraint.
 function column_index_spec($) {
-  return [optional($._index_kind), optional($.with_options), optional($.on_filegroup)];
+  return [
+    optional($._index_kind),
+    optional(choice($.with_options, alias($._legacy_fillfactor, $.with_clause))),
+    optional($.on_filegroup),
+  ];
 }
 
 // FROM / WHERE / GROUP BY / HAVING / WINDOW after a SELECT list, each optional.
@@ -650,8 +654,11 @@ export default grammar(base, {
             field('left', $._expression),
             field('operator', choice($.keyword_like, $.not_like)),
             field('right', $._expression),
-            $.keyword_escape,
-            field('escape', $._expression),
+            choice(
+              seq($.keyword_escape, field('escape', $._expression)),
+              // the ODBC escape sequence {ESCAPE 'c'}
+              seq('{', $.keyword_escape, field('escape', $._expression), '}'),
+            ),
           ),
         ),
       ),
@@ -672,6 +679,9 @@ export default grammar(base, {
                 choice(
                   seq(optional($.keyword_distinct), field('parameter', choice($.term, $.keyword_default))),
                   field('parameter', $.json_key_value),
+                  // CONTAINS((t.*), ...), FREETEXT((t.*), ...): the columns a full-text
+                  // predicate searches
+                  field('parameter', alias($._parenthesized_all_fields, $.list)),
                 ),
               ),
               optional($.order_by),
@@ -689,6 +699,11 @@ export default grammar(base, {
           ),
         ),
       ),
+    _parenthesized_all_fields: ($) => seq('(', $.all_fields, ')'),
+
+    // SELECT ALL TOP n ...: ALL before a TOP cannot be the ALL of `= ALL (subquery)`.
+    select: ($, original) => choice(original, seq($.keyword_select, $.keyword_all, $.top_clause, $.select_expression)),
+
     graph_path_order: ($) => seq($.keyword_graph, $.keyword_path),
     keyword_graph: (_) => keyword('graph'),
     keyword_escape: (_) => keyword('escape'),
@@ -1031,7 +1046,8 @@ export default grammar(base, {
     // SORTED_DATA) or name = value (FILLFACTOR = 80). Unlike `option`, a name takes no
     // ON/OFF after it, so `WITH PAD_INDEX ON [PRIMARY]` leaves ON to the filegroup.
     _legacy_index_options: ($) => seq($.keyword_with, comma_list(alias($._legacy_index_option, $.option), true)),
-    _legacy_fillfactor: ($) => seq($.keyword_with, alias($._legacy_index_option, $.option)),
+    // A key constraint's WITH FILLFACTOR = n (and the older SORTED_DATA ...), space-separated.
+    _legacy_fillfactor: ($) => prec.right(seq($.keyword_with, repeat1(alias($._legacy_index_option, $.option)))),
     _legacy_index_option: ($) =>
       prec.right(seq(field('name', $.identifier), optional(seq('=', field('value', $._option_value))))),
 
@@ -1055,6 +1071,21 @@ export default grammar(base, {
             $.ordered_columns,
             alias($._legacy_fillfactor, $.with_clause),
             optional($.on_filegroup),
+          ),
+        ),
+        // [CONSTRAINT name] FOREIGN KEY REFERENCES t [(columns)] ...: a table-level key
+        // that names no columns of its own, which ScriptDom and SQL Server read as the
+        // column-level form.
+        prec.right(
+          seq(
+            optional(seq($.keyword_constraint, field('name', $.identifier))),
+            $.keyword_foreign,
+            $.keyword_key,
+            $.keyword_references,
+            $.object_reference,
+            optional(paren_list($.identifier, true)),
+            repeat($.referential_action),
+            optional($._not_for_replication),
           ),
         ),
         // CONSTRAINT name CONNECTION (from_node TO to_node [, ...]) [ON DELETE action]
@@ -1103,6 +1134,18 @@ export default grammar(base, {
             optional($.on_filegroup),
           ),
         ),
+        // INDEX name [kind] (columns) [WITH (...)] ON fg FILESTREAM_ON fg
+        prec.right(
+          seq(
+            $.keyword_index,
+            field('name', $.identifier),
+            optional($._index_kind),
+            $.ordered_columns,
+            optional($.with_options),
+            $.on_filegroup,
+            $.table_data_placement,
+          ),
+        ),
         // INDEX name [NONCLUSTERED] COLUMNSTORE (columns) [WHERE filter] [WITH (...)] [ON ...]
         prec.right(
           seq(
@@ -1128,6 +1171,13 @@ export default grammar(base, {
         ),
       ),
 
+    // ON 'default': the filegroup may be a string.
+    on_filegroup: ($, original) => choice(original, seq($.keyword_on, $.literal)),
+
+    // TEXTIMAGE_ON 'default' | FILESTREAM_ON 'fg': so may these.
+    table_data_placement: ($, original) =>
+      choice(original, seq(field('option', $.identifier), field('filegroup', $.literal))),
+
     // CREATE TABLE ... AS NODE | AS EDGE (graph tables) and the Synapse / PDW
     // `CREATE TABLE t WITH (DISTRIBUTION = ...) [AS SELECT ...]` forms.
     create_table: ($, original) =>
@@ -1142,6 +1192,7 @@ export default grammar(base, {
             $.keyword_as,
             choice($.keyword_node, $.keyword_edge, $.keyword_filetable),
             optional($.on_filegroup),
+            repeat($.table_data_placement),
             optional($.with_options),
           ),
         ),
@@ -1345,7 +1396,7 @@ export default grammar(base, {
         ')',
       ),
 
-    // name type [COLLATE x] [constraint ...] | name AS expression [PERSISTED] [NOT NULL]
+    // name type [COLLATE x] [constraint ...] | name AS expression [PERSISTED] [constraint ...]
     // Overridden as right-associative: after ALTER TABLE t ADD c type, a following word is
     // the column's flag (SPARSE, HIDDEN, GENERATED ALWAYS ...), not a new statement.
     column_definition: ($) =>
@@ -1362,7 +1413,9 @@ export default grammar(base, {
               $.keyword_as,
               field('expression', $._expression),
               optional($.keyword_persisted),
-              optional($._not_null),
+              // A computed column may be NOT NULL (when persisted) and carry PRIMARY KEY,
+              // UNIQUE, CHECK and FOREIGN KEY constraints.
+              repeat($._column_constraint),
             ),
           ),
         ),
@@ -1386,6 +1439,19 @@ export default grammar(base, {
             field('target', $.object_reference),
             optional(seq($.keyword_partition, field('to_partition', $._expression))),
             $.with_options,
+          ),
+        ),
+        // REBUILD PARTITION = { ALL | n } [WITH (options)]
+        prec.right(
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            $.keyword_rebuild,
+            $.keyword_partition,
+            '=',
+            choice($.keyword_all, field('partition', $._expression)),
+            optional($.with_options),
           ),
         ),
         // Memory-optimized tables change their indexes through ALTER TABLE:
@@ -1430,17 +1496,49 @@ export default grammar(base, {
             $.keyword_alter,
             $.keyword_column,
             field('name', $.identifier),
-            field('type', $._type),
-            optional(seq($.keyword_collate, $.identifier)),
             choice(
-              seq($.encrypted_with, optional(choice($.keyword_null, $._not_null)), optional($.with_options)),
-              seq(optional(choice($.keyword_null, $._not_null)), $.with_options),
+              // type [COLLATE c] { FILESTREAM | SPARSE | COLUMN_SET FOR ALL_SPARSE_COLUMNS | HIDDEN
+              //   | MASKED WITH (...) | ENCRYPTED WITH (...) | GENERATED ALWAYS AS ... | [NOT] NULL }...
+              //   [WITH (ONLINE = ...)]. The base reads `type [COLLATE c] [[NOT] NULL]` alone.
+              seq(
+                field('type', $._type),
+                optional(seq($.keyword_collate, $.identifier)),
+                choice(
+                  seq($._alter_column_attribute, repeat(choice($._alter_column_attribute, $.keyword_null, $._not_null)), optional($.with_options)),
+                  seq(
+                    choice($.keyword_null, $._not_null),
+                    choice(seq(repeat1(choice($._alter_column_attribute, $.keyword_null, $._not_null)), optional($.with_options)), $.with_options),
+                  ),
+                  $.with_options,
+                ),
+              ),
+              // { ADD | DROP } { ROWGUIDCOL | PERSISTED | NOT FOR REPLICATION | SPARSE | HIDDEN }
+              //   [WITH (ONLINE = ...)]; ADD MASKED WITH (...) and DROP MASKED are the base's.
+              prec(
+                1,
+                seq(
+                  choice($.keyword_add, $.keyword_drop),
+                  choice($.identifier, $.keyword_hidden, $._not_for_replication),
+                  optional($.with_options),
+                ),
+              ),
             ),
           ),
         ),
       ),
 
-    // ALTER INDEX ... REBUILD PARTITION = { ALL | n } [WITH (options)]
+    // What ALTER COLUMN may say after the type, other than [NOT] NULL.
+    _alter_column_attribute: ($) =>
+      choice(
+        $.masked_with,
+        $.encrypted_with,
+        $.keyword_hidden,
+        seq($.keyword_generated, $.keyword_always, $.keyword_as, choice($.keyword_row, $.identifier), choice($.keyword_start, $.keyword_end)),
+        // FILESTREAM, SPARSE, COLUMN_SET FOR ALL_SPARSE_COLUMNS
+        prec.right(seq($.identifier, optional(seq($.keyword_for, $.identifier)))),
+      ),
+
+    // ALTER INDEX ... { REBUILD | REORGANIZE } PARTITION = { ALL | n } [WITH (options)]
     alter_index: ($, original) =>
       choice(
         original,
@@ -1451,7 +1549,7 @@ export default grammar(base, {
             choice($.keyword_all, field('name', $.identifier)),
             $.keyword_on,
             $.object_reference,
-            $.keyword_rebuild,
+            choice($.keyword_rebuild, $.keyword_reorganize),
             $.keyword_partition,
             '=',
             choice($.keyword_all, field('partition', $._expression)),
