@@ -1441,6 +1441,19 @@ export default grammar(base, {
             $.with_options,
           ),
         ),
+        // DROP { [COLUMN | CONSTRAINT] [IF EXISTS] name [WITH (options)] } [, ...]: each item
+        // may say what it drops and take its own options (MOVE TO, ONLINE,
+        // WAIT_AT_LOW_PRIORITY); a bare name continues the kind before it.
+        prec.right(
+          1,
+          seq(
+            $.keyword_alter,
+            $.keyword_table,
+            $.object_reference,
+            $.keyword_drop,
+            comma_list($._alter_table_drop_item, true),
+          ),
+        ),
         // REBUILD PARTITION = { ALL | n } [WITH (options)]
         prec.right(
           seq(
@@ -1524,6 +1537,17 @@ export default grammar(base, {
               ),
             ),
           ),
+        ),
+      ),
+
+    _alter_table_drop_item: ($) =>
+      prec.right(
+        1,
+        seq(
+          optional(choice($.keyword_column, $.keyword_constraint)),
+          optional($._if_exists),
+          field('element', $.identifier),
+          optional($.with_options),
         ),
       ),
 
@@ -2835,16 +2859,12 @@ export default grammar(base, {
           $.keyword_drop,
           $.keyword_index,
           optional($._if_exists),
-          comma_list(
-            prec.right(
-              seq(
-                field('name', $.object_reference),
-                optional(seq($.keyword_on, $.object_reference, optional($.with_options))),
-              ),
-            ),
-            true,
-          ),
+          comma_list($._drop_index_item, true),
         ),
+      ),
+    _drop_index_item: ($) =>
+      prec.right(
+        seq(field('name', $.object_reference), optional(seq($.keyword_on, $.object_reference, optional($.with_options)))),
       ),
 
     drop_aggregate: ($) =>

@@ -558,9 +558,14 @@ fn body_start(main: Node<'_>) -> Option<Node<'_>> {
 
 fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
     let kids = named_children(main);
-    let name_node = main
-        .field("name")
-        .or_else(|| kids.iter().copied().find(|c| c.k() == "object_reference"));
+    // ALTER TABLE's `name` field, where there is one, is the column it alters; the table
+    // is its object reference.
+    let first_reference = || kids.iter().copied().find(|c| c.k() == "object_reference");
+    let name_node = if main.k() == "alter_table" {
+        first_reference()
+    } else {
+        main.field("name").or_else(first_reference)
+    };
     let name = name_node.map_or_else(
         || QualifiedName {
             parts: vec![Ident {

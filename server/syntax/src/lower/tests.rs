@@ -129,6 +129,22 @@ CREATE AGGREGATE dbo.agg (@v nvarchar(100)) RETURNS nvarchar(max) EXTERNAL NAME 
 }
 
 #[test]
+fn alter_table_names_the_table_not_the_column() {
+    // ALTER COLUMN and DROP name a column of the table; the statement is about the table.
+    check(
+        "ALTER TABLE dbo.t ALTER COLUMN c varchar(20) MASKED WITH (FUNCTION = 'default()') NULL;
+ALTER TABLE dbo.t DROP COLUMN c, CONSTRAINT ck_c WITH (ONLINE = ON);
+ALTER TABLE dbo.t ALTER COLUMN c ADD ROWGUIDCOL;
+",
+        expect![[r#"
+            Alter Table dbo.t «ALTER TABLE dbo.t ALTER COLUMN c varchar(20) MASKED WITH ...»
+            Alter Table dbo.t «ALTER TABLE dbo.t DROP COLUMN c, CONSTRAINT ck_c WITH (ON...»
+            Alter Table dbo.t «ALTER TABLE dbo.t ALTER COLUMN c ADD ROWGUIDCOL»
+        "#]],
+    );
+}
+
+#[test]
 fn procedures() {
     check(
         "CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WITH RECOMPILE, EXECUTE AS OWNER AS
