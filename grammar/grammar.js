@@ -180,6 +180,7 @@ export default grammar(base, {
     keyword_generated: (_) => keyword('generated'),
     keyword_always: (_) => keyword('always'),
     keyword_hidden: (_) => keyword('hidden'),
+    keyword_enforced: (_) => keyword('enforced'),
     keyword_sensitivity: (_) => keyword('sensitivity'),
     keyword_classification: (_) => keyword('classification'),
     keyword_replica: (_) => keyword('replica'),
@@ -1058,9 +1059,11 @@ export default grammar(base, {
     // INDEX name CLUSTERED COLUMNSTORE [WITH (...)] [ON ...] has no column list,
     // INDEX name UNIQUE [kind] (columns) is a unique inline index, and an inline index
     // may cover columns (INCLUDE) and filter its rows (WHERE).
+    // A key of Azure Synapse / Fabric may be declared NOT ENFORCED.
     constraint: ($, original) =>
       choice(
         original,
+        prec.right(seq(original, $.keyword_not, $.keyword_enforced)),
         // { PRIMARY KEY | UNIQUE } [kind] (columns) WITH FILLFACTOR = n [ON ...]: the
         // documented unparenthesized single option, kept for old scripts.
         prec.right(
@@ -1112,7 +1115,7 @@ export default grammar(base, {
             $.keyword_index,
             field('name', $.identifier),
             $.keyword_unique,
-            optional($._index_kind),
+            optional(choice($._index_kind, $.keyword_hash)),
             $.ordered_columns,
             optional($.covering_columns),
             optional($.where),
@@ -2679,6 +2682,8 @@ export default grammar(base, {
           ),
           $.masked_with,
           $.encrypted_with,
+          // PRIMARY KEY ... NOT ENFORCED (Azure Synapse, Fabric)
+          seq($.keyword_not, $.keyword_enforced),
           // GENERATED ALWAYS AS { ROW | TRANSACTION_ID | SEQUENCE_NUMBER } { START | END } [HIDDEN]
           prec.right(
             seq(
@@ -2690,19 +2695,53 @@ export default grammar(base, {
               optional($.keyword_hidden),
             ),
           ),
-          // INDEX name [CLUSTERED | NONCLUSTERED [HASH]] [WITH (...)] on one column
+          // INDEX name [UNIQUE] [CLUSTERED | NONCLUSTERED [HASH] | HASH] [(columns)]
+          //   [INCLUDE (columns)] [WHERE filter] [WITH (...)] [ON filegroup] on one column
           prec.right(
             seq(
               $.keyword_index,
               field('index', $.identifier),
+              optional($.keyword_unique),
               optional(choice($._index_kind, $.keyword_hash)),
               optional($.ordered_columns),
+              optional($.covering_columns),
+              optional(alias($._column_index_filter, $.where)),
               optional($.with_options),
+              optional($.on_filegroup),
             ),
           ),
           $.identifier,
         ),
       ),
+
+    // The WHERE of an index declared on a column: the documented filter predicate
+    // (a column compared with a constant, IN (constants), IS [NOT] NULL, joined by AND).
+    // A general expression there could not tell `WHERE c > 10 NOT NULL` (the column's
+    // next constraint) from `WHERE c > 10 NOT LIKE ...`.
+    _column_index_filter: ($) => seq($.keyword_where, field('predicate', $._index_filter)),
+    _index_filter: ($) =>
+      choice(
+        alias($._index_filter_comparison, $.binary_expression),
+        alias($._index_filter_and, $.binary_expression),
+      ),
+    _index_filter_and: ($) =>
+      prec.left(
+        seq(
+          field('left', $._index_filter),
+          field('operator', $.keyword_and),
+          field('right', alias($._index_filter_comparison, $.binary_expression)),
+        ),
+      ),
+    _index_filter_comparison: ($) =>
+      choice(
+        seq(field('left', $.field), choice('=', '<>', '!=', '>', '>=', '<', '<=', '!<', '!>'), field('right', $._index_filter_constant)),
+        seq(field('left', $.field), field('operator', $.keyword_in), field('right', alias($._index_filter_list, $.list))),
+        seq(field('left', $.field), field('operator', $.keyword_is), field('right', $.literal)),
+        seq(field('left', $.field), field('operator', alias($._is_not, $.is_not)), field('right', $.literal)),
+      ),
+    _is_not: ($) => seq($.keyword_is, $.keyword_not),
+    _index_filter_constant: ($) => choice($.literal, alias($._signed_literal, $.unary_expression)),
+    _index_filter_list: ($) => paren_list($._index_filter_constant, true),
 
     // A column default: a constant, a signed constant, a parenthesized expression, a
     // function call, NEXT VALUE FOR, or a niladic function (CURRENT_TIMESTAMP).
@@ -3329,7 +3368,9 @@ export default grammar(base, {
           optional(choice($.keyword_left, $.keyword_right)),
           $.keyword_for,
           $.keyword_values,
-          paren_list($._expression, true),
+          '(',
+          optional(comma_list($._expression, true)),
+          ')',
           ')',
         ),
       ),
