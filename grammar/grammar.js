@@ -181,6 +181,9 @@ export default grammar(base, {
     keyword_always: (_) => keyword('always'),
     keyword_hidden: (_) => keyword('hidden'),
     keyword_enforced: (_) => keyword('enforced'),
+    keyword_change_tracking_context: (_) => keyword('change_tracking_context'),
+    keyword_maxlength: (_) => keyword('maxlength'),
+    keyword_singleton: (_) => keyword('singleton'),
     keyword_sensitivity: (_) => keyword('sensitivity'),
     keyword_classification: (_) => keyword('classification'),
     keyword_replica: (_) => keyword('replica'),
@@ -196,6 +199,9 @@ export default grammar(base, {
     keyword_scroll: (_) => keyword('scroll'),
     keyword_offsets: (_) => keyword('offsets'),
     keyword_enforced: (_) => keyword('enforced'),
+    keyword_change_tracking_context: (_) => keyword('change_tracking_context'),
+    keyword_maxlength: (_) => keyword('maxlength'),
+    keyword_singleton: (_) => keyword('singleton'),
     keyword_filestream_on: (_) => keyword('filestream_on'),
     keyword_selective: (_) => keyword('selective'),
     keyword_xquery: (_) => keyword('xquery'),
@@ -305,7 +311,7 @@ export default grammar(base, {
         ),
       ),
 
-    identifier: ($, original) => choice(original, $.template_parameter, $._graph_pseudo_column),
+    identifier: ($, original) => choice(original, $.template_parameter, $._pseudo_column),
 
     // Where only a constant is allowed (`SAMPLE <percentage, , 50> PERCENT`, a default
     // value), a template parameter or a SQLCMD variable is the constant. In an expression
@@ -702,6 +708,11 @@ export default grammar(base, {
       ),
     _parenthesized_all_fields: ($) => seq('(', $.all_fields, ')'),
 
+    // WITH CHANGE_TRACKING_CONTEXT (context) [, cte ...] before INSERT, UPDATE, DELETE or MERGE
+    // tags the change with the application's context; it sits where a CTE would.
+    cte: ($, original) =>
+      choice(original, seq($.keyword_change_tracking_context, '(', field('context', $._expression), ')')),
+
     // SELECT ALL TOP n ...: ALL before a TOP cannot be the ALL of `= ALL (subquery)`.
     select: ($, original) => choice(original, seq($.keyword_select, $.keyword_all, $.top_clause, $.select_expression)),
 
@@ -996,7 +1007,7 @@ export default grammar(base, {
 
     // ---------------------------------------------------------------------------------
     // CREATE [PRIMARY] XML INDEX name ON table (column)
-    //   [USING XML INDEX primary [FOR { VALUE | PATH | PROPERTY }]] [WITH (options)]
+    //   [USING XML INDEX primary [FOR { VALUE | PATH | PROPERTY | (path) }]] [WITH (options)]
     create_xml_index: ($) =>
       prec.right(
         seq(
@@ -1014,7 +1025,18 @@ export default grammar(base, {
               $.keyword_xml,
               $.keyword_index,
               field('using', $.identifier),
-              optional(seq($.keyword_for, choice($.keyword_value, $.keyword_path, $.keyword_property))),
+              optional(
+                seq(
+                  $.keyword_for,
+                  choice(
+                    $.keyword_value,
+                    $.keyword_path,
+                    $.keyword_property,
+                    // a secondary selective XML index: FOR (path)
+                    paren_list(field('path', $.identifier), true),
+                  ),
+                ),
+              ),
             ),
           ),
           optional($.with_options),
@@ -1039,6 +1061,47 @@ export default grammar(base, {
             $.ordered_columns,
             alias($._legacy_index_options, $.with_clause),
             optional($.on_filegroup),
+          ),
+        ),
+        // CREATE { SPATIAL | JSON | SELECTIVE XML } INDEX name ON table (column)
+        //   { USING grid | FOR (paths) } [WITH (...)] [ON filegroup]
+        prec.right(
+          seq(
+            $.keyword_create,
+            field('storage', $.identifier),
+            optional(field('storage', $.identifier)),
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_on,
+            $.object_reference,
+            $.ordered_columns,
+            optional(seq($.keyword_with, $.xmlnamespaces)),
+            choice(
+              seq($.keyword_using, field('tessellation', $.identifier)),
+              seq($.keyword_for, paren_list(choice(field('path', $.literal), $.index_path), true)),
+            ),
+            optional($.with_options),
+            optional($.on_filegroup),
+          ),
+        ),
+      ),
+
+    // A selective XML index's path: name = 'path' [AS XQUERY 'type' | AS XQUERY MAXLENGTH(n)
+    //   | AS SQL type] [SINGLETON]
+    index_path: ($) =>
+      prec.right(
+        seq(
+          field('name', $.identifier),
+          '=',
+          field('path', $.literal),
+          optional(
+            seq(
+              $.keyword_as,
+              field('mapping', $.identifier),
+              optional(field('type', choice($.literal, $._type))),
+              optional(seq($.keyword_maxlength, '(', field('length', $.literal), ')')),
+              optional($.keyword_singleton),
+            ),
           ),
         ),
       ),
@@ -1457,6 +1520,17 @@ export default grammar(base, {
             comma_list($._alter_table_drop_item, true),
           ),
         ),
+        // { SPLIT | MERGE } RANGE (boundary): Azure Synapse's partition boundaries
+        seq(
+          $.keyword_alter,
+          $.keyword_table,
+          $.object_reference,
+          choice($.keyword_split, $.keyword_merge),
+          $.keyword_range,
+          '(',
+          field('boundary', $._expression),
+          ')',
+        ),
         // REBUILD PARTITION = { ALL | n } [WITH (options)]
         prec.right(
           seq(
@@ -1565,10 +1639,27 @@ export default grammar(base, {
         prec.right(seq($.identifier, optional(seq($.keyword_for, $.identifier)))),
       ),
 
+    // ALTER INDEX name ON table [WITH XMLNAMESPACES (...)] FOR ({ ADD path = ... | REMOVE path } [, ...])
+    //   changes the paths of a selective XML index.
+    _alter_index_paths: ($) =>
+      seq(
+        optional(seq($.keyword_with, $.xmlnamespaces)),
+        $.keyword_for,
+        paren_list(choice(seq($.keyword_add, $.index_path), seq($.keyword_remove, field('path', $.identifier))), true),
+      ),
+
     // ALTER INDEX ... { REBUILD | REORGANIZE } PARTITION = { ALL | n } [WITH (options)]
     alter_index: ($, original) =>
       choice(
         original,
+        seq(
+          $.keyword_alter,
+          $.keyword_index,
+          field('name', $.identifier),
+          $.keyword_on,
+          $.object_reference,
+          $._alter_index_paths,
+        ),
         prec.right(
           seq(
             $.keyword_alter,
@@ -1625,8 +1716,10 @@ export default grammar(base, {
         ),
       ),
 
-    // Graph pseudo-columns: $node_id, $edge_id, $from_id, $to_id.
-    _graph_pseudo_column: (_) => token(prec(1, /\$([nN][oO][dD][eE]|[eE][dD][gG][eE]|[fF][rR][oO][mM]|[tT][oO])_[iI][dD]/)),
+    // Pseudo-columns the base lacks: the graph's $node_id, $edge_id, $from_id and $to_id,
+    // and change tracking's $CUID.
+    _pseudo_column: (_) =>
+      token(prec(1, /\$(([nN][oO][dD][eE]|[eE][dD][gG][eE]|[fF][rR][oO][mM]|[tT][oO])_[iI][dD]|[cC][uU][iI][dD])/)),
 
     // ---------------------------------------------------------------------------------
     // Service Broker, audit, resource governor and other server objects the base lacks.

@@ -173,7 +173,11 @@ impl<'n> Refs<'_, '_, 'n> {
         let mut stack = vec![(node, 0)];
         while let Some((current, depth)) = stack.pop() {
             if current.k() == "cte" {
-                if let Some(name) = named_children(current).first() {
+                // WITH CHANGE_TRACKING_CONTEXT (...) stands in the CTE list but names nothing.
+                if let Some(name) = named_children(current)
+                    .first()
+                    .filter(|name| name.k() == "identifier")
+                {
                     let key = names::key(&names::unquote(self.cx.slice(*name)));
                     self.ctes.push(key);
                     self.cte_nodes.push(current);

@@ -145,6 +145,24 @@ ALTER TABLE dbo.t ALTER COLUMN c ADD ROWGUIDCOL;
 }
 
 #[test]
+fn change_tracking_context_is_not_a_cte() {
+    // WITH CHANGE_TRACKING_CONTEXT stands in the CTE list; the CTE after it is still one,
+    // and a table named like the clause is still a table.
+    check(
+        "WITH CHANGE_TRACKING_CONTEXT (0x0A), recent AS (SELECT id FROM dbo.src)
+UPDATE dbo.t SET seen = 1 WHERE id IN (SELECT id FROM recent) OR id IN (SELECT id FROM change_tracking_context);
+",
+        expect![[r#"
+            Dml «WITH CHANGE_TRACKING_CONTEXT (0x0A), recent AS (SELECT id...»
+              -> Select dbo.src [id]
+              -> Select dbo.t [id]
+              -> Update dbo.t [seen]
+              -> Select change_tracking_context [id]
+        "#]],
+    );
+}
+
+#[test]
 fn procedures() {
     check(
         "CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WITH RECOMPILE, EXECUTE AS OWNER AS
