@@ -89,6 +89,18 @@ const TEMPLATE_PARAMETER = '<[@A-Za-z_][^,<>\\r\\n]*,[^,<>\\r\\n]*,[^<>\\r\\n]*>
 // because they are declared before it; ours are declared after, so they need lexical
 // precedence to be extracted as keywords at all. Like every keyword, it only displaces an
 // identifier in a parse state where it is valid, so `name` stays a fine column name.
+// A type spelled in several words (NATIONAL CHARACTER VARYING), read as `keyword` with an
+// optional (size).
+function iso_type($, spelling, keyword) {
+  return prec.right(
+    1,
+    seq(
+      alias(spelling, keyword),
+      optional(seq('(', field('size', choice(alias($._natural_number, $.literal), $.keyword_max)), ')')),
+    ),
+  );
+}
+
 function keyword(word) {
   return token(prec(1, make_keyword(word)));
 }
@@ -181,9 +193,29 @@ export default grammar(base, {
     keyword_always: (_) => keyword('always'),
     keyword_hidden: (_) => keyword('hidden'),
     keyword_enforced: (_) => keyword('enforced'),
+    // The ISO synonyms SQL Server accepts for its character and binary types: CHAR VARYING,
+    // NATIONAL CHAR[ACTER] [VARYING], NCHAR VARYING, BINARY VARYING, NATIONAL TEXT. Each
+    // spelling is one keyword node of the type it names, so the tree is the usual one.
+    varchar: ($, original) => choice(original, iso_type($, $._iso_varchar, $.keyword_varchar)),
+    nchar: ($, original) => choice(original, iso_type($, $._iso_nchar, $.keyword_nchar)),
+    nvarchar: ($, original) => choice(original, iso_type($, $._iso_nvarchar, $.keyword_nvarchar)),
+    varbinary: ($, original) => choice(original, iso_type($, $._iso_varbinary, $.keyword_varbinary)),
+    // (CHARACTER VARYING is the base's.)
+    _iso_varchar: ($) => seq(alias(make_keyword('char'), $.keyword_char), $.keyword_varying),
+    _iso_nchar: ($) => seq($.keyword_national, $.keyword_char),
+    _iso_nvarchar: ($) =>
+      seq(choice($.keyword_nchar, $.keyword_ncharacter, seq($.keyword_national, $.keyword_char)), $.keyword_varying),
+    _iso_varbinary: ($) => seq($.keyword_binary, $.keyword_varying),
+    _iso_ntext: ($) => seq($.keyword_national, $.keyword_text),
+    keyword_national: (_) => keyword('national'),
+    keyword_ncharacter: (_) => keyword('ncharacter'),
+    // DOUBLE PRECISION (n), as ScriptDom reads it
+    double: ($, original) =>
+      choice(
+        original,
+        prec(1, seq($.keyword_double, $.keyword_precision, '(', field('precision', alias($._natural_number, $.literal)), ')')),
+      ),
     keyword_change_tracking_context: (_) => keyword('change_tracking_context'),
-    keyword_maxlength: (_) => keyword('maxlength'),
-    keyword_singleton: (_) => keyword('singleton'),
     keyword_sensitivity: (_) => keyword('sensitivity'),
     keyword_classification: (_) => keyword('classification'),
     keyword_replica: (_) => keyword('replica'),
@@ -198,10 +230,6 @@ export default grammar(base, {
     keyword_insensitive: (_) => keyword('insensitive'),
     keyword_scroll: (_) => keyword('scroll'),
     keyword_offsets: (_) => keyword('offsets'),
-    keyword_enforced: (_) => keyword('enforced'),
-    keyword_change_tracking_context: (_) => keyword('change_tracking_context'),
-    keyword_maxlength: (_) => keyword('maxlength'),
-    keyword_singleton: (_) => keyword('singleton'),
     keyword_filestream_on: (_) => keyword('filestream_on'),
     keyword_selective: (_) => keyword('selective'),
     keyword_xquery: (_) => keyword('xquery'),
@@ -1267,7 +1295,8 @@ export default grammar(base, {
             $.keyword_create,
             $.keyword_table,
             field('name', $.object_reference),
-            optional($.column_definitions),
+            // CREATE TABLE AS SELECT may name its columns without types.
+            optional(choice($.column_definitions, paren_list(field('column', $.identifier), true))),
             $.with_options,
             optional(seq($.keyword_as, $._dml_read)),
           ),
@@ -2692,7 +2721,14 @@ export default grammar(base, {
         ')',
         ),
       ),
-    _type: ($, original) => choice(original, prec(1, $.typed_xml), alias($._bracketed_xml, $.keyword_xml)),
+    _type: ($, original) =>
+      choice(
+        original,
+        prec(1, $.typed_xml),
+        alias($._bracketed_xml, $.keyword_xml),
+        // NATIONAL TEXT, the ISO synonym of ntext
+        alias($._iso_ntext, $.keyword_ntext),
+      ),
     // `[XML]` where a type is expected: the xml type as SSMS scripts it.
     _bracketed_xml: (_) => token(prec(2, /\[[xX][mM][lL]\]/)),
 
@@ -2979,6 +3015,16 @@ export default grammar(base, {
         ),
       ),
 
+    // ALTER MATERIALIZED VIEW name { REBUILD | DISABLE } (Synapse)
+    alter_materialized_view: ($) =>
+      seq(
+        $.keyword_alter,
+        $.keyword_materialized,
+        $.keyword_view,
+        field('name', $.object_reference),
+        choice($.keyword_rebuild, $.keyword_disable),
+      ),
+
     // ALTER SEQUENCE name [option ...]: ScriptDom and SQL Server accept it with no option.
     alter_sequence: ($) =>
       prec.right(seq($.keyword_alter, $.keyword_sequence, $.object_reference, repeat($.sequence_option))),
@@ -3017,6 +3063,7 @@ export default grammar(base, {
     _alter_statement: ($, original) =>
       choice(
         original,
+        $.alter_materialized_view,
         $.alter_application_role,
         $.alter_credential,
         $.alter_service,
