@@ -376,8 +376,14 @@ export default grammar(base, {
         $.shutdown_statement,
         $.federation_statement,
         $.rename_statement,
+        $.lineno_statement,
         prec(-1, $.sqlcmd_variable),
       ),
+
+    // LINENO n: renumbers the lines the server reports errors at (undocumented, and what
+    // SSMS-scripted batches and ScriptDom carry).
+    lineno_statement: ($) => seq($.keyword_lineno, field('line', $.literal)),
+    keyword_lineno: (_) => keyword('lineno'),
 
     // CHECKPOINT [duration]
     checkpoint_statement: ($) =>
@@ -1089,6 +1095,26 @@ export default grammar(base, {
             $.ordered_columns,
             alias($._legacy_index_options, $.with_clause),
             optional($.on_filegroup),
+          ),
+        ),
+        // ... [ON filegroup] FILESTREAM_ON { filegroup | scheme | "NULL" }: where the table's
+        // FILESTREAM data goes when the index is clustered
+        prec.right(
+          seq(
+            $.keyword_create,
+            optional($.keyword_unique),
+            optional($._index_kind),
+            $.keyword_index,
+            field('name', $.identifier),
+            $.keyword_on,
+            $.object_reference,
+            $.ordered_columns,
+            optional($.covering_columns),
+            optional($.where),
+            optional($.with_options),
+            optional($.on_filegroup),
+            $.keyword_filestream_on,
+            field('filestream', $.identifier),
           ),
         ),
         // CREATE { SPATIAL | JSON | SELECTIVE XML } INDEX name ON table (column)
@@ -3384,9 +3410,45 @@ export default grammar(base, {
     revert_statement: ($) =>
       prec.right(seq($.keyword_revert, optional(seq($.keyword_with, $.keyword_cookie, '=', field('cookie', $._expression))))),
 
-    // SETUSER ['user' [WITH NORESET]]
+    // ALTER SECURITY POLICY name { ADD | DROP } NOT FOR REPLICATION, beside the base's forms.
+    alter_security_policy: ($, original) =>
+      choice(
+        original,
+        seq(
+          $.keyword_alter,
+          $.keyword_security,
+          $.keyword_policy,
+          field('name', $.object_reference),
+          choice($.keyword_add, $.keyword_drop),
+          $._not_for_replication,
+        ),
+      ),
+    // DROP BLOCK PREDICATE ON table AFTER UPDATE names which of the table's block
+    // predicates goes, as ScriptDom reads it.
+    _alter_security_predicate: ($, original) =>
+      choice(
+        original,
+        seq(
+          $.keyword_drop,
+          optional($.keyword_block),
+          $.keyword_predicate,
+          $.keyword_on,
+          field('table', $.object_reference),
+          choice(
+            seq($.keyword_after, choice($.keyword_insert, $.keyword_update)),
+            seq($.keyword_before, choice($.keyword_update, $.keyword_delete)),
+          ),
+        ),
+      ),
+
+    // SETUSER [{ 'user' | @variable } [WITH NORESET]]
     setuser_statement: ($) =>
-      prec.right(seq($.keyword_setuser, optional(seq(field('user', $.literal), optional(seq($.keyword_with, $.identifier)))))),
+      prec.right(
+        seq(
+          $.keyword_setuser,
+          optional(seq(field('user', choice($.literal, $.identifier)), optional(seq($.keyword_with, $.identifier)))),
+        ),
+      ),
 
     // A qualified option value: queue activation's `PROCEDURE_NAME = dbo.usp_Process`.
     _option_value: ($, original) =>
