@@ -339,7 +339,10 @@ export default grammar(base, {
         ),
       ),
 
-    identifier: ($, original) => choice(original, $.template_parameter, $._pseudo_column),
+    // A parameter or variable may be named `@` alone (`DECLARE @ int`), which SQL Server
+    // accepts.
+    identifier: ($, original) => choice(original, $.template_parameter, $._pseudo_column, $._lone_at),
+    _lone_at: (_) => token(prec(-1, '@')),
 
     // Where only a constant is allowed (`SAMPLE <percentage, , 50> PERCENT`, a default
     // value), a template parameter or a SQLCMD variable is the constant. In an expression
