@@ -423,6 +423,15 @@ export default grammar(base, {
               optional($._exec_arguments),
               optional($._execute_options),
             ),
+            // EXEC OPENDATASOURCE('provider', 'connection').db.schema.procedure ...: a
+            // procedure on a server reached ad hoc
+            seq(
+              field('source', $.invocation),
+              '.',
+              field('procedure', $.object_reference),
+              optional($._exec_arguments),
+              optional($._execute_options),
+            ),
             seq(
               wrapped_in_parenthesis(comma_list($._expression, true)),
               optional(
@@ -945,6 +954,9 @@ export default grammar(base, {
         seq('.', '.', field('schema', $.identifier), '.', field('name', $.identifier)),
         seq('.', '.', field('name', $.identifier)),
         seq('.', '.', '.', field('name', $.identifier)),
+        // .t and .s.t: the leading part left empty
+        seq('.', field('name', $.identifier)),
+        seq('.', field('schema', $.identifier), '.', field('name', $.identifier)),
       ),
 
     // PARSE(x AS type [USING culture]) and TRY_PARSE: a conversion like CAST, so the same

@@ -163,6 +163,20 @@ UPDATE dbo.t SET seen = 1 WHERE id IN (SELECT id FROM recent) OR id IN (SELECT i
 }
 
 #[test]
+fn exec_through_opendatasource() {
+    // The procedure runs on another server reached ad hoc; it lowers as a call into the
+    // database its name starts with, which is not this project's.
+    check(
+        "EXEC OPENDATASOURCE('MSOLEDBSQL', 'Data Source=hr01;Integrated Security=SSPI').hr.dbo.raise_pay @id = 1;
+",
+        expect![[r#"
+            Exec«EXEC» hr.dbo.raise_pay (@id=1) «EXEC OPENDATASOURCE('MSOLEDBSQL', 'Data Source=hr01;Integ...»
+              -> Execute hr.dbo.raise_pay ?
+        "#]],
+    );
+}
+
+#[test]
 fn procedures() {
     check(
         "CREATE PROCEDURE dbo.p @a int, @B nvarchar(10) OUTPUT WITH RECOMPILE, EXECUTE AS OWNER AS
