@@ -380,11 +380,50 @@ export default grammar(base, {
         $.federation_statement,
         $.rename_statement,
         $.lineno_statement,
+        $.insert_bulk_statement,
         prec(-1, $.sqlcmd_variable),
       ),
 
     // LINENO n: renumbers the lines the server reports errors at (undocumented, and what
     // SSMS-scripted batches and ScriptDom carry).
+    // BULK INSERT t FROM name: ScriptDom and SQL Server also take the data file as an
+    // identifier ([C:\data\f.csv], "f.csv").
+    bulk_insert_statement: ($, original) =>
+      choice(
+        original,
+        prec.right(
+          seq(
+            $.keyword_bulk,
+            $.keyword_insert,
+            $.object_reference,
+            $.keyword_from,
+            field('file', $.identifier),
+            optional($.with_options),
+          ),
+        ),
+      ),
+
+    // INSERT BULK table [(column type [NULL | NOT NULL] [, ...])] [WITH (options)]: the
+    // statement bulk-copy clients (bcp, SqlBulkCopy) send, seen in traces and captured
+    // workloads.
+    insert_bulk_statement: ($) =>
+      prec.right(
+        seq(
+          $.keyword_insert,
+          $.keyword_bulk,
+          field('table', $.object_reference),
+          optional(paren_list(alias($._insert_bulk_column, $.column_definition), true)),
+          optional(
+            seq(
+              $.keyword_with,
+              paren_list(choice($.option, seq($.keyword_order, paren_list(alias($.ordered_column, $.column), true))), true),
+            ),
+          ),
+        ),
+      ),
+    _insert_bulk_column: ($) =>
+      prec.right(seq(field('name', $.identifier), optional(field('type', $._type)), optional(choice($.keyword_null, $._not_null)))),
+
     lineno_statement: ($) => seq($.keyword_lineno, field('line', $.literal)),
     keyword_lineno: (_) => keyword('lineno'),
 
