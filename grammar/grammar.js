@@ -3049,9 +3049,13 @@ export default grammar(base, {
         $.keyword_returns,
         choice($._type, $.keyword_table, $.table_var_declaration, seq($.keyword_table, $.column_definitions)),
         optional($.function_options),
-        optional(seq($.keyword_order, $.list)),
+        // a CLR table-valued function's ORDER (column [ASC | DESC] [, ...]): the order it
+        // returns its rows in
+        optional(seq($.keyword_order, paren_list(alias($._clr_order_column, $.column), true))),
         $.function_body,
       ),
+
+    _clr_order_column: ($) => seq(field('name', $.identifier), optional($.direction)),
 
     // CREATE TYPE name EXTERNAL NAME assembly.[class]
     create_type: ($, original) =>
