@@ -60,6 +60,21 @@ function column_index_spec($) {
   ];
 }
 
+// CREATE [UNIQUE] [kind] INDEX name ON table (columns), as the alternatives of create_index
+// that the base's shape misses begin.
+function index_head($) {
+  return [
+    $.keyword_create,
+    optional($.keyword_unique),
+    optional($._index_kind),
+    $.keyword_index,
+    field('name', $.identifier),
+    $.keyword_on,
+    $.object_reference,
+    $.ordered_columns,
+  ];
+}
+
 // FROM / WHERE / GROUP BY / HAVING / WINDOW after a SELECT list, each optional.
 function query_rest($) {
   return [
@@ -85,10 +100,6 @@ function fetch_rows($) {
 // empty and the default may hold spaces and punctuation, but none of them spans a line.
 const TEMPLATE_PARAMETER = '<[@A-Za-z_][^,<>\\r\\n]*,[^,<>\\r\\n]*,[^<>\\r\\n]*>';
 
-// A keyword added by this grammar. The base's keywords win ties against `_identifier`
-// because they are declared before it; ours are declared after, so they need lexical
-// precedence to be extracted as keywords at all. Like every keyword, it only displaces an
-// identifier in a parse state where it is valid, so `name` stays a fine column name.
 // A type spelled in several words (NATIONAL CHARACTER VARYING), read as `keyword` with an
 // optional (size).
 function iso_type($, spelling, keyword) {
@@ -101,6 +112,10 @@ function iso_type($, spelling, keyword) {
   );
 }
 
+// A keyword added by this grammar. The base's keywords win ties against `_identifier`
+// because they are declared before it; ours are declared after, so they need lexical
+// precedence to be extracted as keywords at all. Like every keyword, it only displaces an
+// identifier in a parse state where it is valid, so `name` stays a fine column name.
 function keyword(word) {
   return token(prec(1, make_keyword(word)));
 }
@@ -193,28 +208,6 @@ export default grammar(base, {
     keyword_always: (_) => keyword('always'),
     keyword_hidden: (_) => keyword('hidden'),
     keyword_enforced: (_) => keyword('enforced'),
-    // The ISO synonyms SQL Server accepts for its character and binary types: CHAR VARYING,
-    // NATIONAL CHAR[ACTER] [VARYING], NCHAR VARYING, BINARY VARYING, NATIONAL TEXT. Each
-    // spelling is one keyword node of the type it names, so the tree is the usual one.
-    varchar: ($, original) => choice(original, iso_type($, $._iso_varchar, $.keyword_varchar)),
-    nchar: ($, original) => choice(original, iso_type($, $._iso_nchar, $.keyword_nchar)),
-    nvarchar: ($, original) => choice(original, iso_type($, $._iso_nvarchar, $.keyword_nvarchar)),
-    varbinary: ($, original) => choice(original, iso_type($, $._iso_varbinary, $.keyword_varbinary)),
-    // (CHARACTER VARYING is the base's.)
-    _iso_varchar: ($) => seq(alias(make_keyword('char'), $.keyword_char), $.keyword_varying),
-    _iso_nchar: ($) => seq($.keyword_national, $.keyword_char),
-    _iso_nvarchar: ($) =>
-      seq(choice($.keyword_nchar, $.keyword_ncharacter, seq($.keyword_national, $.keyword_char)), $.keyword_varying),
-    _iso_varbinary: ($) => seq($.keyword_binary, $.keyword_varying),
-    _iso_ntext: ($) => seq($.keyword_national, $.keyword_text),
-    keyword_national: (_) => keyword('national'),
-    keyword_ncharacter: (_) => keyword('ncharacter'),
-    // DOUBLE PRECISION (n), as ScriptDom reads it
-    double: ($, original) =>
-      choice(
-        original,
-        prec(1, seq($.keyword_double, $.keyword_precision, '(', field('precision', alias($._natural_number, $.literal)), ')')),
-      ),
     keyword_change_tracking_context: (_) => keyword('change_tracking_context'),
     keyword_sensitivity: (_) => keyword('sensitivity'),
     keyword_classification: (_) => keyword('classification'),
@@ -384,8 +377,6 @@ export default grammar(base, {
         prec(-1, $.sqlcmd_variable),
       ),
 
-    // LINENO n: renumbers the lines the server reports errors at (undocumented, and what
-    // SSMS-scripted batches and ScriptDom carry).
     // BULK INSERT t FROM name: ScriptDom and SQL Server also take the data file as an
     // identifier ([C:\data\f.csv], "f.csv").
     bulk_insert_statement: ($, original) =>
@@ -424,6 +415,8 @@ export default grammar(base, {
     _insert_bulk_column: ($) =>
       prec.right(seq(field('name', $.identifier), optional(field('type', $._type)), optional(choice($.keyword_null, $._not_null)))),
 
+    // LINENO n: renumbers the lines the server reports errors at (undocumented, and what
+    // SSMS-scripted batches and ScriptDom carry).
     lineno_statement: ($) => seq($.keyword_lineno, field('line', $.literal)),
     keyword_lineno: (_) => keyword('lineno'),
 
@@ -1139,14 +1132,7 @@ export default grammar(base, {
         original,
         prec.right(
           seq(
-            $.keyword_create,
-            optional($.keyword_unique),
-            optional($._index_kind),
-            $.keyword_index,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.object_reference,
-            $.ordered_columns,
+            ...index_head($),
             alias($._legacy_index_options, $.with_clause),
             optional($.on_filegroup),
           ),
@@ -1155,14 +1141,7 @@ export default grammar(base, {
         // FILESTREAM data goes when the index is clustered
         prec.right(
           seq(
-            $.keyword_create,
-            optional($.keyword_unique),
-            optional($._index_kind),
-            $.keyword_index,
-            field('name', $.identifier),
-            $.keyword_on,
-            $.object_reference,
-            $.ordered_columns,
+            ...index_head($),
             optional($.covering_columns),
             optional($.where),
             optional($.with_options),
@@ -2809,6 +2788,28 @@ export default grammar(base, {
         // NATIONAL TEXT, the ISO synonym of ntext
         alias($._iso_ntext, $.keyword_ntext),
       ),
+    // The ISO synonyms SQL Server accepts for its character and binary types: CHAR VARYING,
+    // NATIONAL CHAR[ACTER] [VARYING], NCHAR VARYING, BINARY VARYING, NATIONAL TEXT. Each
+    // spelling is one keyword node of the type it names, so the tree is the usual one.
+    varchar: ($, original) => choice(original, iso_type($, $._iso_varchar, $.keyword_varchar)),
+    nchar: ($, original) => choice(original, iso_type($, $._iso_nchar, $.keyword_nchar)),
+    nvarchar: ($, original) => choice(original, iso_type($, $._iso_nvarchar, $.keyword_nvarchar)),
+    varbinary: ($, original) => choice(original, iso_type($, $._iso_varbinary, $.keyword_varbinary)),
+    // (CHARACTER VARYING is the base's.)
+    _iso_varchar: ($) => seq(alias(make_keyword('char'), $.keyword_char), $.keyword_varying),
+    _iso_nchar: ($) => seq($.keyword_national, $.keyword_char),
+    _iso_nvarchar: ($) =>
+      seq(choice($.keyword_nchar, $.keyword_ncharacter, seq($.keyword_national, $.keyword_char)), $.keyword_varying),
+    _iso_varbinary: ($) => seq($.keyword_binary, $.keyword_varying),
+    _iso_ntext: ($) => seq($.keyword_national, $.keyword_text),
+    keyword_national: (_) => keyword('national'),
+    keyword_ncharacter: (_) => keyword('ncharacter'),
+    // DOUBLE PRECISION (n), as ScriptDom reads it
+    double: ($, original) =>
+      choice(
+        original,
+        prec(1, seq($.keyword_double, $.keyword_precision, '(', field('precision', alias($._natural_number, $.literal)), ')')),
+      ),
     // `[XML]` where a type is expected: the xml type as SSMS scripts it.
     _bracketed_xml: (_) => token(prec(2, /\[[xX][mM][lL]\]/)),
 
@@ -2946,9 +2947,8 @@ export default grammar(base, {
         seq(field('left', $.field), choice('=', '<>', '!=', '>', '>=', '<', '<=', '!<', '!>'), field('right', $._index_filter_constant)),
         seq(field('left', $.field), field('operator', $.keyword_in), field('right', alias($._index_filter_list, $.list))),
         seq(field('left', $.field), field('operator', $.keyword_is), field('right', $.literal)),
-        seq(field('left', $.field), field('operator', alias($._is_not, $.is_not)), field('right', $.literal)),
+        seq(field('left', $.field), field('operator', $.is_not), field('right', $.literal)),
       ),
-    _is_not: ($) => seq($.keyword_is, $.keyword_not),
     _index_filter_constant: ($) => choice($.literal, alias($._signed_literal, $.unary_expression)),
     _index_filter_list: ($) => paren_list($._index_filter_constant, true),
 
@@ -3051,11 +3051,9 @@ export default grammar(base, {
         optional($.function_options),
         // a CLR table-valued function's ORDER (column [ASC | DESC] [, ...]): the order it
         // returns its rows in
-        optional(seq($.keyword_order, paren_list(alias($._clr_order_column, $.column), true))),
+        optional(seq($.keyword_order, paren_list(alias($.ordered_column, $.column), true))),
         $.function_body,
       ),
-
-    _clr_order_column: ($) => seq(field('name', $.identifier), optional($.direction)),
 
     // CREATE TYPE name EXTERNAL NAME assembly.[class]
     create_type: ($, original) =>
