@@ -13,6 +13,8 @@
 
 use tree_sitter_language::LanguageFn;
 
+pub mod templates;
+
 #[allow(unsafe_code)]
 unsafe extern "C" {
     fn tree_sitter_tsql() -> *const ();

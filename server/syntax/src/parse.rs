@@ -7,6 +7,8 @@ use std::cell::RefCell;
 
 use tree_sitter::{InputEdit, Node, Parser, Point, Tree};
 
+use tree_sitter_sqlwarden::templates;
+
 use crate::{SyntaxError, TextRange, ast, errors, lower};
 
 /// A parsed file: its text and the tree-sitter tree of that text.
@@ -28,8 +30,9 @@ pub struct Parsed {
     /// The trees of the batches from `prefix_end` on, each parsed on its own from
     /// `patched` (or from `text` when nothing had to be blanked).
     batches: Vec<Tree>,
-    /// `text` with the statements that recovery blanked turned into spaces; same length
-    /// and the same lines, so every offset stays true.
+    /// `text` with the statements that recovery blanked turned into spaces, and the SSMS
+    /// template parameters of failing batches filled with their defaults; same length and
+    /// the same lines, so every offset stays true.
     patched: Option<String>,
     /// One error per blanked statement, at its first token.
     recovered: Vec<SyntaxError>,
@@ -264,6 +267,7 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
     let mut batches = Vec::new();
     let mut recovered = Vec::new();
     let mut placeholders = Vec::new();
+    let mut templates = 0;
     // The points of the batches' ends, found in one pass over the text from the first.
     let mut points = Points::new(text);
     points.at(first_start.max(prefix_end));
@@ -277,14 +281,39 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
             continue;
         }
         let work = patched.get_or_insert_with(|| text.to_owned());
+        // An SSMS template is read as SSMS runs it: with its parameters filled with their
+        // defaults, where the grammar cannot take a parameter (a keyword, an option's
+        // value, a whole query). What still fails after that is blanked as usual.
+        // Text that only looks like a parameter (in a batch the grammar fails for another
+        // reason) must not make things worse: the filled text is kept only when its first
+        // error, if any, comes no earlier than the template's.
+        let mut tree = tree;
+        if let Some((text, found)) = templates::fill(work, range.start, range.end)
+            && let Some(filled) = parse_range(&text, *range, at, None)
+        {
+            let fault = |tree: &Tree| {
+                crate::recover::first_error(tree.root_node()).map(|node| node.start_byte())
+            };
+            let after = fault(&filled);
+            if after.is_none_or(|after| fault(&tree).is_some_and(|before| after >= before)) {
+                *work = text;
+                templates += found.len();
+                if after.is_none() {
+                    batches.push(filled);
+                    continue;
+                }
+                tree = filled;
+            }
+        }
         let outcome = crate::recover::recover_batch(work, *range, at.0, tree, parse_range);
         recovered.extend(outcome.regions);
         placeholders.extend(outcome.placeholders);
         batches.push(outcome.tree);
     }
     recovered.sort_by_key(|error| error.range.start);
-    // A repair that blanked nothing leaves the patched copy equal to the text: keep one.
-    if recovered.is_empty() {
+    // A repair that blanked and filled nothing leaves the patched copy equal to the text:
+    // keep one.
+    if recovered.is_empty() && templates == 0 {
         patched = None;
     }
     Some(Recovery {
@@ -834,6 +863,62 @@ mod batch_containment {
                 .statements
                 .iter()
                 .any(|s| matches!(s.kind, crate::ast::StatementKind::CreateUser(_)))
+        );
+    }
+}
+
+#[cfg(test)]
+mod ssms_templates {
+    use super::parse;
+    use crate::ast::{Access, StatementKind};
+
+    /// A template parameter where the grammar takes none (here a whole query, and an
+    /// option's value) is read as SSMS runs the template: filled with its default. The
+    /// offsets stay those of the template (a name in a default stands where the filled
+    /// text has it: from the parameter's `<` on), and nothing is an error.
+    #[test]
+    fn a_template_is_read_with_its_defaults() {
+        let text = "CREATE FUNCTION dbo.recent (@id int)\nRETURNS TABLE\nAS\nRETURN\n(\n    <select_statement, , SELECT id FROM dbo.orders WHERE id = @id>\n)\nGO\nALTER TABLE dbo.orders ENABLE CHANGE_TRACKING WITH (TRACK_COLUMNS_UPDATED = <track_columns_updated, bit, ON>);\nGO\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.errors(), []);
+        let script = parsed.lower();
+        let StatementKind::CreateObject(function) = &script.statements[0].kind else {
+            panic!("{:#?}", script.statements[0]);
+        };
+        let body = &function.module.as_ref().expect("a module").body;
+        let reference = &body[0].references[0];
+        assert_eq!(reference.name.to_string(), "dbo.orders");
+        assert_eq!(reference.access, Access::Select);
+        let at = text.find("<select_statement").expect("the parameter") + "SELECT id FROM ".len();
+        assert_eq!(
+            (reference.range.start, reference.range.end),
+            (at, at + "dbo.orders".len())
+        );
+        assert_eq!(script.statements.len(), 2, "{:#?}", script.statements);
+    }
+
+    /// A batch that fails after filling still gets its errors, at the fault.
+    #[test]
+    fn a_template_that_is_still_broken_has_its_error() {
+        let text = "SELECT <c, , 1> FROM t WHERE ;\nGO\n";
+        let errors = parse(text).errors();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].range.start, text.find("WHERE").expect("WHERE"));
+    }
+
+    /// A batch that parses as written keeps its parameters: the grammar reads them as
+    /// names, which the analysis knows for placeholders.
+    #[test]
+    fn a_clean_batch_keeps_its_parameters() {
+        let text = "GRANT SELECT ON dbo.orders TO <principal, sysname, app_reader>;\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.errors(), []);
+        let StatementKind::Permission(grant) = &parsed.lower().statements[0].kind else {
+            panic!("a grant");
+        };
+        assert_eq!(
+            grant.principals[0].value,
+            "<principal, sysname, app_reader>"
         );
     }
 }
