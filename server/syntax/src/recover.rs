@@ -614,22 +614,28 @@ const STATEMENT_KEYWORDS: &[&str] = &[
 /// parentheses (unless after one of [`NOT_BEFORE_STRONG`]).
 const STRONG_KEYWORDS: &[&str] = &[
     "BREAK",
+    "CHECKPOINT",
     "CLOSE",
     "COMMIT",
     "CONTINUE",
     "CREATE",
+    "DBCC",
     "DEALLOCATE",
     "DECLARE",
     "DENY",
     "GOTO",
     "GRANT",
     "IF",
+    "KILL",
     "OPEN",
     "PRINT",
     "RAISERROR",
+    "RECONFIGURE",
     "RETURN",
+    "REVERT",
     "REVOKE",
     "ROLLBACK",
+    "SETUSER",
     "THROW",
     "TRUNCATE",
     "WAITFOR",
@@ -637,8 +643,9 @@ const STRONG_KEYWORDS: &[&str] = &[
 ];
 
 /// Words after which a strong keyword does not start a statement: `WITH GRANT OPTION`,
-/// `REVOKE GRANT OPTION FOR`, `DROP TABLE IF EXISTS`.
+/// `REVOKE GRANT OPTION FOR`, `DROP TABLE IF EXISTS`, `EXECUTE AS … WITH NO REVERT`.
 const NOT_BEFORE_STRONG: &[&str] = &[
+    "NO",
     "WITH",
     "GRANT",
     "REVOKE",
@@ -667,25 +674,37 @@ const NOT_BEFORE_STRONG: &[&str] = &[
     "CERTIFICATE",
 ];
 
-/// Statement keywords that valid T-SQL never has inside parentheses or `CASE … END`.
+/// Statement keywords that valid T-SQL never has inside parentheses or `CASE … END`
+/// (reserved words, so never a name either). `EXECUTE` is not one (`ADD (EXECUTE ON …)` in
+/// an audit specification), but its short form `EXEC` is; nor is `USE` (`OPTION (USE
+/// HINT …)`).
 const NEVER_IN_PARENTHESES: &[&str] = &[
     "BEGIN",
+    "BREAK",
+    "CHECKPOINT",
     "CLOSE",
     "COMMIT",
+    "CONTINUE",
     "CREATE",
+    "DBCC",
     "DEALLOCATE",
     "DECLARE",
     "DENY",
+    "EXEC",
     "FETCH",
     "GOTO",
     "GRANT",
     "IF",
+    "KILL",
     "OPEN",
     "PRINT",
     "RAISERROR",
+    "RECONFIGURE",
     "RETURN",
+    "REVERT",
     "REVOKE",
     "ROLLBACK",
+    "SETUSER",
     "THROW",
     "TRUNCATE",
     "WAITFOR",
@@ -1037,6 +1056,35 @@ mod tests {
                 "SELECT CASE WHEN EXISTS (SELECT 1 FROM t) THEN STRING_AGG(x, ',') WITHIN GROUP (ORDER BY x) END FROM u\n"
             ),
             ["SELECT"]
+        );
+    }
+
+    /// `EXEC` and `REVERT` never stand inside parentheses, and `REVERT` always starts a
+    /// statement (but in `WITH NO REVERT`): a half-written `EXEC (` before it must not
+    /// take it for a procedure's name.
+    #[test]
+    fn a_reserved_statement_keyword_ends_an_open_parenthesis() {
+        let text = "EXEC (\n    REVERT;\nEXECUTE AS USER = 'u' WITH NO REVERT;\n";
+        assert_eq!(boundaries(text), ["EXEC", "REVERT;", "EXECUTE", "REVERT;"]);
+        let lexed = Lexed::new(text, TextRange::new(0, text.len()));
+        let revert = text.find("REVERT").expect("REVERT");
+        let no_revert = text.rfind("REVERT").expect("the second");
+        assert!(lexed.is_strong(revert));
+        assert!(!lexed.is_strong(no_revert));
+        let mut script = String::from(
+            "CREATE PROCEDURE p AS\nBEGIN\n    EXECUTE AS USER = 'u';\n    EXEC (\n    REVERT;\nEND\n",
+        );
+        script.push_str("GO\n");
+        let (lowered, errors) = crate::parse_script(&script);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let crate::ast::StatementKind::CreateObject(procedure) = &lowered.statements[0].kind else {
+            panic!("{:#?}", lowered.statements);
+        };
+        let body = &procedure.module.as_ref().expect("a body").body;
+        assert!(
+            body.iter()
+                .any(|s| matches!(s.kind, crate::ast::StatementKind::Revert)),
+            "{body:#?}"
         );
     }
 
