@@ -1805,9 +1805,12 @@ export default grammar(base, {
       ),
 
     // Pseudo-columns the base lacks: the graph's $node_id, $edge_id, $from_id and $to_id,
-    // and change tracking's $CUID.
-    _pseudo_column: (_) =>
-      token(prec(1, /\$(([nN][oO][dD][eE]|[eE][dD][gG][eE]|[fF][rR][oO][mM]|[tT][oO])_[iI][dD]|[cC][uU][iI][dD])/)),
+    // change tracking's $CUID, and any other `$name`. Like ScriptDom's lexer, which reads
+    // every `$name` as a pseudo-column and judges the name later, the grammar does not
+    // judge it: Microsoft's own graph samples use `$nodeid`, a preview's spelling of
+    // `$node_id`, in statement after statement, and one unknown name must not cost the
+    // rest of the batch. (Money is `$` and a digit; `$(` is a SQLCMD variable.)
+    _pseudo_column: (_) => token(prec(1, /\$[A-Za-z_][0-9A-Za-z_]*/)),
 
     // ---------------------------------------------------------------------------------
     // Service Broker, audit, resource governor and other server objects the base lacks.
