@@ -146,19 +146,19 @@ pub enum StatementKind {
     CreateUser(Box<CreateUser>),
     CreateRole {
         name: Ident,
-        owner: Option<Ident>,
+        owner: Option<Box<Ident>>,
         application: bool,
     },
-    CreateLogin(CreateLogin),
+    CreateLogin(Box<CreateLogin>),
     /// `ALTER ROLE r ADD|DROP MEMBER m`, `ALTER SERVER ROLE …`; the `sp_addrolemember`
     /// family arrives as [`StatementKind::Exec`] and is interpreted by the analysis.
     /// (`CREATE SERVER ROLE` is `Other`: a server role is not a database principal.)
-    RoleMembership(RoleMembership),
+    RoleMembership(Box<RoleMembership>),
 
     // ---- schemas, objects, ownership --------------------------------------------------
     CreateSchema {
         name: Ident,
-        owner: Option<Ident>,
+        owner: Option<Box<Ident>>,
     },
     /// `CREATE`/`ALTER`/`CREATE OR ALTER` of a table, view, module, type, sequence,
     /// synonym or queue. `SELECT … INTO t` (t not a `#temp` table) also creates a table:
@@ -176,11 +176,11 @@ pub enum StatementKind {
     Permission(Box<PermissionStatement>),
 
     // ---- options ----------------------------------------------------------------------
-    AlterDatabaseSet(AlterDatabaseSet),
+    AlterDatabaseSet(Box<AlterDatabaseSet>),
 
     // ---- execution context ------------------------------------------------------------
     /// `EXECUTE AS USER|LOGIN|CALLER …` as a statement.
-    ExecuteAs(ExecuteAsStatement),
+    ExecuteAs(Box<ExecuteAsStatement>),
     /// `REVERT [WITH COOKIE = @c]`.
     Revert,
     /// `SETUSER ['name']`.
@@ -200,7 +200,7 @@ pub enum StatementKind {
         /// The value; when `append` is set, what is appended (`x` in `@v = @v + x`).
         /// `SET @v -= x` and the other compound operators give an `Expr::Other` that
         /// lists `@v` among its variables.
-        value: Expr,
+        value: Box<Expr>,
         /// `SET @v += expr` and `SET`/`SELECT @v = @v + …` append rather than replace.
         append: bool,
     },
@@ -211,15 +211,15 @@ pub enum StatementKind {
     /// the table variables it reads (whose rows prove what theirs did).
     FillTableVariable {
         table: String,
-        compared: Vec<String>,
-        sources: Vec<String>,
+        compared: Box<[String]>,
+        sources: Box<[String]>,
     },
 
     // ---- data flow in module bodies --------------------------------------------------
     /// `DECLARE @v type [= value]`: one per variable, before its `Assign`.
     /// (`DECLARE @t TABLE (…)` has the type `table`, `DECLARE @c CURSOR` the type
     /// `cursor`.)
-    Declare(Declaration),
+    Declare(Box<Declaration>),
     /// `DECLARE c CURSOR … FOR query` and `SET @c = CURSOR … FOR query`: the cursor's
     /// name (lower-cased; with its `@` for a cursor variable) and the values of the
     /// query's select list, in order (empty when they cannot be told, as for `*`).
@@ -272,13 +272,13 @@ pub enum StatementKind {
     // ---- signatures, transfers and drops (the model's lifetime semantics) --------------
     /// `ADD [COUNTER] SIGNATURE TO [class::]module BY …` and `DROP [COUNTER] SIGNATURE
     /// FROM [class::]module BY …`.
-    Signature(SignatureStatement),
+    Signature(Box<SignatureStatement>),
     /// `ALTER SCHEMA s TRANSFER [class::]name`.
     TransferObject {
-        schema: Ident,
+        schema: Box<Ident>,
         /// The class before `::` in upper case (`OBJECT`, `TYPE`, …); `None` when omitted.
         class: Option<String>,
-        object: QualifiedName,
+        object: Box<QualifiedName>,
     },
     /// `DROP TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|TYPE|SYNONYM|SEQUENCE|AGGREGATE
     /// [IF EXISTS] name [, …]`: the objects dropped.
@@ -397,7 +397,7 @@ pub struct Module {
     /// `WITH EXECUTE AS …` in the module's header.
     pub execute_as: Option<ExecuteAsClause>,
     /// `AS EXTERNAL NAME a.[b.c].d`: a CLR module, which has no T-SQL body.
-    pub external_name: Option<ExternalName>,
+    pub external_name: Option<Box<ExternalName>>,
     /// Parameter names with their `@`, lower-cased.
     pub parameters: Vec<String>,
     /// The parameters with their declared types, in order (empty for a header the

@@ -813,7 +813,7 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
         let crate::ast::StatementKind::Assign { value, .. } = &script.statements[0].kind else {
             panic!("an assignment: {:?}", script.statements[0].kind);
         };
-        let crate::ast::Expr::Concat(operands, _) = value else {
+        let crate::ast::Expr::Concat(operands, _) = &**value else {
             panic!("a concatenation: {value:?}");
         };
         assert_eq!(operands.len(), 5001);

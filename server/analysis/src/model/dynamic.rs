@@ -183,7 +183,7 @@ mod tests {
             range: r(0),
             kind: StatementKind::Assign {
                 variable: variable.to_owned(),
-                value,
+                value: Box::new(value),
                 append,
             },
             references: Vec::new(),

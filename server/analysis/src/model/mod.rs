@@ -1358,7 +1358,7 @@ impl Model {
     pub fn entry_points(&self) -> Vec<EntryPoint> {
         self.objects()
             .filter_map(|(id, object)| {
-                let external = self.module(id)?.external_name.clone()?;
+                let external = *self.module(id)?.external_name.clone()?;
                 let assembly = self.assembly_named(&external.assembly.value);
                 let location = Location {
                     file: self.item(object.statement).file,

@@ -525,7 +525,7 @@ pub(super) fn fill_table_variable(cx: &Cx<'_>, insert: Node<'_>) -> Option<State
     let query = kids.iter().find(|c| c.k() == "query_specification")?;
     Some(StatementKind::FillTableVariable {
         table: table.to_lowercase(),
-        compared: compared_variables(cx, *query),
-        sources: table_variables(cx, *query),
+        compared: compared_variables(cx, *query).into(),
+        sources: table_variables(cx, *query).into(),
     })
 }

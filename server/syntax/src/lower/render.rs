@@ -163,8 +163,8 @@ fn condition(text: &str, condition: &Condition) -> String {
     }
 }
 
-fn opt_id(text: &str, ident: &Option<Ident>) -> String {
-    ident.as_ref().map_or("-".to_owned(), |i| id(text, i))
+fn opt_id(text: &str, ident: Option<&Ident>) -> String {
+    ident.map_or("-".to_owned(), |i| id(text, i))
 }
 
 fn statement_lines(text: &str, statement: &Statement, depth: usize, out: &mut String) {
@@ -200,8 +200,8 @@ fn statement_lines(text: &str, statement: &Statement, depth: usize, out: &mut St
             facts.push(format!(
                 "external={}/{}/{}{}",
                 id(text, &external.assembly),
-                opt_id(text, &external.class),
-                opt_id(text, &external.method),
+                opt_id(text, external.class.as_ref()),
+                opt_id(text, external.method.as_ref()),
                 slice(text, external.range)
             ));
         }
@@ -248,7 +248,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
                 UserSource::AsymmetricKey(k) => format!("asymmetric_key:{}", id(text, k)),
                 other => format!("{other:?}"),
             },
-            opt_id(text, &user.default_schema)
+            opt_id(text, user.default_schema.as_ref())
         ),
         StatementKind::CreateRole {
             name,
@@ -257,7 +257,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
         } => format!(
             "CreateRole {} owner={} application={application}",
             id(text, name),
-            opt_id(text, owner)
+            opt_id(text, owner.as_deref())
         ),
         StatementKind::CreateLogin(login) => format!(
             "CreateLogin {} source={}",
@@ -279,7 +279,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
             format!(
                 "CreateSchema {} owner={}",
                 id(text, name),
-                opt_id(text, owner)
+                opt_id(text, owner.as_deref())
             )
         }
         StatementKind::CreateObject(object) => {
@@ -298,7 +298,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
             "AlterAuthorization {}::{} owner={}",
             a.class.as_deref().unwrap_or("-"),
             qn(text, &a.securable),
-            opt_id(text, &a.owner)
+            opt_id(text, a.owner.as_ref())
         ),
         StatementKind::CreateAssembly(a) => {
             let from: Vec<String> = a
@@ -318,7 +318,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
                     "CreateAssembly"
                 },
                 id(text, &a.name),
-                opt_id(text, &a.owner),
+                opt_id(text, a.owner.as_ref()),
                 from.join(","),
                 a.permission_set
                     .as_ref()
@@ -336,7 +336,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
                 "CreateAsymmetricKey"
             },
             id(text, &k.name),
-            opt_id(text, &k.owner),
+            opt_id(text, k.owner.as_ref()),
             match &k.source {
                 KeySource::Assembly(a) => format!("assembly:{}", id(text, a)),
                 other => format!("{other:?}"),
@@ -399,7 +399,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
                 .collect();
             format!(
                 "AlterDatabaseSet {} [{}]",
-                opt_id(text, &d.database),
+                opt_id(text, d.database.as_ref()),
                 options.join(", ")
             )
         }

@@ -469,7 +469,7 @@ fn create_role(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     }
     StatementKind::CreateRole {
         name: name_of(cx, main, &toks, &["ROLE"]),
-        owner: toks.name_after(&["AUTHORIZATION"]),
+        owner: toks.name_after(&["AUTHORIZATION"]).map(Box::new),
         application: toks.has(&["APPLICATION", "ROLE"]) || main.k().contains("application"),
     }
 }
@@ -483,12 +483,12 @@ fn role_membership(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let (Some(role), Some(member)) = (toks.name_after(&["ROLE"]), member) else {
         return StatementKind::Other;
     };
-    StatementKind::RoleMembership(RoleMembership {
+    StatementKind::RoleMembership(Box::new(RoleMembership {
         role,
         member,
         add,
         server: toks.has(&["SERVER", "ROLE"]),
-    })
+    }))
 }
 
 fn create_login(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -505,7 +505,7 @@ fn create_login(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     } else {
         LoginSource::Other
     };
-    StatementKind::CreateLogin(CreateLogin { name, source })
+    StatementKind::CreateLogin(Box::new(CreateLogin { name, source }))
 }
 
 fn create_schema(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -517,7 +517,10 @@ fn create_schema(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         (None, Some(owner)) => owner.clone(),
         (None, None) => name_of(cx, main, &toks, &["SCHEMA"]),
     };
-    StatementKind::CreateSchema { name, owner }
+    StatementKind::CreateSchema {
+        name,
+        owner: owner.map(Box::new),
+    }
 }
 
 // ---- objects and modules --------------------------------------------------------------
@@ -597,7 +600,7 @@ fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
         | ObjectKind::Trigger => Some(module(cx, main, kind, name_node)),
         ObjectKind::Type | ObjectKind::Aggregate => {
             external_name(cx, main).map(|external_name| Module {
-                external_name: Some(external_name),
+                external_name: Some(Box::new(external_name)),
                 header_range: range(main),
                 ..Module::default()
             })
@@ -662,7 +665,7 @@ fn module(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind, name_node: Option<Node<
     if kind == ObjectKind::Trigger {
         trigger_target(cx, main, name_node, &mut module);
     }
-    module.external_name = external_name(cx, main);
+    module.external_name = external_name(cx, main).map(Box::new);
     match (kind, body) {
         (ObjectKind::View, Some(as_keyword)) => {
             // The query runs from after AS to the end (before `WITH CHECK OPTION`).
@@ -1043,12 +1046,12 @@ fn signature(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
             })
         })
         .collect();
-    StatementKind::Signature(SignatureStatement {
+    StatementKind::Signature(Box::new(SignatureStatement {
         add: main.k() == "add_signature_statement",
         counter: main.field("counter").is_some(),
         module: cx.qname(module),
         keys,
-    })
+    }))
 }
 
 /// `ALTER SCHEMA s TRANSFER [class::]name`: the base grammar gives the schema, the
@@ -1075,9 +1078,9 @@ fn transfer_object(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         .filter(|c| c.start_byte() < object.start_byte())
         .map(|c| class_name(cx, *c));
     StatementKind::TransferObject {
-        schema: cx.ident(*schema),
+        schema: Box::new(cx.ident(*schema)),
         class,
-        object: cx.qname(*object),
+        object: Box::new(cx.qname(*object)),
     }
 }
 
@@ -1123,7 +1126,7 @@ fn alter_database(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
             }
         })
         .collect();
-    StatementKind::AlterDatabaseSet(AlterDatabaseSet { database, options })
+    StatementKind::AlterDatabaseSet(Box::new(AlterDatabaseSet { database, options }))
 }
 
 fn execute_as_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -1141,12 +1144,12 @@ fn execute_as_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
         .position(|c| cx.slice(*c) == "=")
         .and_then(|at| kids.get(at + 1))
         .map(|value| expr::lower(cx, *value, false));
-    StatementKind::ExecuteAs(ExecuteAsStatement {
+    StatementKind::ExecuteAs(Box::new(ExecuteAsStatement {
         kind,
         name,
         no_revert: toks.has(&["NO", "REVERT"]),
         cookie: toks.has(&["COOKIE"]),
-    })
+    }))
 }
 
 fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
@@ -1220,7 +1223,7 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
         .into_iter()
         .filter(|c| matches!(c.k(), "var_declaration" | "table_var_declaration"))
     {
-        kinds.extend(declaration_of(cx, declaration).map(StatementKind::Declare));
+        kinds.extend(declaration_of(cx, declaration).map(|d| StatementKind::Declare(Box::new(d))));
         let all = children(declaration);
         let Some(equals) = all.iter().position(|c| cx.slice(*c) == "=") else {
             continue;
@@ -1234,7 +1237,7 @@ fn declare(cx: &Cx<'_>, main: Node<'_>) -> (Lowered, Vec<Reference>) {
         refs.extend(references(cx, *value));
         kinds.push(StatementKind::Assign {
             variable: cx.slice(variable).to_lowercase(),
-            value: expr::lower(cx, *value, false),
+            value: Box::new(expr::lower(cx, *value, false)),
             append: false,
         });
     }
@@ -1375,10 +1378,10 @@ fn assign_with(cx: &Cx<'_>, variable: String, operator: &str, value: Node<'_>) -
             }
             StatementKind::Assign {
                 variable,
-                value: Expr::Other {
+                value: Box::new(Expr::Other {
                     variables,
                     range: range(value),
-                },
+                }),
                 append: false,
             }
         }
@@ -1404,13 +1407,13 @@ fn assignment(cx: &Cx<'_>, variable: String, value: Node<'_>, append: bool) -> S
         };
         return StatementKind::Assign {
             variable,
-            value,
+            value: Box::new(value),
             append: true,
         };
     }
     StatementKind::Assign {
         variable,
-        value: lowered,
+        value: Box::new(lowered),
         append,
     }
 }

@@ -554,7 +554,7 @@ impl<'a> Walker<'a> {
                 value,
                 append,
             } => {
-                match value {
+                match &**value {
                     Expr::Subquery { compared, .. } if !compared.is_empty() && !*append => {
                         state
                             .witnesses
