@@ -112,9 +112,7 @@ fn run(dir: &Path, show_failures: bool) -> Result<(), Box<dyn Error>> {
         // The first error of each batch, if any, by batch index.
         let mut first_errors: Vec<Option<(usize, String)>> = vec![None; starts.len()];
         for (offset, snippet) in errors(&tree, &text) {
-            let batch = starts
-                .partition_point(|&start| start <= offset)
-                .saturating_sub(1);
+            let batch = batch_of(&starts, offset);
             if first_errors[batch].is_none() {
                 first_errors[batch] = Some((offset, snippet));
             }
@@ -123,19 +121,16 @@ fn run(dir: &Path, show_failures: bool) -> Result<(), Box<dyn Error>> {
         // filled with their defaults (as SSMS runs it): such a batch counts as read, and
         // apart, as one that the grammar alone fails.
         let failing_alone = first_errors.iter().filter(|error| error.is_some()).count();
-        let mut filled = text.clone();
+        let mut filled: Option<String> = None;
         let mut any = false;
         for (batch, error) in first_errors.iter().enumerate() {
-            let end = starts.get(batch + 1).copied().unwrap_or(text.len());
-            if error.is_some()
-                && let Some((out, _)) =
-                    tree_sitter_sqlwarden::templates::fill(&filled, starts[batch], end)
-            {
-                filled = out;
-                any = true;
+            if error.is_some() {
+                let end = starts.get(batch + 1).copied().unwrap_or(text.len());
+                let work = filled.get_or_insert_with(|| text.clone());
+                any |= !tree_sitter_sqlwarden::templates::fill(work, starts[batch], end).is_empty();
             }
         }
-        if any {
+        if let Some(filled) = filled.filter(|_| any) {
             let started = Instant::now();
             let tree = parser
                 .parse(&filled, None)
@@ -143,9 +138,7 @@ fn run(dir: &Path, show_failures: bool) -> Result<(), Box<dyn Error>> {
             totals.parse_time += started.elapsed();
             let mut after: Vec<bool> = vec![false; starts.len()];
             for (offset, _) in errors(&tree, &filled) {
-                after[starts
-                    .partition_point(|&start| start <= offset)
-                    .saturating_sub(1)] = true;
+                after[batch_of(&starts, offset)] = true;
             }
             for (batch, error) in first_errors.iter_mut().enumerate() {
                 if error.is_some() && !after[batch] {
@@ -272,6 +265,13 @@ fn read_sql(file: &Path) -> Result<String, Box<dyn Error>> {
     // and are removed from the text.
     let (text, _, _) = encoding_rs::UTF_8.decode(&bytes);
     Ok(text.into_owned())
+}
+
+/// The index of the batch (by its start, from [`batch_starts`]) that holds `offset`.
+fn batch_of(starts: &[usize], offset: usize) -> usize {
+    starts
+        .partition_point(|&start| start <= offset)
+        .saturating_sub(1)
 }
 
 /// The byte offsets where batches start: the start of the text and the start of every line

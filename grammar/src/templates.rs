@@ -75,61 +75,45 @@ fn parameter_at(bytes: &[u8], start: usize, to: usize) -> Option<TemplateParamet
     None
 }
 
-/// `text` with every template parameter in `text[from..to]` replaced by its default (without
-/// the spaces around it), and
-/// the parameters replaced; `None` when there is none. The text keeps its length: the
-/// default is followed by spaces. When a closing quote or bracket follows the parameter
-/// (`'<path, varchar, c:\k.pvk>'`, `[<schema, sysname, dbo>]`), it moves up to the default
-/// and the spaces follow it, so that the string or the name holds the default alone. A
-/// parameter glued to a name after it (`<prefix, , tbl>_archive`) puts the spaces first,
-/// and one glued on both sides is left as it is: the grammar reads it as a name.
-pub fn fill(text: &str, from: usize, to: usize) -> Option<(String, Vec<TemplateParameter>)> {
-    let found = parameters(text, from, to);
-    if found.is_empty() {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    let mut filled = Vec::with_capacity(found.len());
+/// Replaces, in place, every template parameter in `text[from..to]` by its default (without
+/// the spaces around it), and returns the parameters replaced (none: `text` is unchanged).
+/// The text keeps its length: the default is followed by spaces. When a closing quote or
+/// bracket follows the parameter (`'<path, varchar, c:\k.pvk>'`, `[<schema, sysname, dbo>]`),
+/// it moves up to the default and the spaces follow it, so that the string or the name holds
+/// the default alone. A parameter glued to a name after it (`<prefix, , tbl>_archive`) puts
+/// the spaces first, and one glued on both sides is left as it is: the grammar reads it as a
+/// name. Nothing outside `from..to` is written.
+pub fn fill(text: &mut String, from: usize, to: usize) -> Vec<TemplateParameter> {
+    let to = to.min(text.len());
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'@' || b == b'#';
-    for parameter in found {
-        // SSMS offers the default without the spaces around it.
-        let default = bytes[parameter.default_start..parameter.default_end].trim_ascii();
+    let mut filled = parameters(text, from, to);
+    filled.retain(|parameter| {
+        let bytes = text.as_bytes();
         let before = parameter.start.checked_sub(1).map(|i| bytes[i]);
-        // Nothing outside `from..to` is written: a delimiter past `to` stays.
-        let after = bytes[..to.min(bytes.len())].get(parameter.end).copied();
-        let glued_before = before.is_some_and(is_word);
+        let after = bytes[..to].get(parameter.end).copied();
         let glued_after = after.is_some_and(is_word);
-        let width = parameter.end - parameter.start;
-        let region = parameter.start..parameter.end;
-        match (glued_before, glued_after) {
-            (true, true) => continue,
-            (false, true) => {
-                let pad = width - default.len();
-                out[region.clone()].fill(b' ');
-                out[parameter.start + pad..parameter.end].copy_from_slice(default);
-            }
-            _ => {
-                let closing = after.filter(|b| matches!(b, b'\'' | b']' | b'"'));
-                out[region.clone()].fill(b' ');
-                out[parameter.start..parameter.start + default.len()].copy_from_slice(default);
-                if let Some(close) = closing {
-                    // The delimiter moves to right after the default; its old place
-                    // becomes one more space.
-                    out[parameter.start + default.len()] = close;
-                    out[parameter.end] = b' ';
-                }
-            }
+        if before.is_some_and(is_word) && glued_after {
+            return false;
         }
-        filled.push(parameter);
-    }
-    if filled.is_empty() {
-        return None;
-    }
-    // Only ASCII bytes were written, and only over whole parameters (ASCII delimiters
-    // and the parameter's own bytes, whose default is copied whole), so the text stays
-    // UTF-8; should it not, nothing is filled.
-    String::from_utf8(out).ok().map(|text| (text, filled))
+        // SSMS offers the default without the spaces around it. A parameter starts with
+        // `<` and ends with `>`, so its default is whole characters.
+        let default = text[parameter.default_start..parameter.default_end].trim_ascii();
+        // Padding in bytes, not characters: the default may hold non-ASCII text.
+        let pad = " ".repeat(parameter.end - parameter.start - default.len());
+        let (end, replacement) = match after.filter(|b| matches!(b, b'\'' | b']' | b'"')) {
+            _ if glued_after => (parameter.end, format!("{pad}{default}")),
+            // The delimiter moves to right after the default; its old place becomes one
+            // more space.
+            Some(close) => (
+                parameter.end + 1,
+                format!("{default}{}{pad}", close as char),
+            ),
+            None => (parameter.end, format!("{default}{pad}")),
+        };
+        text.replace_range(parameter.start..end, &replacement);
+        true
+    });
+    filled
 }
 
 #[cfg(test)]
@@ -137,9 +121,15 @@ mod tests {
     use super::*;
 
     fn filled(text: &str) -> String {
-        fill(text, 0, text.len())
-            .map(|(t, _)| t)
-            .unwrap_or_default()
+        let mut out = text.to_owned();
+        fill(&mut out, 0, text.len());
+        out
+    }
+
+    /// Whether `text` holds nothing to fill: `fill` replaces nothing and leaves it as it is.
+    fn nothing_to_fill(text: &str) -> bool {
+        let mut out = text.to_owned();
+        fill(&mut out, 0, text.len()).is_empty() && out == text
     }
 
     #[test]
@@ -202,7 +192,7 @@ mod tests {
             filled("<p, , tbl>_archive"),
             format!("{}tbl_archive", " ".repeat(7))
         );
-        assert_eq!(filled("df_<c, sysname, x>_1"), "");
+        assert!(nothing_to_fill("df_<c, sysname, x>_1"));
     }
 
     #[test]
@@ -219,20 +209,21 @@ mod tests {
             "REPLACE(REPLACE(@x, N'<', N'&lt;'), N'>', N'&gt;')",
             "'<a', 'b', 'c>'",
         ] {
-            assert_eq!(fill(text, 0, text.len()), None, "{text}");
+            assert!(nothing_to_fill(text), "{text}");
         }
     }
 
     #[test]
     fn only_the_given_range_is_filled() {
-        let text = "<a,,1> <b,,2>";
-        let (out, found) = fill(text, 6, text.len()).expect("one");
+        let mut out = String::from("<a,,1> <b,,2>");
+        let found = fill(&mut out, 6, 13);
         assert_eq!(out, "<a,,1> 2     ");
-        // A closing quote past the range stays where it is.
-        let (out, _) = fill("'<a,,1>'", 0, 7).expect("one");
-        assert_eq!(out, "'1     '");
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].start, found[0].end), (7, 13));
+        // A closing quote past the range stays where it is.
+        let mut out = String::from("'<a,,1>'");
+        assert_eq!(fill(&mut out, 0, 7).len(), 1);
+        assert_eq!(out, "'1     '");
     }
 
     #[test]

@@ -275,11 +275,14 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
         let source = patched.as_deref().unwrap_or(text);
         let at = (points.at(range.start), points.at(range.end));
         let tree = parse_range(source, *range, at, None)?;
+        let fault = |tree: &Tree| {
+            crate::recover::first_error(tree.root_node()).map(|node| node.start_byte())
+        };
         // Missing tokens alone are left as tree-sitter repaired them.
-        if crate::recover::first_error(tree.root_node()).is_none() {
+        let Some(before) = fault(&tree) else {
             batches.push(tree);
             continue;
-        }
+        };
         let work = patched.get_or_insert_with(|| text.to_owned());
         // An SSMS template is read as SSMS runs it: with its parameters filled with their
         // defaults, where the grammar cannot take a parameter (a keyword, an option's
@@ -288,21 +291,23 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
         // reason) must not make things worse: the filled text is kept only when its first
         // error, if any, comes no earlier than the template's.
         let mut tree = tree;
-        if let Some((text, found)) = templates::fill(work, range.start, range.end)
-            && let Some(filled) = parse_range(&text, *range, at, None)
-        {
-            let fault = |tree: &Tree| {
-                crate::recover::first_error(tree.root_node()).map(|node| node.start_byte())
-            };
-            let after = fault(&filled);
-            if after.is_none_or(|after| fault(&tree).is_some_and(|before| after >= before)) {
-                *work = text;
-                templates += found.len();
-                if after.is_none() {
-                    batches.push(filled);
+        let batch = range.start..range.end;
+        let written = work[batch.clone()].to_owned();
+        let found = templates::fill(work, range.start, range.end).len();
+        if found > 0 {
+            let filled = parse_range(work, *range, at, None);
+            match filled.as_ref().map(fault) {
+                Some(None) => {
+                    templates += found;
+                    batches.extend(filled);
                     continue;
                 }
-                tree = filled;
+                Some(Some(after)) if after >= before => {
+                    templates += found;
+                    tree = filled.unwrap_or(tree);
+                }
+                // Worse, or no tree: the batch is read as written.
+                _ => work.replace_range(batch, &written),
             }
         }
         let outcome = crate::recover::recover_batch(work, *range, at.0, tree, parse_range);
