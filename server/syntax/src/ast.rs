@@ -41,11 +41,16 @@ impl TextRange {
     }
 }
 
+/// The text of a name part or a column. Most are short (`dbo`, `Orders`, `amount`), and a
+/// `CompactString` holds up to 24 bytes inline, where a `String` would allocate: the lowered
+/// tree of a large project holds millions of them.
+pub type Name = compact_str::CompactString;
+
 /// One part of a name, such as `[Sales Data]`, `"x"` or `dbo`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ident {
     /// The part with its quoting removed (`]]` and `""` undoubled), case preserved.
-    pub value: String,
+    pub value: Name,
     /// Where the part stands, quotes included.
     pub range: TextRange,
 }
@@ -802,7 +807,7 @@ pub struct Reference {
     /// columns set, for INSERT the column list, for SELECT the columns read in the
     /// statement's query scope (through the table's alias or name, or unqualified when
     /// it is the scope's only table). DELETE and EXECUTE have `None`.
-    pub columns: Option<Vec<String>>,
+    pub columns: Option<Vec<Name>>,
     /// Where the referenced name stands (what PRM001/PRM002/PRM004 point at).
     pub range: TextRange,
 }

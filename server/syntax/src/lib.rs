@@ -14,7 +14,7 @@ pub mod names;
 mod parse;
 mod recover;
 
-pub use ast::TextRange;
+pub use ast::{Name, TextRange};
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Parsed, parse, parse_script_at};
 

@@ -5,19 +5,21 @@
 //! SQL Server's default collations compare names case-insensitively, so the model keys
 //! every name with [`key`] and keeps the original spelling for messages.
 
+use crate::ast::Name;
+
 /// The value of one name part with its quoting removed: `[a]]b]` is `a]b`, `"a""b"` is
 /// `a"b`; an unquoted part is returned as written. A part whose closing quote is missing
 /// (half-written code) loses only its opening quote.
-pub fn unquote(part: &str) -> String {
+pub fn unquote(part: &str) -> Name {
     if let Some(inner) = part.strip_prefix('[') {
         let inner = inner.strip_suffix(']').unwrap_or(inner);
-        return inner.replace("]]", "]");
+        return inner.replace("]]", "]").into();
     }
     if let Some(inner) = part.strip_prefix('"') {
         let inner = inner.strip_suffix('"').unwrap_or(inner);
-        return inner.replace("\"\"", "\"");
+        return inner.replace("\"\"", "\"").into();
     }
-    part.to_owned()
+    part.into()
 }
 
 /// The comparison key of an unquoted name part: lower case, as SQL Server's default

@@ -1237,7 +1237,7 @@ impl<'a> Loader<'a> {
             for statement in &file.statements {
                 match &statement.kind {
                     StatementKind::CreateAssembly(assembly) => {
-                        assemblies.insert(assembly.name.value.to_ascii_lowercase());
+                        assemblies.insert(assembly.name.value.to_ascii_lowercase().to_string());
                         for source in &assembly.from {
                             if let syntax::ast::AssemblySource::Path(path, _) = source
                                 && let Some(stem) = stem(path)
@@ -1254,7 +1254,7 @@ impl<'a> Loader<'a> {
                         else {
                             continue;
                         };
-                        assemblies.insert(external.assembly.value.to_ascii_lowercase());
+                        assemblies.insert(external.assembly.value.to_ascii_lowercase().to_string());
                         let class = external.class.as_ref().or(external.method.as_ref());
                         if let Some(class) = class {
                             let simple = class.value.rsplit(['.', '+']).next().unwrap_or("");

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use syntax::ast::{
-    self, Argument, ExecTarget, Expr, Ident, PermissionAction, PermissionSet, PermissionStatement,
-    QualifiedName, Statement, StatementKind,
+    self, Argument, ExecTarget, Expr, Ident, Name, PermissionAction, PermissionSet,
+    PermissionStatement, QualifiedName, Statement, StatementKind,
 };
 
 use super::names::{fold, normalize_option};
@@ -174,9 +174,9 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     let mut model = Model {
         project_name: project.name.clone(),
         default_schema: if project.default_schema.trim().is_empty() {
-            "dbo".to_owned()
+            "dbo".into()
         } else {
-            project.default_schema.clone()
+            project.default_schema.as_str().into()
         },
         items,
         ..Model::default()
@@ -230,7 +230,7 @@ struct Builder {
     /// The permission state while statements apply, keyed by (principal, permission,
     /// scope) so that each change touches only its own entries; each entry keeps the
     /// sequence number of the statement that made it, for a deterministic final order.
-    state: HashMap<(PrincipalId, String, Scope), Vec<(usize, Grant)>>,
+    state: HashMap<(PrincipalId, Name, Scope), Vec<(usize, Grant)>>,
     sequence: usize,
     /// The statements that dynamic SQL with known text runs (see [`dynamic_statements`]).
     dynamic: Vec<DynamicStatement>,
@@ -425,7 +425,7 @@ impl Builder {
 
     fn builtin_principal(&mut self, name: &str, kind: PrincipalKind) -> PrincipalId {
         self.add_principal(Principal {
-            name: name.to_owned(),
+            name: name.into(),
             kind,
             location: None,
             login: None,
@@ -476,7 +476,7 @@ impl Builder {
         for name in BUILTIN_USERS.iter().chain(FIXED_DATABASE_ROLES) {
             let owner = self.model.database_principal(name).unwrap_or(ids.dbo);
             self.add_schema(Schema {
-                name: (*name).to_owned(),
+                name: (*name).into(),
                 location: None,
                 declared: true,
                 builtin: true,
@@ -719,7 +719,7 @@ impl Builder {
                     .filter(|(text, _)| !text.trim().is_empty())
                     .unwrap_or_else(|| login.clone());
                 let login = Ident {
-                    value: login.0,
+                    value: login.0.into(),
                     range: login.1,
                 };
                 (
@@ -759,7 +759,7 @@ impl Builder {
         };
         let location = self.at(id, range);
         let principal = self.add_principal(Principal {
-            name: value.clone(),
+            name: value.as_str().into(),
             kind,
             location: Some(location),
             login,
@@ -767,7 +767,7 @@ impl Builder {
         });
         if with_schema && self.model.schema_named(&value).is_none() {
             self.add_schema(Schema {
-                name: value,
+                name: value.into(),
                 location: Some(location),
                 declared: true,
                 builtin: false,
@@ -1014,7 +1014,7 @@ impl Builder {
                         .map(|k| (k.value.trim().to_owned(), k.location)),
                 });
             found.push(Assembly {
-                name: name.to_owned(),
+                name: name.into(),
                 location,
                 origin: AssemblyOrigin::ProjectBuild,
                 owner,
@@ -1036,7 +1036,7 @@ impl Builder {
                 None => (None, None),
             };
             found.push(Assembly {
-                name: reference.name.clone(),
+                name: reference.name.as_str().into(),
                 location: reference.location,
                 origin: AssemblyOrigin::Reference,
                 owner,
@@ -1063,7 +1063,7 @@ impl Builder {
     fn owner_named(&mut self, name: &str, location: Location) -> PrincipalId {
         let name = name.trim().trim_start_matches('[').trim_end_matches(']');
         let ident = Ident {
-            value: name.to_owned(),
+            value: name.into(),
             range: location.range,
         };
         self.database_principal_or_undeclared(&ident, location)
@@ -1383,7 +1383,10 @@ impl Builder {
         };
         let location = self.at(id, statement.range);
         let ident = |arg: Option<(String, syntax::TextRange)>| {
-            arg.map(|(value, range)| Ident { value, range })
+            arg.map(|(value, range)| Ident {
+                value: value.into(),
+                range,
+            })
         };
         match procedure.as_str() {
             "sp_addrolemember" | "sp_droprolemember" => {
@@ -1596,9 +1599,10 @@ impl Builder {
                 };
                 let server_grantee = self.model.principal(principal).kind.is_server();
                 let scope = self.scope(id, &p.name, permission.securable.as_ref(), server_grantee);
-                let mut columns: Vec<String> = p.columns.iter().map(|c| fold(&c.value)).collect();
+                let mut columns: Vec<Name> =
+                    p.columns.iter().map(|c| fold(&c.value).into()).collect();
                 if let Some(securable) = &permission.securable {
-                    columns.extend(securable.columns.iter().map(|c| fold(&c.value)));
+                    columns.extend(securable.columns.iter().map(|c| Name::from(fold(&c.value))));
                 }
                 columns.sort();
                 columns.dedup();
@@ -1610,7 +1614,7 @@ impl Builder {
                     grantor,
                     stmt: id,
                     action: permission.action,
-                    permission: p.name.clone(),
+                    permission: p.name.as_str().into(),
                     columns,
                     scope,
                     principal,
@@ -1636,16 +1640,16 @@ impl Builder {
     /// either. A change on the whole securable also replaces its column-level entries; a
     /// column-level change touches only its columns.
     fn apply(&mut self, change: &PermissionChange) {
-        let names: Vec<String> = match change.permission.as_str() {
+        let names: Vec<Name> = match change.permission.as_str() {
             "ALL" | "ALL PRIVILEGES"
                 if matches!(change.scope, Scope::Object(_) | Scope::Schema(_)) =>
             {
                 ALL_OBJECT_PERMISSIONS
                     .iter()
-                    .map(|s| (*s).to_owned())
+                    .map(|s| Name::const_new(s))
                     .collect()
             }
-            name => vec![name.to_owned()],
+            _ => vec![change.permission.clone()],
         };
         for name in names {
             let key = (change.principal, name.clone(), change.scope.clone());

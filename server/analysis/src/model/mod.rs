@@ -47,11 +47,11 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use syntax::TextRange;
 use syntax::ast::{
     Access, AssemblySource, ExternalName, KeySource, LoginSource, Module, ObjectKind,
     PermissionAction, PermissionSet, QualifiedName, Statement, UserSource,
 };
+use syntax::{Name, TextRange};
 
 use crate::diagnostic::{FileId, Location};
 use crate::project::{Project, ScriptRole, Workspace};
@@ -101,7 +101,7 @@ pub struct Item {
     /// to one that is not the project's own (its name as written, variables
     /// substituted); `None` in the project's database. Such a statement is outside the
     /// model unless it acts at server level (see [`Item::in_model`]).
-    pub database: Option<String>,
+    pub database: Option<Name>,
 }
 
 /// A statement of the stream, top-level or inside a module body.
@@ -222,7 +222,7 @@ impl PrincipalKind {
 pub struct Principal {
     /// The name as the definition spells it (built-ins in their usual spelling; an
     /// undeclared name as first used).
-    pub name: String,
+    pub name: Name,
     pub kind: PrincipalKind,
     /// Where the project creates it (the name in `CREATE USER …`); for an undeclared
     /// name, its first use; `None` for built-ins.
@@ -231,7 +231,7 @@ pub struct Principal {
     pub login: Option<PrincipalId>,
     /// A user's `DEFAULT_SCHEMA` (from `CREATE USER` or a later `ALTER USER`), where
     /// one-part names in dynamic SQL it runs resolve first.
-    pub default_schema: Option<String>,
+    pub default_schema: Option<Name>,
 }
 
 /// One role-membership statement, as applied in order.
@@ -254,7 +254,7 @@ pub struct MembershipChange {
 /// A schema.
 #[derive(Clone, Debug)]
 pub struct Schema {
-    pub name: String,
+    pub name: Name,
     /// The name in `CREATE SCHEMA`; `None` for built-in schemas and for schemas that
     /// objects name but that the project never creates (`declared` is false then).
     pub location: Option<Location>,
@@ -272,7 +272,7 @@ pub struct Schema {
 #[derive(Clone, Debug)]
 pub struct Object {
     pub schema: SchemaId,
-    pub name: String,
+    pub name: Name,
     pub kind: ObjectKind,
     /// The object's name in its defining statement.
     pub location: Location,
@@ -300,7 +300,7 @@ pub struct Signature {
     /// The signed module.
     pub object: ObjectId,
     /// The certificate or asymmetric key as written, and which of the two it is.
-    pub key_name: String,
+    pub key_name: Name,
     pub certificate: bool,
     /// The key, when the project creates it.
     pub key: Option<KeyId>,
@@ -318,7 +318,7 @@ pub struct Signature {
 /// C# sources, or that a `.sqlproj` reference deploys. Every rule judges them alike.
 #[derive(Clone, Debug)]
 pub struct Assembly {
-    pub name: String,
+    pub name: Name,
     /// Where it is defined: the name in `CREATE ASSEMBLY`; for the project's own build,
     /// its `<AssemblyName>` element (else its first `Compile` item); for a reference, the
     /// reference's item element.
@@ -429,7 +429,7 @@ pub fn permission_set_named(value: &str) -> Option<PermissionSet> {
 /// An asymmetric key or certificate.
 #[derive(Clone, Debug)]
 pub struct Key {
-    pub name: String,
+    pub name: Name,
     pub certificate: bool,
     pub source: KeySource,
     /// The assembly the key or certificate is made from, when the model has it: `FROM
@@ -475,9 +475,9 @@ pub struct PermissionChange {
     pub stmt: StmtId,
     pub action: PermissionAction,
     /// Upper case, one space between words (`EXECUTE`, `TAKE OWNERSHIP`).
-    pub permission: String,
+    pub permission: Name,
     /// Columns named for this permission or after the securable, folded.
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     pub scope: Scope,
     pub principal: PrincipalId,
     pub with_grant_option: bool,
@@ -501,10 +501,10 @@ pub struct PermissionChange {
 #[derive(Clone, Debug)]
 pub struct Grant {
     pub principal: PrincipalId,
-    pub permission: String,
+    pub permission: Name,
     pub scope: Scope,
     /// Empty for the whole securable; else the columns it covers, folded.
-    pub columns: Vec<String>,
+    pub columns: Vec<Name>,
     pub deny: bool,
     pub with_grant_option: bool,
     /// Who granted it: the `AS` principal, else the deploying `dbo`. `REVOKE … CASCADE`
@@ -556,7 +556,7 @@ pub struct Decision {
 pub struct Executor {
     pub principal: PrincipalId,
     /// The permission granted (`EXECUTE`, `SELECT`, `CONTROL`, …).
-    pub permission: String,
+    pub permission: Name,
     pub scope: Scope,
     /// The grant (index into [`Model::grants`]); `None` for a fixed data role.
     pub grant: Option<usize>,
@@ -639,7 +639,7 @@ pub struct Reach {
     pub target: ObjectId,
     pub access: Access,
     /// The columns used, when they can be told (shared by the reaches of one reference).
-    pub columns: Option<std::sync::Arc<[String]>>,
+    pub columns: Option<std::sync::Arc<[Name]>>,
     /// The referenced name (for dynamic SQL: the string literal holding it, else the
     /// `EXEC`).
     pub location: Location,
@@ -737,7 +737,7 @@ pub struct Model {
     /// The project's name (its database name, unless `DatabaseName` says otherwise).
     pub project_name: String,
     /// The schema one-part names resolve to outside modules.
-    pub default_schema: String,
+    pub default_schema: Name,
     items: Vec<Item>,
     principals: Vec<Principal>,
     database_principals: HashMap<String, PrincipalId>,
@@ -1205,7 +1205,7 @@ impl Model {
         principal: PrincipalId,
         permission: &str,
         object: ObjectId,
-        columns: Option<&[String]>,
+        columns: Option<&[Name]>,
     ) -> Decision {
         permissions::holds(self, principal, permission, object, columns)
     }
@@ -1237,7 +1237,7 @@ impl Model {
         signers: &[PrincipalId],
         permission: &str,
         object: ObjectId,
-        columns: Option<&[String]>,
+        columns: Option<&[Name]>,
     ) -> Decision {
         let own = self.holds(principal, permission, object, columns);
         if own.allowed || matches!(own.evidence, Evidence::Denied(_) | Evidence::FixedDeny(_)) {

@@ -8,6 +8,8 @@
 //! then `db_owner` membership, a GRANT (or CONTROL) at any of the scopes, and the fixed
 //! data roles allow.
 
+use syntax::Name;
+
 use super::{Decision, Evidence, Executor, Model, ObjectId, PrincipalId, Scope};
 
 /// True when holding `granted` gives `wanted` at the same scope.
@@ -53,7 +55,7 @@ fn check_scopes(
     token: &[PrincipalId],
     permission: &str,
     scopes: &[Scope],
-    columns: Option<&[String]>,
+    columns: Option<&[Name]>,
 ) -> Decision {
     let b = &model.builtin;
     let applies = |g: &super::Grant| {
@@ -66,7 +68,7 @@ fn check_scopes(
     // column-level GRANT. This inconsistency in the permissions hierarchy has been
     // preserved for the sake of backward compatibility." A column grant on the object
     // that covers every column used therefore wins over a DENY on the whole object.
-    let column_grant_covers = |used: &[String]| {
+    let column_grant_covers = |used: &[Name]| {
         !used.is_empty()
             && used.iter().all(|c| {
                 candidates.iter().any(|&j| {
@@ -104,7 +106,7 @@ fn check_scopes(
     if token.contains(&b.db_owner) {
         return decision(true, Evidence::DbOwner);
     }
-    let mut covered: Vec<&String> = Vec::new();
+    let mut covered: Vec<&Name> = Vec::new();
     let mut column_grant = None;
     for &i in &candidates {
         let grant = &model.grants[i];
@@ -140,7 +142,7 @@ pub(crate) fn holds(
     principal: PrincipalId,
     permission: &str,
     object: ObjectId,
-    columns: Option<&[String]>,
+    columns: Option<&[Name]>,
 ) -> Decision {
     let permission = permission.to_ascii_uppercase();
     let token = token(model, principal);
@@ -214,7 +216,7 @@ pub(crate) fn holds_on(
 }
 
 pub(crate) fn executors(model: &Model, object: ObjectId, permission: &str) -> Vec<Executor> {
-    let permission = permission.to_ascii_uppercase();
+    let permission = Name::from(permission.to_ascii_uppercase());
     let schema = model.object(object).schema;
     let scopes = [
         Scope::Object(object),

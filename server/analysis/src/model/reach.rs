@@ -54,7 +54,7 @@ struct Found<'m> {
     name: &'m QualifiedName,
     access: Access,
     /// Shared by every reach through this reference (one per executor).
-    columns: Option<Arc<[String]>>,
+    columns: Option<Arc<[syntax::Name]>>,
     location: Location,
     dynamic: Option<Location>,
     /// The `EXECUTE AS` statement in force there, and where it stands; `None` for the

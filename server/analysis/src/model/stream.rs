@@ -19,8 +19,8 @@ use syntax::ast::{
     Argument, ExecTarget, Expr, Ident, Module, QualifiedName, Statement, StatementKind,
 };
 
-use super::Item;
 use super::names::fold;
+use super::{Item, Name};
 use crate::diagnostic::FileId;
 use crate::project::{Project, ScriptRole, Workspace};
 
@@ -96,7 +96,7 @@ fn scripts_database(workspace: &Workspace, items: &[Item]) -> Option<String> {
                 if !database.value.contains("$(")
                     && !SYSTEM_DATABASES.contains(&fold(&database.value).as_str()) =>
             {
-                Some(database.value.clone())
+                Some(database.value.to_string())
             }
             _ => None,
         })
@@ -129,7 +129,7 @@ fn mark_databases(items: &mut [Item], project_name: &str, own: &[String]) {
         name == fold(project_name) || own.iter().any(|o| fold(o) == name)
     };
     let mut script = None;
-    let mut current: Option<String> = None;
+    let mut current: Option<Name> = None;
     for item in items {
         if script != Some(item.script) {
             script = Some(item.script);
@@ -311,7 +311,9 @@ impl Substitute<'_> {
     }
 
     fn ident(&self, ident: &mut Ident) {
-        self.text(&mut ident.value);
+        if let Some(new) = substitute_text(&ident.value, self.variables) {
+            ident.value = new.into();
+        }
     }
 
     /// Substitutes the schema and object parts; the database and server parts stay as

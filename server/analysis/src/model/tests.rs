@@ -1,5 +1,6 @@
 //! Facts of the model, built from SQL fixtures (see `rules::prm::testing`).
 
+use syntax::Name;
 use syntax::ast::{PermissionSet, StatementKind};
 
 use super::{Evidence, PrincipalKind, Resolved, RunsAs, Scope};
@@ -9,7 +10,7 @@ fn name(text: &str) -> syntax::ast::QualifiedName {
     let parts: Vec<syntax::ast::Ident> = text
         .split('.')
         .map(|p| syntax::ast::Ident {
-            value: p.to_owned(),
+            value: p.into(),
             range: syntax::TextRange::default(),
         })
         .collect();
@@ -209,7 +210,7 @@ REVOKE SELECT (b) ON dbo.t FROM u;
         panic!()
     };
     let u = m.database_principal("u").unwrap();
-    let cols = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let cols = |c: &[&str]| c.iter().map(|s| Name::from(*s)).collect::<Vec<_>>();
     assert!(m.holds(u, "SELECT", t, Some(&cols(&["a", "c"]))).allowed);
     assert!(!m.holds(u, "SELECT", t, Some(&cols(&["a", "b"]))).allowed);
     assert!(matches!(
@@ -475,13 +476,13 @@ GRANT UPDATE (b) ON dbo.t TO v;
     };
     let u = m.database_principal("u").unwrap();
     let v = m.database_principal("v").unwrap();
-    let a = vec!["a".to_owned()];
-    let ab = vec!["a".to_owned(), "b".to_owned()];
+    let a = vec![Name::from("a")];
+    let ab = vec![Name::from("a"), Name::from("b")];
     assert!(m.holds(u, "SELECT", t, Some(&a)).allowed);
     assert!(!m.holds(u, "SELECT", t, Some(&ab)).allowed);
     assert!(!m.holds(u, "SELECT", t, None).allowed);
     assert!(!m.holds(v, "SELECT", t, Some(&a)).allowed);
-    assert!(m.holds(v, "UPDATE", t, Some(&["b".to_owned()])).allowed);
+    assert!(m.holds(v, "UPDATE", t, Some(&[Name::from("b")])).allowed);
 }
 
 /// ADD SIGNATURE (https://learn.microsoft.com/en-us/sql/t-sql/statements/add-signature-transact-sql):

@@ -353,7 +353,7 @@ mod tests {
             parts: parts
                 .iter()
                 .map(|part| Ident {
-                    value: (*part).to_owned(),
+                    value: (*part).into(),
                     range: TextRange::default(),
                 })
                 .collect(),

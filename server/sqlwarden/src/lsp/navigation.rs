@@ -179,7 +179,7 @@ pub(super) fn object_kind(kind: ObjectKind) -> (SymbolKind, &'static str) {
 
 fn definition_of(statement: &Statement) -> Option<Definition> {
     let named = |ident: &syntax::ast::Ident, kind, detail| Definition {
-        name: ident.value.clone(),
+        name: ident.value.to_string(),
         container: None,
         kind,
         detail,
@@ -190,8 +190,8 @@ fn definition_of(statement: &Statement) -> Option<Definition> {
         StatementKind::CreateObject(create) => {
             let (kind, detail) = object_kind(create.kind);
             Definition {
-                name: create.name.object().value.clone(),
-                container: create.name.schema().map(|s| s.value.clone()),
+                name: create.name.object().value.to_string(),
+                container: create.name.schema().map(|s| s.value.to_string()),
                 kind,
                 detail,
                 name_range: create.name.range,

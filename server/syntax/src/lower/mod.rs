@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Language, Node, TreeCursor};
 
-use crate::ast::{self, Comment, Ident, QualifiedName, Statement, StatementKind, TextRange};
+use crate::ast::{self, Comment, Ident, Name, QualifiedName, Statement, StatementKind, TextRange};
 use crate::names;
 
 /// Lowers the tree of `text` whose root is `root`, reading only its top-level items
@@ -210,7 +210,7 @@ impl<'t> Cx<'t> {
                 None => {
                     let at = (previous_end + 1).min(node.end_byte());
                     parts.push(Ident {
-                        value: String::new(),
+                        value: Name::default(),
                         range: TextRange::new(at, at),
                     });
                     previous_end = at;

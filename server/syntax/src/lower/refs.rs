@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use tree_sitter::{Node, TreeCursor};
 
 use super::{Cx, Named, NodeExt, child_of_kind, named_children};
-use crate::ast::{Access, QualifiedName, Reference};
+use crate::ast::{Access, Name, QualifiedName, Reference};
 use crate::names;
 
 /// Every static reference under `node`, in text order, without repeats.
@@ -147,7 +147,7 @@ struct ScopeInfo {
 struct FieldUse {
     /// The key of the last qualifier part (`t` in `dbo.t.c`).
     qualifier: Option<String>,
-    name: String,
+    name: Name,
     /// Inside a subquery of the scope: only qualified uses count for the outer tables.
     nested: bool,
 }
@@ -276,7 +276,7 @@ impl<'n> Refs<'_, '_, 'n> {
         false
     }
 
-    fn add(&mut self, name_node: Node<'_>, access: Access, columns: Option<Vec<String>>) {
+    fn add(&mut self, name_node: Node<'_>, access: Access, columns: Option<Vec<Name>>) {
         let name = self.qname(name_node);
         if self.excluded(&name) {
             return;
@@ -450,7 +450,7 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     /// The names in a column list `(a, [b])`.
-    fn column_list(&self, list: Node<'n>) -> Vec<String> {
+    fn column_list(&self, list: Node<'n>) -> Vec<Name> {
         let mut names = Vec::new();
         let mut columns = self.named(list);
         for column in columns.by_ref() {
@@ -720,7 +720,7 @@ impl<'n> Refs<'_, '_, 'n> {
     }
 
     /// The column a `SET` target names (`c`, `t.c`); `None` for `@v`.
-    fn field_name(&self, node: Node<'_>) -> Option<String> {
+    fn field_name(&self, node: Node<'_>) -> Option<Name> {
         let name = node.field("name").unwrap_or(node);
         let text = self.cx.slice(name).trim();
         (!text.starts_with('@') && !text.is_empty()).then(|| names::unquote(text))
@@ -749,7 +749,7 @@ impl<'n> Refs<'_, '_, 'n> {
         name_node: Node<'_>,
         alias: Option<&str>,
         extra_qualifiers: &[&str],
-    ) -> Option<Vec<String>> {
+    ) -> Option<Vec<Name>> {
         let scope = self.scope?;
         let name = self.qname(name_node);
         let object_key = names::key(&name.object().value);
@@ -957,7 +957,7 @@ fn walk_relations_deep<'n>(node: Node<'n>, f: &mut dyn FnMut(Node<'n>)) {
     })
 }
 
-fn push_unique(list: &mut Vec<String>, value: String) {
+fn push_unique(list: &mut Vec<Name>, value: Name) {
     if !list.iter().any(|seen| names::same(seen, &value)) {
         list.push(value);
     }

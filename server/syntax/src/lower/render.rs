@@ -40,14 +40,14 @@ fn slice(text: &str, range: TextRange) -> String {
 fn id(text: &str, ident: &Ident) -> String {
     let written = text.get(ident.range.start..ident.range.end).unwrap_or("");
     if written == ident.value {
-        ident.value.clone()
+        ident.value.to_string()
     } else {
         format!("{}{}", ident.value, slice(text, ident.range))
     }
 }
 
 fn qn(text: &str, name: &QualifiedName) -> String {
-    let parts: Vec<String> = name.parts.iter().map(|p| p.value.clone()).collect();
+    let parts: Vec<&str> = name.parts.iter().map(|p| p.value.as_str()).collect();
     let joined = parts.join(".");
     let written = text.get(name.range.start..name.range.end).unwrap_or("");
     if written == joined {

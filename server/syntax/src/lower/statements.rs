@@ -396,7 +396,7 @@ impl<'c, 't, 'n> Toks<'c, 't, 'n> {
             "literal" => {
                 let text = self.cx.slice(node);
                 Some(Ident {
-                    value: expr::string_value(text).unwrap_or_else(|| text.to_owned()),
+                    value: expr::string_value(text).map_or_else(|| text.into(), Name::from),
                     range: range(node),
                 })
             }
@@ -412,7 +412,7 @@ fn name_of(cx: &Cx<'_>, main: Node<'_>, toks: &Toks<'_, '_, '_>, words: &[&str])
         .map(|name| cx.qname(name).object().clone())
         .or_else(|| toks.name_after(words))
         .unwrap_or_else(|| Ident {
-            value: String::new(),
+            value: Name::default(),
             range: TextRange::new(main.end_byte(), main.end_byte()),
         })
 }
@@ -447,7 +447,7 @@ fn create_user(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
     let default_schema = match schema_at.and_then(|at| toks.node(at)) {
         Some(null) if null.k() == "literal" && cx.slice(null).eq_ignore_ascii_case("NULL") => {
             Some(Ident {
-                value: "dbo".to_owned(),
+                value: Name::const_new("dbo"),
                 range: range(null),
             })
         }
@@ -572,7 +572,7 @@ fn object(cx: &Cx<'_>, main: Node<'_>, kind: ObjectKind) -> StatementKind {
     let name = name_node.map_or_else(
         || QualifiedName {
             parts: vec![Ident {
-                value: String::new(),
+                value: Name::default(),
                 range: TextRange::new(main.end_byte(), main.end_byte()),
             }],
             range: TextRange::new(main.end_byte(), main.end_byte()),
@@ -760,7 +760,9 @@ fn execute_as_clause(cx: &Cx<'_>, clause: Node<'_>) -> ExecuteAsClause {
         Some(last) if last.k() == "keyword_owner" => ExecutionContext::Owner,
         Some(last) => {
             let text = cx.slice(*last);
-            ExecutionContext::User(expr::string_value(text).unwrap_or_else(|| names::unquote(text)))
+            ExecutionContext::User(
+                expr::string_value(text).unwrap_or_else(|| names::unquote(text).into()),
+            )
         }
         None => ExecutionContext::Caller,
     };
@@ -1178,7 +1180,7 @@ fn exec(cx: &Cx<'_>, main: Node<'_>) -> Exec {
         let name = cx.qname(procedure);
         if name.parts.len() == 1 && name.object().value.starts_with('@') {
             ExecTarget::ProcedureVariable {
-                variable: name.object().value.to_lowercase(),
+                variable: name.object().value.to_lowercase().into(),
                 arguments,
             }
         } else {

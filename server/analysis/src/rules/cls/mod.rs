@@ -125,7 +125,7 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
                 .collect();
             if !compiled.is_empty() {
                 out.push(Source {
-                    name: assembly.name.clone(),
+                    name: assembly.name.to_string(),
                     permission_set,
                     declared_at,
                     tie: Tie::CompileItems,
@@ -155,11 +155,11 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
                     .filter(|e| e.assembly == Some(id))
                     .filter_map(|e| match (&e.external.class, &e.external.method) {
                         (Some(class), method) => Some((
-                            class.value.clone(),
-                            method.as_ref().map(|m| m.value.clone()),
+                            class.value.to_string(),
+                            method.as_ref().map(|m| m.value.to_string()),
                         )),
                         // `EXTERNAL NAME Asm.Class` of a type or aggregate.
-                        (None, Some(class)) => Some((class.value.clone(), None)),
+                        (None, Some(class)) => Some((class.value.to_string(), None)),
                         (None, None) => None,
                     })
                     .collect();
@@ -170,7 +170,7 @@ pub(crate) fn sources<'a>(context: &Context<'a>) -> Vec<Source<'a>> {
             continue;
         }
         out.push(Source {
-            name: assembly.name.clone(),
+            name: assembly.name.to_string(),
             permission_set,
             declared_at,
             tie,

@@ -85,7 +85,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let text = |index: usize, name: &str| {
                     walk::argument(arguments, index, name)
                         .and_then(|a| walk::literal(&a.value))
-                        .map(str::to_owned)
+                        .map(syntax::Name::from)
                 };
                 match (text(0, "@rolename"), text(1, "@membername")) {
                     (Some(role), Some(member)) => (role, member),

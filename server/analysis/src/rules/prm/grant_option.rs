@@ -45,7 +45,8 @@ each principal that needs it.
 
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
-    let mut statements: BTreeMap<Location, (Vec<String>, Vec<String>, String)> = BTreeMap::new();
+    let mut statements: BTreeMap<Location, (Vec<syntax::Name>, Vec<String>, String)> =
+        BTreeMap::new();
     for change in model.permission_changes() {
         if change.action != PermissionAction::Grant || !change.with_grant_option {
             continue;
@@ -83,7 +84,7 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 permission
                     .permissions
                     .iter()
-                    .map(|p| p.name.clone())
+                    .map(|p| p.name.as_str().into())
                     .collect(),
                 permission
                     .principals

@@ -47,7 +47,7 @@ them to it, and `REVOKE` the grant from `public`.
 fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let model = context.model;
     let public = model.public();
-    let mut statements: BTreeMap<Location, (Vec<String>, String)> = BTreeMap::new();
+    let mut statements: BTreeMap<Location, (Vec<syntax::Name>, String)> = BTreeMap::new();
     for change in model.permission_changes() {
         if change.action != PermissionAction::Grant || change.principal != public {
             continue;
@@ -100,8 +100,8 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
         });
         for p in &permission.permissions {
-            if !entry.0.contains(&p.name) {
-                entry.0.push(p.name.clone());
+            if !entry.0.iter().any(|n| *n == p.name) {
+                entry.0.push(p.name.as_str().into());
             }
         }
     }

@@ -91,11 +91,14 @@ pub(crate) fn sql_object(schema: &str, object: &str) -> String {
 }
 
 /// "A", "A and B", "A, B and C".
-pub(crate) fn and_list(items: &[String]) -> String {
+pub(crate) fn and_list(items: &[impl AsRef<str>]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
     }
 }
 
