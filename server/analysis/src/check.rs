@@ -80,7 +80,7 @@ mod tests {
             .filter(|d| d.code.group() == "PRM")
             .map(|d| {
                 let file = workspace.files.get(d.location.file);
-                let line = file.text[..d.location.range.start].matches('\n').count() + 1;
+                let line = file.text[..d.location.range.start()].matches('\n').count() + 1;
                 (
                     file.path.to_string_lossy().replace('\\', "/"),
                     line,

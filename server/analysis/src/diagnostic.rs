@@ -216,7 +216,7 @@ pub fn sort(diagnostics: &mut [Diagnostic], files: &SourceFiles) {
         let pa = &files.get(a.location.file).path;
         let pb = &files.get(b.location.file).path;
         pa.cmp(pb)
-            .then(a.location.range.start.cmp(&b.location.range.start))
+            .then(a.location.range.start().cmp(&b.location.range.start()))
             .then(a.code.cmp(&b.code))
             .then(a.message.cmp(&b.message))
     });

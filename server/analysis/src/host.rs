@@ -195,7 +195,7 @@ impl Host {
         let mut clamped = Vec::with_capacity(edits.len());
         for (range, replacement) in edits {
             let range = clamp(&text, *range);
-            text.replace_range(range.start..range.end, replacement);
+            text.replace_range(range.start()..range.end(), replacement);
             clamped.push((range, replacement.as_str()));
         }
         if self.workspace.csharp.contains_key(&file) {
@@ -240,8 +240,8 @@ impl Host {
             let moved: Vec<(usize, usize)> = old_directives
                 .iter()
                 .zip(&new_directives)
-                .filter(|(old, new)| old.range.start != new.range.start)
-                .map(|(old, new)| (old.range.start, new.range.start))
+                .filter(|(old, new)| old.range.start() != new.range.start())
+                .map(|(old, new)| (old.range.start(), new.range.start()))
                 .collect();
             if !moved.is_empty() {
                 for project in &mut self.workspace.projects {
@@ -489,8 +489,8 @@ fn clamp(text: &str, range: TextRange) -> TextRange {
         }
         at
     };
-    let start = floor(range.start);
-    let end = floor(range.end.max(start));
+    let start = floor(range.start());
+    let end = floor(range.end().max(start));
     TextRange::new(start, end.max(start))
 }
 

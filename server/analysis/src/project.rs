@@ -119,13 +119,19 @@ impl ParsedFile {
             .statements
             .iter()
             .map(|s| {
-                text.get(s.range.start..s.range.end)
+                text.get(s.range.start()..s.range.end())
                     .is_none_or(|t| t.contains("$("))
             })
             .collect();
         ParsedFile {
             has_variables,
-            statements: script.statements.into_iter().map(Arc::new).collect(),
+            // Not `into_iter().map(Arc::new).collect()`: collecting in place would keep
+            // the lowered statements' buffer (twelve times the pointers' size) alive.
+            statements: {
+                let mut shared = Vec::with_capacity(script.statements.len());
+                shared.extend(script.statements.into_iter().map(Arc::new));
+                shared
+            },
             batches: script.batches,
             comments: script.comments,
             errors,
@@ -195,7 +201,7 @@ impl Project {
     /// offset of the `:` that starts the `:r` line; any range containing it matches.
     pub fn include_at(&self, file: FileId, range: syntax::TextRange) -> Option<FileId> {
         self.includes
-            .range((file, range.start)..(file, range.end.max(range.start.saturating_add(1))))
+            .range((file, range.start())..(file, range.end().max(range.start().saturating_add(1))))
             .next()
             .map(|(_, &target)| target)
     }

@@ -81,7 +81,7 @@ mod tests {
             .iter()
             .map(|d| {
                 let file = outcome.workspace.files.get(d.location.file);
-                let pos = file.line_index.utf8(d.location.range.start);
+                let pos = file.line_index.utf8(d.location.range.start());
                 let line = file.text.lines().nth(pos.line as usize).unwrap_or("");
                 let col = line[..pos.col as usize].chars().count();
                 (d.code, pos.line as usize + 1, col + 1)

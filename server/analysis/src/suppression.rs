@@ -140,7 +140,7 @@ fn suppress(suppressions: &mut [Suppression], diagnostic: &Diagnostic) -> bool {
         }
         let covers = match suppression.scope {
             Scope::File => true,
-            Scope::Range(range) => range.contains(diagnostic.location.range.start),
+            Scope::Range(range) => range.contains(diagnostic.location.range.start()),
             Scope::Nothing => false,
         };
         if !covers {
@@ -257,7 +257,7 @@ fn collect(
             } else if let Some(parsed) = parsed {
                 match code_line(text, range) {
                     Some(line) => Scope::Range(trailing_scope(&parsed.statements, line)),
-                    None => next_target(&parsed.statements, &parsed.errors, range.end)
+                    None => next_target(&parsed.statements, &parsed.errors, range.end())
                         .map_or(Scope::Nothing, Scope::Range),
                 }
             } else {
@@ -265,7 +265,7 @@ fn collect(
                 // the next line of code, with the attribute lines before it.
                 match code_line(text, range) {
                     Some(line) => Scope::Range(line),
-                    None => next_code_lines(text, range.end).map_or(Scope::Nothing, Scope::Range),
+                    None => next_code_lines(text, range.end()).map_or(Scope::Nothing, Scope::Range),
                 }
             };
             suppressions.push(Suppression {
@@ -329,7 +329,7 @@ fn parse(comment: &str) -> Option<Directive> {
 
 /// The line that a comment ends, when code stands before the comment on that line.
 fn code_line(text: &str, comment: TextRange) -> Option<TextRange> {
-    let start = comment.start.min(text.len());
+    let start = comment.start().min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     if text[line_start..start].trim().is_empty() {
         return None;
@@ -367,7 +367,7 @@ fn next_code_lines(text: &str, from: usize) -> Option<TextRange> {
 fn trailing_scope(statements: &[std::sync::Arc<Statement>], line: TextRange) -> TextRange {
     let mut scope = line;
     let mut consider = |statement: &Statement| {
-        if line.start <= statement.range.end && statement.range.end <= line.end {
+        if line.start() <= statement.range.end() && statement.range.end() <= line.end() {
             scope = scope.cover(statement.range);
         }
     };
@@ -394,12 +394,12 @@ fn next_target(
 ) -> Option<TextRange> {
     let statement = next_statement(statements, offset).map(|statement| statement.range);
     let until = statement
-        .and_then(|range| next_statement(statements, range.end.max(range.start + 1)))
-        .map_or(usize::MAX, |following| following.range.start);
+        .and_then(|range| next_statement(statements, range.end().max(range.start() + 1)))
+        .map_or(usize::MAX, |following| following.range.start());
     errors
         .iter()
         .map(|error| error.range)
-        .filter(|range| range.start >= offset && range.start < until)
+        .filter(|range| range.start() >= offset && range.start() < until)
         .fold(statement, |scope, error| {
             Some(scope.map_or(error, |scope| scope.cover(error)))
         })
@@ -410,8 +410,8 @@ fn next_target(
 fn next_statement(statements: &[std::sync::Arc<Statement>], offset: usize) -> Option<&Statement> {
     let mut best: Option<&Statement> = None;
     for statement in statements.iter().map(|s| &**s) {
-        if statement.range.start >= offset
-            && best.is_none_or(|b| statement.range.start < b.range.start)
+        if statement.range.start() >= offset
+            && best.is_none_or(|b| statement.range.start() < b.range.start())
         {
             best = Some(statement);
         }
@@ -420,8 +420,8 @@ fn next_statement(statements: &[std::sync::Arc<Statement>], offset: usize) -> Op
             && statement.range.contains(offset)
         {
             for inner in &module.body {
-                if inner.range.start >= offset
-                    && best.is_none_or(|b| inner.range.start < b.range.start)
+                if inner.range.start() >= offset
+                    && best.is_none_or(|b| inner.range.start() < b.range.start())
                 {
                     best = Some(inner);
                 }

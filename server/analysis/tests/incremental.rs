@@ -55,8 +55,8 @@ fn shown(host: &Host) -> Vec<String> {
             format!(
                 "{} {}..{} {} {:?} {}",
                 host.workspace().files.get(d.location.file).path.display(),
-                d.location.range.start,
-                d.location.range.end,
+                d.location.range.start(),
+                d.location.range.end(),
                 d.code,
                 d.severity,
                 d.message

@@ -330,8 +330,8 @@ fn place(files: &SourceFiles, root: Option<&Path>, location: Location) -> Place 
 pub fn place_of(files: &SourceFiles, root: Option<&Path>, location: Location) -> Place {
     let file = files.get(location.file);
     let text = file.text.as_str();
-    let start = location.range.start.min(text.len());
-    let mut end = location.range.end.clamp(start, text.len());
+    let start = location.range.start().min(text.len());
+    let mut end = location.range.end().clamp(start, text.len());
     while end > start && matches!(text.as_bytes().get(end - 1), Some(b'\n' | b'\r')) {
         end -= 1;
     }
@@ -396,9 +396,9 @@ fn normalised_line_text(files: &SourceFiles, location: Location) -> String {
     let text = file.text.as_str();
     let line = file
         .line_index
-        .line_of(location.range.start.min(text.len()));
+        .line_of(location.range.start().min(text.len()));
     let range = file.line_index.line_range(line, text);
-    let line_text = text.get(range.start..range.end).unwrap_or("");
+    let line_text = text.get(range.start()..range.end()).unwrap_or("");
     line_text
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -12,28 +12,66 @@
 use std::fmt;
 
 /// A half-open byte range `start..end` into the decoded text of one file.
+///
+/// The offsets are kept as `u32`, which halves the size of every name, statement and
+/// location the analysis keeps; loading refuses a file of 4 GiB or more
+/// ([`MAX_FILE_LEN`]), so every offset fits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextRange {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
+/// The longest text whose offsets a [`TextRange`] holds.
+pub const MAX_FILE_LEN: usize = u32::MAX as usize;
+
 impl TextRange {
+    /// Offsets past [`MAX_FILE_LEN`] (which loading never lets through) are clamped to it.
     pub fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Self {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The same range with another start.
+    pub fn with_start(self, start: usize) -> Self {
+        TextRange::new(start, self.end())
+    }
+
+    /// The same range with another end.
+    pub fn with_end(self, end: usize) -> Self {
+        TextRange::new(self.start(), end)
+    }
+
+    /// `start..end`, for slicing the text.
+    pub fn as_range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     /// The smallest range covering both.
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn contains(self, offset: usize) -> bool {
-        self.start <= offset && offset < self.end
+        self.start() <= offset && offset < self.end()
     }
 
     pub fn len(self) -> usize {
-        self.end - self.start
+        (self.end - self.start) as usize
     }
 
     pub fn is_empty(self) -> bool {

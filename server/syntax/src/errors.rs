@@ -33,12 +33,14 @@ pub(crate) fn collect(root: Node<'_>, text: &str) -> Vec<SyntaxError> {
 /// Sorts errors and merges those that overlap or touch (with only whitespace between)
 /// into one, named after the first.
 pub(crate) fn merge(mut raw: Vec<SyntaxError>, text: &str) -> Vec<SyntaxError> {
-    raw.sort_by_key(|error: &SyntaxError| (error.range.start, error.range.end));
+    raw.sort_by_key(|error: &SyntaxError| (error.range.start(), error.range.end()));
     let mut merged: Vec<SyntaxError> = Vec::new();
     for error in raw {
         if let Some(last) = merged.last_mut() {
-            let gap = text.get(last.range.end..error.range.start).unwrap_or("");
-            if error.range.start <= last.range.end || gap.trim().is_empty() {
+            let gap = text
+                .get(last.range.end()..error.range.start())
+                .unwrap_or("");
+            if error.range.start() <= last.range.end() || gap.trim().is_empty() {
                 last.range = last.range.cover(error.range);
                 continue;
             }
@@ -87,7 +89,7 @@ pub(crate) fn error_region(node: Node<'_>, text: &str) -> SyntaxError {
     let message = match unterminated(rest).filter(|(at, _)| *at < region.len().max(1)) {
         Some((at, what)) => {
             // Point at the opening quote, not at the statement it swallowed.
-            range.start += at;
+            range = range.with_start(range.start() + at);
             format!("unterminated {what}")
         }
         None => match first_token(region) {

@@ -104,13 +104,13 @@ impl LineIndex {
         }
         let range = self.line_range(line, text);
         let mut units = 0usize;
-        for (i, ch) in text[range.start..range.end].char_indices() {
+        for (i, ch) in text[range.start()..range.end()].char_indices() {
             if units >= pos.col as usize {
-                return range.start + i;
+                return range.start() + i;
             }
             units += ch.len_utf16();
         }
-        range.end
+        range.end()
     }
 
     /// The byte offset of a zero-based line and a UTF-8 column, clamped to the line.
@@ -120,7 +120,7 @@ impl LineIndex {
             return self.len;
         }
         let range = self.line_range(line, text);
-        floor_char_boundary(text, (range.start + pos.col as usize).min(range.end))
+        floor_char_boundary(text, (range.start() + pos.col as usize).min(range.end()))
     }
 }
 

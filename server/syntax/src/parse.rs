@@ -167,9 +167,9 @@ pub(crate) fn script_in_pieces(text: &str, size: usize) -> (ast::Script, Vec<Syn
     let mut pieces: Vec<(TextRange, usize, usize)> = Vec::new();
     let (mut start, mut first) = (0, 0);
     for (index, range) in ranges.iter().enumerate() {
-        if range.end - start >= size || index + 1 == ranges.len() {
-            pieces.push((TextRange::new(start, range.end), first, index + 1));
-            start = range.end;
+        if range.end() - start >= size || index + 1 == ranges.len() {
+            pieces.push((TextRange::new(start, range.end()), first, index + 1));
+            start = range.end();
             first = index + 1;
         }
     }
@@ -180,7 +180,7 @@ pub(crate) fn script_in_pieces(text: &str, size: usize) -> (ast::Script, Vec<Syn
     let pieces: Vec<(TextRange, (Point, Point), &[TextRange])> = pieces
         .into_iter()
         .map(|(range, first, end)| {
-            let at = (points.at(range.start), points.at(range.end));
+            let at = (points.at(range.start()), points.at(range.end()));
             (range, at, &ranges[first..end])
         })
         .collect();
@@ -221,7 +221,7 @@ fn piece(
         Some(recovery) => View {
             text,
             tree: &tree,
-            prefix: TextRange::new(range.start, recovery.prefix_end),
+            prefix: TextRange::new(range.start(), recovery.prefix_end),
             batches: &recovery.batches,
             patched: recovery.patched.as_deref(),
             recovered: &recovery.recovered,
@@ -250,12 +250,12 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
     let ranges = ranges();
     let first = ranges
         .iter()
-        .position(|range| first_error < range.end)
+        .position(|range| first_error < range.end())
         .unwrap_or(ranges.len().saturating_sub(1));
     // The whole-text tree serves the batches before the first error only if none of its
     // top-level nodes straddles the first reparsed batch's start.
-    let first_start = ranges.first().map_or(0, |range| range.start);
-    let mut prefix_end = ranges.get(first).map_or(first_start, |range| range.start);
+    let first_start = ranges.first().map_or(0, |range| range.start());
+    let mut prefix_end = ranges.get(first).map_or(first_start, |range| range.start());
     let mut cursor = root.walk();
     if root
         .children(&mut cursor)
@@ -271,9 +271,9 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
     // The points of the batches' ends, found in one pass over the text from the first.
     let mut points = Points::new(text);
     points.at(first_start.max(prefix_end));
-    for range in ranges.iter().filter(|range| range.start >= prefix_end) {
+    for range in ranges.iter().filter(|range| range.start() >= prefix_end) {
         let source = patched.as_deref().unwrap_or(text);
-        let at = (points.at(range.start), points.at(range.end));
+        let at = (points.at(range.start()), points.at(range.end()));
         let tree = parse_range(source, *range, at, None)?;
         let fault = |tree: &Tree| {
             crate::recover::first_error(tree.root_node()).map(|node| node.start_byte())
@@ -291,9 +291,9 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
         // reason) must not make things worse: the filled text is kept only when its first
         // error, if any, comes no earlier than the template's.
         let mut tree = tree;
-        let batch = range.start..range.end;
+        let batch = range.start()..range.end();
         let written = work[batch.clone()].to_owned();
-        let found = templates::fill(work, range.start, range.end).len();
+        let found = templates::fill(work, range.start(), range.end()).len();
         if found > 0 {
             let filled = parse_range(work, *range, at, None);
             match filled.as_ref().map(fault) {
@@ -315,7 +315,7 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
         placeholders.extend(outcome.placeholders);
         batches.push(outcome.tree);
     }
-    recovered.sort_by_key(|error| error.range.start);
+    recovered.sort_by_key(|error| error.range.start());
     // A repair that blanked and filled nothing leaves the patched copy equal to the text:
     // keep one.
     if recovered.is_empty() && templates == 0 {
@@ -335,7 +335,7 @@ fn drop_placeholders(statements: &mut Vec<ast::Statement>, placeholders: &[TextR
     statements.retain(|statement| {
         !placeholders
             .iter()
-            .any(|p| p.start <= statement.range.start && statement.range.end <= p.end)
+            .any(|p| p.start() <= statement.range.start() && statement.range.end() <= p.end())
     });
     for statement in statements {
         if let ast::StatementKind::CreateObject(object) = &mut statement.kind
@@ -357,8 +357,8 @@ fn parse_range(
 ) -> Option<Tree> {
     with_parser(|parser| {
         let included = tree_sitter::Range {
-            start_byte: range.start,
-            end_byte: range.end,
+            start_byte: range.start(),
+            end_byte: range.end(),
             start_point: points.0,
             end_point: points.1,
         };
@@ -488,8 +488,8 @@ impl Parsed {
     /// left it) and reparses once: a burst of keystrokes costs one reparse.
     pub fn edit_all(&mut self, edits: &[(TextRange, &str)]) {
         for (range, replacement) in edits {
-            let start = floor_boundary(&self.text, range.start.min(self.text.len()));
-            let old_end = floor_boundary(&self.text, range.end.clamp(start, self.text.len()));
+            let start = floor_boundary(&self.text, range.start().min(self.text.len()));
+            let old_end = floor_boundary(&self.text, range.end().clamp(start, self.text.len()));
             let start_position = point_at(&self.text, start);
             let old_end_position = point_at(&self.text, old_end);
             self.text.replace_range(start..old_end, replacement);
@@ -729,7 +729,7 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
         let errors = parse(text).errors();
         let found: Vec<(&str, usize)> = errors
             .iter()
-            .map(|e| (e.message.as_str(), e.range.start))
+            .map(|e| (e.message.as_str(), e.range.start()))
             .collect();
         assert_eq!(found, [("missing `)`", 13), ("missing `)`", 45)]);
         // A run of junk is one region, however many tokens tree-sitter skipped.
@@ -772,19 +772,19 @@ UPDATE a SET x = 1 FROM dbo.t a WHERE a.id = 2;
             let errors = parsed.errors();
             for window in errors.windows(2) {
                 assert!(
-                    window[0].range.end < window[1].range.start,
+                    window[0].range.end() < window[1].range.start(),
                     "{cut}: {errors:?}"
                 );
             }
             for error in &errors {
-                assert!(error.range.end <= text.len());
-                assert!(text.is_char_boundary(error.range.start));
+                assert!(error.range.end() <= text.len());
+                assert!(text.is_char_boundary(error.range.start()));
             }
             let mut ranges = Vec::new();
             collect_ranges(&script.statements, &mut ranges);
             for range in ranges {
                 assert!(
-                    range.start <= range.end && range.end <= text.len(),
+                    range.start() <= range.end() && range.end() <= text.len(),
                     "{cut}: {range:?}"
                 );
             }
@@ -852,13 +852,13 @@ mod batch_containment {
         let first_batch_end = text.find("GO\n").expect("a GO line") + 3;
         assert!(!errors.is_empty());
         assert!(
-            errors.iter().all(|e| e.range.end <= first_batch_end),
+            errors.iter().all(|e| e.range.end() <= first_batch_end),
             "{errors:?}"
         );
         let script = parsed.lower();
         let grant = text.find("GRANT").expect("the grant");
         assert!(
-            script.statements.iter().any(|s| s.range.start == grant
+            script.statements.iter().any(|s| s.range.start() == grant
                 && matches!(s.kind, crate::ast::StatementKind::Permission(_))),
             "{:#?}",
             script.statements
@@ -896,7 +896,7 @@ mod ssms_templates {
         assert_eq!(reference.access, Access::Select);
         let at = text.find("<select_statement").expect("the parameter") + "SELECT id FROM ".len();
         assert_eq!(
-            (reference.range.start, reference.range.end),
+            (reference.range.start(), reference.range.end()),
             (at, at + "dbo.orders".len())
         );
         assert_eq!(script.statements.len(), 2, "{:#?}", script.statements);
@@ -908,7 +908,7 @@ mod ssms_templates {
         let text = "SELECT <c, , 1> FROM t WHERE ;\nGO\n";
         let errors = parse(text).errors();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].range.start, text.find("WHERE").expect("WHERE"));
+        assert_eq!(errors[0].range.start(), text.find("WHERE").expect("WHERE"));
     }
 
     /// A batch that parses as written keeps its parameters: the grammar reads them as

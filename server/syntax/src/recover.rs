@@ -79,24 +79,24 @@ pub(crate) fn recover_batch(
     let mut regions = Vec::new();
     let mut placeholders = Vec::new();
     let code_end = code_end(patched, range);
-    let points = |text: &str, at: usize| point_from(text, range.start, origin, at);
-    let batch_points = (origin, points(patched, range.end));
+    let points = |text: &str, at: usize| point_from(text, range.start(), origin, at);
+    let batch_points = (origin, points(patched, range.end()));
     let mut attempts = 0;
     let max_attempts =
-        (REPARSE_BUDGET / (range.end - range.start).max(1)).clamp(MIN_ATTEMPTS, MAX_ATTEMPTS);
+        (REPARSE_BUDGET / (range.end() - range.start()).max(1)).clamp(MIN_ATTEMPTS, MAX_ATTEMPTS);
     while regions.len() < MAX_REGIONS && attempts < max_attempts {
         let Some(error) = first_error(tree.root_node()) else {
             break;
         };
         // A string, quoted name or comment left open runs to the end of the batch: no
         // region can be repaired, and the error is the opening quote.
-        if crate::errors::unterminated(&patched[error.start_byte().max(range.start)..range.end])
+        if crate::errors::unterminated(&patched[error.start_byte().max(range.start())..range.end()])
             .is_some()
         {
             break;
         }
         let hints = hints(error, patched);
-        let lexed = Lexed::new(patched, TextRange::new(range.start, code_end));
+        let lexed = Lexed::new(patched, TextRange::new(range.start(), code_end));
         // The first region after which its window parses cleanly wins; failing that, the
         // first after which the window's first error lies beyond the region.
         let mut accepted = None;
@@ -122,7 +122,7 @@ pub(crate) fn recover_batch(
             }
             attempts += 1;
             // A small batch is judged whole: that is the surest test, and cheap.
-            let window = if range.end - range.start > WINDOWS_FROM {
+            let window = if range.end() - range.start() > WINDOWS_FROM {
                 lexed.window(start, end).unwrap_or(range)
             } else {
                 range
@@ -140,7 +140,10 @@ pub(crate) fn recover_batch(
                 ));
                 parse(patched, range, batch_points, Some(&old))
             } else {
-                let at = (points(patched, window.start), points(patched, window.end));
+                let at = (
+                    points(patched, window.start()),
+                    points(patched, window.end()),
+                );
                 parse(patched, window, at, None)
             };
             patched.replace_range(start..end, &saved);
@@ -153,7 +156,7 @@ pub(crate) fn recover_batch(
             // Faults before the statement that holds the region were there before it; a
             // missing token that the blanking leaves in that statement (a `WHERE` whose
             // predicate was blanked) is none of them.
-            let statement_start = lexed.statement_start(start).unwrap_or(range.start);
+            let statement_start = lexed.statement_start(start).unwrap_or(range.start());
             match first_fault_from(candidate.root_node(), statement_start) {
                 None => {
                     accepted = Some((start, end, fill, saved));
@@ -186,11 +189,11 @@ pub(crate) fn recover_batch(
         }
         // tree-sitter's own error, when it starts in the repaired statement, names the
         // token better (`WHERE` in `… WHERE;`, which the grammar also reads as an alias).
-        let statement_start = lexed.statement_start(start).unwrap_or(range.start);
+        let statement_start = lexed.statement_start(start).unwrap_or(range.start());
         let mut region = region_error(&saved, start, end);
-        if statement_start <= own.range.start && own.range.start < region.range.start {
+        if statement_start <= own.range.start() && own.range.start() < region.range.start() {
             region = SyntaxError {
-                range: TextRange::new(own.range.start, region.range.end),
+                range: TextRange::new(own.range.start(), region.range.end()),
                 message: own.message,
             };
         }
@@ -263,7 +266,7 @@ fn region_error(original: &str, start: usize, end: usize) -> SyntaxError {
     // is its opening quote, as the unrecovered tree's error says.
     if let Some((at, what)) = crate::errors::unterminated(original) {
         return SyntaxError {
-            range: TextRange::new(start + at, range.end.max(start + at)),
+            range: TextRange::new(start + at, range.end().max(start + at)),
             message: format!("unterminated {what}"),
         };
     }
@@ -289,14 +292,14 @@ fn blank(text: &mut String, start: usize, end: usize) {
 
 /// Where the batch's code ends: before its `GO` line, which must stay.
 fn code_end(text: &str, range: TextRange) -> usize {
-    let batch = &text[range.start..range.end];
+    let batch = &text[range.start()..range.end()];
     let body = batch.strip_suffix('\n').unwrap_or(batch);
     let body = body.strip_suffix('\r').unwrap_or(body);
     let line_start = body.rfind('\n').map_or(0, |newline| newline + 1);
     if crate::batches::is_go_line(&body[line_start..]) {
-        range.start + line_start
+        range.start() + line_start
     } else {
-        range.end
+        range.end()
     }
 }
 
@@ -335,7 +338,7 @@ fn keeps_statement_starts(
         .iter()
         .chain(lexed.strong[after..].iter().take(3));
     near.copied()
-        .filter(|&at| window.start <= at && at < window.end)
+        .filter(|&at| window.start() <= at && at < window.end())
         .all(|at| starts_statement(root, at))
 }
 
@@ -804,8 +807,8 @@ impl Lexed {
         let mut after_semicolon = false;
         // The last two words at depth 0, for `CREATE [OR ALTER] PROCEDURE`.
         let mut recent: Vec<(usize, String)> = Vec::new();
-        let mut i = range.start;
-        let end = range.end.min(bytes.len());
+        let mut i = range.start();
+        let end = range.end().min(bytes.len());
         while i < end {
             let c = bytes[i];
             let next = bytes.get(i + 1).copied();
@@ -1132,7 +1135,7 @@ mod window_tests {
         let start = text.find("SELECT").unwrap();
         let end = text.find("PRINT 2").unwrap();
         let window = lexed.window(start, end).expect("a window");
-        assert_eq!(&text[window.start..window.start + 7], "DECLARE");
-        assert_eq!(&text[window.end..window.end + 5], "PRINT");
+        assert_eq!(&text[window.start()..window.start() + 7], "DECLARE");
+        assert_eq!(&text[window.end()..window.end() + 5], "PRINT");
     }
 }

@@ -44,7 +44,7 @@ proptest! {
             prop_assert_eq!(utf8.line as usize, index.line_of(offset));
             // An offset inside a CRLF pair sits past its line's end: it clamps there.
             let line = index.line_range(utf8.line as usize, &text);
-            let expected = offset.min(line.end);
+            let expected = offset.min(line.end());
             prop_assert_eq!(index.offset_utf16(utf16, &text), expected);
             prop_assert_eq!(index.offset_utf8(utf8, &text), expected);
             // UTF-16 columns never exceed UTF-8 columns; they count units, not bytes.

@@ -103,18 +103,18 @@ fn flatten(text: &str, statements: &[Statement], out: &mut Vec<Flat>) {
                 consequence,
                 alternative,
                 ..
-            } => alternative.unwrap_or(*consequence).end,
-            StatementKind::While { body, .. } => body.end,
-            StatementKind::TryCatch { catch_block, .. } => catch_block.end,
-            _ => statement.range.end,
+            } => alternative.unwrap_or(*consequence).end(),
+            StatementKind::While { body, .. } => body.end(),
+            StatementKind::TryCatch { catch_block, .. } => catch_block.end(),
+            _ => statement.range.end(),
         }
-        .max(statement.range.end);
+        .max(statement.range.end());
         out.push(Flat {
-            start: statement.range.start,
-            end: statement.range.end,
+            start: statement.range.start(),
+            end: statement.range.end(),
             span_end,
             kind: kind_name(&statement.kind),
-            text: text[statement.range.start..statement.range.end].to_owned(),
+            text: text[statement.range.start()..statement.range.end()].to_owned(),
         });
         if let StatementKind::CreateObject(object) = &statement.kind
             && let Some(module) = &object.module

@@ -625,7 +625,7 @@ fn after_edits_the_published_findings_equal_those_of_check_on_the_final_text() {
         .iter()
         .map(|d| {
             let source = outcome.workspace.files.get(d.location.file);
-            let line = source.line_index.utf8(d.location.range.start).line;
+            let line = source.line_index.utf8(d.location.range.start()).line;
             (
                 url(&source.absolute),
                 d.code.as_str().to_owned(),

@@ -316,11 +316,27 @@ type Prefetched = (Result<String, String>, Vec<Directive>);
 /// that starts with its path.
 pub fn read_text(path: &Path, fallback: decode::Fallback) -> Result<String, String> {
     // A pipe or a device named like a script would block the run or never end.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return Err("is not a regular file".to_owned());
+    let too_large = |len: u64| {
+        format!(
+            "is {len} bytes long; a script must be shorter than {} bytes (4 GiB)",
+            syntax::ast::MAX_FILE_LEN
+        )
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err("is not a regular file".to_owned()),
+        // Offsets into a file are 32-bit (see `TextRange`).
+        Ok(m) if m.len() >= syntax::ast::MAX_FILE_LEN as u64 => return Err(too_large(m.len())),
+        _ => {}
     }
     match std::fs::read(path) {
-        Ok(bytes) => decode::decode_with(&bytes, fallback).map_err(|e| e.0),
+        Ok(bytes) => {
+            let text = decode::decode_with(&bytes, fallback).map_err(|e| e.0)?;
+            // UTF-16 and legacy code pages can grow when decoded to UTF-8.
+            if text.len() >= syntax::ast::MAX_FILE_LEN {
+                return Err(too_large(text.len() as u64));
+            }
+            Ok(text)
+        }
         Err(e) => Err(format!("cannot be read: {e}")),
     }
 }
@@ -1125,7 +1141,7 @@ impl<'a> Loader<'a> {
                 }
                 DirectiveKind::Include { path } => {
                     let line = self.files.get(file).text
-                        [directive.range.start..directive.range.end]
+                        [directive.range.start()..directive.range.end()]
                         .trim()
                         .to_owned();
                     self.include(file, &directive.range, &line, &path, walk, project);
@@ -1213,7 +1229,7 @@ impl<'a> Loader<'a> {
             );
             return;
         }
-        project.includes.insert((file, range.start), target);
+        project.includes.insert((file, range.start()), target);
         walk.reached.insert(target);
         self.follow(target, walk, project);
     }
@@ -1380,8 +1396,8 @@ impl<'a> Loader<'a> {
             seen.insert((
                 d.code,
                 d.location.file,
-                d.location.range.start,
-                d.location.range.end,
+                d.location.range.start(),
+                d.location.range.end(),
                 d.message.clone(),
             ))
         });
@@ -1418,7 +1434,7 @@ pub fn unknown_variables(
     for reference in refs {
         let in_comment = comments
             .iter()
-            .any(|c| c.start <= reference.range.start && reference.range.end <= c.end);
+            .any(|c| c.start() <= reference.range.start() && reference.range.end() <= c.end());
         if !in_comment && !defined(&reference.name.to_ascii_uppercase()) {
             let name = &reference.name;
             out.push(Diagnostic {

@@ -251,9 +251,9 @@ pub fn substitute(text: &str, variables: &Variables) -> String {
     let mut last = 0;
     for reference in variable_refs(text) {
         if let Some(value) = variables.get(&reference.name.to_ascii_uppercase()) {
-            out.push_str(&text[last..reference.range.start]);
+            out.push_str(&text[last..reference.range.start()]);
             out.push_str(value);
-            last = reference.range.end;
+            last = reference.range.end();
         }
     }
     out.push_str(&text[last..]);
@@ -294,7 +294,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            &text[found[0].range.start..found[0].range.end],
+            &text[found[0].range.start()..found[0].range.end()],
             ":r .\\a b.sql"
         );
     }
@@ -327,7 +327,7 @@ mod tests {
         let text = "SELECT 1 -- one\r\n/* two /* nested */ still */ x /* open";
         let found: Vec<&str> = comments(text)
             .into_iter()
-            .map(|r| &text[r.start..r.end])
+            .map(|r| &text[r.start()..r.end()])
             .collect();
         assert_eq!(
             found,
@@ -341,7 +341,7 @@ mod tests {
         let refs = variable_refs(text);
         let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["User", "In_Comment", "x-y"]);
-        assert_eq!(&text[refs[0].range.start..refs[0].range.end], "$(User)");
+        assert_eq!(&text[refs[0].range.start()..refs[0].range.end()], "$(User)");
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn findings(ws: &Workspace) -> Vec<String> {
         .iter()
         .map(|d| {
             let file = ws.files.get(d.location.file);
-            let pos = file.line_index.utf8(d.location.range.start);
+            let pos = file.line_index.utf8(d.location.range.start());
             format!(
                 "{} {}:{}:{} {}",
                 d.code,
@@ -182,7 +182,7 @@ fn classic_ssdt_project() {
     assert_eq!(
         sqlproj
             .line_index
-            .utf8(trustworthy.location.range.start)
+            .utf8(trustworthy.location.range.start())
             .line
             + 1,
         6
@@ -459,7 +459,7 @@ fn sql002_for_names_defined_nowhere() {
     assert_eq!(d.severity, crate::Severity::Warning);
     let text = &ws.files.get(d.location.file).text;
     assert_eq!(
-        &text[d.location.range.start..d.location.range.end],
+        &text[d.location.range.start()..d.location.range.end()],
         "$(Missing)"
     );
     assert_eq!(
@@ -793,7 +793,7 @@ fn check(fixture: &str) -> Workspace {
         .iter()
         .map(|d| {
             let file = ws.files.get(d.location.file);
-            let line = file.line_index.utf8(d.location.range.start).line + 1;
+            let line = file.line_index.utf8(d.location.range.start()).line + 1;
             format!("{} {}:{}", d.code, slash(&file.path), line)
         })
         .collect();
@@ -858,6 +858,31 @@ fn a_pipe_named_like_a_script_does_not_block_the_run() {
         findings(&ws),
         [format!("SQL004 {shown}:1:1 {shown} is not a regular file")]
     );
+}
+
+/// Offsets into a script are 32-bit, so a file of 4 GiB or more is refused by its size,
+/// before it is read (the file here is sparse: it takes no disk space), and the run goes
+/// on with the other files.
+#[test]
+fn a_script_of_4_gib_is_refused_by_its_size_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.sql");
+    let len = syntax::ast::MAX_FILE_LEN as u64;
+    std::fs::File::create(&big).unwrap().set_len(len).unwrap();
+    std::fs::write(
+        dir.path().join("ok.sql"),
+        "GRANT SELECT ON dbo.t TO public;",
+    )
+    .unwrap();
+    let ws = load(&[big, dir.path().join("ok.sql")], &LoadOptions::default()).unwrap();
+    let shown = slash(&dir.path().join("big.sql"));
+    assert_eq!(
+        findings(&ws),
+        [format!(
+            "SQL004 {shown}:1:1 {shown} is 4294967295 bytes long; a script must be shorter than 4294967295 bytes (4 GiB)"
+        )]
+    );
+    assert_eq!(ws.files.len(), 2, "ok.sql is still loaded");
 }
 
 #[test]

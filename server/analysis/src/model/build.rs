@@ -219,6 +219,12 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     let mut model = builder.model;
     model.cache_roles();
     model.reaches = super::reach::compute(&model);
+    // The lists grew by doubling; a large project's model lives through every rule.
+    model.items.shrink_to_fit();
+    model.objects.shrink_to_fit();
+    model.permission_changes.shrink_to_fit();
+    model.grants.shrink_to_fit();
+    model.reaches.shrink_to_fit();
     model
 }
 
@@ -335,12 +341,12 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
                 continue;
             }
             let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
-                let written = file_text.get(range.start..range.end)?;
+                let written = file_text.get(range.start()..range.end())?;
                 let quote = written.find('\'')?;
                 text.starts_with(value.as_str())
-                    .then_some(range.start + quote + 1)
+                    .then_some(range.start() + quote + 1)
             });
-            let at = inside_literal.unwrap_or(dynamic.statement.start);
+            let at = inside_literal.unwrap_or(dynamic.statement.start());
             let script = super::dynamic::parse_text_at(text, at);
             for statement in script.statements.iter().cloned() {
                 if let StatementKind::Use { database } = &statement.kind {
@@ -1480,18 +1486,12 @@ impl Builder {
             .clone()
             .unwrap_or_else(|| "OBJECT".to_owned());
         let written = name.to_string();
-        let unresolved = |class: &str| Scope::Unresolved {
-            class: class.to_owned(),
-            name: written.clone(),
-        };
+        let unresolved = |class: &str| Scope::unresolved(class.to_owned(), written.clone());
         match class.as_str() {
             "OBJECT" | "TYPE" => match self.model.resolve_exact(name, None) {
                 Resolved::Object(object) => Scope::Object(object),
                 Resolved::OtherDatabase => Scope::OtherDatabase,
-                Resolved::Builtin => Scope::Other {
-                    class,
-                    name: written,
-                },
+                Resolved::Builtin => Scope::other(class, written),
                 // Created when a module of the project runs its dynamic SQL: it exists,
                 // though the model does not follow it.
                 Resolved::Unresolved
@@ -1499,10 +1499,7 @@ impl Builder {
                         .object_key(name)
                         .is_some_and(|key| self.objects_from_modules.contains(&key)) =>
                 {
-                    Scope::Other {
-                        class,
-                        name: written,
-                    }
+                    Scope::other(class, written)
                 }
                 Resolved::Unresolved => unresolved(&class),
             },
@@ -1523,10 +1520,7 @@ impl Builder {
                         && !self.model.database_names.contains(&fold(value))
                 };
                 if other {
-                    Scope::Other {
-                        class,
-                        name: written,
-                    }
+                    Scope::other(class, written)
                 } else {
                     Scope::Database
                 }
@@ -1549,10 +1543,7 @@ impl Builder {
                 Some(assembly) => Scope::Assembly(assembly),
                 None => unresolved(&class),
             },
-            _ => Scope::Other {
-                class,
-                name: written,
-            },
+            _ => Scope::other(class, written),
         }
     }
 

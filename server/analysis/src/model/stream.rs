@@ -87,7 +87,7 @@ fn scripts_database(workspace: &Workspace, items: &[Item]) -> Option<String> {
             .files
             .get(item.file)
             .text
-            .get(item.statement.range.start..item.statement.range.end)?;
+            .get(item.statement.range.start()..item.statement.range.end())?;
         created_database(text)
     });
     created.or_else(|| {
@@ -235,7 +235,7 @@ fn expand(
                     statement: statement.clone(),
                     database: None,
                 });
-                if let Some(&target) = project.includes.get(&(file, statement.range.start))
+                if let Some(&target) = project.includes.get(&(file, statement.range.start()))
                     && !stack.contains(&target)
                 {
                     expand(

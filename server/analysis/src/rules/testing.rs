@@ -125,7 +125,7 @@ pub(crate) fn run<'a>(
 /// The one-based line of a location.
 pub(crate) fn line_of(workspace: &Workspace, location: Location) -> usize {
     let file = workspace.files.get(location.file);
-    file.line_index.line_of(location.range.start) + 1
+    file.line_index.line_of(location.range.start()) + 1
 }
 
 /// Asserts that the findings of the code `groups` are exactly the expected ones: same

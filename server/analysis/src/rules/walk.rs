@@ -82,7 +82,7 @@ pub fn statements<'c, 'a>(context: &'c Context<'a>) -> impl Iterator<Item = Stmt
 
 fn list_statements<'a>(context: &Context<'a>) -> Vec<Stmt<'a>> {
     let model = context.model;
-    model
+    let mut list = model
         .statements()
         .filter(|reference| {
             reference.in_module
@@ -106,7 +106,10 @@ fn list_statements<'a>(context: &Context<'a>) -> Vec<Stmt<'a>> {
             },
             dynamic: reference.dynamic,
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // Kept while the rules run; it grew by doubling.
+    list.shrink_to_fit();
+    list
 }
 
 /// The files the project's scripts reach, each once, in the order they are first reached.
@@ -137,7 +140,7 @@ fn reach(
     };
     for statement in &parsed.statements {
         if let StatementKind::Include { .. } = statement.kind
-            && let Some(&target) = project.includes.get(&(file, statement.range.start))
+            && let Some(&target) = project.includes.get(&(file, statement.range.start()))
         {
             reach(workspace, project, target, seen, out);
         }

@@ -194,19 +194,19 @@ fn frame<'a>(
 ) -> Snippet<'a, Annotation<'a>> {
     let file = files.get(location.file);
     let text = file.text.as_str();
-    let start = floor_boundary(text, location.range.start.min(text.len()));
-    let end = floor_boundary(text, location.range.end.clamp(start, text.len()));
+    let start = floor_boundary(text, location.range.start().min(text.len()));
+    let end = floor_boundary(text, location.range.end().clamp(start, text.len()));
     let first = file.line_index.line_of(start);
     let mut last = file.line_index.line_of(end);
     // A range that ends just after a line break underlines only the line before it.
-    if last > first && file.line_index.line_range(last, text).start == end {
+    if last > first && file.line_index.line_range(last, text).start() == end {
         last -= 1;
     }
-    let from = file.line_index.line_range(first, text).start;
+    let from = file.line_index.line_range(first, text).start();
     let to = file
         .line_index
         .line_range(last, text)
-        .end
+        .end()
         .max(end.min(text.len()));
     let excerpt = text.get(from..to).unwrap_or("");
     let span = (start - from)..(end.min(to) - from);

@@ -108,7 +108,7 @@ pub fn code_actions(
                 && d.code == Some(NumberOrString::String(diagnostic.code.as_str().to_owned()))
         });
         let range = diagnostic.location.range;
-        let touches = range.start <= requested.end && requested.start <= range.end;
+        let touches = range.start() <= requested.end() && requested.start() <= range.end();
         if sent.is_none() && !touches {
             continue;
         }

@@ -218,7 +218,7 @@ impl Server {
             };
             document
                 .text
-                .replace_range(range.start..range.end, &change.text);
+                .replace_range(range.start()..range.end(), &change.text);
             edits.push((range, change.text));
         }
         let path = document.path.clone();

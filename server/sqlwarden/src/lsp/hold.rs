@@ -33,7 +33,7 @@ pub struct Edit {
 impl Edit {
     /// Where the inserted text lies in the text after the edit.
     pub fn after(self) -> TextRange {
-        TextRange::new(self.replaced.start, self.replaced.start + self.inserted)
+        TextRange::new(self.replaced.start(), self.replaced.start() + self.inserted)
     }
 }
 
@@ -94,13 +94,13 @@ impl Hold {
                             .edits
                             .iter()
                             .try_fold(related.location.range, |r, e| shift(r, *e))
-                            .unwrap_or(TextRange::new(moved.start, moved.start));
+                            .unwrap_or(TextRange::new(moved.start(), moved.start()));
                     }
                 }
                 out.push(held);
             }
         }
-        out.sort_by_key(|d| (d.location.range.start, d.code));
+        out.sort_by_key(|d| (d.location.range.start(), d.code));
         out
     }
 }
@@ -108,12 +108,12 @@ impl Hold {
 /// Moves a range through an edit; `None` when the edit touched it.
 pub fn shift(range: TextRange, edit: Edit) -> Option<TextRange> {
     let replaced = edit.replaced;
-    if range.end <= replaced.start && !(range.is_empty() && range.start == replaced.start) {
+    if range.end() <= replaced.start() && !(range.is_empty() && range.start() == replaced.start()) {
         Some(range)
-    } else if range.start >= replaced.end {
+    } else if range.start() >= replaced.end() {
         let delta = edit.inserted as isize - replaced.len() as isize;
-        let start = (range.start as isize + delta) as usize;
-        let end = (range.end as isize + delta) as usize;
+        let start = (range.start() as isize + delta) as usize;
+        let end = (range.end() as isize + delta) as usize;
         Some(TextRange::new(start, end))
     } else {
         None
@@ -127,11 +127,11 @@ pub fn fresh_error(current: &[Diagnostic], text: &str, edit: Edit) -> bool {
     let at = edit.after();
     let batch = syntax::batches::batch_ranges(text)
         .into_iter()
-        .find(|b| b.start <= at.start && at.start <= b.end)
+        .find(|b| b.start() <= at.start() && at.start() <= b.end())
         .unwrap_or(at);
-    let (start, end) = (batch.start.min(at.start), batch.end.max(at.end));
+    let (start, end) = (batch.start().min(at.start()), batch.end().max(at.end()));
     current.iter().any(|d| {
-        d.code == Code::Sql001 && d.location.range.start <= end && start <= d.location.range.end
+        d.code == Code::Sql001 && d.location.range.start() <= end && start <= d.location.range.end()
     })
 }
 
@@ -195,7 +195,7 @@ mod tests {
         let merged: Vec<(Code, usize)> = hold
             .merge(&current)
             .iter()
-            .map(|d| (d.code, d.location.range.start))
+            .map(|d| (d.code, d.location.range.start()))
             .collect();
         assert_eq!(
             merged,

@@ -57,7 +57,7 @@ pub fn hover(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, 
         .map_or(&[][..], Vec::as_slice);
     for found in findings {
         let r = found.location.range;
-        if !(r.start <= offset && offset <= r.end) {
+        if !(r.start() <= offset && offset <= r.end()) {
             continue;
         }
         range.get_or_insert(r);
@@ -117,14 +117,14 @@ struct Text<'a> {
 impl Text<'_> {
     fn place(&self, location: Location) -> String {
         let source = self.snapshot.source(location.file);
-        let line = source.line_index.utf8(location.range.start).line + 1;
+        let line = source.line_index.utf8(location.range.start()).line + 1;
         let path = source.path.to_string_lossy().replace('\\', "/");
         format!("{path}:{line}")
     }
 
     fn written(&self, location: Location) -> &str {
         let text = &self.snapshot.source(location.file).text;
-        text.get(location.range.start..location.range.end)
+        text.get(location.range.start()..location.range.end())
             .unwrap_or("")
     }
 
@@ -149,9 +149,11 @@ impl Text<'_> {
                 principal_kind(&m.principal(*id).kind),
                 self.principal(*id)
             ),
-            Scope::Other { class, name } => format!("on {class}::{name}"),
+            Scope::Other(other) => format!("on {}::{}", other.class, other.name),
             Scope::OtherDatabase => "in another database".to_owned(),
-            Scope::Unresolved { class, name } => format!("on {class}::{name} (undefined)"),
+            Scope::Unresolved(unresolved) => {
+                format!("on {}::{} (undefined)", unresolved.class, unresolved.name)
+            }
         }
     }
 
@@ -676,8 +678,8 @@ impl Text<'_> {
     fn entry_point_source(&self, project: usize, file: FileId, offset: usize) -> Option<String> {
         let entry = self.model.entry_points().into_iter().find(|e| {
             e.location.file == file
-                && e.location.range.start <= offset
-                && offset <= e.location.range.end
+                && e.location.range.start() <= offset
+                && offset <= e.location.range.end()
         })?;
         let target = analysis::rules::cls::entry_point_target(
             &self.snapshot.workspace,
@@ -702,10 +704,10 @@ impl Text<'_> {
         let entry = m.entry_points().into_iter().find(|e| {
             let r = e.location.range;
             e.location.file == file
-                && r.start <= offset
-                && offset <= r.end
-                && !(e.external.assembly.range.start <= offset
-                    && offset <= e.external.assembly.range.end)
+                && r.start() <= offset
+                && offset <= r.end()
+                && !(e.external.assembly.range.start() <= offset
+                    && offset <= e.external.assembly.range.end())
         })?;
         let mut out = String::new();
         let _ = write!(out, "**CLR entry point** {}", self.object(entry.object));

@@ -70,11 +70,11 @@ pub fn definition(
     for (project, model) in snapshot.models_of(file) {
         for entry in model.entry_points() {
             let external = &entry.external;
-            let on_assembly =
-                external.assembly.range.start <= offset && offset <= external.assembly.range.end;
+            let on_assembly = external.assembly.range.start() <= offset
+                && offset <= external.assembly.range.end();
             if entry.location.file != file
                 || on_assembly
-                || !(entry.location.range.start <= offset && offset <= entry.location.range.end)
+                || !(entry.location.range.start() <= offset && offset <= entry.location.range.end())
             {
                 continue;
             }
@@ -108,8 +108,8 @@ pub fn definition(
             o.symbol == symbol
                 && o.declaration
                 && o.file == location.file
-                && location.range.start <= o.range.start
-                && o.range.end <= location.range.end
+                && location.range.start() <= o.range.start()
+                && o.range.end() <= location.range.end()
         });
         found.insert(name.map_or(location, |o| Location {
             file: o.file,

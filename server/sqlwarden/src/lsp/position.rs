@@ -50,8 +50,8 @@ pub fn position_in(
 
 pub fn range(file: &SourceFile, range: TextRange, encoding: Encoding) -> Range {
     Range::new(
-        position(file, range.start, encoding),
-        position(file, range.end, encoding),
+        position(file, range.start(), encoding),
+        position(file, range.end(), encoding),
     )
 }
 

@@ -69,8 +69,8 @@ pub fn occurrences(model: &Model, files: &SourceFiles) -> Vec<Occurrence> {
 pub fn at(occurrences: &[Occurrence], file: FileId, offset: usize) -> Option<Occurrence> {
     occurrences
         .iter()
-        .filter(|o| o.file == file && o.range.start <= offset && offset <= o.range.end)
-        .min_by_key(|o| (o.range.len(), std::cmp::Reverse(o.range.start)))
+        .filter(|o| o.file == file && o.range.start() <= offset && offset <= o.range.end())
+        .min_by_key(|o| (o.range.len(), std::cmp::Reverse(o.range.start())))
         .copied()
 }
 
@@ -151,7 +151,7 @@ impl Collector<'_> {
         if let Some(schema) = name.schema()
             // The schema part of a `CREATE SCHEMA` element stands in the `CREATE SCHEMA`
             // statement, which records that occurrence itself.
-            && name.range.start <= schema.range.start
+            && name.range.start() <= schema.range.start()
         {
             self.schema(file, schema, false);
         }
@@ -313,7 +313,7 @@ impl Collector<'_> {
 fn unquoted(files: &SourceFiles, location: Location) -> TextRange {
     let text = &files.get(location.file).text;
     let range = location.range;
-    let Some(written) = text.get(range.start..range.end) else {
+    let Some(written) = text.get(range.start()..range.end()) else {
         return range;
     };
     let prefix = if written.starts_with("N'") || written.starts_with("n'") {
@@ -324,7 +324,7 @@ fn unquoted(files: &SourceFiles, location: Location) -> TextRange {
         return range;
     };
     if written.len() > prefix && written.ends_with('\'') {
-        TextRange::new(range.start + prefix, range.end - 1)
+        TextRange::new(range.start() + prefix, range.end() - 1)
     } else {
         range
     }

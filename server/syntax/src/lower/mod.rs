@@ -33,7 +33,7 @@ pub(crate) fn lower_at(root: Node<'_>, text: &str, base: usize, within: TextRang
     let cx = Cx { text, base };
     let mut script = ast::Script::default();
     let mut items = named_children(root);
-    items.retain(|item| within.start <= item.start_byte() && item.end_byte() <= within.end);
+    items.retain(|item| within.start() <= item.start_byte() && item.end_byte() <= within.end());
     let mut index = 0;
     while let Some(&item) = items.get(index) {
         index += 1;
@@ -361,17 +361,17 @@ fn push_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>, root: bool) {
 /// Collects every comment under `node` (comments are extras and may stand anywhere).
 /// Only subtrees whose text holds a `--` or `/*` are entered.
 fn collect_comments(cx: &Cx<'_>, node: Node<'_>, within: TextRange, out: &mut Vec<Comment>) {
-    let end = within.end.min(cx.end());
+    let end = within.end().min(cx.end());
     let bytes = cx
-        .get(within.start.max(cx.base)..end)
+        .get(within.start().max(cx.base)..end)
         .unwrap_or("")
         .as_bytes();
-    let within = TextRange::new(within.start.max(cx.base), end);
+    let within = TextRange::new(within.start().max(cx.base), end);
     let marks: Vec<usize> = bytes
         .windows(2)
         .enumerate()
         .filter(|(_, pair)| *pair == b"--" || *pair == b"/*")
-        .map(|(at, _)| within.start + at)
+        .map(|(at, _)| within.start() + at)
         .collect();
     if marks.is_empty() {
         return;
@@ -414,9 +414,9 @@ fn collect_comments(cx: &Cx<'_>, node: Node<'_>, within: TextRange, out: &mut Ve
             }
             if !cursor.goto_parent() {
                 out.retain(|comment| {
-                    within.start <= comment.range.start && comment.range.end <= within.end
+                    within.start() <= comment.range.start() && comment.range.end() <= within.end()
                 });
-                out.sort_by_key(|comment| comment.range.start);
+                out.sort_by_key(|comment| comment.range.start());
                 return;
             }
         }

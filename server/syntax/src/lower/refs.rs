@@ -43,7 +43,8 @@ pub(crate) fn references(cx: &Cx<'_>, node: Node<'_>) -> Vec<Reference> {
             out.push(reference);
         }
     }
-    out.sort_by_key(|reference| (reference.range.start, reference.access));
+    out.sort_by_key(|reference| (reference.range.start(), reference.access));
+    out.shrink_to_fit();
     out
 }
 
@@ -281,6 +282,11 @@ impl<'n> Refs<'_, '_, 'n> {
         if self.excluded(&name) {
             return;
         }
+        // A list pushed to holds four entries at least; the tree keeps it for the run.
+        let columns = columns.map(|mut columns| {
+            columns.shrink_to_fit();
+            columns
+        });
         self.out.push(Reference {
             range: name.range,
             name,

@@ -1402,8 +1402,8 @@ fn assignment(cx: &Cx<'_>, variable: String, value: Node<'_>, append: bool) -> S
         let value = match rest {
             [single] => single.clone(),
             _ => {
-                let start = rest.first().map_or(0, |e| e.range().start);
-                let end = rest.last().map_or(0, |e| e.range().end);
+                let start = rest.first().map_or(0, |e| e.range().start());
+                let end = rest.last().map_or(0, |e| e.range().end());
                 Expr::Concat(rest.to_vec(), TextRange::new(start, end))
             }
         };

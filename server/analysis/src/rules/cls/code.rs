@@ -843,13 +843,15 @@ impl Walk<'_, '_> {
                 }
             }
             CsNode::Lock { range, body } => {
-                let at = TextRange::new(range.start, range.start + 4);
+                let at = TextRange::new(range.start(), range.start() + 4);
                 self.site(Need::Synchronization, at, "lock".to_owned(), threaded);
                 self.nodes(body, threaded);
             }
             CsNode::Unsafe { range, body } => {
-                let at =
-                    TextRange::new(range.start, range.start.max(range.end.min(range.start + 6)));
+                let at = TextRange::new(
+                    range.start(),
+                    range.start().max(range.end().min(range.start() + 6)),
+                );
                 self.site(Need::UnsafeCode, at, "unsafe".to_owned(), threaded);
                 self.nodes(body, threaded);
             }

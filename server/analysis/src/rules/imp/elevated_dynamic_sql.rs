@@ -123,12 +123,12 @@ mod tests {
         let file = workspace.files.get(finding.location.file);
         let line = |offset: usize| file.line_index.line_of(offset) + 1;
         (
-            line(finding.location.range.start),
+            line(finding.location.range.start()),
             finding.message.clone(),
             finding
                 .related
                 .iter()
-                .map(|r| (line(r.location.range.start), r.message.clone()))
+                .map(|r| (line(r.location.range.start()), r.message.clone()))
                 .collect(),
         )
     }

@@ -183,7 +183,7 @@ mod tests {
             .iter()
             .map(|r| {
                 (
-                    file.line_index.line_of(r.location.range.start) + 1,
+                    file.line_index.line_of(r.location.range.start()) + 1,
                     r.message.as_str(),
                 )
             })

@@ -232,7 +232,7 @@ mod tests {
             .map(|r| {
                 let file = workspace.files.get(r.location.file);
                 (
-                    file.line_index.line_of(r.location.range.start) + 1,
+                    file.line_index.line_of(r.location.range.start()) + 1,
                     r.message.as_str(),
                 )
             })

@@ -260,7 +260,7 @@ GO
             .iter()
             .map(|r| {
                 (
-                    file.line_index.line_of(r.location.range.start) + 1,
+                    file.line_index.line_of(r.location.range.start()) + 1,
                     r.message.as_str(),
                 )
             })

@@ -370,7 +370,7 @@ fn sinks(module: &Module) -> Vec<Sink> {
             }),
         );
     }
-    let end = module.body.last().map_or(0, |s| s.range.end);
+    let end = module.body.last().map_or(0, |s| s.range.end());
     walker.block(0, end, state);
     walker
         .sinks
@@ -436,7 +436,7 @@ impl<'a> Walker<'a> {
     /// after them and the state they leave.
     fn block(&mut self, mut at: usize, end: usize, mut state: State) -> (usize, State) {
         while let Some(statement) = self.body.get(at) {
-            if statement.range.start >= end {
+            if statement.range.start() >= end {
                 break;
             }
             at += 1;
@@ -447,11 +447,11 @@ impl<'a> Walker<'a> {
                     alternative,
                 } => {
                     let yes = self.refine(state.clone(), condition, true, statement.range);
-                    let (next, yes) = self.block(at, consequence.end, yes);
+                    let (next, yes) = self.block(at, consequence.end(), yes);
                     at = next;
                     let no = self.refine(state, condition, false, statement.range);
                     let (next, no) = match alternative {
-                        Some(alternative) => self.block(at, alternative.end, no),
+                        Some(alternative) => self.block(at, alternative.end(), no),
                         None => (at, no),
                     };
                     at = next;
@@ -470,7 +470,7 @@ impl<'a> Walker<'a> {
                             breaks: State::unreachable(),
                             continues: State::unreachable(),
                         });
-                        let (next, after) = self.block(start, body.end, inside);
+                        let (next, after) = self.block(start, body.end(), inside);
                         let frame = self.loops.pop().expect("pushed above");
                         at = next;
                         exits = exits.join(frame.breaks);
@@ -489,10 +489,10 @@ impl<'a> Walker<'a> {
                     catch_block,
                 } => {
                     self.tries.push(state.clone());
-                    let (next, after_try) = self.block(at, try_block.end, state);
+                    let (next, after_try) = self.block(at, try_block.end(), state);
                     let raised = self.tries.pop().expect("pushed above");
                     let (next, after_catch) =
-                        self.block(next, catch_block.end, raised.join(after_try.clone()));
+                        self.block(next, catch_block.end(), raised.join(after_try.clone()));
                     at = next;
                     state = after_try.join(after_catch);
                 }
@@ -690,7 +690,7 @@ impl<'a> Walker<'a> {
                 let taint = self.eval(&expr, state, statement.range);
                 let sink = self
                     .sinks
-                    .entry(exec.keyword_range.start)
+                    .entry(exec.keyword_range.start())
                     .or_insert_with(|| Sink {
                         keyword: exec.keyword_range,
                         procedure_variable,

@@ -53,9 +53,9 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let on_object_or_schema = match &change.scope {
-            Scope::Object(_) | Scope::Schema(_) | Scope::Other { .. } => true,
-            Scope::Unresolved { class, .. } => {
-                matches!(class.as_str(), "OBJECT" | "SCHEMA" | "TYPE")
+            Scope::Object(_) | Scope::Schema(_) | Scope::Other(_) => true,
+            Scope::Unresolved(unresolved) => {
+                matches!(unresolved.class.as_str(), "OBJECT" | "SCHEMA" | "TYPE")
             }
             _ => false,
         };

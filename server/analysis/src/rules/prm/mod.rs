@@ -112,8 +112,8 @@ pub(crate) fn securable_phrase(model: &crate::model::Model, scope: &crate::model
         Scope::Principal(principal) => format!("`{}`", model.principal_name(*principal)),
         Scope::Database => "the database".to_owned(),
         Scope::Server => "the server".to_owned(),
-        Scope::Other { class, name } => format!("{} `{name}`", class.to_lowercase()),
-        Scope::Unresolved { name, .. } => format!("`{name}`"),
+        Scope::Other(other) => format!("{} `{}`", other.class.to_lowercase(), other.name),
+        Scope::Unresolved(unresolved) => format!("`{}`", unresolved.name),
         Scope::OtherDatabase => "an object in another database".to_owned(),
     }
 }

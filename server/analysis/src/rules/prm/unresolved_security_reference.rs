@@ -91,8 +91,9 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let location = change.securable_location.unwrap_or(change.location);
         match &change.scope {
-            Scope::Unresolved { class, name } if !placeholder(name) => {
-                let what = match class.as_str() {
+            Scope::Unresolved(unresolved) if !placeholder(&unresolved.name) => {
+                let name = &unresolved.name;
+                let what = match unresolved.class.as_str() {
                     "SCHEMA" => "schema",
                     "ASSEMBLY" => "assembly",
                     "TYPE" => "type",

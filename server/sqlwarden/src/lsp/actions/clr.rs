@@ -45,13 +45,13 @@ fn statement_fix(finding: &Finding<'_>, words: &[&str], replacement: &str) -> Op
             .map(|_| ("TRUSTWORTHY", range)),
         _ => None,
     })?;
-    let written = finding.text().get(clause.start..clause.end)?;
+    let written = finding.text().get(clause.start()..clause.end())?;
     let word = last_word(written)?;
     if !words.iter().any(|w| w.eq_ignore_ascii_case(word.1)) {
         return None;
     }
     let new = text::in_case_of(replacement, word.1);
-    let at = clause.start + word.0;
+    let at = clause.start() + word.0;
     let separator = if title == "PERMISSION_SET" {
         " = "
     } else {
@@ -78,7 +78,7 @@ fn property_fix(finding: &Finding<'_>, name: &str) -> Option<Fix> {
         .filter_map(|p| p.properties.get(name))
         .find(|p| p.location == finding.diagnostic.location)?;
     let range = property.location.range;
-    let element = finding.text().get(range.start..range.end)?;
+    let element = finding.text().get(range.start()..range.end())?;
     let open = element.find('>')? + 1;
     let close = element.rfind("</")?;
     let inner = element.get(open..close)?;
@@ -86,7 +86,7 @@ fn property_fix(finding: &Finding<'_>, name: &str) -> Option<Fix> {
     if !value.eq_ignore_ascii_case(&property.value) || value.contains('<') {
         return None;
     }
-    let start = range.start + open + (inner.len() - inner.trim_start().len());
+    let start = range.start() + open + (inner.len() - inner.trim_start().len());
     let replacement = if name == "Trustworthy" {
         "False"
     } else {

@@ -146,7 +146,7 @@ fn grants_file(
         if !entry.0.contains(&change.stmt) {
             entry.0.push(change.stmt);
         }
-        entry.1 = entry.1.max(change.location.range.end);
+        entry.1 = entry.1.max(change.location.range.end());
     }
     // The most statements wins; on a tie, the file that comes first.
     let (&file, &(_, last_end)) = by_file
@@ -160,7 +160,7 @@ fn grants_file(
             continue;
         }
         let range = change.principal_location.range;
-        if let Some(written) = text.get(range.start..range.end)
+        if let Some(written) = text.get(range.start()..range.end())
             && written.contains("$(")
         {
             spellings
@@ -227,14 +227,14 @@ fn beside_securable(
     let batch = *parsed
         .batches
         .iter()
-        .find(|b| b.contains(location.range.start))?;
+        .find(|b| b.contains(location.range.start()))?;
     let creates_module = parsed.statements.iter().any(|s| {
-        s.range.contains(location.range.start)
+        s.range.contains(location.range.start())
             && matches!(&s.kind, StatementKind::CreateObject(o) if o.module.is_some())
     });
     let eol = text::eol(text);
     let statement = format!("{} TO {};", proposed.head, proposed.grantees.join(", "));
-    let last = batch.end.saturating_sub(1).max(batch.start);
+    let last = batch.end().saturating_sub(1).max(batch.start());
     let edit = if text::is_go_line(text::line(text, last)) {
         let (at, inserted) = text::insert_line_after(text, last, &statement);
         let go = if inserted.starts_with(eol) {

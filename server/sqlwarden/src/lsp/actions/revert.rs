@@ -36,13 +36,13 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
     let batch = parsed
         .batches
         .iter()
-        .find(|b| b.contains(execute_as.range.start))
+        .find(|b| b.contains(execute_as.range.start()))
         .copied()
         .unwrap_or(TextRange::new(0, finding.text().len()));
     // The last statement of the batch after the `EXECUTE AS`, else of the script.
     let in_batch = statements[index + 1..]
         .iter()
-        .take_while(|s| s.range.start < batch.end)
+        .take_while(|s| s.range.start() < batch.end())
         .count();
     let last_index = if in_batch > 0 {
         index + in_batch
@@ -63,10 +63,10 @@ pub(super) fn fix(finding: &Finding<'_>) -> Option<Fix> {
         return None;
     }
     let text = finding.text();
-    let indent = text::indentation(text, execute_as.range.start);
+    let indent = text::indentation(text, execute_as.range.start());
     let (at, inserted) = text::insert_line_after(
         text,
-        last.range.end.saturating_sub(1).max(last.range.start),
+        last.range.end().saturating_sub(1).max(last.range.start()),
         &format!("{indent}REVERT;"),
     );
     Some(Fix {
@@ -109,8 +109,8 @@ fn count_open(
 
 /// The first line of a statement, shortened for a title.
 fn summary(text: &str, statement: &Statement) -> String {
-    let line = text::line(text, statement.range.start);
-    let start = statement.range.start - text::line_start(text, statement.range.start);
+    let line = text::line(text, statement.range.start());
+    let start = statement.range.start() - text::line_start(text, statement.range.start());
     let line = line.get(start..).unwrap_or(line).trim();
     match line.char_indices().nth(60) {
         Some((cut, _)) => format!("{}…", &line[..cut]),

@@ -31,14 +31,14 @@ pub(super) fn fixes(finding: &Finding<'_>) -> Vec<Fix> {
     let text = finding.text();
     let eol = text::eol(text);
     let mut fixes = Vec::new();
-    if let Some(statement) = innermost(&parsed.statements, finding.range().start) {
-        let start = statement.range.start;
+    if let Some(statement) = innermost(&parsed.statements, finding.range().start()) {
+        let start = statement.range.start();
         let at = text::line_start(text, start);
         // The comment must be the last thing before the statement and cover the finding
         // once inserted, exactly as the suppression pass will read it.
         let covers = text::starts_line(text, start)
             && analysis::suppression::own_line_scope(parsed, at)
-                .is_some_and(|scope| scope.contains(finding.range().start));
+                .is_some_and(|scope| scope.contains(finding.range().start()));
         if covers {
             let indent = text::indentation(text, start);
             fixes.push(Fix {
@@ -71,7 +71,7 @@ fn csharp_fixes(finding: &Finding<'_>) -> Vec<Fix> {
     let code = finding.diagnostic.code.as_str();
     let text = finding.text();
     let eol = text::eol(text);
-    let at = text::line_start(text, finding.range().start);
+    let at = text::line_start(text, finding.range().start());
     let indent = text::indentation(text, at);
     vec![
         Fix {
@@ -100,7 +100,7 @@ fn csharp_fixes(finding: &Finding<'_>) -> Vec<Fix> {
 fn innermost(statements: &[Arc<Statement>], offset: usize) -> Option<&Statement> {
     let outer = statements
         .iter()
-        .find(|s| s.range.contains(offset) || s.range.start == offset)?;
+        .find(|s| s.range.contains(offset) || s.range.start() == offset)?;
     // The body is flattened, so the last statement that starts before the offset and
     // holds it is the innermost one (an `IF` head before its branch).
     if let StatementKind::CreateObject(object) = &outer.kind
@@ -109,7 +109,7 @@ fn innermost(statements: &[Arc<Statement>], offset: usize) -> Option<&Statement>
             .body
             .iter()
             .filter(|s| s.range.contains(offset))
-            .max_by_key(|s| s.range.start)
+            .max_by_key(|s| s.range.start())
     {
         return Some(inner);
     }
