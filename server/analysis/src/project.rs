@@ -99,7 +99,7 @@ pub struct Workspace {
 /// Its statements are shared (`Arc`), so that the model's statement stream, rebuilt after
 /// every edit in a language server, takes a pointer to each statement rather than a deep
 /// copy (only a statement that SQLCMD variables change is copied).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ParsedFile {
     /// Top-level statements in text order, across all `GO` batches.
     pub statements: Vec<Arc<Statement>>,
@@ -111,6 +111,19 @@ pub struct ParsedFile {
     /// Comments, for suppressions.
     pub comments: Vec<syntax::ast::Comment>,
     pub errors: Vec<syntax::SyntaxError>,
+}
+
+impl Workspace {
+    /// Lets go of every script's tree, keeping the files, the projects and which files
+    /// are scripts (their entries stay, empty): what a report needs once the analysis is
+    /// done. The trees are most of a large project's memory, and the report is built
+    /// after them.
+    pub fn release_trees(&mut self) {
+        let empty = Arc::new(ParsedFile::default());
+        for parsed in self.scripts.values_mut() {
+            *parsed = empty.clone();
+        }
+    }
 }
 
 impl ParsedFile {

@@ -10,7 +10,9 @@ use crate::host::Host;
 use crate::load::{LoadError, load};
 use crate::project::{LoadOptions, Workspace};
 
-/// What a run produced: everything it read, and its findings in output order.
+/// What a run produced: everything it read, and its findings in output order. The
+/// scripts' trees are released ([`Workspace::release_trees`]): the files, the projects
+/// and the list of scripts are what a report reads.
 #[derive(Debug)]
 pub struct Outcome {
     pub workspace: Workspace,
@@ -27,7 +29,8 @@ pub fn run(paths: &[PathBuf], options: &LoadOptions) -> Result<Outcome, LoadErro
     // counts as used) and the configuration, sorted, each once.
     let mut host = Host::new(workspace);
     host.analyze();
-    let (workspace, diagnostics) = host.finish();
+    let (mut workspace, diagnostics) = host.finish();
+    workspace.release_trees();
     Ok(Outcome {
         workspace,
         diagnostics,
@@ -49,6 +52,37 @@ mod tests {
         assert!(
             error.to_string().contains("/no/such/sqlwarden/path"),
             "{error}"
+        );
+    }
+
+    /// The outcome keeps every file and says which are scripts, but not their trees.
+    #[test]
+    fn the_outcome_lists_the_scripts_without_their_trees() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("a.sql"),
+            "CREATE TABLE dbo.t (id int);\nGRANT SELECT ON dbo.t TO public;\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("b.sql"), "SELECT 1;\nSELECT 2;\n").expect("write");
+        let outcome = run(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("runs");
+        let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::Prm005]);
+        assert_eq!(outcome.workspace.files.len(), 2);
+        assert_eq!(outcome.workspace.scripts.len(), 2);
+        assert!(
+            outcome
+                .workspace
+                .scripts
+                .values()
+                .all(|parsed| parsed.statements.is_empty())
+        );
+        assert!(
+            outcome
+                .workspace
+                .files
+                .iter()
+                .any(|(_, f)| f.text == "SELECT 1;\nSELECT 2;\n")
         );
     }
 

@@ -216,7 +216,8 @@ pub(crate) fn build(workspace: &Workspace, project: &Project) -> Model {
     builder.state_changes();
     builder.finish_grants();
     builder.finish_lifetimes();
-    let mut model = builder.model;
+    // The builder's working state is dropped here, before the walk of the chains.
+    let mut model = builder.into_model();
     model.cache_roles();
     model.reaches = super::reach::compute(&model);
     // The lists grew by doubling; a large project's model lives through every rule.
@@ -1714,8 +1715,16 @@ impl Builder {
     }
 
     /// The final state in the order its statements applied, and its index by scope.
+    fn into_model(self) -> Model {
+        self.model
+    }
+
     fn finish_grants(&mut self) {
-        let mut all: Vec<(usize, Grant)> = self.state.drain().flat_map(|(_, v)| v).collect();
+        // Taken, not drained: the state's table is not needed any more.
+        let mut all: Vec<(usize, Grant)> = std::mem::take(&mut self.state)
+            .into_values()
+            .flatten()
+            .collect();
         all.sort_by_key(|(sequence, _)| *sequence);
         self.model.grants = all.into_iter().map(|(_, grant)| grant).collect();
         for (i, grant) in self.model.grants.iter().enumerate() {
