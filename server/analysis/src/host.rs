@@ -195,7 +195,7 @@ impl Host {
         let mut clamped = Vec::with_capacity(edits.len());
         for (range, replacement) in edits {
             let range = clamp(&text, *range);
-            text.replace_range(range.start()..range.end(), replacement);
+            text.replace_range(range.as_range(), replacement);
             clamped.push((range, replacement.as_str()));
         }
         if self.workspace.csharp.contains_key(&file) {

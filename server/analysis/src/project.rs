@@ -132,14 +132,14 @@ impl ParsedFile {
             .statements
             .iter()
             .map(|s| {
-                text.get(s.range.start()..s.range.end())
+                text.get(s.range.as_range())
                     .is_none_or(|t| t.contains("$("))
             })
             .collect();
         ParsedFile {
             has_variables,
             // Not `into_iter().map(Arc::new).collect()`: collecting in place would keep
-            // the lowered statements' buffer (twelve times the pointers' size) alive.
+            // the lowered statements' buffer (eleven times the pointers' size) alive.
             statements: {
                 let mut shared = Vec::with_capacity(script.statements.len());
                 shared.extend(script.statements.into_iter().map(Arc::new));

@@ -398,7 +398,7 @@ fn normalised_line_text(files: &SourceFiles, location: Location) -> String {
         .line_index
         .line_of(location.range.start().min(text.len()));
     let range = file.line_index.line_range(line, text);
-    let line_text = text.get(range.start()..range.end()).unwrap_or("");
+    let line_text = text.get(range.as_range()).unwrap_or("");
     line_text
         .split_whitespace()
         .collect::<Vec<_>>()

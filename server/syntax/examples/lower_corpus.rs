@@ -45,7 +45,7 @@ fn main() {
                     statements += 1;
                     if others && matches!(statement.kind, syntax::ast::StatementKind::Other) {
                         let words: Vec<&str> = text
-                            .get(statement.range.start()..statement.range.end())
+                            .get(statement.range.as_range())
                             .unwrap_or("")
                             .split_whitespace()
                             .take(2)

@@ -48,11 +48,6 @@ impl TextRange {
         TextRange::new(start, self.end())
     }
 
-    /// The same range with another end.
-    pub fn with_end(self, end: usize) -> Self {
-        TextRange::new(self.start(), end)
-    }
-
     /// `start..end`, for slicing the text.
     pub fn as_range(self) -> std::ops::Range<usize> {
         self.start()..self.end()

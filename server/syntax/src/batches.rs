@@ -120,7 +120,7 @@ mod tests {
     fn batches(text: &str) -> Vec<&str> {
         batch_ranges(text)
             .into_iter()
-            .map(|r| &text[r.start()..r.end()])
+            .map(|r| &text[r.as_range()])
             .collect()
     }
 

@@ -104,7 +104,7 @@ impl LineIndex {
         }
         let range = self.line_range(line, text);
         let mut units = 0usize;
-        for (i, ch) in text[range.start()..range.end()].char_indices() {
+        for (i, ch) in text[range.as_range()].char_indices() {
             if units >= pos.col as usize {
                 return range.start() + i;
             }

@@ -291,7 +291,7 @@ fn recover(text: &str, tree: &Tree, ranges: impl FnOnce() -> Vec<TextRange>) -> 
         // reason) must not make things worse: the filled text is kept only when its first
         // error, if any, comes no earlier than the template's.
         let mut tree = tree;
-        let batch = range.start()..range.end();
+        let batch = range.as_range();
         let written = work[batch.clone()].to_owned();
         let found = templates::fill(work, range.start(), range.end()).len();
         if found > 0 {

@@ -292,7 +292,7 @@ fn blank(text: &mut String, start: usize, end: usize) {
 
 /// Where the batch's code ends: before its `GO` line, which must stay.
 fn code_end(text: &str, range: TextRange) -> usize {
-    let batch = &text[range.start()..range.end()];
+    let batch = &text[range.as_range()];
     let body = batch.strip_suffix('\n').unwrap_or(batch);
     let body = body.strip_suffix('\r').unwrap_or(body);
     let line_start = body.rfind('\n').map_or(0, |newline| newline + 1);

@@ -114,7 +114,7 @@ fn flatten(text: &str, statements: &[Statement], out: &mut Vec<Flat>) {
             end: statement.range.end(),
             span_end,
             kind: kind_name(&statement.kind),
-            text: text[statement.range.start()..statement.range.end()].to_owned(),
+            text: text[statement.range.as_range()].to_owned(),
         });
         if let StatementKind::CreateObject(object) = &statement.kind
             && let Some(module) = &object.module

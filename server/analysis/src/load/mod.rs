@@ -1140,8 +1140,7 @@ impl<'a> Loader<'a> {
                     }
                 }
                 DirectiveKind::Include { path } => {
-                    let line = self.files.get(file).text
-                        [directive.range.start()..directive.range.end()]
+                    let line = self.files.get(file).text[directive.range.as_range()]
                         .trim()
                         .to_owned();
                     self.include(file, &directive.range, &line, &path, walk, project);
@@ -1253,7 +1252,7 @@ impl<'a> Loader<'a> {
             for statement in &file.statements {
                 match &statement.kind {
                     StatementKind::CreateAssembly(assembly) => {
-                        assemblies.insert(assembly.name.value.to_ascii_lowercase().to_string());
+                        assemblies.insert(assembly.name.value.as_str().to_ascii_lowercase());
                         for source in &assembly.from {
                             if let syntax::ast::AssemblySource::Path(path, _) = source
                                 && let Some(stem) = stem(path)
@@ -1270,7 +1269,7 @@ impl<'a> Loader<'a> {
                         else {
                             continue;
                         };
-                        assemblies.insert(external.assembly.value.to_ascii_lowercase().to_string());
+                        assemblies.insert(external.assembly.value.as_str().to_ascii_lowercase());
                         let class = external.class.as_ref().or(external.method.as_ref());
                         if let Some(class) = class {
                             let simple = class.value.rsplit(['.', '+']).next().unwrap_or("");

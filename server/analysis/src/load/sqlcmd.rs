@@ -327,7 +327,7 @@ mod tests {
         let text = "SELECT 1 -- one\r\n/* two /* nested */ still */ x /* open";
         let found: Vec<&str> = comments(text)
             .into_iter()
-            .map(|r| &text[r.start()..r.end()])
+            .map(|r| &text[r.as_range()])
             .collect();
         assert_eq!(
             found,

@@ -516,7 +516,7 @@ mod tests {
         let trustworthy = proj.property("Trustworthy").unwrap();
         assert_eq!(trustworthy.value, "True");
         assert_eq!(
-            &CLASSIC[trustworthy.range.start()..trustworthy.range.end()],
+            &CLASSIC[trustworthy.range.as_range()],
             "<Trustworthy>True</Trustworthy>"
         );
         assert_eq!(proj.property("DBChainingOn").unwrap().value, "True");

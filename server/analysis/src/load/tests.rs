@@ -458,10 +458,7 @@ fn sql002_for_names_defined_nowhere() {
     let d = &ws.diagnostics[0];
     assert_eq!(d.severity, crate::Severity::Warning);
     let text = &ws.files.get(d.location.file).text;
-    assert_eq!(
-        &text[d.location.range.start()..d.location.range.end()],
-        "$(Missing)"
-    );
+    assert_eq!(&text[d.location.range.as_range()], "$(Missing)");
     assert_eq!(
         scripts(&ws, 0),
         ["build other.sql", "post Script.PostDeployment.sql"]

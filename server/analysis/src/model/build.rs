@@ -342,7 +342,7 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
                 continue;
             }
             let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
-                let written = file_text.get(range.start()..range.end())?;
+                let written = file_text.get(range.as_range())?;
                 let quote = written.find('\'')?;
                 text.starts_with(value.as_str())
                     .then_some(range.start() + quote + 1)

@@ -87,7 +87,7 @@ fn scripts_database(workspace: &Workspace, items: &[Item]) -> Option<String> {
             .files
             .get(item.file)
             .text
-            .get(item.statement.range.start()..item.statement.range.end())?;
+            .get(item.statement.range.as_range())?;
         created_database(text)
     });
     created.or_else(|| {

@@ -216,9 +216,7 @@ impl Server {
                 }
                 None => syntax::TextRange::new(0, document.text.len()),
             };
-            document
-                .text
-                .replace_range(range.start()..range.end(), &change.text);
+            document.text.replace_range(range.as_range(), &change.text);
             edits.push((range, change.text));
         }
         let path = document.path.clone();

@@ -124,8 +124,7 @@ impl Text<'_> {
 
     fn written(&self, location: Location) -> &str {
         let text = &self.snapshot.source(location.file).text;
-        text.get(location.range.start()..location.range.end())
-            .unwrap_or("")
+        text.get(location.range.as_range()).unwrap_or("")
     }
 
     fn principal(&self, id: PrincipalId) -> String {

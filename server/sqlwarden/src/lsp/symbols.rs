@@ -313,7 +313,7 @@ impl Collector<'_> {
 fn unquoted(files: &SourceFiles, location: Location) -> TextRange {
     let text = &files.get(location.file).text;
     let range = location.range;
-    let Some(written) = text.get(range.start()..range.end()) else {
+    let Some(written) = text.get(range.as_range()) else {
         return range;
     };
     let prefix = if written.starts_with("N'") || written.starts_with("n'") {

@@ -3,7 +3,7 @@
 use super::*;
 
 fn text_at(text: &str, range: TextRange) -> &str {
-    &text[range.start()..range.end()]
+    &text[range.as_range()]
 }
 
 /// Every call's callee, joined with `.`, depth first.

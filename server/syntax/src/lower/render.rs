@@ -27,9 +27,7 @@ pub(crate) fn render(text: &str, script: &Script) -> String {
 }
 
 fn slice(text: &str, range: TextRange) -> String {
-    let s = text
-        .get(range.start()..range.end())
-        .unwrap_or("<out of range>");
+    let s = text.get(range.as_range()).unwrap_or("<out of range>");
     let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > 60 {
         let head: String = flat.chars().take(57).collect();
@@ -40,9 +38,7 @@ fn slice(text: &str, range: TextRange) -> String {
 }
 
 fn id(text: &str, ident: &Ident) -> String {
-    let written = text
-        .get(ident.range.start()..ident.range.end())
-        .unwrap_or("");
+    let written = text.get(ident.range.as_range()).unwrap_or("");
     if written == ident.value {
         ident.value.to_string()
     } else {
@@ -53,7 +49,7 @@ fn id(text: &str, ident: &Ident) -> String {
 fn qn(text: &str, name: &QualifiedName) -> String {
     let parts: Vec<&str> = name.parts.iter().map(|p| p.value.as_str()).collect();
     let joined = parts.join(".");
-    let written = text.get(name.range.start()..name.range.end()).unwrap_or("");
+    let written = text.get(name.range.as_range()).unwrap_or("");
     if written == joined {
         joined
     } else {

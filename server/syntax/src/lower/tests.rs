@@ -14,7 +14,7 @@ fn check(sql: &str, expected: Expect) {
         actual.push_str(&format!(
             "error {:?} «{}»\n",
             error.message,
-            &sql[error.range.start()..error.range.end()]
+            &sql[error.range.as_range()]
         ));
     }
     expected.assert_eq(&actual);

@@ -45,7 +45,7 @@ fn statement_fix(finding: &Finding<'_>, words: &[&str], replacement: &str) -> Op
             .map(|_| ("TRUSTWORTHY", range)),
         _ => None,
     })?;
-    let written = finding.text().get(clause.start()..clause.end())?;
+    let written = finding.text().get(clause.as_range())?;
     let word = last_word(written)?;
     if !words.iter().any(|w| w.eq_ignore_ascii_case(word.1)) {
         return None;
@@ -78,7 +78,7 @@ fn property_fix(finding: &Finding<'_>, name: &str) -> Option<Fix> {
         .filter_map(|p| p.properties.get(name))
         .find(|p| p.location == finding.diagnostic.location)?;
     let range = property.location.range;
-    let element = finding.text().get(range.start()..range.end())?;
+    let element = finding.text().get(range.as_range())?;
     let open = element.find('>')? + 1;
     let close = element.rfind("</")?;
     let inner = element.get(open..close)?;

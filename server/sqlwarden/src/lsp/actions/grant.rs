@@ -160,7 +160,7 @@ fn grants_file(
             continue;
         }
         let range = change.principal_location.range;
-        if let Some(written) = text.get(range.start()..range.end())
+        if let Some(written) = text.get(range.as_range())
             && written.contains("$(")
         {
             spellings
