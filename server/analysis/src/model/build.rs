@@ -327,50 +327,11 @@ fn system_procedure(name: &QualifiedName) -> Option<String> {
 /// point inside the literal. A text that does not start with a literal is padded to
 /// the `EXEC`.
 fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatement> {
-    let mut out = Vec::new();
-    let mut push = |id: StmtId, found: Vec<super::DynamicSql>, in_module: bool| {
-        let file_text = &workspace.files.get(model.items[id.0 as usize].file).text;
-        for dynamic in found {
-            let Some(text) = &dynamic.text else {
-                continue;
-            };
-            if dynamic
-                .procedure
-                .as_ref()
-                .is_some_and(|name| model.is_other_database(name))
-            {
-                continue;
-            }
-            let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
-                let written = file_text.get(range.as_range())?;
-                let quote = written.find('\'')?;
-                text.starts_with(value.as_str())
-                    .then_some(range.start() + quote + 1)
-            });
-            let at = inside_literal.unwrap_or(dynamic.statement.start());
-            let script = super::dynamic::parse_text_at(text, at);
-            for statement in script.statements.iter().cloned() {
-                if let StatementKind::Use { database } = &statement.kind {
-                    let name = QualifiedName {
-                        parts: vec![database.clone(), database.clone(), database.clone()],
-                        range: database.range,
-                    };
-                    if model.is_other_database(&name) {
-                        break;
-                    }
-                }
-                out.push(DynamicStatement {
-                    id,
-                    exec: dynamic.statement,
-                    statement: std::sync::Arc::new(statement),
-                    in_module,
-                });
-            }
-        }
-    };
+    use rayon::prelude::*;
+    let items = &model.items;
     // Script level: the statements of one file in order, so that a variable assigned
     // before the EXEC is known; each EXEC is found again by its range.
-    let items = &model.items;
+    let mut files = Vec::new();
     let mut start = 0;
     while start < items.len() {
         let file = items[start].file;
@@ -378,32 +339,95 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
             .iter()
             .position(|item| item.file != file)
             .map_or(items.len(), |n| start + n);
-        let statements = &items[start..end];
-        for dynamic in super::known_dynamic_sql(statements.iter().map(|item| &*item.statement)) {
-            let Some(offset) = statements
-                .iter()
-                .position(|item| item.statement.range == dynamic.statement)
-            else {
-                continue;
-            };
-            if !statements[offset].in_model() {
-                continue;
-            }
-            push(StmtId((start + offset) as u32), vec![dynamic], false);
-        }
+        files.push(start..end);
         start = end;
     }
-    for (index, item) in items.iter().enumerate() {
-        if !item.in_model() {
-            continue;
+    let script_level = files.into_par_iter().flat_map_iter(|run| {
+        let statements = &items[run.clone()];
+        let found = super::known_dynamic_sql(statements.iter().map(|item| &*item.statement));
+        // The EXECs come in text order: each is looked for after the one before.
+        let mut from = 0;
+        found.into_iter().filter_map(move |dynamic| {
+            let is_exec = |item: &super::Item| item.statement.range == dynamic.statement;
+            let offset = statements[from..]
+                .iter()
+                .position(is_exec)
+                .map(|n| from + n)
+                .or_else(|| statements.iter().position(is_exec))?;
+            from = offset;
+            statements[offset]
+                .in_model()
+                .then(|| (StmtId((run.start + offset) as u32), dynamic, false))
+        })
+    });
+    let script_level: Vec<(StmtId, super::DynamicSql, bool)> = script_level.collect();
+    let module_level: Vec<(StmtId, super::DynamicSql, bool)> = items
+        .par_iter()
+        .enumerate()
+        .filter(|(_, item)| item.in_model())
+        .flat_map_iter(|(index, item)| {
+            let found = super::stream::module_of(&item.statement)
+                .map(|module| super::known_dynamic_sql(&module.body))
+                .unwrap_or_default();
+            found
+                .into_iter()
+                .map(move |dynamic| (StmtId(index as u32), dynamic, true))
+        })
+        .collect();
+    // Each text is parsed on its own, in parallel; the order stays that of the EXECs.
+    let parsed: Vec<Vec<DynamicStatement>> = script_level
+        .into_par_iter()
+        .chain(module_level)
+        .map(|(id, dynamic, in_module)| statements_run(model, workspace, id, dynamic, in_module))
+        .collect();
+    parsed.into_iter().flatten().collect()
+}
+
+/// The statements that one piece of known dynamic SQL runs, parsed at the offset of its
+/// literal in the file; none when it runs in another database.
+fn statements_run(
+    model: &Model,
+    workspace: &Workspace,
+    id: StmtId,
+    dynamic: super::DynamicSql,
+    in_module: bool,
+) -> Vec<DynamicStatement> {
+    let Some(text) = &dynamic.text else {
+        return Vec::new();
+    };
+    if dynamic
+        .procedure
+        .as_ref()
+        .is_some_and(|name| model.is_other_database(name))
+    {
+        return Vec::new();
+    }
+    let file_text = &workspace.files.get(model.items[id.0 as usize].file).text;
+    let inside_literal = dynamic.literals.first().and_then(|(value, range)| {
+        let written = file_text.get(range.as_range())?;
+        let quote = written.find('\'')?;
+        text.starts_with(value.as_str())
+            .then_some(range.start() + quote + 1)
+    });
+    let at = inside_literal.unwrap_or(dynamic.statement.start());
+    let script = super::dynamic::parse_text_at(text, at);
+    let mut out = Vec::new();
+    for statement in script.statements.iter().cloned() {
+        if let StatementKind::Use { database } = &statement.kind {
+            let name = QualifiedName {
+                parts: vec![database.clone(), database.clone(), database.clone()],
+                range: database.range,
+            };
+            if model.is_other_database(&name) {
+                break;
+            }
         }
-        if let Some(module) = super::stream::module_of(&item.statement) {
-            push(
-                StmtId(index as u32),
-                super::known_dynamic_sql(&module.body),
-                true,
-            );
-        }
+        out.push(DynamicStatement {
+            id,
+            exec: dynamic.statement,
+            statement: std::sync::Arc::new(statement),
+            in_module,
+        });
     }
     out
 }

@@ -1017,7 +1017,15 @@ impl Model {
     /// state; every database principal belongs to `public`, `dbo` to `db_owner` and `sa`
     /// to `sysadmin`.
     pub fn is_member_of(&self, principal: PrincipalId, role: PrincipalId) -> bool {
-        principal == role || self.roles_of(principal).contains(&role)
+        if principal == role {
+            return true;
+        }
+        // From the cache without a copy: the walk asks this for every member of every
+        // granted role.
+        match self.role_cache.get(principal.0 as usize) {
+            Some(roles) => roles.contains(&role),
+            None => self.compute_roles_of(principal).contains(&role),
+        }
     }
 
     /// The chain of direct memberships from `principal` to `role` (the statements that

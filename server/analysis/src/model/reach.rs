@@ -152,35 +152,12 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
         references: HashMap::new(),
         out: Vec::new(),
     };
-    // The principals whose DENYs may single out a member of a granted role (see
-    // [`with_members`]); the fixed deny roles only when someone is added to them.
-    let b = &model.builtin;
-    let mut deny_holders: HashSet<PrincipalId> = model
-        .grants()
-        .iter()
-        .filter(|g| g.deny)
-        .map(|g| g.principal)
-        .collect();
-    for role in [b.db_denydatareader, b.db_denydatawriter] {
-        if model
-            .membership_changes()
-            .iter()
-            .any(|m| m.add && m.role == role)
-        {
-            deny_holders.insert(role);
-        }
-    }
+    let mut deny = DenyMembers::new(model);
     for (id, object) in model.objects() {
         let Some(permission) = entry_permission(object.kind) else {
             continue;
         };
-        for executor in with_members(
-            model,
-            &deny_holders,
-            model.executors(id, permission),
-            id,
-            permission,
-        ) {
+        for executor in with_members(&mut deny, model.executors(id, permission), id, permission) {
             if walker.always_allowed(executor.principal) {
                 continue;
             }
@@ -195,7 +172,7 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
         for event in &module.trigger_events {
             let permission = event.permission_name();
             let executors = model.executors(table, permission);
-            for executor in with_members(model, &deny_holders, executors, table, permission) {
+            for executor in with_members(&mut deny, executors, table, permission) {
                 if walker.always_allowed(executor.principal) {
                     continue;
                 }
@@ -207,44 +184,95 @@ pub(crate) fn compute(model: &Model) -> Vec<Reach> {
     walker.out
 }
 
+/// The members of each granted role that a DENY may treat differently from it, found
+/// once per role: the walk asks for the same few roles at every entry point, and finding
+/// them anew meant testing every principal each time (quadratic in a project's size).
+struct DenyMembers<'a> {
+    model: &'a Model,
+    /// The principals whose DENYs may single out a member of a granted role; the fixed
+    /// deny roles only when someone is added to them.
+    holders: HashSet<PrincipalId>,
+    /// Per role, the users (not roles, not server principals) that belong to it and
+    /// whose own principal or one of whose other roles holds a DENY the role does not,
+    /// in principal order.
+    by_role: HashMap<PrincipalId, Arc<[PrincipalId]>>,
+}
+
+impl<'a> DenyMembers<'a> {
+    fn new(model: &'a Model) -> DenyMembers<'a> {
+        let b = &model.builtin;
+        let mut holders: HashSet<PrincipalId> = model
+            .grants()
+            .iter()
+            .filter(|g| g.deny)
+            .map(|g| g.principal)
+            .collect();
+        for role in [b.db_denydatareader, b.db_denydatawriter] {
+            if model
+                .membership_changes()
+                .iter()
+                .any(|m| m.add && m.role == role)
+            {
+                holders.insert(role);
+            }
+        }
+        DenyMembers {
+            model,
+            holders,
+            by_role: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, role: PrincipalId) -> Arc<[PrincipalId]> {
+        if let Some(members) = self.by_role.get(&role) {
+            return members.clone();
+        }
+        let model = self.model;
+        let role_token = model.roles_of(role);
+        let in_role_token = |p: PrincipalId| p == role || role_token.contains(&p);
+        let members: Arc<[PrincipalId]> = model
+            .principals()
+            .filter(|&(member, principal)| {
+                member != role
+                    && !principal.kind.is_role()
+                    && !principal.kind.is_server()
+                    && model.is_member_of(member, role)
+            })
+            .map(|(member, _)| member)
+            .filter(|&member| {
+                let roles = model.roles_of(member);
+                std::iter::once(member)
+                    .chain(roles)
+                    .any(|p| self.holders.contains(&p) && !in_role_token(p))
+            })
+            .collect();
+        self.by_role.insert(role, members.clone());
+        members
+    }
+}
+
 /// The executors, followed by the members of each granted role that a DENY may treat
-/// differently: a member (not itself a role) whose own principal or one of whose other
-/// roles holds a DENY, or that belongs to `db_denydatareader`/`db_denydatawriter`,
-/// where the role does not. A member refused the entry point itself cannot start there
-/// and is left out.
+/// differently (see [`DenyMembers`]), or that belongs to
+/// `db_denydatareader`/`db_denydatawriter`, where the role does not. A member refused
+/// the entry point itself cannot start there and is left out.
 fn with_members(
-    model: &Model,
-    deny_holders: &HashSet<PrincipalId>,
+    deny: &mut DenyMembers<'_>,
     executors: Vec<Executor>,
     entry: ObjectId,
     permission: &str,
 ) -> Vec<Executor> {
-    if deny_holders.is_empty() {
+    if deny.holders.is_empty() {
         return executors;
     }
+    let model = deny.model;
     let mut out = executors.clone();
     for executor in &executors {
         let role = executor.principal;
         if !model.principal(role).kind.is_role() || model.principal(role).kind.is_server() {
             continue;
         }
-        let mut role_token = model.roles_of(role);
-        role_token.push(role);
-        for (member, principal) in model.principals() {
-            if member == role
-                || principal.kind.is_role()
-                || principal.kind.is_server()
-                || out.iter().any(|e| e.principal == member)
-                || !model.is_member_of(member, role)
-            {
-                continue;
-            }
-            let mut token = model.roles_of(member);
-            token.push(member);
-            let differs = token
-                .iter()
-                .any(|p| deny_holders.contains(p) && !role_token.contains(p));
-            if !differs {
+        for &member in deny.of(role).iter() {
+            if out.iter().any(|e| e.principal == member) {
                 continue;
             }
             let decision = model.holds(member, permission, entry, None);
