@@ -315,7 +315,7 @@ pub enum StatementKind {
     TransferObject {
         schema: Box<Ident>,
         /// The class before `::` in upper case (`OBJECT`, `TYPE`, …); `None` when omitted.
-        class: Option<String>,
+        class: Option<Name>,
         object: Box<QualifiedName>,
     },
     /// `DROP TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|TYPE|SYNONYM|SEQUENCE|AGGREGATE
@@ -556,7 +556,7 @@ pub struct ExternalName {
 pub struct AlterAuthorization {
     /// The class before `::` in upper case (`SCHEMA`, `OBJECT`, `ASSEMBLY`, `DATABASE`,
     /// `ROLE`…); `None` when omitted (an object).
-    pub class: Option<String>,
+    pub class: Option<Name>,
     pub securable: QualifiedName,
     /// The new owner; `None` for `SCHEMA OWNER`.
     pub owner: Option<Ident>,
@@ -631,7 +631,7 @@ pub struct PermissionStatement {
 pub struct Permission {
     /// Upper case, words separated by one space: `EXECUTE`, `VIEW DEFINITION`,
     /// `ALTER ANY USER`, `UNSAFE ASSEMBLY`, `ALL`.
-    pub name: String,
+    pub name: Name,
     /// `SELECT (a, b)`: the columns, when listed.
     pub columns: Vec<Ident>,
     pub range: TextRange,
@@ -641,7 +641,7 @@ pub struct Permission {
 pub struct Securable {
     /// The class before `::` in upper case (`SCHEMA`, `OBJECT`, `USER`, `LOGIN`,
     /// `ASSEMBLY`, `DATABASE`, `ROLE`, `TYPE`, `CERTIFICATE`…); `None` when omitted.
-    pub class: Option<String>,
+    pub class: Option<Name>,
     pub name: QualifiedName,
     /// `ON t (a, b)`: columns after the securable.
     pub columns: Vec<Ident>,

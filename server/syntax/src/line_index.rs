@@ -16,24 +16,34 @@ pub struct LineCol {
 /// Line starts of one text, for offset ↔ position conversion.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    /// Byte offset at which each line starts; the first is 0.
-    starts: Vec<usize>,
+    /// Byte offset at which each line starts; the first is 0. Four bytes each, as in
+    /// [`TextRange`] (a script is shorter than 4 GiB; in a longer text, the lines that
+    /// start past 4 GiB are counted as part of the last one before).
+    starts: Vec<u32>,
     len: usize,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        // Sized once: grown by doubling, a large project's indexes held twice the room.
+        let mut starts = Vec::with_capacity(breaks + 1);
+        starts.push(0);
         starts.extend(
             text.bytes()
                 .enumerate()
                 .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
+                .map_while(|(i, _)| u32::try_from(i + 1).ok()),
         );
         Self {
             starts,
             len: text.len(),
         }
+    }
+
+    /// Where line `line` starts; the end of the text for a line past the last.
+    fn start(&self, line: usize) -> usize {
+        self.starts.get(line).map_or(self.len, |&at| at as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -42,8 +52,8 @@ impl LineIndex {
 
     /// The byte range of a zero-based line, without its line break.
     pub fn line_range(&self, line: usize, text: &str) -> TextRange {
-        let start = self.starts.get(line).copied().unwrap_or(self.len);
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let start = self.start(line);
+        let mut end = self.start(line + 1);
         let bytes = text.as_bytes();
         while end > start && matches!(bytes.get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -53,7 +63,8 @@ impl LineIndex {
 
     /// The zero-based line that holds `offset` (offsets past the end are on the last line).
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset.min(self.len)) {
+        let offset = u32::try_from(offset.min(self.len)).unwrap_or(u32::MAX);
+        match self.starts.binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
         }
@@ -65,7 +76,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         LineCol {
             line: line as u32,
-            col: (offset - self.starts[line]) as u32,
+            col: (offset - self.start(line)) as u32,
         }
     }
 
@@ -74,7 +85,7 @@ impl LineIndex {
     pub fn utf16(&self, offset: usize, text: &str) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(self.len));
         let line = self.line_of(offset);
-        let col = text[self.starts[line]..offset]
+        let col = text[self.start(line)..offset]
             .chars()
             .map(char::len_utf16)
             .sum::<usize>();
@@ -91,7 +102,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         LineCol {
             line: line as u32,
-            col: text[self.starts[line]..offset].chars().count() as u32,
+            col: text[self.start(line)..offset].chars().count() as u32,
         }
     }
 

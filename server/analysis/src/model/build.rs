@@ -1509,9 +1509,9 @@ impl Builder {
         let class = securable
             .class
             .clone()
-            .unwrap_or_else(|| "OBJECT".to_owned());
+            .unwrap_or_else(|| Name::const_new("OBJECT"));
         let written = name.to_string();
-        let unresolved = |class: &str| Scope::unresolved(class.to_owned(), written.clone());
+        let unresolved = |class: &str| Scope::unresolved(class.into(), written.clone());
         match class.as_str() {
             "OBJECT" | "TYPE" => match self.model.resolve_exact(name, None) {
                 Resolved::Object(object) => Scope::Object(object),
@@ -1770,7 +1770,10 @@ impl Builder {
             return;
         }
         let location = self.at(id, statement.range);
-        let class = alter.class.clone().unwrap_or_else(|| "OBJECT".to_owned());
+        let class = alter
+            .class
+            .clone()
+            .unwrap_or_else(|| Name::const_new("OBJECT"));
         let owner = alter.owner.as_ref().map(|owner| {
             let owner_location = self.at(id, owner.range);
             self.database_principal_or_undeclared(owner, owner_location)

@@ -468,16 +468,16 @@ pub enum Scope {
 /// not make the common ones five times larger.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NamedSecurable {
-    pub class: String,
+    pub class: Name,
     pub name: String,
 }
 
 impl Scope {
-    pub fn other(class: String, name: String) -> Scope {
+    pub fn other(class: Name, name: String) -> Scope {
         Scope::Other(Box::new(NamedSecurable { class, name }))
     }
 
-    pub fn unresolved(class: String, name: String) -> Scope {
+    pub fn unresolved(class: Name, name: String) -> Scope {
         Scope::Unresolved(Box::new(NamedSecurable { class, name }))
     }
 }

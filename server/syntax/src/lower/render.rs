@@ -348,7 +348,7 @@ fn kind(text: &str, kind: &StatementKind) -> String {
                 .iter()
                 .map(|permission| {
                     if permission.columns.is_empty() {
-                        permission.name.clone()
+                        permission.name.to_string()
                     } else {
                         let columns: Vec<String> =
                             permission.columns.iter().map(|c| id(text, c)).collect();

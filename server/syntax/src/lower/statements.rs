@@ -965,12 +965,21 @@ fn create_key(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 // ---- permissions ----------------------------------------------------------------------
 
 /// The class before `::`, upper case, one space between words (`ASYMMETRIC KEY`).
-fn class_name(cx: &Cx<'_>, node: Node<'_>) -> String {
-    cx.slice(node)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase()
+fn class_name(cx: &Cx<'_>, node: Node<'_>) -> Name {
+    let mut name = Name::default();
+    push_upper_words(&mut name, cx.slice(node));
+    name
+}
+
+/// Appends the words of `text` in upper case, one space apart (and one after what
+/// `name` holds already), without a temporary string per word.
+fn push_upper_words(name: &mut Name, text: &str) {
+    for word in text.split_whitespace() {
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        name.extend(word.chars().flat_map(char::to_uppercase));
+    }
 }
 
 fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
@@ -1011,17 +1020,17 @@ fn permission_statement(cx: &Cx<'_>, main: Node<'_>) -> StatementKind {
 }
 
 fn permission(cx: &Cx<'_>, node: Node<'_>) -> Permission {
-    let mut words = Vec::new();
+    let mut name = Name::default();
     let mut columns = Vec::new();
     for child in named_children(node) {
         if child.k() == "list" {
             columns.extend(named_children(child).iter().map(|c| cx.ident(*c)));
         } else {
-            words.extend(cx.slice(child).split_whitespace().map(str::to_uppercase));
+            push_upper_words(&mut name, cx.slice(child));
         }
     }
     Permission {
-        name: words.join(" "),
+        name,
         columns,
         range: range(node),
     }

@@ -100,8 +100,8 @@ fn check(context: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
         });
         for p in &permission.permissions {
-            if !entry.0.iter().any(|n| *n == p.name) {
-                entry.0.push(p.name.as_str().into());
+            if !entry.0.contains(&p.name) {
+                entry.0.push(p.name.clone());
             }
         }
     }
