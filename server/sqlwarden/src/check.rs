@@ -174,14 +174,28 @@ pub fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
         quiet: args.quiet,
         statistics: args.statistics,
     };
-    let rendered = format::render(args.format, &report, &options);
+    // Written as rendered: a large project's JSON or SARIF is never one string.
     match &args.output {
         Some(path) => {
             create_parent(path)?;
-            fs::write(path, rendered)
-                .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+            let written = fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                format::write(args.format, &report, &options, &mut out)?;
+                out.flush()
+            });
+            written.map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
         }
-        None => write_stdout(&rendered)?,
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written =
+                format::write(args.format, &report, &options, &mut out).and_then(|()| out.flush());
+            match written {
+                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(format!("cannot write to standard output: {error}"));
+                }
+                _ => {}
+            }
+        }
     }
     // The machine formats keep their document whole; the statistics go to stderr.
     if args.statistics && !format::is_text(args.format) {

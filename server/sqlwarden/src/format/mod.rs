@@ -30,6 +30,21 @@ pub fn is_text(format: Format) -> bool {
     matches!(format, Format::Text | Format::Concise | Format::Grouped)
 }
 
+/// Writes the report in `format`: JSON and SARIF as they are serialised, the other
+/// formats (a line or a few per finding) rendered first.
+pub fn write(
+    format: Format,
+    report: &Report<'_>,
+    options: &Options,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        _ => out.write_all(render(format, report, options).as_bytes()),
+    }
+}
+
 /// Renders the report in `format`.
 pub fn render(format: Format, report: &Report<'_>, options: &Options) -> String {
     if is_text(format) && options.statistics {
@@ -50,5 +65,48 @@ pub fn render(format: Format, report: &Report<'_>, options: &Options) -> String 
         Format::Azure => azure::render(report),
         Format::Gitlab => gitlab::render(report),
         Format::Junit => junit::render(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::report::tests::sample;
+
+    /// Writing as the report is serialised gives the very bytes of the rendered string,
+    /// in every format.
+    #[test]
+    fn writing_gives_the_rendered_text_in_every_format() {
+        let (files, diagnostics) = sample();
+        let report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
+        let options = Options::default();
+        for format in [
+            Format::Text,
+            Format::Concise,
+            Format::Grouped,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Azure,
+            Format::Gitlab,
+            Format::Junit,
+        ] {
+            let mut written = Vec::new();
+            write(format, &report, &options, &mut written).expect("writes into memory");
+            let rendered = render(format, &report, &options);
+            assert!(!rendered.is_empty(), "{format:?}");
+            assert_eq!(String::from_utf8(written).expect("UTF-8"), rendered, "{format:?}");
+        }
+    }
+
+    /// A JSON document ends with one line break, as the string always did.
+    #[test]
+    fn the_json_document_ends_with_a_line_break() {
+        let (files, diagnostics) = sample();
+        let report = Report::new(&files, &diagnostics, None);
+        let text = json::render(&report);
+        assert!(text.starts_with("{\n") && text.ends_with("}\n"), "{text}");
     }
 }

@@ -357,7 +357,17 @@ fn physical(report: &Report<'_>, place: &Place) -> PhysicalLocation {
     }
 }
 
+/// The report as one JSON document, in a string (for tests and small reports).
 pub fn render(report: &Report<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into memory fails only where serde_json would (never, for these types).
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as it is serialised, so that the document of a large report is
+/// never held whole in memory (a 100k-object project's SARIF log is over 100 MB).
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut rules: Vec<Rule> = analysis::rules::all()
         .into_iter()
         .map(|registered| rule(&registered.meta))
@@ -479,10 +489,8 @@ pub fn render(report: &Report<'_>) -> String {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log)
-        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
