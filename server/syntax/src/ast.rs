@@ -839,8 +839,9 @@ pub struct Reference {
     /// unknown set): unquoted, as first written, without repeats. For UPDATE the
     /// columns set, for INSERT the column list, for SELECT the columns read in the
     /// statement's query scope (through the table's alias or name, or unqualified when
-    /// it is the scope's only table). DELETE and EXECUTE have `None`.
-    pub columns: Option<Vec<Name>>,
+    /// it is the scope's only table). DELETE and EXECUTE have `None`. Shared, so that
+    /// the model's reaches through the reference hold the same list.
+    pub columns: Option<std::sync::Arc<[Name]>>,
     /// Where the referenced name stands (what PRM001/PRM002/PRM004 point at).
     pub range: TextRange,
 }

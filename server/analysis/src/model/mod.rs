@@ -643,9 +643,6 @@ pub struct Reach {
     pub context: Option<PrincipalId>,
     /// The module whose statement makes the reference (`entry` for a direct one).
     pub module: ObjectId,
-    /// The module whose `EXECUTE AS` set `context`, when it is not the executor (the
-    /// module itself or one on the path that called it).
-    pub switched_by: Option<ObjectId>,
     /// The referenced object. A reference through a synonym gives two reaches, both at
     /// the reference's location: one to the synonym (under `module`'s chain), then one
     /// from the synonym (as `module`) to its base object, as for a view.
@@ -657,13 +654,49 @@ pub struct Reach {
     /// `EXEC`).
     pub location: Location,
     pub chain: Chain,
-    /// For a reference inside dynamic SQL, the `EXEC`/`sp_executesql` statement.
-    pub dynamic: Option<Location>,
     /// The users whose permissions module signatures add to `context` here (the
     /// module's own signatures, and the caller's kept by a counter signature).
     pub signers: std::sync::Arc<[PrincipalId]>,
+    /// What only some reaches have (see the methods of the same names): boxed, since a
+    /// large project has hundreds of thousands of reaches and most have none of it.
+    pub aside: Option<Box<ReachAside>>,
+}
+
+/// The rarer facts of a [`Reach`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReachAside {
+    /// The module whose `EXECUTE AS` set `context`, when it is not the executor (the
+    /// module itself or one on the path that called it).
+    pub switched_by: Option<ObjectId>,
+    /// For a reference inside dynamic SQL, the `EXEC`/`sp_executesql` statement.
+    pub dynamic: Option<Location>,
     /// Where an `EXECUTE AS` statement in the module body set `context`, when one did.
     pub switched_at: Option<Location>,
+}
+
+impl ReachAside {
+    /// The box a reach holds: none when every fact is `None`.
+    pub fn boxed(self) -> Option<Box<ReachAside>> {
+        (self != ReachAside::default()).then(|| Box::new(self))
+    }
+}
+
+impl Reach {
+    /// The module whose `EXECUTE AS` set `context`, when it is not the executor (the
+    /// module itself or one on the path that called it).
+    pub fn switched_by(&self) -> Option<ObjectId> {
+        self.aside.as_ref().and_then(|aside| aside.switched_by)
+    }
+
+    /// For a reference inside dynamic SQL, the `EXEC`/`sp_executesql` statement.
+    pub fn dynamic(&self) -> Option<Location> {
+        self.aside.as_ref().and_then(|aside| aside.dynamic)
+    }
+
+    /// Where an `EXECUTE AS` statement in the module body set `context`, when one did.
+    pub fn switched_at(&self) -> Option<Location> {
+        self.aside.as_ref().and_then(|aside| aside.switched_at)
+    }
 }
 
 /// A database option's state.

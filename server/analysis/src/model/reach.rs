@@ -33,7 +33,9 @@ use syntax::ast::{
 };
 
 use super::dynamic::known_dynamic_sql;
-use super::{Chain, Evidence, Executor, Model, ObjectId, PrincipalId, Reach, Resolved, RunsAs};
+use super::{
+    Chain, Evidence, Executor, Model, ObjectId, PrincipalId, Reach, ReachAside, Resolved, RunsAs,
+};
 use crate::diagnostic::Location;
 
 /// The execution context an `EXECUTE AS` statement of a module body puts in force.
@@ -53,13 +55,38 @@ struct Found<'m> {
     /// SQL.
     name: &'m QualifiedName,
     access: Access,
-    /// Shared by every reach through this reference (one per executor).
+    /// Shared with the reference, and by every reach through it (one per executor).
     columns: Option<Arc<[syntax::Name]>>,
     location: Location,
+    /// Where the reference is not in the module's own context, or is in dynamic SQL:
+    /// boxed, since most references are neither (the cache of a large project's
+    /// references is live while every chain is walked).
+    aside: Option<Box<Aside>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Aside {
     dynamic: Option<Location>,
     /// The `EXECUTE AS` statement in force there, and where it stands; `None` for the
     /// module's own context.
     frame: Option<(Frame, Location)>,
+}
+
+impl Found<'_> {
+    /// For a reference inside dynamic SQL, the `EXEC`/`sp_executesql` statement.
+    fn dynamic(&self) -> Option<Location> {
+        self.aside.as_ref().and_then(|aside| aside.dynamic)
+    }
+
+    /// The `EXECUTE AS` statement in force at the reference, and where it stands.
+    fn frame(&self) -> Option<(Frame, Location)> {
+        self.aside.as_ref().and_then(|aside| aside.frame)
+    }
+}
+
+/// What [`Found::aside`] holds: nothing when both are `None`.
+fn aside(dynamic: Option<Location>, frame: Option<(Frame, Location)>) -> Option<Box<Aside>> {
+    (dynamic.is_some() || frame.is_some()).then(|| Box::new(Aside { dynamic, frame }))
 }
 
 /// A signing key: certificate or not, and its folded name.
@@ -319,10 +346,9 @@ impl<'m> Walker<'m> {
                     found.push(Found {
                         name: &reference.name,
                         access: reference.access,
-                        columns: reference.columns.as_deref().map(Arc::from),
+                        columns: reference.columns.clone(),
                         location: at(reference.range),
-                        dynamic: None,
-                        frame: *frame,
+                        aside: aside(None, *frame),
                     });
                 }
             }
@@ -374,10 +400,9 @@ impl<'m> Walker<'m> {
                         found.push(Found {
                             name: &reference.name,
                             access: reference.access,
-                            columns: reference.columns.as_deref().map(Arc::from),
+                            columns: reference.columns.clone(),
                             location: at(range),
-                            dynamic: Some(at(dynamic.statement)),
-                            frame,
+                            aside: aside(Some(at(dynamic.statement)), frame),
                         });
                     }
                 }
@@ -432,7 +457,7 @@ impl<'m> Walker<'m> {
         let references = self.references_of(module);
         let uses_caller = references
             .iter()
-            .any(|f| matches!(f.frame, Some((Frame::Caller, _))));
+            .any(|f| matches!(f.frame(), Some((Frame::Caller, _))));
         let visit = (
             module,
             module_context,
@@ -448,12 +473,12 @@ impl<'m> Walker<'m> {
         for found in references.iter() {
             // The context an EXECUTE AS statement of the body put in force, else the
             // module's own.
-            let (context, switched_by, switched_at) = match found.frame {
+            let (context, switched_by, switched_at) = match found.frame() {
                 None => (module_context, module_switched_by, None),
                 Some((Frame::Caller, location)) => (caller, switched_by, Some(location)),
                 Some((Frame::User(user), location)) => (user, Some(module), Some(location)),
             };
-            let resolved = if found.dynamic.is_some() {
+            let resolved = if found.dynamic().is_some() {
                 // Dynamic SQL resolves one-part names through the default schema of the
                 // user it runs as, then the project's default schema and dbo.
                 let user_schema = context
@@ -466,7 +491,7 @@ impl<'m> Walker<'m> {
             let Resolved::Object(mut target) = resolved else {
                 continue;
             };
-            let mut from = (module, owner, found.dynamic.is_some());
+            let mut from = (module, owner, found.dynamic().is_some());
             // A synonym is checked like a view: the reference reaches the synonym (under
             // the module's chain), and the synonym reaches its base object under its own
             // owner's chain. The guard ends a synonym cycle.
@@ -507,15 +532,18 @@ impl<'m> Walker<'m> {
                     entry,
                     context,
                     module: from_module,
-                    switched_by,
                     target,
                     access: found.access,
                     columns: found.columns.clone(),
                     location: found.location,
                     chain,
-                    dynamic: found.dynamic,
                     signers: signers.clone(),
-                    switched_at,
+                    aside: ReachAside {
+                        switched_by,
+                        dynamic: found.dynamic(),
+                        switched_at,
+                    }
+                    .boxed(),
                 });
                 let object = model.object(target);
                 if object.kind != ObjectKind::Synonym || hops > 16 {

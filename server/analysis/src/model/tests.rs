@@ -874,7 +874,13 @@ GRANT EXECUTE ON dbo.p TO app;
         .reaches()
         .iter()
         .filter(|r| m.object_name(r.target) == "data.t")
-        .map(|r| (line_of(&w, r.location), r.context, r.switched_at.is_some()))
+        .map(|r| {
+            (
+                line_of(&w, r.location),
+                r.context,
+                r.switched_at().is_some(),
+            )
+        })
         .collect();
     contexts.sort();
     assert_eq!(

@@ -97,7 +97,11 @@ mod tests {
             write(format, &report, &options, &mut written).expect("writes into memory");
             let rendered = render(format, &report, &options);
             assert!(!rendered.is_empty(), "{format:?}");
-            assert_eq!(String::from_utf8(written).expect("UTF-8"), rendered, "{format:?}");
+            assert_eq!(
+                String::from_utf8(written).expect("UTF-8"),
+                rendered,
+                "{format:?}"
+            );
         }
     }
 

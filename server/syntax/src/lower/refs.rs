@@ -282,11 +282,9 @@ impl<'n> Refs<'_, '_, 'n> {
         if self.excluded(&name) {
             return;
         }
-        // A list pushed to holds four entries at least; the tree keeps it for the run.
-        let columns = columns.map(|mut columns| {
-            columns.shrink_to_fit();
-            columns
-        });
+        // Exactly sized and shared: the model's chains point at this list from every
+        // reach through the reference instead of copying it.
+        let columns = columns.map(std::sync::Arc::from);
         self.out.push(Reference {
             range: name.range,
             name,

@@ -240,7 +240,7 @@ fn diagnostic(
         message.push_str(&format!(", which leads to `{module}`, which "));
     }
     let switched = missing.context != reach.executor.principal;
-    let switched_at = reach.switched_at;
+    let switched_at = reach.switched_at();
     let subject = if switched {
         format!("its execution context `{context}`")
     } else {
@@ -328,7 +328,7 @@ fn diagnostic(
     diagnostic
         .related
         .push(related(reach.executor.location, grant_phrase(model, reach)));
-    if let Some(dynamic) = reach.dynamic {
+    if let Some(dynamic) = reach.dynamic() {
         diagnostic.related.push(related(
             dynamic,
             format!("`{module}` runs the dynamic SQL here"),
@@ -349,7 +349,7 @@ fn diagnostic(
         ));
     } else if switched
         && let Some(clause) = reach
-            .switched_by
+            .switched_by()
             .and_then(|m| model.module(m)?.execute_as.as_ref().map(|c| (m, c.range)))
     {
         let file = model.item(model.object(clause.0).statement).file;
