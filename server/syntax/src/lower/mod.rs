@@ -132,7 +132,14 @@ impl<'a> NodeExt<'a> for Node<'a> {
 
     fn fields(&self, name: &str, cursor: &mut TreeCursor<'a>) -> Vec<Node<'a>> {
         match tables().fields.get(name) {
-            Some(id) => self.children_by_field_id(*id, cursor).collect(),
+            Some(id) => {
+                // Exactly sized: a list of 32-byte nodes mapped to 32-byte idents is
+                // collected in place, and the tree keeps the room it was grown with
+                // (three unused slots for most GRANTs' one principal).
+                let mut nodes: Vec<Node<'a>> = self.children_by_field_id(*id, cursor).collect();
+                nodes.shrink_to_fit();
+                nodes
+            }
             None => Vec::new(),
         }
     }
