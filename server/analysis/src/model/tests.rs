@@ -947,6 +947,54 @@ DENY SELECT ON data.t TO temps;
     );
 }
 
+/// The members a DENY singles out are found once per role, but whether each may start
+/// at an entry point is still asked per entry point: a member denied EXECUTE on one
+/// procedure cannot start there (DENY takes precedence over the role's GRANT), and is
+/// walked from the other procedure the role may run.
+#[test]
+fn a_member_denied_one_entry_point_is_walked_from_the_others() {
+    let (_, m) = model(
+        "CREATE ROLE clerks;
+CREATE USER alice WITHOUT LOGIN;
+CREATE USER data_owner WITHOUT LOGIN;
+GO
+CREATE SCHEMA data AUTHORIZATION data_owner;
+GO
+CREATE TABLE data.t (id int);
+GO
+CREATE PROCEDURE dbo.p1 AS SELECT id FROM data.t;
+GO
+CREATE PROCEDURE dbo.p2 AS SELECT id FROM data.t;
+GO
+ALTER ROLE clerks ADD MEMBER alice;
+GRANT EXECUTE ON dbo.p1 TO clerks;
+GRANT EXECUTE ON dbo.p2 TO clerks;
+DENY SELECT ON data.t TO alice;
+DENY EXECUTE ON dbo.p2 TO alice;
+",
+    );
+    let mut walked: Vec<(String, String)> = m
+        .reaches()
+        .iter()
+        .map(|r| {
+            (
+                m.principal_name(r.executor.principal).to_owned(),
+                m.object(r.entry).name.to_string(),
+            )
+        })
+        .collect();
+    walked.sort();
+    walked.dedup();
+    assert_eq!(
+        walked,
+        vec![
+            ("alice".to_owned(), "p1".to_owned()),
+            ("clerks".to_owned(), "p1".to_owned()),
+            ("clerks".to_owned(), "p2".to_owned()),
+        ]
+    );
+}
+
 /// A declarative project lists its files in path order, not in deployment order: an ADD
 /// SIGNATURE in a file sorted before the module's only CREATE still signs it (ADD
 /// SIGNATURE requires the module to exist, so no deployment applies it first).
