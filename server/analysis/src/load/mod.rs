@@ -612,7 +612,9 @@ impl<'a> Loader<'a> {
             && !text
                 .to_ascii_lowercase()
                 .contains("<enabledefaultcompileitems>false");
-        let under = |f: &&PathBuf| f.starts_with(&root) && discovery::has_extension(f, "cs");
+        // The extension first: a repository's walk lists thousands of files for each of
+        // its dozens of C# projects, and `starts_with` compares path components.
+        let under = |f: &&PathBuf| discovery::has_extension(f, "cs") && f.starts_with(&root);
         let mut sources: Vec<PathBuf> = if defaults {
             walked.iter().filter(under).cloned().collect()
         } else {
