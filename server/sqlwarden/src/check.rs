@@ -52,7 +52,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
     }
     if args.show_settings {
         let text = settings::show(args, &cwd).map_err(|error| error.to_string())?;
-        write_stdout(&text)?;
+        write_stdout(|out| out.write_all(text.as_bytes()))?;
         return Ok(ExitStatus::Clean);
     }
     // Read the baseline before the analysis, so that a bad baseline fails fast.
@@ -185,17 +185,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitStatus, String> {
             });
             written.map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
         }
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written =
-                format::write(args.format, &report, &options, &mut out).and_then(|()| out.flush());
-            match written {
-                Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(format!("cannot write to standard output: {error}"));
-                }
-                _ => {}
-            }
-        }
+        None => write_stdout(|out| format::write(args.format, &report, &options, out))?,
     }
     // The machine formats keep their document whole; the statistics go to stderr.
     if args.statistics && !format::is_text(args.format) {
@@ -393,12 +383,11 @@ fn create_parent(path: &Path) -> Result<(), String> {
     }
 }
 
-fn write_stdout(text: &str) -> Result<(), String> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+/// Writes to standard output through a buffer; a reader that went away (a closed
+/// pipe) is not an error.
+fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(format!("cannot write to standard output: {error}"))
         }

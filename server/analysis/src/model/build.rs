@@ -342,25 +342,27 @@ fn dynamic_statements(model: &Model, workspace: &Workspace) -> Vec<DynamicStatem
         files.push(start..end);
         start = end;
     }
-    let script_level = files.into_par_iter().flat_map_iter(|run| {
-        let statements = &items[run.clone()];
-        let found = super::known_dynamic_sql(statements.iter().map(|item| &*item.statement));
-        // The EXECs come in text order: each is looked for after the one before.
-        let mut from = 0;
-        found.into_iter().filter_map(move |dynamic| {
-            let is_exec = |item: &super::Item| item.statement.range == dynamic.statement;
-            let offset = statements[from..]
-                .iter()
-                .position(is_exec)
-                .map(|n| from + n)
-                .or_else(|| statements.iter().position(is_exec))?;
-            from = offset;
-            statements[offset]
-                .in_model()
-                .then(|| (StmtId((run.start + offset) as u32), dynamic, false))
+    let script_level: Vec<(StmtId, super::DynamicSql, bool)> = files
+        .into_par_iter()
+        .flat_map_iter(|run| {
+            let statements = &items[run.clone()];
+            let found = super::known_dynamic_sql(statements.iter().map(|item| &*item.statement));
+            // The EXECs come in text order: each is looked for after the one before.
+            let mut from = 0;
+            found.into_iter().filter_map(move |dynamic| {
+                let is_exec = |item: &super::Item| item.statement.range == dynamic.statement;
+                let offset = statements[from..]
+                    .iter()
+                    .position(is_exec)
+                    .map(|n| from + n)
+                    .or_else(|| statements.iter().position(is_exec))?;
+                from = offset;
+                statements[offset]
+                    .in_model()
+                    .then(|| (StmtId((run.start + offset) as u32), dynamic, false))
+            })
         })
-    });
-    let script_level: Vec<(StmtId, super::DynamicSql, bool)> = script_level.collect();
+        .collect();
     let module_level: Vec<(StmtId, super::DynamicSql, bool)> = items
         .par_iter()
         .enumerate()

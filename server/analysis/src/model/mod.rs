@@ -998,10 +998,19 @@ impl Model {
     /// Every role `principal` belongs to in the final state, transitively, including
     /// `public` for a database principal; never `principal` itself.
     pub fn roles_of(&self, principal: PrincipalId) -> Vec<PrincipalId> {
-        if let Some(roles) = self.role_cache.get(principal.0 as usize) {
-            return roles.clone();
+        self.cached_roles(principal).into_owned()
+    }
+
+    /// [`Model::roles_of`] from the cache without a copy (computed while the cache is
+    /// not built yet): the chains' walk asks it of every member of every granted role.
+    pub(crate) fn cached_roles(
+        &self,
+        principal: PrincipalId,
+    ) -> std::borrow::Cow<'_, [PrincipalId]> {
+        match self.role_cache.get(principal.0 as usize) {
+            Some(roles) => std::borrow::Cow::Borrowed(roles),
+            None => std::borrow::Cow::Owned(self.compute_roles_of(principal)),
         }
-        self.compute_roles_of(principal)
     }
 
     fn compute_roles_of(&self, principal: PrincipalId) -> Vec<PrincipalId> {
@@ -1050,15 +1059,7 @@ impl Model {
     /// state; every database principal belongs to `public`, `dbo` to `db_owner` and `sa`
     /// to `sysadmin`.
     pub fn is_member_of(&self, principal: PrincipalId, role: PrincipalId) -> bool {
-        if principal == role {
-            return true;
-        }
-        // From the cache without a copy: the walk asks this for every member of every
-        // granted role.
-        match self.role_cache.get(principal.0 as usize) {
-            Some(roles) => roles.contains(&role),
-            None => self.compute_roles_of(principal).contains(&role),
-        }
+        principal == role || self.cached_roles(principal).contains(&role)
     }
 
     /// The chain of direct memberships from `principal` to `role` (the statements that

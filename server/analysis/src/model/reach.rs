@@ -64,7 +64,7 @@ struct Found<'m> {
     aside: Option<Box<Aside>>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Aside {
     dynamic: Option<Location>,
     /// The `EXECUTE AS` statement in force there, and where it stands; `None` for the
@@ -84,9 +84,11 @@ impl Found<'_> {
     }
 }
 
-/// What [`Found::aside`] holds: nothing when both are `None`.
-fn aside(dynamic: Option<Location>, frame: Option<(Frame, Location)>) -> Option<Box<Aside>> {
-    (dynamic.is_some() || frame.is_some()).then(|| Box::new(Aside { dynamic, frame }))
+impl Aside {
+    /// The box a reference holds: none when both are `None`.
+    fn boxed(self) -> Option<Box<Aside>> {
+        (self != Aside::default()).then(|| Box::new(self))
+    }
 }
 
 /// A signing key: certificate or not, and its folded name.
@@ -255,7 +257,7 @@ impl<'a> DenyMembers<'a> {
             return members.clone();
         }
         let model = self.model;
-        let role_token = model.roles_of(role);
+        let role_token = model.cached_roles(role);
         let in_role_token = |p: PrincipalId| p == role || role_token.contains(&p);
         let members: Arc<[PrincipalId]> = model
             .principals()
@@ -267,9 +269,9 @@ impl<'a> DenyMembers<'a> {
             })
             .map(|(member, _)| member)
             .filter(|&member| {
-                let roles = model.roles_of(member);
+                let roles = model.cached_roles(member);
                 std::iter::once(member)
-                    .chain(roles)
+                    .chain(roles.iter().copied())
                     .any(|p| self.holders.contains(&p) && !in_role_token(p))
             })
             .collect();
@@ -348,7 +350,11 @@ impl<'m> Walker<'m> {
                         access: reference.access,
                         columns: reference.columns.clone(),
                         location: at(reference.range),
-                        aside: aside(None, *frame),
+                        aside: Aside {
+                            dynamic: None,
+                            frame: *frame,
+                        }
+                        .boxed(),
                     });
                 }
             }
@@ -402,7 +408,11 @@ impl<'m> Walker<'m> {
                             access: reference.access,
                             columns: reference.columns.clone(),
                             location: at(range),
-                            aside: aside(Some(at(dynamic.statement)), frame),
+                            aside: Aside {
+                                dynamic: Some(at(dynamic.statement)),
+                                frame,
+                            }
+                            .boxed(),
                         });
                     }
                 }

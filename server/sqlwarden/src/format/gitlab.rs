@@ -78,9 +78,7 @@ pub fn render(report: &Report<'_>) -> String {
             }
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
+    super::written(|out| super::write_document(out, &issues))
 }
 
 #[cfg(test)]

@@ -104,10 +104,7 @@ fn points(place: &Place) -> (Point, Point) {
 
 /// The report as one JSON document, in a string (for tests and small reports).
 pub fn render(report: &Report<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into memory fails only where serde_json would (never, for these types).
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, out))
 }
 
 /// Writes the report as it is serialised, so that the document of a large report is
@@ -159,8 +156,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             files_checked: summary.files_checked,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    super::write_document(out, &document)
 }
 
 #[cfg(test)]

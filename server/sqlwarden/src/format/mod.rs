@@ -45,6 +45,25 @@ pub fn write(
     }
 }
 
+/// Writes `document` as pretty-printed JSON followed by one line break, as it is
+/// serialised: the JSON and SARIF documents of a large report are never held whole.
+fn write_document(
+    out: &mut dyn std::io::Write,
+    document: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// What a writing format writes, as a string (for tests, and the formats that render
+/// whole). Writing into memory fails only where serde_json would, never for the
+/// formats' types.
+fn written(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    let _ = write(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Renders the report in `format`.
 pub fn render(format: Format, report: &Report<'_>, options: &Options) -> String {
     if is_text(format) && options.statistics {
@@ -82,17 +101,7 @@ mod tests {
         let (files, diagnostics) = sample();
         let report = Report::new(&files, &diagnostics, Some(PathBuf::from("/proj")));
         let options = Options::default();
-        for format in [
-            Format::Text,
-            Format::Concise,
-            Format::Grouped,
-            Format::Json,
-            Format::Sarif,
-            Format::Github,
-            Format::Azure,
-            Format::Gitlab,
-            Format::Junit,
-        ] {
+        for &format in <Format as clap::ValueEnum>::value_variants() {
             let mut written = Vec::new();
             write(format, &report, &options, &mut written).expect("writes into memory");
             let rendered = render(format, &report, &options);
